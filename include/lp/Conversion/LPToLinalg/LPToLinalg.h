@@ -1,0 +1,22 @@
+//===- LPToLinalg.h - lp to linalg conversion --------------------*- C++ -*-===//
+
+#ifndef LP_CONVERSION_LPTOLINALG_LPTOLINALG_H
+#define LP_CONVERSION_LPTOLINALG_LPTOLINALG_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace lp {
+
+/// Patterns for elementwise ops, casts and shape ops.
+void populateLPElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// Patterns for linear, matmul, conv2d and pooling.
+void populateLPContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// Patterns for reductions, softmax, layer norm and losses.
+void populateLPReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// All of the above.
+void populateLPToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace lp
+
+#endif // LP_CONVERSION_LPTOLINALG_LPTOLINALG_H

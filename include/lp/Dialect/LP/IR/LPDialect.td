@@ -1,0 +1,75 @@
+//===- LPDialect.td - the lp dialect -----------------------*- tablegen -*-===//
+
+#ifndef LP_DIALECT_TD
+#define LP_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def LP_Dialect : Dialect {
+  let name = "lp";
+  let cppNamespace = "::lp";
+  let summary = "Training graphs on tensors, with explicit precision";
+  let description = [{
+    The `lp` dialect models the forward graph of a neural network that ends
+    in a loss, on ranked tensors with value semantics. Element types are
+    `f32`, `f16` and `bf16` (integer tensors for labels and indices).
+
+    A model is a `func.func` whose arguments carry roles as argument
+    attributes (`lp.role`, `lp.name`, `lp.init`) and which returns one or
+    more scalar losses; see `docs/ModelFormat.md`.
+
+    ```mlir
+    func.func @mlp(%x: tensor<64x64xf32> {lp.role = "input"},
+                   %y: tensor<64xi64> {lp.role = "label"},
+                   %w: tensor<64x10xf32> {lp.role = "param", lp.init = "glorot_uniform"},
+                   %b: tensor<10xf32> {lp.role = "param", lp.init = "zeros"})
+        -> (tensor<f32> {lp.name = "loss"}) {
+      %l = lp.linear %x, %w, %b : (tensor<64x64xf32>, tensor<64x10xf32>, tensor<10xf32>) -> tensor<64x10xf32>
+      %loss = lp.cross_entropy %l, %y : (tensor<64x10xf32>, tensor<64xi64>) -> tensor<f32>
+      return %loss : tensor<f32>
+    }
+    ```
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let hasOperationAttrVerify = 1;
+}
+
+class LP_Op<string mnemonic, list<Trait> traits = []>
+    : Op<LP_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def LP_RoundingMode : I32EnumAttr<"RoundingMode", "float rounding mode", [
+    I32EnumAttrCase<"nearest_even", 0>,
+    I32EnumAttrCase<"toward_zero", 1>]> {
+  let cppNamespace = "::lp";
+  let genSpecializedAttr = 0;
+}
+def LP_RoundingModeAttr : EnumAttr<LP_Dialect, LP_RoundingMode, "rounding">;
+
+def LP_GeluApproximation : I32EnumAttr<"GeluApproximation",
+    "GELU formula", [
+    I32EnumAttrCase<"none", 0>,
+    I32EnumAttrCase<"tanh", 1>]> {
+  let cppNamespace = "::lp";
+  let genSpecializedAttr = 0;
+}
+def LP_GeluApproximationAttr
+    : EnumAttr<LP_Dialect, LP_GeluApproximation, "gelu_approximation">;
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def LP_Float : AnyTypeOf<[F32, F16, BF16]>;
+def LP_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
+def LP_IndexTensor : RankedTensorOf<[I32, I64]>;
+def LP_ScalarFloatTensor : 0DTensorOf<[F32, F16, BF16]>;
+
+#endif // LP_DIALECT_TD

@@ -1,0 +1,11 @@
+//===- LPOps.h - lp dialect operations ---------------------------*- C++ -*-===//
+
+#ifndef LP_DIALECT_LP_IR_LPOPS_H
+#define LP_DIALECT_LP_IR_LPOPS_H
+
+#include "lp/Dialect/LP/IR/LPDialect.h"
+
+#define GET_OP_CLASSES
+#include "lp/Dialect/LP/IR/LPOps.h.inc"
+
+#endif // LP_DIALECT_LP_IR_LPOPS_H

@@ -1,0 +1,50 @@
+//===- ModelAttrs.h - roles, names and initialisers of model arguments ----===//
+//
+// A model is a func.func whose arguments carry `lp.role`, `lp.name` and, for
+// parameters, `lp.init`; see docs/ModelFormat.md. This header is the one place
+// that spells those attribute names and parses initialiser specs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_DIALECT_LP_IR_MODELATTRS_H
+#define LP_DIALECT_LP_IR_MODELATTRS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <string>
+
+namespace lp {
+
+constexpr llvm::StringLiteral kRoleAttr = "lp.role";
+constexpr llvm::StringLiteral kNameAttr = "lp.name";
+constexpr llvm::StringLiteral kInitAttr = "lp.init";
+constexpr llvm::StringLiteral kLayerAttr = "lp.layer";
+constexpr llvm::StringLiteral kLossWeightsAttr = "lp.loss_weights";
+
+enum class ArgRole { Input, Label, Param };
+
+/// Parses "input" / "label" / "param".
+std::optional<ArgRole> parseArgRole(llvm::StringRef text);
+llvm::StringRef stringifyArgRole(ArgRole role);
+
+/// A parameter initialiser: `zeros`, `ones`, `constant(v)`, `normal(std)`,
+/// `normal(mean, std)`, `uniform(lo, hi)`, `glorot_uniform`, `glorot_normal`.
+struct InitSpec {
+  enum Kind { Constant, Normal, Uniform, GlorotUniform, GlorotNormal } kind;
+  double a = 0.0; ///< constant value, normal mean, uniform low
+  double b = 0.0; ///< normal std, uniform high
+};
+
+/// Parses an initialiser spec; on failure returns std::nullopt and sets
+/// `error` to a message naming what is wrong.
+std::optional<InitSpec> parseInitSpec(llvm::StringRef text, std::string &error);
+
+/// Fan-in and fan-out of a parameter of the given shape, as used by the
+/// Glorot initialisers: [K, N] (linear, x*W) -> (K, N); [F, C, KH, KW]
+/// (conv) -> (C*KH*KW, F*KH*KW); rank 1 -> (n, n); rank 0 -> (1, 1).
+std::pair<int64_t, int64_t> computeFans(llvm::ArrayRef<int64_t> shape);
+
+} // namespace lp
+
+#endif // LP_DIALECT_LP_IR_MODELATTRS_H

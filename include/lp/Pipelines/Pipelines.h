@@ -1,0 +1,36 @@
+//===- Pipelines.h - LP's registered pass pipelines --------------*- C++ -*-===//
+
+#ifndef LP_PIPELINES_PIPELINES_H
+#define LP_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace lp {
+
+/// Options of `lp-lower-to-llvm`.
+struct LowerToLLVMOptions
+    : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
+  Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse elementwise linalg ops into their producers and "
+                     "consumers before bufferization"),
+      llvm::cl::init(true)};
+  Option<bool> resultsToOutParams{
+      *this, "results-to-out-params",
+      llvm::cl::desc("Return tensors through caller-allocated out-parameters "
+                     "(the calling convention lp-run uses)"),
+      llvm::cl::init(true)};
+};
+
+/// lp (or linalg-on-tensors) -> bufferized loops -> LLVM dialect, for the
+/// CPU. The output is accepted by upstream mlir-opt and mlir-translate.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &options);
+
+/// Registers `lp-lower-to-llvm`.
+void registerPipelines();
+
+} // namespace lp
+
+#endif // LP_PIPELINES_PIPELINES_H

@@ -1,0 +1,45 @@
+//===- JitRunner.h - compile a lowered module and call it -------*- C++ -*-===//
+
+#ifndef LP_RUNNER_JITRUNNER_H
+#define LP_RUNNER_JITRUNNER_H
+
+#include "lp/Runner/ModelSignature.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+}
+
+namespace lp {
+
+/// A model function compiled once by the MLIR ExecutionEngine. The module
+/// must have been lowered by lp-lower-to-llvm (results as out-parameters).
+class JitRunner {
+public:
+  static llvm::Expected<std::unique_ptr<JitRunner>>
+  create(mlir::ModuleOp module, const ModelSignature &signature);
+  ~JitRunner();
+
+  /// Calls the function on `args` (validated against the signature) and
+  /// writes `results`, allocated here with the result shapes.
+  llvm::Error run(const std::vector<npy::Array *> &args,
+                  std::vector<npy::Array> &results);
+
+private:
+  JitRunner(std::unique_ptr<mlir::ExecutionEngine> engine,
+            ModelSignature signature);
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  ModelSignature signature;
+};
+
+/// Checks that `array` matches `slot` (dtype, shape, index bounds); returns
+/// an empty string or a message naming the argument.
+std::string checkArgument(const TensorSlot &slot, const npy::Array &array);
+
+} // namespace lp
+
+#endif // LP_RUNNER_JITRUNNER_H

@@ -1,0 +1,180 @@
+//===- Builders.cpp - helpers shared by the lp-to-linalg patterns ---------===//
+
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace lp::detail {
+
+FloatType computeType(Type elementType) {
+  return Float32Type::get(elementType.getContext());
+}
+
+Value toCompute(OpBuilder &b, Location loc, Value v) {
+  auto ft = dyn_cast<FloatType>(v.getType());
+  if (!ft || ft.getWidth() >= 32)
+    return v;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+}
+
+Value toType(OpBuilder &b, Location loc, Value v, Type type) {
+  if (v.getType() == type)
+    return v;
+  auto from = cast<FloatType>(v.getType());
+  auto to = cast<FloatType>(type);
+  if (from.getWidth() < to.getWidth())
+    return arith::ExtFOp::create(b, loc, type, v);
+  if (from.getWidth() > to.getWidth())
+    return arith::TruncFOp::create(b, loc, type, v);
+  // Same width, different format (f16 <-> bf16): go through f32.
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  return arith::TruncFOp::create(b, loc, type, wide);
+}
+
+Value floatConst(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  Type elementType) {
+  return tensor::EmptyOp::create(b, loc, shape, elementType);
+}
+
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                   Type elementType, double value) {
+  Value empty = emptyTensor(b, loc, shape, elementType);
+  Value cst = floatConst(b, loc, elementType, value);
+  return linalg::FillOp::create(b, loc, cst, empty).getResult(0);
+}
+
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
+                       ArrayRef<int64_t> resultShape) {
+  SmallVector<AffineExpr> exprs;
+  int64_t offset = resultShape.size() - operandShape.size();
+  for (auto [i, d] : llvm::enumerate(operandShape)) {
+    int64_t r = offset + i;
+    if (d == 1 && resultShape[r] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(r, ctx));
+  }
+  return AffineMap::get(resultShape.size(), 0, exprs, ctx);
+}
+
+Value buildMapped(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                  BodyFn body) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value init = emptyTensor(b, loc, resultType.getShape(),
+                           resultType.getElementType());
+  Type outElem = resultType.getElementType();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> in;
+        for (Value a : args.drop_back())
+          in.push_back(toCompute(nb, nloc, a));
+        Value r = body(nb, nloc, in);
+        if (isa<FloatType>(outElem) && r.getType() != outElem)
+          r = toType(nb, nloc, r, outElem);
+        linalg::YieldOp::create(nb, nloc, r);
+      });
+  return generic.getResult(0);
+}
+
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       ValueRange inputs, BodyFn body) {
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(broadcastMap(b.getContext(),
+                                cast<RankedTensorType>(in.getType()).getShape(),
+                                resultType.getShape()));
+  return buildMapped(b, loc, resultType, inputs, maps, body);
+}
+
+AffineMap keptDimsMap(MLIRContext *ctx, ArrayRef<bool> reduced) {
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, r] : llvm::enumerate(reduced))
+    if (!r)
+      exprs.push_back(getAffineDimExpr(i, ctx));
+  return AffineMap::get(reduced.size(), 0, exprs, ctx);
+}
+
+Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
+                     ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                     ArrayRef<bool> reduced, double init, CombineFn combine) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> outShape;
+  SmallVector<utils::IteratorType> iters;
+  for (auto [i, r] : llvm::enumerate(reduced)) {
+    iters.push_back(r ? utils::IteratorType::reduction
+                      : utils::IteratorType::parallel);
+    if (!r)
+      outShape.push_back(iterShape[i]);
+  }
+  Value acc = filledTensor(b, loc, outShape, b.getF32Type(), init);
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(keptDimsMap(ctx, reduced));
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> xs;
+        for (Value a : args.drop_back())
+          xs.push_back(toCompute(nb, nloc, a));
+        linalg::YieldOp::create(nb, nloc,
+                                combine(nb, nloc, args.back(), xs));
+      });
+  return generic.getResult(0);
+}
+
+/// Reassociation grouping all `rank` dimensions into one.
+static SmallVector<ReassociationIndices> allInOne(int64_t rank) {
+  ReassociationIndices all;
+  for (int64_t i = 0; i < rank; ++i)
+    all.push_back(i);
+  return {all};
+}
+
+Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
+  auto from = cast<RankedTensorType>(v.getType());
+  if (from.getShape() == type.getShape())
+    return v;
+  // Rank 0 <-> all-unit shapes need an empty reassociation.
+  if (from.getRank() == 0)
+    return tensor::ExpandShapeOp::create(b, loc, type, v,
+                                         SmallVector<ReassociationIndices>{});
+  if (type.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, type, v,
+                                           SmallVector<ReassociationIndices>{});
+  // Otherwise collapse to rank 1, then expand to the target shape.
+  Value flat = v;
+  if (from.getRank() > 1) {
+    auto flatType = RankedTensorType::get({from.getNumElements()},
+                                          from.getElementType());
+    flat = tensor::CollapseShapeOp::create(b, loc, flatType, v,
+                                           allInOne(from.getRank()));
+  }
+  if (type.getRank() == 1)
+    return flat;
+  return tensor::ExpandShapeOp::create(b, loc, type, flat,
+                                       allInOne(type.getRank()));
+}
+
+Value convertElements(OpBuilder &b, Location loc, Value v, Type elementType) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getElementType() == elementType)
+    return v;
+  auto resultType = RankedTensorType::get(type.getShape(), elementType);
+  return buildElementwise(
+      b, loc, resultType, v,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+} // namespace lp::detail

@@ -1,0 +1,90 @@
+//===- Builders.h - helpers shared by the lp-to-linalg patterns -*- C++ -*-===//
+//
+// Small builders for the linalg.generic shapes the lowering needs: broadcast
+// elementwise maps, reductions over a set of dimensions, static reshapes and
+// the f32 "compute type" used inside low-precision bodies.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_LIB_CONVERSION_LPTOLINALG_BUILDERS_H
+#define LP_LIB_CONVERSION_LPTOLINALG_BUILDERS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace lp::detail {
+
+using BodyFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// f32 for f16/bf16/f32 (the type bodies compute in).
+mlir::FloatType computeType(mlir::Type elementType);
+/// Extends `v` to f32 if it is narrower.
+mlir::Value toCompute(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
+/// Rounds or extends `v` (a float) to `type`, nearest even.
+mlir::Value toType(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                   mlir::Type type);
+/// A float constant of `type`.
+mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                       double value);
+
+/// tensor.empty of the given static shape.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+/// tensor.empty filled with `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         llvm::ArrayRef<int64_t> shape, mlir::Type elementType,
+                         double value);
+
+/// The map that reads an operand of `operandShape` broadcast (numpy rules)
+/// into an iteration space of `resultShape`.
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> resultShape);
+
+/// A parallel linalg.generic producing `resultType` from broadcast `inputs`.
+/// `body` receives the input scalars converted to f32 and returns an f32 (or
+/// result-typed) value, which is rounded to the result element type.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange inputs, BodyFn body);
+
+/// Like buildElementwise, but each input comes with its own indexing map
+/// over the result's iteration space.
+mlir::Value buildMapped(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType resultType,
+                        mlir::ValueRange inputs,
+                        llvm::ArrayRef<mlir::AffineMap> inputMaps, BodyFn body);
+
+using CombineFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::Value acc, mlir::ValueRange xs)>;
+
+/// A linalg.generic over an iteration space of `iterShape` that reduces the
+/// dimensions flagged in `reduced` into an f32 tensor of the remaining ones,
+/// starting from `init`. Each input is read through its map; `combine`
+/// receives the accumulator and the inputs converted to f32.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           llvm::ArrayRef<int64_t> iterShape,
+                           mlir::ValueRange inputs,
+                           llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                           llvm::ArrayRef<bool> reduced, double init,
+                           CombineFn combine);
+
+/// The map from a full iteration space of rank `rank` to the dimensions not
+/// flagged in `reduced` (how a reduced tensor is read back against the
+/// full one).
+mlir::AffineMap keptDimsMap(mlir::MLIRContext *ctx,
+                            llvm::ArrayRef<bool> reduced);
+
+/// Reshapes `v` to the static `type` (same element count, row-major).
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                      mlir::RankedTensorType type);
+
+/// Casts every element of `v` to `elementType` (nearest even).
+mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value v, mlir::Type elementType);
+
+} // namespace lp::detail
+
+#endif // LP_LIB_CONVERSION_LPTOLINALG_BUILDERS_H

@@ -1,0 +1,209 @@
+//===- ContractionPatterns.cpp - linear/matmul/conv/pool to linalg --------===//
+//
+// Contractions map onto linalg named ops (so later tiling and vectorization
+// see them as such) with an f32 accumulator; bias and the final rounding to
+// the result type form one elementwise op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "lp/Conversion/LPToLinalg/LPToLinalg.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace lp;
+using namespace lp::detail;
+
+namespace {
+
+RankedTensorType resultTypeOf(Operation *op) {
+  return cast<RankedTensorType>(op->getResult(0).getType());
+}
+
+RankedTensorType withShape(Value v, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(
+      shape, cast<RankedTensorType>(v.getType()).getElementType());
+}
+
+/// Adds an optional bias along dimension `dim` of the f32 accumulator `acc`
+/// and rounds to `resultType` (whose shape equals acc's).
+Value finishContraction(OpBuilder &b, Location loc, Value acc, Value bias,
+                        int64_t dim, RankedTensorType resultType) {
+  if (!bias)
+    return convertElements(b, loc, acc, resultType.getElementType());
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = resultType.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap biasMap = AffineMap::get(rank, 0, getAffineDimExpr(dim, ctx));
+  return buildMapped(b, loc, resultType, ValueRange{acc, bias}, {id, biasMap},
+                     [](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+                       return arith::AddFOp::create(nb, nloc, a[0], a[1]);
+                     });
+}
+
+/// [M, K] x [K, N] (or batched [B, M, K] x [B, K, N]) into a zero f32 tensor.
+Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  SmallVector<int64_t> shape(lt.getShape().drop_back());
+  shape.push_back(rt.getShape().back());
+  Value init = filledTensor(b, loc, shape, b.getF32Type(), 0.0);
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  if (lt.getRank() == 2)
+    return linalg::MatmulOp::create(b, loc, TypeRange{type},
+                                    ValueRange{lhs, rhs}, ValueRange{init})
+        .getResult(0);
+  return linalg::BatchMatmulOp::create(b, loc, TypeRange{type},
+                                       ValueRange{lhs, rhs}, ValueRange{init})
+      .getResult(0);
+}
+
+struct LinearLowering : OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = resultTypeOf(op);
+    auto xType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t k = xType.getShape().back();
+    int64_t m = xType.getNumElements() / std::max<int64_t>(k, 1);
+    int64_t n = type.getShape().back();
+    Value x = reshapeTo(rewriter, loc, op.getInput(),
+                        withShape(op.getInput(), {m, k}));
+    Value acc = buildMatmul(rewriter, loc, x, op.getWeight());
+    auto flatType = RankedTensorType::get({m, n}, type.getElementType());
+    Value y = finishContraction(rewriter, loc, acc, op.getBias(), 1, flatType);
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, y, type));
+    return success();
+  }
+};
+
+struct MatmulLowering : OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = resultTypeOf(op);
+    Value lhs = op.getLhs(), rhs = op.getRhs();
+    auto lt = cast<RankedTensorType>(lhs.getType());
+    auto rt = cast<RankedTensorType>(rhs.getType());
+    if (lt.getRank() == 4) {
+      // Fold the two batch dimensions into one.
+      int64_t batch = lt.getDimSize(0) * lt.getDimSize(1);
+      lhs = reshapeTo(rewriter, loc, lhs,
+                      withShape(lhs, {batch, lt.getDimSize(2),
+                                      lt.getDimSize(3)}));
+      rhs = reshapeTo(rewriter, loc, rhs,
+                      withShape(rhs, {batch, rt.getDimSize(2),
+                                      rt.getDimSize(3)}));
+    }
+    Value acc = buildMatmul(rewriter, loc, lhs, rhs);
+    Value y = convertElements(rewriter, loc, acc, type.getElementType());
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, y, type));
+    return success();
+  }
+};
+
+/// Pads the two trailing dimensions of an NCHW tensor with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
+                 double value) {
+  if (pad[0] == 0 && pad[1] == 0)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += 2 * pad[0];
+  shape[3] += 2 * pad[1];
+  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
+                                b.getIndexAttr(pad[0]), b.getIndexAttr(pad[1])};
+  Value padValue = floatConst(b, loc, type.getElementType(), value);
+  return tensor::PadOp::create(b, loc, withShape(x, shape), x, low, low,
+                               padValue);
+}
+
+SmallVector<NamedAttribute> windowAttrs(OpBuilder &b,
+                                        ArrayRef<int64_t> stride) {
+  return {b.getNamedAttr("strides", b.getI64TensorAttr(stride)),
+          b.getNamedAttr("dilations", b.getI64TensorAttr({1, 1}))};
+}
+
+struct Conv2dLowering : OpRewritePattern<Conv2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = resultTypeOf(op);
+    Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
+    Value init =
+        filledTensor(rewriter, loc, type.getShape(), rewriter.getF32Type(), 0);
+    auto accType = RankedTensorType::get(type.getShape(), rewriter.getF32Type());
+    Value acc = linalg::Conv2DNchwFchwOp::create(
+                    rewriter, loc, TypeRange{accType},
+                    ValueRange{x, op.getFilter()}, ValueRange{init},
+                    windowAttrs(rewriter, op.getStride()))
+                    .getResult(0);
+    rewriter.replaceOp(op, finishContraction(rewriter, loc, acc, op.getBias(),
+                                             1, type));
+    return success();
+  }
+};
+
+struct MaxPool2dLowering : OpRewritePattern<MaxPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = resultTypeOf(op);
+    double ninf = -std::numeric_limits<double>::infinity();
+    Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), ninf);
+    Value window = emptyTensor(rewriter, loc, op.getKernel(),
+                               type.getElementType());
+    Value init = filledTensor(rewriter, loc, type.getShape(),
+                              type.getElementType(), ninf);
+    auto pool = linalg::PoolingNchwMaxOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{x, window}, ValueRange{init},
+        windowAttrs(rewriter, op.getStrideOrKernel()));
+    rewriter.replaceOp(op, pool.getResult(0));
+    return success();
+  }
+};
+
+struct AvgPool2dLowering : OpRewritePattern<AvgPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AvgPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = resultTypeOf(op);
+    Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
+    Value window = emptyTensor(rewriter, loc, op.getKernel(),
+                               rewriter.getF32Type());
+    Value init =
+        filledTensor(rewriter, loc, type.getShape(), rewriter.getF32Type(), 0);
+    auto accType = RankedTensorType::get(type.getShape(), rewriter.getF32Type());
+    Value sum = linalg::PoolingNchwSumOp::create(
+                    rewriter, loc, TypeRange{accType}, ValueRange{x, window},
+                    ValueRange{init},
+                    windowAttrs(rewriter, op.getStrideOrKernel()))
+                    .getResult(0);
+    double count = op.getKernel()[0] * op.getKernel()[1];
+    Value r = buildElementwise(
+        rewriter, loc, type, sum,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::DivFOp::create(
+              b, l, a[0], floatConst(b, l, b.getF32Type(), count));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+} // namespace
+
+void lp::populateLPContractionToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<LinearLowering, MatmulLowering, Conv2dLowering,
+               MaxPool2dLowering, AvgPool2dLowering>(patterns.getContext());
+}

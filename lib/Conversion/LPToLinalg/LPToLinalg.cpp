@@ -1,0 +1,41 @@
+//===- LPToLinalg.cpp - the convert-lp-to-linalg pass ---------------------===//
+//
+// Only wires up the populate functions: the patterns live in
+// ElementwisePatterns.cpp, ContractionPatterns.cpp and ReductionPatterns.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Conversion/LPToLinalg/LPToLinalg.h"
+#include "lp/Conversion/Passes.h"
+#include "lp/Dialect/LP/IR/LPDialect.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace lp {
+#define GEN_PASS_DEF_CONVERTLPTOLINALG
+#include "lp/Conversion/Passes.h.inc"
+} // namespace lp
+
+using namespace mlir;
+
+void lp::populateLPToLinalgConversionPatterns(RewritePatternSet &patterns) {
+  populateLPElementwiseToLinalgPatterns(patterns);
+  populateLPContractionToLinalgPatterns(patterns);
+  populateLPReductionToLinalgPatterns(patterns);
+}
+
+namespace {
+struct ConvertLPToLinalg
+    : lp::impl::ConvertLPToLinalgBase<ConvertLPToLinalg> {
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<lp::LPDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    lp::populateLPToLinalgConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,281 @@
+//===- ReductionPatterns.cpp - reductions, normalisation, losses ----------===//
+//
+// Everything here accumulates in f32 (linalg.generic reductions built by
+// buildReduction) and rounds once to the result type.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "lp/Conversion/LPToLinalg/LPToLinalg.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace lp;
+using namespace lp::detail;
+
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+RankedTensorType resultTypeOf(Operation *op) {
+  return cast<RankedTensorType>(op->getResult(0).getType());
+}
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+AffineMap identity(OpBuilder &b, int64_t rank) {
+  return AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+}
+Value f32(OpBuilder &b, Location loc, double v) {
+  return floatConst(b, loc, b.getF32Type(), v);
+}
+
+Value addBody(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
+  return arith::AddFOp::create(b, loc, acc, xs[0]);
+}
+Value maxBody(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
+  return arith::MaximumFOp::create(b, loc, acc, xs[0]);
+}
+
+/// Reduces one input over `reduced` with `combine`.
+Value reduceOne(OpBuilder &b, Location loc, Value x, ArrayRef<bool> reduced,
+                double init, CombineFn combine) {
+  return buildReduction(b, loc, shapeOf(x), x, identity(b, reduced.size()),
+                        reduced, init, combine);
+}
+
+/// Flags for the dimensions in `axes` (already verified, may be negative).
+SmallVector<bool> flagAxes(ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<bool> reduced(rank, false);
+  for (int64_t a : axes)
+    reduced[a < 0 ? a + rank : a] = true;
+  return reduced;
+}
+
+int64_t reducedCount(ArrayRef<int64_t> shape, ArrayRef<bool> reduced) {
+  int64_t n = 1;
+  for (auto [d, r] : llvm::zip(shape, reduced))
+    if (r)
+      n *= d;
+  return n;
+}
+
+/// Divides an f32 tensor by `divisor` (when not 1) and rounds it to the
+/// element type of `type`, reshaping to `type` (for keepdims).
+Value finishReduction(OpBuilder &b, Location loc, Value acc, double divisor,
+                      RankedTensorType type) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  auto outType = RankedTensorType::get(accType.getShape(),
+                                       type.getElementType());
+  Value r = buildElementwise(
+      b, loc, outType, acc, [&](OpBuilder &nb, Location l, ValueRange a) {
+        if (divisor == 1.0)
+          return a[0];
+        return arith::DivFOp::create(nb, l, a[0], f32(nb, l, divisor))
+            .getResult();
+      });
+  return reshapeTo(b, loc, r, type);
+}
+
+template <typename ReduceOp>
+struct ReduceLowering : OpRewritePattern<ReduceOp> {
+  using OpRewritePattern<ReduceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReduceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> shape = shapeOf(op.getInput());
+    SmallVector<bool> reduced = flagAxes(op.getAxes(), shape.size());
+    constexpr bool isMax = std::is_same_v<ReduceOp, ReduceMaxOp>;
+    constexpr bool isMean = std::is_same_v<ReduceOp, ReduceMeanOp>;
+    Value acc = reduceOne(rewriter, loc, op.getInput(), reduced,
+                          isMax ? kNegInf : 0.0, isMax ? maxBody : addBody);
+    double divisor = isMean ? reducedCount(shape, reduced) : 1.0;
+    rewriter.replaceOp(
+        op, finishReduction(rewriter, loc, acc, divisor, resultTypeOf(op)));
+    return success();
+  }
+};
+
+/// The f32 tensor exp(x - max(x)) over `reduced` dims, and that max.
+std::pair<Value, Value> shiftedExp(OpBuilder &b, Location loc, Value x,
+                                   ArrayRef<bool> reduced) {
+  int64_t rank = reduced.size();
+  Value m = reduceOne(b, loc, x, reduced, kNegInf, maxBody);
+  auto type = RankedTensorType::get(shapeOf(x), b.getF32Type());
+  Value e = buildMapped(
+      b, loc, type, ValueRange{x, m},
+      {identity(b, rank), keptDimsMap(b.getContext(), reduced)},
+      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
+        return math::ExpOp::create(nb, l, d);
+      });
+  return {e, m};
+}
+
+template <typename SoftmaxLike>
+struct SoftmaxLowering : OpRewritePattern<SoftmaxLike> {
+  using OpRewritePattern<SoftmaxLike>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxLike op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    int64_t rank = shapeOf(x).size();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    SmallVector<bool> reduced(rank, false);
+    reduced[axis] = true;
+    auto [e, m] = shiftedExp(rewriter, loc, x, reduced);
+    Value s = reduceOne(rewriter, loc, e, reduced, 0.0, addBody);
+    AffineMap id = identity(rewriter, rank);
+    AffineMap kept = keptDimsMap(rewriter.getContext(), reduced);
+    Value r;
+    if constexpr (std::is_same_v<SoftmaxLike, SoftmaxOp>) {
+      r = buildMapped(rewriter, loc, resultTypeOf(op), ValueRange{e, s},
+                      {id, kept},
+                      [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                        return arith::DivFOp::create(b, l, a[0], a[1]);
+                      });
+    } else {
+      r = buildMapped(rewriter, loc, resultTypeOf(op), ValueRange{x, m, s},
+                      {id, kept, kept},
+                      [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                        Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+                        Value ls = math::LogOp::create(b, l, a[2]);
+                        return arith::SubFOp::create(b, l, d, ls);
+                      });
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    ArrayRef<int64_t> shape = shapeOf(x);
+    int64_t rank = shape.size();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t i = axis; i < rank; ++i)
+      reduced[i] = true;
+    double n = reducedCount(shape, reduced);
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap id = identity(rewriter, rank);
+    AffineMap kept = keptDimsMap(ctx, reduced);
+    // Affine parameters are read through the normalised (trailing) dims.
+    SmallVector<AffineExpr> trailing;
+    for (int64_t i = axis; i < rank; ++i)
+      trailing.push_back(getAffineDimExpr(i, ctx));
+    AffineMap affineMap = AffineMap::get(rank, 0, trailing, ctx);
+
+    Value sum = reduceOne(rewriter, loc, x, reduced, 0.0, addBody);
+    // Sum of squared deviations from the mean (two-pass, as numpy).
+    Value sq = buildReduction(
+        rewriter, loc, shape, ValueRange{x, sum}, {id, kept}, reduced, 0.0,
+        [n](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          Value mean = arith::DivFOp::create(b, l, xs[1], f32(b, l, n));
+          Value d = arith::SubFOp::create(b, l, xs[0], mean);
+          return arith::AddFOp::create(b, l, acc,
+                                       arith::MulFOp::create(b, l, d, d));
+        });
+    double eps = op.getEpsilon().convertToDouble();
+    Value r = buildMapped(
+        rewriter, loc, resultTypeOf(op),
+        ValueRange{x, sum, sq, op.getGamma(), op.getBeta()},
+        {id, kept, kept, affineMap, affineMap},
+        [n, eps](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value mean = arith::DivFOp::create(b, l, a[1], f32(b, l, n));
+          Value var = arith::DivFOp::create(b, l, a[2], f32(b, l, n));
+          Value inv = math::RsqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, var, f32(b, l, eps)));
+          Value norm = arith::MulFOp::create(
+              b, l, arith::SubFOp::create(b, l, a[0], mean), inv);
+          return arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, norm, a[3]), a[4]);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct CrossEntropyLowering : OpRewritePattern<CrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CrossEntropyOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value logits = op.getLogits();
+    ArrayRef<int64_t> shape = shapeOf(logits);
+    int64_t classes = shape[1];
+    SmallVector<bool> overClasses{false, true};
+    auto [e, m] = shiftedExp(rewriter, loc, logits, overClasses);
+    Value s = reduceOne(rewriter, loc, e, overClasses, 0.0, addBody);
+    // total = sum_n (m[n] + log(s[n]) - logits[n, label[n]])
+    AffineMap id1 = identity(rewriter, 1);
+    Value total = buildReduction(
+        rewriter, loc, {shape[0]}, ValueRange{m, s, op.getLabels()},
+        {id1, id1, id1}, {true}, 0.0,
+        [&](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          Value row = linalg::IndexOp::create(b, l, 0);
+          // Labels are clamped to stay in bounds; lp-run rejects
+          // out-of-range labels before it runs.
+          Value label = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                   xs[2]);
+          label = arith::MaxSIOp::create(
+              b, l, label, arith::ConstantIndexOp::create(b, l, 0));
+          label = arith::MinSIOp::create(
+              b, l, label, arith::ConstantIndexOp::create(b, l, classes - 1));
+          Value picked = toCompute(
+              b, l, tensor::ExtractOp::create(b, l, logits,
+                                              ValueRange{row, label}));
+          Value lse = arith::AddFOp::create(b, l, xs[0],
+                                            math::LogOp::create(b, l, xs[1]));
+          return arith::AddFOp::create(
+              b, l, acc, arith::SubFOp::create(b, l, lse, picked));
+        });
+    rewriter.replaceOp(op, finishReduction(rewriter, loc, total, shape[0],
+                                           resultTypeOf(op)));
+    return success();
+  }
+};
+
+struct MseLossLowering : OpRewritePattern<MseLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MseLossOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> shape = shapeOf(op.getPrediction());
+    int64_t rank = shape.size();
+    SmallVector<bool> all(rank, true);
+    AffineMap id = identity(rewriter, rank);
+    Value total = buildReduction(
+        rewriter, loc, shape, ValueRange{op.getPrediction(), op.getTarget()},
+        {id, id}, all, 0.0,
+        [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          Value d = arith::SubFOp::create(b, l, xs[0], xs[1]);
+          return arith::AddFOp::create(b, l, acc,
+                                       arith::MulFOp::create(b, l, d, d));
+        });
+    double n = cast<RankedTensorType>(op.getPrediction().getType())
+                   .getNumElements();
+    rewriter.replaceOp(
+        op, finishReduction(rewriter, loc, total, n, resultTypeOf(op)));
+    return success();
+  }
+};
+
+} // namespace
+
+void lp::populateLPReductionToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMeanOp>,
+               ReduceLowering<ReduceMaxOp>, SoftmaxLowering<SoftmaxOp>,
+               SoftmaxLowering<LogSoftmaxOp>, LayerNormLowering,
+               CrossEntropyLowering, MseLossLowering>(patterns.getContext());
+}

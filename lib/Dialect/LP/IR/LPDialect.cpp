@@ -1,0 +1,109 @@
+//===- LPDialect.cpp - the lp dialect -------------------------------------===//
+
+#include "lp/Dialect/LP/IR/LPDialect.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+#include "lp/Dialect/LP/IR/ModelAttrs.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lp;
+
+#include "lp/Dialect/LP/IR/LPEnums.cpp.inc"
+#include "lp/Dialect/LP/IR/LPOpsDialect.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "lp/Dialect/LP/IR/LPAttrs.cpp.inc"
+
+void LPDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "lp/Dialect/LP/IR/LPOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "lp/Dialect/LP/IR/LPAttrs.cpp.inc"
+      >();
+}
+
+/// Checks that `attr` is a non-empty string.
+static LogicalResult expectName(Operation *op, NamedAttribute attr,
+                                llvm::StringRef where) {
+  auto str = dyn_cast<StringAttr>(attr.getValue());
+  if (!str || str.getValue().empty())
+    return op->emitError() << "'" << attr.getName().getValue() << "' on "
+                           << where << " must be a non-empty string";
+  return success();
+}
+
+LogicalResult LPDialect::verifyRegionArgAttribute(Operation *op,
+                                                  unsigned regionIndex,
+                                                  unsigned argIndex,
+                                                  NamedAttribute attr) {
+  std::string where = "argument #" + std::to_string(argIndex);
+  StringRef name = attr.getName().getValue();
+  if (name == kNameAttr || name == kLayerAttr)
+    return expectName(op, attr, where);
+  if (name == kRoleAttr) {
+    auto str = dyn_cast<StringAttr>(attr.getValue());
+    if (!str || !parseArgRole(str.getValue()))
+      return op->emitError() << "'lp.role' on " << where
+                             << " must be \"input\", \"label\" or \"param\"";
+    return success();
+  }
+  if (name == kInitAttr) {
+    auto str = dyn_cast<StringAttr>(attr.getValue());
+    if (!str)
+      return op->emitError() << "'lp.init' on " << where << " must be a string";
+    std::string error;
+    if (!parseInitSpec(str.getValue(), error))
+      return op->emitError() << "invalid 'lp.init' on " << where << ": "
+                             << error;
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    if (fn && argIndex < fn.getNumArguments()) {
+      auto role = fn.getArgAttrOfType<StringAttr>(argIndex, kRoleAttr);
+      if (!role || role.getValue() != "param")
+        return op->emitError() << "'lp.init' on " << where
+                               << " requires lp.role = \"param\"";
+    }
+    return success();
+  }
+  return op->emitError() << "unknown lp argument attribute '" << name << "'";
+}
+
+LogicalResult LPDialect::verifyRegionResultAttribute(Operation *op,
+                                                     unsigned regionIndex,
+                                                     unsigned resultIndex,
+                                                     NamedAttribute attr) {
+  if (attr.getName().getValue() == kNameAttr)
+    return expectName(op, attr, "result #" + std::to_string(resultIndex));
+  return op->emitError() << "unknown lp result attribute '"
+                         << attr.getName().getValue() << "'";
+}
+
+LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kLayerAttr)
+    return expectName(op, attr, "operation");
+  if (name == kLossWeightsAttr) {
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    auto weights = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!fn || !weights)
+      return op->emitError()
+             << "'lp.loss_weights' must be an array of floats on a function";
+    if (weights.size() != fn.getNumResults())
+      return op->emitError() << "'lp.loss_weights' has " << weights.size()
+                             << " entries but the function returns "
+                             << fn.getNumResults() << " losses";
+    for (Attribute w : weights)
+      if (!isa<FloatAttr>(w))
+        return op->emitError()
+               << "'lp.loss_weights' entries must be float attributes";
+    return success();
+  }
+  return op->emitError() << "unknown lp attribute '" << name << "'";
+}

@@ -1,0 +1,23 @@
+//===- InitAll.cpp - registration shared by every LP tool -----------------===//
+
+#include "lp/InitAll.h"
+
+#include "lp/Conversion/Passes.h"
+#include "lp/Dialect/LP/IR/LPDialect.h"
+#include "lp/Pipelines/Pipelines.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void lp::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<lp::LPDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void lp::registerAllPasses() {
+  mlir::registerAllPasses();
+  lp::registerLPConversionPasses();
+  lp::registerPipelines();
+}

@@ -1,0 +1,125 @@
+//===- JitRunner.cpp - compile a lowered module and call it ---------------===//
+
+#include "lp/Runner/JitRunner.h"
+#include "lp/Runner/Initializers.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cmath>
+
+using namespace lp;
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string lp::checkArgument(const TensorSlot &slot, const npy::Array &a) {
+  if (a.dtype != slot.dtype)
+    return "argument '" + slot.name + "': dtype " + npy::dtypeName(a.dtype) +
+           " does not match the model's " + npy::dtypeName(slot.dtype);
+  if (a.shape != slot.shape)
+    return "argument '" + slot.name + "': shape " + shapeText(a.shape) +
+           " does not match the model's " + shapeText(slot.shape);
+  if (slot.indexBound) {
+    for (int64_t i = 0, e = a.numElements(); i < e; ++i) {
+      double v = elementAsDouble(a, i);
+      if (v < 0 || v >= double(*slot.indexBound))
+        return "argument '" + slot.name + "': value " +
+               std::to_string(int64_t(v)) + " at flat index " +
+               std::to_string(i) + " is outside [0, " +
+               std::to_string(*slot.indexBound) + ")";
+    }
+  }
+  return "";
+}
+
+JitRunner::JitRunner(std::unique_ptr<mlir::ExecutionEngine> engine,
+                     ModelSignature signature)
+    : engine(std::move(engine)), signature(std::move(signature)) {}
+
+JitRunner::~JitRunner() = default;
+
+llvm::Expected<std::unique_ptr<JitRunner>>
+JitRunner::create(mlir::ModuleOp module, const ModelSignature &signature) {
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  mlir::ExecutionEngineOptions options;
+  options.transformer = mlir::makeOptimizingTransformer(3, 0, nullptr);
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = mlir::ExecutionEngine::create(module, options);
+  if (!engine)
+    return engine.takeError();
+  return std::unique_ptr<JitRunner>(
+      new JitRunner(std::move(*engine), signature));
+}
+
+namespace {
+/// Storage for the expanded memref descriptors of one call: for each
+/// argument, (allocated, aligned, offset, sizes..., strides...).
+struct PackedCall {
+  std::vector<void *> pointers; ///< allocated/aligned pointer values
+  std::vector<int64_t> ints;    ///< offsets, sizes, strides
+  std::vector<void *> args;     ///< what invokePacked receives
+
+  void add(void *data, const std::vector<int64_t> &shape) {
+    pointers.push_back(data);
+    ints.push_back(0);
+    ints.insert(ints.end(), shape.begin(), shape.end());
+    std::vector<int64_t> strides(shape.size(), 1);
+    for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
+    ints.insert(ints.end(), strides.begin(), strides.end());
+    layout.push_back(shape.size());
+  }
+
+  /// Takes the addresses once all storage is in place.
+  void finish() {
+    size_t p = 0, n = 0;
+    for (size_t rank : layout) {
+      args.push_back(&pointers[p]); // allocated
+      args.push_back(&pointers[p]); // aligned
+      ++p;
+      for (size_t i = 0; i < 1 + 2 * rank; ++i)
+        args.push_back(&ints[n++]);
+    }
+  }
+  std::vector<size_t> layout;
+};
+} // namespace
+
+llvm::Error JitRunner::run(const std::vector<npy::Array *> &args,
+                           std::vector<npy::Array> &results) {
+  if (args.size() != signature.args.size())
+    return llvm::createStringError("expected " +
+                                   std::to_string(signature.args.size()) +
+                                   " arguments, got " +
+                                   std::to_string(args.size()));
+  PackedCall call;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string error = checkArgument(signature.args[i], *args[i]);
+    if (!error.empty())
+      return llvm::createStringError(error);
+    call.add(args[i]->data.data(), args[i]->shape);
+  }
+  results.clear();
+  for (const TensorSlot &slot : signature.results) {
+    npy::Array r;
+    r.dtype = slot.dtype;
+    r.shape = slot.shape;
+    r.data.assign(slot.numElements() * npy::dtypeSize(slot.dtype), 0);
+    results.push_back(std::move(r));
+  }
+  for (npy::Array &r : results)
+    call.add(r.data.data(), r.shape);
+  call.finish();
+  return engine->invokePacked(signature.function, call.args);
+}

@@ -1,0 +1,25 @@
+# -*- Python -*-
+import os
+import shutil
+import sys
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "LP"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".py"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Unit", "Inputs", "helpers"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.lp_obj_root, "test")
+
+python = config.python_executable or sys.executable
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%lp_src", config.lp_src_root))
+config.substitutions.append(("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+config.environment["PYTHONPATH"] = os.path.join(config.lp_src_root, "test", "helpers")
+
+llvm_config.use_default_substitutions()
+tool_dirs = [os.path.join(config.lp_obj_root, "bin"), config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["lp-opt", "lp-translate", "lp-run"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

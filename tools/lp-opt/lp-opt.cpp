@@ -1,0 +1,14 @@
+//===- lp-opt.cpp - the LP optimizer driver -------------------------------===//
+
+#include "lp/InitAll.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  lp::registerAllDialects(registry);
+  lp::registerAllPasses();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "LP optimizer driver\n", registry));
+}

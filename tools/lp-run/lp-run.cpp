@@ -1,0 +1,218 @@
+//===- lp-run.cpp - JIT-run a model function on NumPy data ----------------===//
+//
+// lp-run model.mlir [--function=f] [--data=batch.npz] [--input=x=x.npy]...
+//        [--params=ckpt.npz] [--random-inputs] [--seed=N] [--output-dir=D]
+//
+// Lowers the module with lp-lower-to-llvm, compiles it once with the MLIR
+// ExecutionEngine and calls the function. Arguments are bound by name:
+// inputs/labels from --input and --data, parameters from --params or their
+// lp.init initialiser. Results are written as <output-dir>/<name>.npy and
+// summarised on stdout.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/InitAll.h"
+#include "lp/Pipelines/Pipelines.h"
+#include "lp/Runner/Initializers.h"
+#include "lp/Runner/JitRunner.h"
+#include "lp/Runner/ModelSignature.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+#include <cmath>
+#include <map>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> functionName(
+    "function", cl::desc("Function to run (default: the only public one)"));
+static cl::opt<std::string>
+    dataFile("data", cl::desc(".npz whose arrays bind arguments by name"));
+static cl::list<std::string>
+    inputs("input", cl::desc("name=file.npy binds one argument"));
+static cl::opt<std::string> paramsFile(
+    "params", cl::desc(".npz of parameter values (instead of lp.init)"));
+static cl::opt<bool> randomInputs(
+    "random-inputs",
+    cl::desc("Fill inputs that have no data with seeded random values"));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed for initialisers and "
+                                               "random inputs"),
+                              cl::init(0));
+static cl::opt<std::string>
+    outputDir("output-dir", cl::desc("Write each result as <name>.npy here"));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "lp-run") << message << "\n";
+  return 1;
+}
+
+/// Picks the function to run.
+static func::FuncOp findFunction(ModuleOp module, std::string &error) {
+  func::FuncOp found;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (fn.isExternal())
+      continue;
+    if (!functionName.empty()) {
+      if (fn.getSymName() == functionName)
+        return fn;
+      continue;
+    }
+    if (fn.isPublic()) {
+      if (found) {
+        error = "the module has several public functions; choose one with "
+                "--function";
+        return nullptr;
+      }
+      found = fn;
+    }
+  }
+  if (!found)
+    error = functionName.empty()
+                ? "the module has no function to run"
+                : "no function named '" + functionName + "' in the module";
+  return found;
+}
+
+static std::string summarize(const lp::TensorSlot &slot,
+                             const lp::npy::Array &a) {
+  std::string text = slot.name + ": " + lp::npy::dtypeName(a.dtype);
+  int64_t n = a.numElements();
+  char buf[160];
+  if (a.shape.empty()) {
+    snprintf(buf, sizeof buf, " = %.6g", lp::elementAsDouble(a, 0));
+    return text + buf;
+  }
+  text += "[";
+  for (size_t i = 0; i < a.shape.size(); ++i)
+    text += (i ? "x" : "") + std::to_string(a.shape[i]);
+  text += "]";
+  if (n == 0)
+    return text;
+  double sum = 0, lo = INFINITY, hi = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) {
+    double v = lp::elementAsDouble(a, i);
+    sum += v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  snprintf(buf, sizeof buf, " mean=%.6g min=%.6g max=%.6g", sum / n, lo, hi);
+  return text + buf;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "LP model runner (CPU JIT)\n");
+
+  DialectRegistry registry;
+  lp::registerAllDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  MLIRContext context(registry);
+
+  std::string error;
+  auto file = openInputFile(inputFile, &error);
+  if (!file)
+    return fail(error);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // the parser has reported a located error
+
+  func::FuncOp fn = findFunction(*module, error);
+  if (!fn)
+    return fail(inputFile + ": " + error);
+  FailureOr<lp::ModelSignature> signature = lp::readSignature(fn);
+  if (failed(signature))
+    return 1;
+
+  // Bind every argument before compiling, so that bad data fails fast.
+  std::map<std::string, lp::npy::Array> data, params;
+  if (!dataFile.empty()) {
+    std::string e = lp::npy::readNpz(dataFile, data);
+    if (!e.empty())
+      return fail(e);
+  }
+  for (const std::string &binding : inputs) {
+    size_t eq = binding.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail("--input expects name=file.npy, got '" + binding + "'");
+    lp::npy::Array a;
+    std::string e = lp::npy::readNpy(binding.substr(eq + 1), a);
+    if (!e.empty())
+      return fail(e);
+    data[binding.substr(0, eq)] = std::move(a);
+  }
+  if (!paramsFile.empty()) {
+    std::string e = lp::npy::readNpz(paramsFile, params);
+    if (!e.empty())
+      return fail(e);
+  }
+  std::vector<lp::npy::Array> argValues;
+  for (const lp::TensorSlot &slot : signature->args) {
+    bool isParam = slot.role == lp::ArgRole::Param;
+    auto &source = isParam ? params : data;
+    if (auto it = source.find(slot.name); it != source.end())
+      argValues.push_back(std::move(it->second));
+    else if (isParam)
+      argValues.push_back(lp::initializeParam(slot, seed));
+    else if (randomInputs)
+      argValues.push_back(lp::randomInput(slot, seed));
+    else
+      return fail("missing " + std::string(lp::stringifyArgRole(slot.role)) +
+                  " '" + slot.name +
+                  "': bind it with --data or --input, or pass --random-inputs");
+    std::string e = lp::checkArgument(slot, argValues.back());
+    if (!e.empty())
+      return fail(e);
+  }
+
+  // Lower and compile once.
+  PassManager pm(&context);
+  lp::buildLowerToLLVMPipeline(pm, lp::LowerToLLVMOptions());
+  if (failed(pm.run(*module)))
+    return fail("lowering '" + signature->function + "' failed");
+  auto runner = lp::JitRunner::create(*module, *signature);
+  if (!runner)
+    return fail("JIT compilation failed: " + toString(runner.takeError()));
+
+  std::vector<lp::npy::Array *> argPtrs;
+  for (lp::npy::Array &a : argValues)
+    argPtrs.push_back(&a);
+  std::vector<lp::npy::Array> results;
+  if (llvm::Error e = (*runner)->run(argPtrs, results))
+    return fail(toString(std::move(e)));
+
+  if (!outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return fail("cannot create '" + outputDir + "': " + ec.message());
+  }
+  for (size_t i = 0; i < results.size(); ++i) {
+    const lp::TensorSlot &slot = signature->results[i];
+    llvm::outs() << summarize(slot, results[i]) << "\n";
+    if (outputDir.empty())
+      continue;
+    llvm::SmallString<256> path(outputDir);
+    llvm::sys::path::append(path, slot.name + ".npy");
+    std::string e = lp::npy::writeNpy(std::string(path), results[i]);
+    if (!e.empty())
+      return fail(e);
+  }
+  return 0;
+}

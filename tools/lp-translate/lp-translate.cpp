@@ -1,0 +1,19 @@
+//===- lp-translate.cpp - translations out of MLIR ------------------------===//
+//
+// The upstream translations (e.g. --mlir-to-llvmir for IR lowered by
+// lp-lower-to-llvm), with the lp dialect registered so that LP files parse.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Dialect/LP/IR/LPDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllTranslations.h"
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllTranslations();
+  return mlir::failed(
+      mlir::mlirTranslateMain(argc, argv, "LP translation driver\n"));
+}
