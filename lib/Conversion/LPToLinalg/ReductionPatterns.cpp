@@ -50,6 +50,12 @@ Value reduceOne(OpBuilder &b, Location loc, Value x, ArrayRef<bool> reduced,
                         reduced, init, combine);
 }
 
+/// A verified axis attribute (stored as a signed i64) in [0, rank).
+int64_t normalizedAxis(uint64_t stored, int64_t rank) {
+  int64_t axis = static_cast<int64_t>(stored);
+  return axis < 0 ? axis + rank : axis;
+}
+
 /// Flags for the dimensions in `axes` (already verified, may be negative).
 SmallVector<bool> flagAxes(ArrayRef<int64_t> axes, int64_t rank) {
   SmallVector<bool> reduced(rank, false);
@@ -126,7 +132,7 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxLike> {
     Location loc = op.getLoc();
     Value x = op.getInput();
     int64_t rank = shapeOf(x).size();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
     auto [e, m] = shiftedExp(rewriter, loc, x, reduced);
@@ -162,7 +168,7 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
     Value x = op.getInput();
     ArrayRef<int64_t> shape = shapeOf(x);
     int64_t rank = shape.size();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
     SmallVector<bool> reduced(rank, false);
     for (int64_t i = axis; i < rank; ++i)
       reduced[i] = true;

@@ -1,0 +1,32 @@
+// RUN: lp-opt %s --lp-lower-to-llvm | FileCheck %s
+// The lowered module is plain upstream IR: mlir-opt and mlir-translate accept it.
+// RUN: lp-opt %s --lp-lower-to-llvm | %mlir_opt | FileCheck %s
+// RUN: lp-opt %s --lp-lower-to-llvm | lp-translate --mlir-to-llvmir | FileCheck %s --check-prefix=LLVMIR
+// RUN: lp-opt %s --lp-lower-to-llvm="results-to-out-params=false" | FileCheck %s --check-prefix=RESULTS
+
+// The loss comes back through a caller-allocated out-parameter (the last
+// memref descriptor), so the function returns nothing.
+// CHECK-LABEL: llvm.func @mlp_loss
+// CHECK-SAME: (%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: i64, %arg3: i64, %arg4: i64, %arg5: i64, %arg6: i64,
+// CHECK-NOT: -> !llvm.struct
+// CHECK: llvm.intr.tanh
+// CHECK: llvm.return{{$}}
+// CHECK-NOT: lp.
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.
+
+// LLVMIR: define void @mlp_loss(ptr
+// LLVMIR: call float @llvm.tanh.f32(float
+
+// RESULTS-LABEL: llvm.func @mlp_loss
+// RESULTS-SAME: -> (!llvm.struct<(ptr, ptr, i64)>
+func.func @mlp_loss(%x: tensor<4x8xf32> {lp.role = "input"},
+                    %y: tensor<4xi64> {lp.role = "label"},
+                    %w: tensor<8x3xf32> {lp.role = "param", lp.init = "glorot_uniform"},
+                    %b: tensor<3xf32> {lp.role = "param", lp.init = "zeros"})
+    -> (tensor<f32> {lp.name = "loss"}) {
+  %h = lp.linear %x, %w, %b : (tensor<4x8xf32>, tensor<8x3xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %t = lp.tanh %h : (tensor<4x3xf32>) -> tensor<4x3xf32>
+  %l = lp.cross_entropy %t, %y : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<f32>
+  return %l : tensor<f32>
+}
