@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerates the TableGen docs (dialect ops, passes) into docs/generated/.
+# With --check, fails if the checked-in copies are stale.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ninja -C build mlir-doc >/dev/null
+out=docs/generated
+if [ "${1:-}" = "--check" ]; then
+  diff -u "$out/LPDialect.md" build/docs/Dialects/LPDialect.md
+  diff -u "$out/LPConversionPasses.md" build/docs/LPConversionPasses.md
+  echo "generated docs are up to date"
+  exit 0
+fi
+mkdir -p "$out"
+cp build/docs/Dialects/LPDialect.md "$out/LPDialect.md"
+cp build/docs/LPConversionPasses.md "$out/LPConversionPasses.md"
+echo "wrote $out/LPDialect.md $out/LPConversionPasses.md"
