@@ -9,7 +9,7 @@ from lit.llvm import llvm_config
 config.name = "LP"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".py"]
-config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Unit", "Inputs", "helpers"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Unit", "Integration", "Inputs", "helpers"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lp_obj_root, "test")
 

@@ -5,6 +5,7 @@
 #include "lp/Conversion/Passes.h"
 #include "lp/Dialect/LP/IR/LPDialect.h"
 #include "lp/Pipelines/Pipelines.h"
+#include "lp/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -19,5 +20,6 @@ void lp::registerAllDialects(mlir::DialectRegistry &registry) {
 void lp::registerAllPasses() {
   mlir::registerAllPasses();
   lp::registerLPConversionPasses();
+  lp::registerLPTransformsPasses();
   lp::registerPipelines();
 }

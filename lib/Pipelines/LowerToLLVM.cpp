@@ -18,6 +18,8 @@ using namespace mlir;
 void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
                                   const LowerToLLVMOptions &options) {
   pm.addPass(lp::createConvertLPToLinalg());
+  // arith on tensors (the step counter) becomes linalg too.
+  pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.fuseElementwise)
@@ -30,7 +32,9 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   if (options.resultsToOutParams) {
     bufferization::BufferResultsToOutParamsPassOptions outParams;
-    outParams.hoistStaticAllocs = true;
+    // hoist-static-allocs would save a copy per result, but crashes in
+    // MLIR 22 when one buffer is returned twice (e.g. a loss that is also
+    // the total); results are copied into the out-parameters instead.
     outParams.modifyPublicFunctions = true;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   }

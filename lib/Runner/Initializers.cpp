@@ -136,6 +136,16 @@ double lp::elementAsDouble(const npy::Array &a, int64_t i) {
   return 0.0;
 }
 
+int64_t lp::elementAsInt64(const npy::Array &a, int64_t i) {
+  const uint8_t *p = a.data.data() + i * npy::dtypeSize(a.dtype);
+  if (a.dtype == npy::DType::I64) {
+    int64_t x;
+    std::memcpy(&x, p, 8);
+    return x;
+  }
+  return int64_t(elementAsDouble(a, i));
+}
+
 npy::Array lp::initializeParam(const TensorSlot &slot, uint64_t seed) {
   Rng rng(streamSeed(seed, slot.name));
   InitSpec spec = slot.init.value_or(InitSpec{InitSpec::Constant, 0, 0});

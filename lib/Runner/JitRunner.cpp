@@ -5,6 +5,7 @@
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cmath>
@@ -27,10 +28,10 @@ std::string lp::checkArgument(const TensorSlot &slot, const npy::Array &a) {
            " does not match the model's " + shapeText(slot.shape);
   if (slot.indexBound) {
     for (int64_t i = 0, e = a.numElements(); i < e; ++i) {
-      double v = elementAsDouble(a, i);
-      if (v < 0 || v >= double(*slot.indexBound))
+      int64_t v = elementAsInt64(a, i);
+      if (v < 0 || v >= *slot.indexBound)
         return "argument '" + slot.name + "': value " +
-               std::to_string(int64_t(v)) + " at flat index " +
+               std::to_string(v) + " at flat index " +
                std::to_string(i) + " is outside [0, " +
                std::to_string(*slot.indexBound) + ")";
     }
@@ -38,14 +39,13 @@ std::string lp::checkArgument(const TensorSlot &slot, const npy::Array &a) {
   return "";
 }
 
-JitRunner::JitRunner(std::unique_ptr<mlir::ExecutionEngine> engine,
-                     ModelSignature signature)
-    : engine(std::move(engine)), signature(std::move(signature)) {}
+JitRunner::JitRunner(std::unique_ptr<mlir::ExecutionEngine> engine)
+    : engine(std::move(engine)) {}
 
 JitRunner::~JitRunner() = default;
 
 llvm::Expected<std::unique_ptr<JitRunner>>
-JitRunner::create(mlir::ModuleOp module, const ModelSignature &signature) {
+JitRunner::create(mlir::ModuleOp module) {
   static bool initialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -53,13 +53,19 @@ JitRunner::create(mlir::ModuleOp module, const ModelSignature &signature) {
   }();
   (void)initialized;
   mlir::ExecutionEngineOptions options;
-  options.transformer = mlir::makeOptimizingTransformer(3, 0, nullptr);
+  // ExecutionEngineOptions holds a function_ref: keep the callable alive.
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      mlir::makeOptimizingTransformer(3, 0, nullptr);
+  options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // memref.copy of non-contiguous views lowers to a call to memrefCopy,
+  // which lives in MLIR's C runner utils.
+  llvm::SmallVector<llvm::StringRef, 1> libs{LP_MLIR_C_RUNNER_UTILS};
+  options.sharedLibPaths = libs;
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();
-  return std::unique_ptr<JitRunner>(
-      new JitRunner(std::move(*engine), signature));
+  return std::unique_ptr<JitRunner>(new JitRunner(std::move(*engine)));
 }
 
 namespace {
@@ -96,7 +102,8 @@ struct PackedCall {
 };
 } // namespace
 
-llvm::Error JitRunner::run(const std::vector<npy::Array *> &args,
+llvm::Error JitRunner::run(const ModelSignature &signature,
+                           const std::vector<npy::Array *> &args,
                            std::vector<npy::Array> &results) {
   if (args.size() != signature.args.size())
     return llvm::createStringError("expected " +
@@ -110,13 +117,11 @@ llvm::Error JitRunner::run(const std::vector<npy::Array *> &args,
       return llvm::createStringError(error);
     call.add(args[i]->data.data(), args[i]->shape);
   }
-  results.clear();
-  for (const TensorSlot &slot : signature.results) {
-    npy::Array r;
+  results.resize(signature.results.size());
+  for (auto [slot, r] : llvm::zip(signature.results, results)) {
     r.dtype = slot.dtype;
     r.shape = slot.shape;
-    r.data.assign(slot.numElements() * npy::dtypeSize(slot.dtype), 0);
-    results.push_back(std::move(r));
+    r.data.resize(slot.numElements() * npy::dtypeSize(slot.dtype));
   }
   for (npy::Array &r : results)
     call.add(r.data.data(), r.shape);

@@ -82,7 +82,8 @@ FailureOr<ModelSignature> lp::readSignature(func::FuncOp fn) {
       std::string error;
       slot.init = parseInitSpec(init.getValue(), error);
     }
-    if (slot.role == ArgRole::Param && !slot.init)
+    if ((slot.role == ArgRole::Param || slot.role == ArgRole::State) &&
+        !slot.init)
       slot.init = InitSpec{InitSpec::Constant, 0.0, 0.0};
     if (failed(readType(fn, fn.getArgumentTypes()[i], slot)))
       return failure();

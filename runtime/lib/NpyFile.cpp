@@ -138,17 +138,16 @@ std::string parsePreamble(const uint8_t *data, size_t size, Preamble &pre) {
   if (std::memcmp(data, kMagic, std::min(size, kMagicLen)) != 0)
     return "not a .npy file (bad magic string)";
   if (size < kMagicLen + 2)
-    return "truncated header (file is only " + std::to_string(size) +
-           " bytes)";
+    return "truncated header (file is only " + std::to_string(size) + " bytes)";
   uint8_t major = data[kMagicLen], minor = data[kMagicLen + 1];
   if (major < 1 || major > 3 || minor != 0)
     return "unsupported .npy format version " + std::to_string(major) + "." +
            std::to_string(minor);
   pre.headerOffset = major == 1 ? kPreambleV1 : kPreambleV2;
   if (size < pre.headerOffset)
-    return "truncated header (file is only " + std::to_string(size) +
-           " bytes)";
-  pre.headerLen = readLE(data + kMagicLen + 2, pre.headerOffset - kMagicLen - 2);
+    return "truncated header (file is only " + std::to_string(size) + " bytes)";
+  pre.headerLen =
+      readLE(data + kMagicLen + 2, pre.headerOffset - kMagicLen - 2);
   if (pre.headerLen > kMaxHeaderLen)
     return "header too large (" + std::to_string(pre.headerLen) + " bytes)";
   return "";
@@ -209,8 +208,9 @@ std::string openForRead(const std::string &path, FilePtr &file,
 
 std::string readExactly(std::FILE *file, void *dest, size_t size) {
   if (size != 0 && std::fread(dest, 1, size, file) != size)
-    return std::ferror(file) ? std::string("read error: ") + std::strerror(errno)
-                             : "file shrank while reading";
+    return std::ferror(file)
+               ? std::string("read error: ") + std::strerror(errno)
+               : "file shrank while reading";
   return "";
 }
 
@@ -237,7 +237,8 @@ std::string readNpyStream(const std::string &path, Array &out) {
     return err;
   detail::NpyHeader header;
   uint64_t expected = 0;
-  if (std::string err = detail::parseHeaderDict(text.data(), text.size(), header);
+  if (std::string err =
+          detail::parseHeaderDict(text.data(), text.size(), header);
       !err.empty())
     return err;
   if (std::string err = payloadBytes(header, expected); !err.empty())
@@ -266,7 +267,8 @@ std::string readNpyBuffer(const uint8_t *data, size_t size, Array &out) {
   detail::NpyHeader header;
   uint64_t expected = 0;
   const char *text = reinterpret_cast<const char *>(data + pre.headerOffset);
-  if (std::string err = detail::parseHeaderDict(text, pre.headerLen, header); !err.empty())
+  if (std::string err = detail::parseHeaderDict(text, pre.headerLen, header);
+      !err.empty())
     return err;
   if (std::string err = payloadBytes(header, expected); !err.empty())
     return err;
@@ -318,9 +320,10 @@ std::string lp::npy::detail::validateArray(const Array &a) {
       return "array size overflows";
   }
   if (expected != a.data.size())
-    return "data size does not match shape " + detail::formatShape(a.shape) + " of " +
-           dtypeName(a.dtype) + " (expected " + std::to_string(expected) +
-           " bytes, found " + std::to_string(a.data.size()) + ")";
+    return "data size does not match shape " + detail::formatShape(a.shape) +
+           " of " + dtypeName(a.dtype) + " (expected " +
+           std::to_string(expected) + " bytes, found " +
+           std::to_string(a.data.size()) + ")";
   return "";
 }
 

@@ -32,10 +32,10 @@ struct DescrEntry {
 /// Descr strings accepted when reading. '<V2' is what ml_dtypes writes for
 /// bfloat16; NumPy normalizes it to '|V2' when such an array is re-saved.
 const DescrEntry kReadDescrs[] = {
-    {"<f4", DType::F32},  {"<f8", DType::F64}, {"<f2", DType::F16},
+    {"<f4", DType::F32},  {"<f8", DType::F64},  {"<f2", DType::F16},
     {"<V2", DType::BF16}, {"|V2", DType::BF16}, {"|i1", DType::I8},
-    {"<i1", DType::I8},   {"<i4", DType::I32}, {"<i8", DType::I64},
-    {"|u1", DType::U8},   {"<u1", DType::U8},  {"|b1", DType::Bool},
+    {"<i1", DType::I8},   {"<i4", DType::I32},  {"<i8", DType::I64},
+    {"|u1", DType::U8},   {"<u1", DType::U8},   {"|b1", DType::Bool},
 };
 
 /// Returns the descr written for \p dtype.

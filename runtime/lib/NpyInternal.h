@@ -66,7 +66,8 @@ bool writeBytes(std::FILE *file, const void *data, size_t size);
 /// Creates `path + ".tmp.<pid>"`, fills it with \p writer, flushes it to disk
 /// and renames it over \p path. The temporary file is removed on failure.
 /// Returns an error message that names \p path, or an empty string.
-std::string writeFileAtomic(const std::string &path, const StreamWriter &writer);
+std::string writeFileAtomic(const std::string &path,
+                            const StreamWriter &writer);
 
 } // namespace detail
 } // namespace npy

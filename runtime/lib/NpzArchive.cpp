@@ -463,8 +463,9 @@ std::string planMembers(const std::map<std::string, Array> &arrays,
     uint64_t size = uint64_t(m.preamble.size()) + array.data.size();
     uint64_t next = offset + kLocalSize + m.name.size() + size;
     if (size >= 0xFFFFFFFF || next >= 0xFFFFFFFF)
-      return "array '" + key + "': archive would exceed 4 GiB (ZIP64 writing "
-                               "is not supported)";
+      return "array '" + key +
+             "': archive would exceed 4 GiB (ZIP64 writing "
+             "is not supported)";
     m.payload = &array.data;
     m.crc = crc32Of(array.data.data(), array.data.size(),
                     crc32Of(m.preamble.data(), m.preamble.size()));
@@ -509,9 +510,9 @@ std::vector<uint8_t> centralDirectory(const std::vector<PendingMember> &members,
     put32(out, kCentralSig);
     put16(out, (3 << 8) | 20); // Made by: Unix, zip 2.0.
     putCommonFields(out, m);
-    put16(out, 0);                   // Comment length.
-    put16(out, 0);                   // Disk number start.
-    put16(out, 0);                   // Internal attributes.
+    put16(out, 0);                       // Comment length.
+    put16(out, 0);                       // Disk number start.
+    put16(out, 0);                       // Internal attributes.
     put32(out, uint32_t(0100644) << 16); // External: regular file, rw-r--r--.
     put32(out, m.offset);
     out.insert(out.end(), m.name.begin(), m.name.end());
@@ -571,7 +572,6 @@ std::string lp::npy::writeNpz(const std::string &path,
   std::vector<PendingMember> members;
   if (std::string err = planMembers(arrays, members); !err.empty())
     return path + ": " + err;
-  return detail::writeFileAtomic(path, [&](std::FILE *file) {
-    return writeMembers(file, members);
-  });
+  return detail::writeFileAtomic(
+      path, [&](std::FILE *file) { return writeMembers(file, members); });
 }

@@ -39,9 +39,9 @@ struct NpyFixture {
 
 #include "data/NumpyFixtures.inc"
 
-const DType kAllDTypes[] = {DType::F32, DType::F64, DType::F16,
+const DType kAllDTypes[] = {DType::F32,  DType::F64, DType::F16,
                             DType::BF16, DType::I8,  DType::I32,
-                            DType::I64, DType::U8,  DType::Bool};
+                            DType::I64,  DType::U8,  DType::Bool};
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -68,8 +68,8 @@ void expectArrayEq(const Array &actual, const ExpectedArray &expected,
 
 void expectArrayEq(const Array &actual, const Array &expected,
                    const std::string &what) {
-  expectArrayEq(actual, ExpectedArray{expected.dtype, expected.shape,
-                                      expected.data},
+  expectArrayEq(actual,
+                ExpectedArray{expected.dtype, expected.shape, expected.data},
                 what);
 }
 
@@ -124,9 +124,8 @@ uint32_t get32(const std::vector<uint8_t> &in, size_t pos) {
 }
 
 /// A minimal, independent writer of stored zip archives.
-std::vector<uint8_t>
-zipImage(const std::vector<std::pair<std::string, std::vector<uint8_t>>>
-             &members) {
+std::vector<uint8_t> zipImage(
+    const std::vector<std::pair<std::string, std::vector<uint8_t>>> &members) {
   std::vector<uint8_t> out, central;
   for (const auto &[name, data] : members) {
     uint32_t offset = uint32_t(out.size()), crc = referenceCrc32(data);
@@ -242,9 +241,9 @@ protected:
 
 TEST(NpyDTypeTest, NamesAndSizes) {
   const std::pair<const char *, size_t> expected[] = {
-      {"float32", 4}, {"float64", 8}, {"float16", 2},
-      {"bfloat16", 2}, {"int8", 1},   {"int32", 4},
-      {"int64", 8},   {"uint8", 1},   {"bool", 1}};
+      {"float32", 4},  {"float64", 8}, {"float16", 2},
+      {"bfloat16", 2}, {"int8", 1},    {"int32", 4},
+      {"int64", 8},    {"uint8", 1},   {"bool", 1}};
   for (size_t i = 0; i < std::size(kAllDTypes); ++i) {
     EXPECT_STREQ(dtypeName(kAllDTypes[i]), expected[i].first);
     EXPECT_EQ(dtypeSize(kAllDTypes[i]), expected[i].second);
@@ -328,8 +327,8 @@ std::map<std::string, Array> allDTypeArrays() {
   unsigned seed = 0;
   for (DType dtype : kAllDTypes) {
     for (const auto &shape : kShapes) {
-      std::string key = std::string(dtypeName(dtype)) + "/" +
-                        std::to_string(seed);
+      std::string key =
+          std::string(dtypeName(dtype)) + "/" + std::to_string(seed);
       arrays[key] = makeArray(dtype, shape, seed++);
     }
   }
@@ -415,8 +414,8 @@ TEST(NpyNumpyTest, DecodedValues) {
 
   ASSERT_EQ(readNpyImage(fixtureNamed("bfloat16_4").file, bf16), "");
   EXPECT_EQ(bf16.dtype, DType::BF16);
-  EXPECT_EQ(bf16.data, (std::vector<uint8_t>{0x80, 0x3f, 0x00, 0xc0, 0x00,
-                                             0x3f, 0x40, 0x40}));
+  EXPECT_EQ(bf16.data, (std::vector<uint8_t>{0x80, 0x3f, 0x00, 0xc0, 0x00, 0x3f,
+                                             0x40, 0x40}));
 
   ASSERT_EQ(readNpyImage(fixtureNamed("int64_scalar").file, i64), "");
   EXPECT_TRUE(i64.shape.empty());
@@ -517,7 +516,7 @@ TEST_F(NpyFileTest, NpyTruncatedHeader) {
   std::vector<uint8_t> image = npyImage(dictFor("<f4", "()"), {0, 0, 0, 0});
   image.resize(40);
   expectNpyError(image, "truncated header (expected 128 bytes, found 40)");
-  std::vector<uint8_t> huge = {0x93, 'N', 'U', 'M', 'P', 'Y',
+  std::vector<uint8_t> huge = {0x93, 'N', 'U',  'M',  'P',  'Y',
                                2,    0,   0xFF, 0xFF, 0xFF, 0xFF};
   expectNpyError(huge, "header too large (4294967295 bytes)");
 }
@@ -533,17 +532,16 @@ TEST_F(NpyFileTest, NpyUnsupportedDTypes) {
   expectNpyError(npyImage(dictFor(">i8", "()"), four), "big-endian");
   expectNpyError(npyImage(dictFor("|O", "()"), four),
                  "object arrays are not supported");
-  expectNpyError(
-      npyImage("{'descr': [('a', '<f4')], 'fortran_order': False, "
-               "'shape': (), }",
-               four),
-      "structured dtypes are not supported");
+  expectNpyError(npyImage("{'descr': [('a', '<f4')], 'fortran_order': False, "
+                          "'shape': (), }",
+                          four),
+                 "structured dtypes are not supported");
 }
 
 TEST_F(NpyFileTest, NpyAcceptedDescrSpellings) {
   const std::pair<const char *, DType> spellings[] = {
-      {"<i1", DType::I8}, {"|i1", DType::I8},   {"<u1", DType::U8},
-      {"|u1", DType::U8}, {"|V2", DType::BF16}, {"<V2", DType::BF16},
+      {"<i1", DType::I8},  {"|i1", DType::I8},   {"<u1", DType::U8},
+      {"|u1", DType::U8},  {"|V2", DType::BF16}, {"<V2", DType::BF16},
       {"|b1", DType::Bool}};
   for (const auto &[descr, dtype] : spellings) {
     Array out;
@@ -605,9 +603,9 @@ TEST_F(NpyFileTest, NpyHeaderInconsistencies) {
 TEST_F(NpyFileTest, NpyHeaderSyntaxVariants) {
   // Double quotes, no trailing comma, Python 2 long suffix, odd spacing.
   Array out;
-  std::vector<uint8_t> image = npyImage(
-      "{\"shape\":(2L,1 ,),\"fortran_order\":False,\"descr\":\"<i4\"}",
-      {1, 0, 0, 0, 2, 0, 0, 0});
+  std::vector<uint8_t> image =
+      npyImage("{\"shape\":(2L,1 ,),\"fortran_order\":False,\"descr\":\"<i4\"}",
+               {1, 0, 0, 0, 2, 0, 0, 0});
   ASSERT_EQ(readNpyImage(image, out), "");
   EXPECT_EQ(out.shape, (std::vector<int64_t>{2, 1}));
   EXPECT_EQ(out.dtype, DType::I32);
@@ -622,8 +620,7 @@ TEST_F(NpyFileTest, NpyByteFlipsNeverCrash) {
       Array out;
       if (!readNpyImage(corrupt, out).empty())
         continue;
-      EXPECT_EQ(size_t(out.numElements()) * out.elementSize(),
-                out.data.size());
+      EXPECT_EQ(size_t(out.numElements()) * out.elementSize(), out.data.size());
     }
   }
 }
@@ -674,10 +671,10 @@ TEST_F(NpyFileTest, NpzEveryPrefixFails) {
   }
   // A few truncated files on disk as well.
   std::string file = path("cut.npz");
-  for (size_t len : {size_t(0), size_t(21), kSavezNpz.size() / 2,
-                     kSavezNpz.size() - 1}) {
-    writeFile(file, std::vector<uint8_t>(kSavezNpz.begin(),
-                                         kSavezNpz.begin() + len));
+  for (size_t len :
+       {size_t(0), size_t(21), kSavezNpz.size() / 2, kSavezNpz.size() - 1}) {
+    writeFile(file,
+              std::vector<uint8_t>(kSavezNpz.begin(), kSavezNpz.begin() + len));
     std::map<std::string, Array> out;
     EXPECT_EQ(readNpz(file, out).rfind(file + ": ", 0), 0u) << len;
   }
@@ -750,8 +747,8 @@ std::vector<uint8_t> patchHeaders(std::vector<uint8_t> image,
 }
 
 TEST_F(NpyFileTest, NpzUnsupportedFeatures) {
-  std::vector<uint8_t> zip = zipImage({{"x.npy", npyImage(dictFor(
-                                                     "|u1", "(1,)"), {7})}});
+  std::vector<uint8_t> zip =
+      zipImage({{"x.npy", npyImage(dictFor("|u1", "(1,)"), {7})}});
   std::map<std::string, Array> out;
   EXPECT_NE(readNpzImage(patchHeaders(zip, 8, 10, 12), out)
                 .find("array 'x': unsupported compression method 12"),
@@ -761,12 +758,26 @@ TEST_F(NpyFileTest, NpzUnsupportedFeatures) {
             std::string::npos);
   std::vector<uint8_t> multiDisk = zip;
   multiDisk[multiDisk.size() - 22 + 4] = 1;
-  EXPECT_NE(readNpzImage(multiDisk, out).find("multi-disk"),
-            std::string::npos);
+  EXPECT_NE(readNpzImage(multiDisk, out).find("multi-disk"), std::string::npos);
   std::vector<uint8_t> renamed = zip;
   renamed[30] = 'y'; // Local header name no longer matches.
   EXPECT_NE(readNpzImage(renamed, out).find("local header name"),
             std::string::npos);
+}
+
+TEST_F(NpyFileTest, NpzSizesBeyondArchive) {
+  std::vector<uint8_t> zip =
+      zipImage({{"x.npy", npyImage(dictFor("|u1", "(1,)"), {7})}});
+  // Consistent local and central sizes that point past the end of the file.
+  for (auto [local, central] : {std::pair<size_t, size_t>{18, 20}, {22, 24}}) {
+    zip = patchHeaders(zip, local, central, 0);
+    zip = patchHeaders(zip, local + 2, central + 2, 0x10);
+  }
+  std::map<std::string, Array> out;
+  std::string err = readNpzImage(zip, out);
+  EXPECT_NE(err.find("array 'x': truncated archive: member data out of bounds"),
+            std::string::npos)
+      << err;
 }
 
 TEST_F(NpyFileTest, NpzCompressedCorruption) {
@@ -800,9 +811,9 @@ TEST_F(NpyFileTest, WriteRejectsInvalidArrays) {
   EXPECT_EQ(writeNpz(npz, {{"ok", makeArray(DType::U8, {1})}, {"b", bad}})
                 .rfind(npz + ": array 'b': data size does not match", 0),
             0u);
-  EXPECT_NE(writeNpz(npz, {{"", makeArray(DType::U8, {1})}})
-                .find("empty array key"),
-            std::string::npos);
+  EXPECT_NE(
+      writeNpz(npz, {{"", makeArray(DType::U8, {1})}}).find("empty array key"),
+      std::string::npos);
   EXPECT_TRUE(listDir().empty());
 }
 

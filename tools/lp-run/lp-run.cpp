@@ -16,6 +16,9 @@
 #include "lp/Runner/Initializers.h"
 #include "lp/Runner/JitRunner.h"
 #include "lp/Runner/ModelSignature.h"
+#include "lp/Runner/Trainer.h"
+#include "lp/Transforms/Autodiff.h"
+#include "lp/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -55,6 +58,51 @@ static cl::opt<uint64_t> seed("seed", cl::desc("Seed for initialisers and "
                               cl::init(0));
 static cl::opt<std::string>
     outputDir("output-dir", cl::desc("Write each result as <name>.npy here"));
+
+// Training.
+static cl::OptionCategory trainCat("Training (--train)");
+static cl::opt<bool> trainMode(
+    "train", cl::desc("Build the train step (lp-build-train-step) and train "
+                      "on --data; evaluate on --eval-data"),
+    cl::cat(trainCat));
+static cl::opt<int64_t> steps("steps", cl::desc("Total number of steps"),
+                              cl::init(100), cl::cat(trainCat));
+static cl::opt<int64_t> batchSize(
+    "batch-size", cl::desc("Checked against the model's batch size"),
+    cl::init(0), cl::cat(trainCat));
+static cl::opt<std::string> optimizer("optimizer",
+                                      cl::desc("sgd, adam or adamw"),
+                                      cl::init("sgd"), cl::cat(trainCat));
+static cl::opt<double> lr("lr", cl::desc("Learning rate"), cl::init(0.01),
+                          cl::cat(trainCat));
+static cl::opt<double> momentum("momentum", cl::desc("SGD momentum"),
+                                cl::init(0.0), cl::cat(trainCat));
+static cl::opt<double> weightDecay("weight-decay", cl::desc("Weight decay"),
+                                   cl::init(0.0), cl::cat(trainCat));
+static cl::opt<double> beta1("beta1", cl::init(0.9), cl::cat(trainCat));
+static cl::opt<double> beta2("beta2", cl::init(0.999), cl::cat(trainCat));
+static cl::opt<double> eps("eps", cl::init(1e-8), cl::cat(trainCat));
+static cl::opt<int64_t> logEvery("log-every",
+                                 cl::desc("Print progress every K steps"),
+                                 cl::init(10), cl::cat(trainCat));
+static cl::opt<bool> noShuffle("no-shuffle",
+                               cl::desc("Take batches in data order"),
+                               cl::cat(trainCat));
+static cl::opt<std::string> evalData("eval-data",
+                                     cl::desc("Held-out .npz to evaluate on"),
+                                     cl::cat(trainCat));
+static cl::opt<std::string> checkpoint(
+    "checkpoint", cl::desc("Write parameters and optimizer state here (.npz)"),
+    cl::cat(trainCat));
+static cl::opt<int64_t> checkpointEvery(
+    "checkpoint-every", cl::desc("Also checkpoint every K steps"),
+    cl::init(0), cl::cat(trainCat));
+static cl::opt<std::string> resume("resume",
+                                   cl::desc("Continue from a checkpoint"),
+                                   cl::cat(trainCat));
+static cl::opt<std::string> lossLog(
+    "loss-log", cl::desc("Append 'step loss... total' lines to this file"),
+    cl::cat(trainCat));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "lp-run") << message << "\n";
@@ -114,6 +162,56 @@ static std::string summarize(const lp::TensorSlot &slot,
   return text + buf;
 }
 
+/// --train: build the step, lower, compile once and run the loop.
+static int runTraining(ModuleOp module, MLIRContext &context) {
+  func::FuncOp model = lp::findModel(module, functionName);
+  if (!model)
+    return 1;
+  std::string name = model.getSymName().str();
+  PassManager build(&context);
+  lp::BuildTrainStepOptions options;
+  options.optimizer = optimizer;
+  options.lr = lr;
+  options.momentum = momentum;
+  options.weightDecay = weightDecay;
+  options.beta1 = beta1;
+  options.beta2 = beta2;
+  options.eps = eps;
+  options.function = name;
+  build.addPass(lp::createBuildTrainStep(options));
+  if (failed(build.run(module)))
+    return fail("building the train step of '" + name + "' failed");
+  auto stepFn = module.lookupSymbol<func::FuncOp>(name + "_train_step");
+  auto evalFn = module.lookupSymbol<func::FuncOp>(name + "_eval");
+  FailureOr<lp::ModelSignature> stepSig = lp::readSignature(stepFn);
+  FailureOr<lp::ModelSignature> evalSig = lp::readSignature(evalFn);
+  if (failed(stepSig) || failed(evalSig))
+    return 1;
+  PassManager pm(&context);
+  lp::buildLowerToLLVMPipeline(pm, lp::LowerToLLVMOptions());
+  if (failed(pm.run(module)))
+    return fail("lowering the train step failed");
+  auto jit = lp::JitRunner::create(module);
+  if (!jit)
+    return fail("JIT compilation failed: " + toString(jit.takeError()));
+  lp::TrainOptions opts;
+  opts.steps = steps;
+  opts.logEvery = logEvery;
+  opts.batchSize = batchSize;
+  opts.seed = seed;
+  opts.shuffle = !noShuffle;
+  opts.dataFile = dataFile;
+  opts.evalFile = evalData;
+  opts.paramsFile = paramsFile;
+  opts.resumeFile = resume;
+  opts.checkpointFile = checkpoint;
+  opts.checkpointEvery = checkpointEvery;
+  opts.lossLog = lossLog;
+  if (llvm::Error e = lp::train(**jit, *stepSig, *evalSig, opts, llvm::outs()))
+    return fail(toString(std::move(e)));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "LP model runner (CPU JIT)\n");
@@ -134,6 +232,9 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1; // the parser has reported a located error
+
+  if (trainMode)
+    return runTraining(*module, context);
 
   func::FuncOp fn = findFunction(*module, error);
   if (!fn)
@@ -166,7 +267,8 @@ int main(int argc, char **argv) {
   }
   std::vector<lp::npy::Array> argValues;
   for (const lp::TensorSlot &slot : signature->args) {
-    bool isParam = slot.role == lp::ArgRole::Param;
+    bool isParam =
+        slot.role == lp::ArgRole::Param || slot.role == lp::ArgRole::State;
     auto &source = isParam ? params : data;
     if (auto it = source.find(slot.name); it != source.end())
       argValues.push_back(std::move(it->second));
@@ -188,7 +290,7 @@ int main(int argc, char **argv) {
   lp::buildLowerToLLVMPipeline(pm, lp::LowerToLLVMOptions());
   if (failed(pm.run(*module)))
     return fail("lowering '" + signature->function + "' failed");
-  auto runner = lp::JitRunner::create(*module, *signature);
+  auto runner = lp::JitRunner::create(*module);
   if (!runner)
     return fail("JIT compilation failed: " + toString(runner.takeError()));
 
@@ -196,7 +298,7 @@ int main(int argc, char **argv) {
   for (lp::npy::Array &a : argValues)
     argPtrs.push_back(&a);
   std::vector<lp::npy::Array> results;
-  if (llvm::Error e = (*runner)->run(argPtrs, results))
+  if (llvm::Error e = (*runner)->run(*signature, argPtrs, results))
     return fail(toString(std::move(e)));
 
   if (!outputDir.empty()) {

@@ -39,6 +39,9 @@ npy::Array makeArray(const TensorSlot &slot, const std::vector<double> &values);
 /// Reads element `i` of a float or integer array as a double.
 double elementAsDouble(const npy::Array &a, int64_t i);
 
+/// Reads element `i` of an integer array exactly (floats are truncated).
+int64_t elementAsInt64(const npy::Array &a, int64_t i);
+
 } // namespace lp
 
 #endif // LP_RUNNER_INITIALIZERS_H

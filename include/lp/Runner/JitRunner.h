@@ -16,24 +16,24 @@ class ExecutionEngine;
 
 namespace lp {
 
-/// A model function compiled once by the MLIR ExecutionEngine. The module
-/// must have been lowered by lp-lower-to-llvm (results as out-parameters).
+/// A module compiled once by the MLIR ExecutionEngine. The module must have
+/// been lowered by lp-lower-to-llvm (results as out-parameters).
 class JitRunner {
 public:
   static llvm::Expected<std::unique_ptr<JitRunner>>
-  create(mlir::ModuleOp module, const ModelSignature &signature);
+  create(mlir::ModuleOp module);
   ~JitRunner();
 
-  /// Calls the function on `args` (validated against the signature) and
-  /// writes `results`, allocated here with the result shapes.
-  llvm::Error run(const std::vector<npy::Array *> &args,
+  /// Calls `signature.function` on `args` (validated against the
+  /// signature) and writes `results`, allocated here with the result
+  /// shapes (reused when they already have them).
+  llvm::Error run(const ModelSignature &signature,
+                  const std::vector<npy::Array *> &args,
                   std::vector<npy::Array> &results);
 
 private:
-  JitRunner(std::unique_ptr<mlir::ExecutionEngine> engine,
-            ModelSignature signature);
+  explicit JitRunner(std::unique_ptr<mlir::ExecutionEngine> engine);
   std::unique_ptr<mlir::ExecutionEngine> engine;
-  ModelSignature signature;
 };
 
 /// Checks that `array` matches `slot` (dtype, shape, index bounds); returns

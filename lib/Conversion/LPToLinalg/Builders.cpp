@@ -10,7 +10,13 @@ using namespace mlir;
 namespace lp::detail {
 
 FloatType computeType(Type elementType) {
+  if (elementType.isF64())
+    return Float64Type::get(elementType.getContext());
   return Float32Type::get(elementType.getContext());
+}
+
+Value cst(OpBuilder &b, Location loc, Value like, double value) {
+  return floatConst(b, loc, like.getType(), value);
 }
 
 Value toCompute(OpBuilder &b, Location loc, Value v) {
@@ -119,7 +125,11 @@ Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
     if (!r)
       outShape.push_back(iterShape[i]);
   }
-  Value acc = filledTensor(b, loc, outShape, b.getF32Type(), init);
+  Type accType = b.getF32Type();
+  for (Value in : inputs)
+    if (cast<RankedTensorType>(in.getType()).getElementType().isF64())
+      accType = b.getF64Type();
+  Value acc = filledTensor(b, loc, outShape, accType, init);
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(keptDimsMap(ctx, reduced));
   auto generic = linalg::GenericOp::create(

@@ -18,8 +18,12 @@ namespace lp::detail {
 using BodyFn = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
-/// f32 for f16/bf16/f32 (the type bodies compute in).
+/// The type bodies compute and accumulate in: f32 for f16/bf16/f32, f64
+/// for f64.
 mlir::FloatType computeType(mlir::Type elementType);
+/// A float constant of the same type as `like`.
+mlir::Value cst(mlir::OpBuilder &b, mlir::Location loc, mlir::Value like,
+                double value);
 /// Extends `v` to f32 if it is narrower.
 mlir::Value toCompute(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
 /// Rounds or extends `v` (a float) to `type`, nearest even.

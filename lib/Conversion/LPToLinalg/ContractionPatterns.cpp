@@ -52,8 +52,9 @@ Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   auto rt = cast<RankedTensorType>(rhs.getType());
   SmallVector<int64_t> shape(lt.getShape().drop_back());
   shape.push_back(rt.getShape().back());
-  Value init = filledTensor(b, loc, shape, b.getF32Type(), 0.0);
-  auto type = RankedTensorType::get(shape, b.getF32Type());
+  Type acc = computeType(lt.getElementType());
+  Value init = filledTensor(b, loc, shape, acc, 0.0);
+  auto type = RankedTensorType::get(shape, acc);
   if (lt.getRank() == 2)
     return linalg::MatmulOp::create(b, loc, TypeRange{type},
                                     ValueRange{lhs, rhs}, ValueRange{init})
@@ -138,9 +139,9 @@ struct Conv2dLowering : OpRewritePattern<Conv2dOp> {
     Location loc = op.getLoc();
     RankedTensorType type = resultTypeOf(op);
     Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    Value init =
-        filledTensor(rewriter, loc, type.getShape(), rewriter.getF32Type(), 0);
-    auto accType = RankedTensorType::get(type.getShape(), rewriter.getF32Type());
+    Type accElem = computeType(type.getElementType());
+    Value init = filledTensor(rewriter, loc, type.getShape(), accElem, 0);
+    auto accType = RankedTensorType::get(type.getShape(), accElem);
     Value acc = linalg::Conv2DNchwFchwOp::create(
                     rewriter, loc, TypeRange{accType},
                     ValueRange{x, op.getFilter()}, ValueRange{init},
@@ -180,10 +181,10 @@ struct AvgPool2dLowering : OpRewritePattern<AvgPool2dOp> {
     RankedTensorType type = resultTypeOf(op);
     Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
     Value window = emptyTensor(rewriter, loc, op.getKernel(),
-                               rewriter.getF32Type());
-    Value init =
-        filledTensor(rewriter, loc, type.getShape(), rewriter.getF32Type(), 0);
-    auto accType = RankedTensorType::get(type.getShape(), rewriter.getF32Type());
+                               computeType(type.getElementType()));
+    Type accElem = computeType(type.getElementType());
+    Value init = filledTensor(rewriter, loc, type.getShape(), accElem, 0);
+    auto accType = RankedTensorType::get(type.getShape(), accElem);
     Value sum = linalg::PoolingNchwSumOp::create(
                     rewriter, loc, TypeRange{accType}, ValueRange{x, window},
                     ValueRange{init},
@@ -194,7 +195,7 @@ struct AvgPool2dLowering : OpRewritePattern<AvgPool2dOp> {
         rewriter, loc, type, sum,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return arith::DivFOp::create(
-              b, l, a[0], floatConst(b, l, b.getF32Type(), count));
+              b, l, a[0], cst(b, l, a[0], count));
         });
     rewriter.replaceOp(op, r);
     return success();

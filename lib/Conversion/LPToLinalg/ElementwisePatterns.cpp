@@ -55,13 +55,9 @@ struct UnaryLowering : OpRewritePattern<LPOp> {
   BodyFn body;
 };
 
-Value f32(OpBuilder &b, Location loc, double v) {
-  return floatConst(b, loc, b.getF32Type(), v);
-}
-
 Value reluBody(OpBuilder &b, Location loc, Value x) {
   // maximumf propagates NaN, as torch.relu does.
-  return arith::MaximumFOp::create(b, loc, x, f32(b, loc, 0.0));
+  return arith::MaximumFOp::create(b, loc, x, cst(b, loc, x, 0.0));
 }
 Value tanhBody(OpBuilder &b, Location loc, Value x) {
   return math::TanhOp::create(b, loc, x);
@@ -72,10 +68,14 @@ Value expBody(OpBuilder &b, Location loc, Value x) {
 Value logBody(OpBuilder &b, Location loc, Value x) {
   return math::LogOp::create(b, loc, x);
 }
+Value sqrtBody(OpBuilder &b, Location loc, Value x) {
+  return math::SqrtOp::create(b, loc, x);
+}
+Value identityBody(OpBuilder &b, Location loc, Value x) { return x; }
 Value sigmoidBody(OpBuilder &b, Location loc, Value x) {
   Value negX = arith::NegFOp::create(b, loc, x);
   Value e = math::ExpOp::create(b, loc, negX);
-  Value one = f32(b, loc, 1.0);
+  Value one = cst(b, loc, x, 1.0);
   Value den = arith::AddFOp::create(b, loc, one, e);
   return arith::DivFOp::create(b, loc, one, den);
 }
@@ -89,7 +89,7 @@ struct GeluLowering : OpRewritePattern<GeluOp> {
         rewriter, op.getLoc(), resultTypeOf(op), op->getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
           Value x = a[0];
-          Value half = f32(b, loc, 0.5), one = f32(b, loc, 1.0);
+          Value half = cst(b, loc, x, 0.5), one = cst(b, loc, x, 1.0);
           Value inner;
           if (useTanh) {
             // sqrt(2/pi) * (x + 0.044715 x^3)
@@ -97,15 +97,15 @@ struct GeluLowering : OpRewritePattern<GeluOp> {
                 b, loc, x, arith::MulFOp::create(b, loc, x, x));
             Value poly = arith::AddFOp::create(
                 b, loc, x,
-                arith::MulFOp::create(b, loc, f32(b, loc, 0.044715), x3));
+                arith::MulFOp::create(b, loc, cst(b, loc, x, 0.044715), x3));
             inner = math::TanhOp::create(
                 b, loc,
                 arith::MulFOp::create(
-                    b, loc, f32(b, loc, std::sqrt(2.0 / M_PI)), poly));
+                    b, loc, cst(b, loc, x, std::sqrt(2.0 / M_PI)), poly));
           } else {
             inner = math::ErfOp::create(
                 b, loc,
-                arith::MulFOp::create(b, loc, x, f32(b, loc, M_SQRT1_2)));
+                arith::MulFOp::create(b, loc, x, cst(b, loc, x, M_SQRT1_2)));
           }
           Value factor = arith::AddFOp::create(b, loc, one, inner);
           return arith::MulFOp::create(
@@ -116,13 +116,13 @@ struct GeluLowering : OpRewritePattern<GeluOp> {
   }
 };
 
-/// Rounds the f32 value `x` to `type` toward zero: round to nearest even,
+/// Rounds the (f32 or f64) value `x` to `type` toward zero: round to nearest even,
 /// then step one ulp toward zero if that overshot |x|. For sign-magnitude
 /// formats, decrementing the bit pattern moves toward zero, and an overflow
 /// to inf steps back to the largest finite value.
 Value roundTowardZero(OpBuilder &b, Location loc, Value x, FloatType type) {
   Value rne = toType(b, loc, x, type);
-  Value back = toType(b, loc, rne, b.getF32Type());
+  Value back = toType(b, loc, rne, x.getType());
   Value absBack = math::AbsFOp::create(b, loc, back);
   Value absX = math::AbsFOp::create(b, loc, x);
   Value overshot = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
@@ -144,8 +144,9 @@ struct CastLowering : OpRewritePattern<CastOp> {
     Value r = buildElementwise(
         rewriter, op.getLoc(), resultTypeOf(op), op.getInput(),
         [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
-          // a[0] is the input extended to f32, which is exact.
-          if (!towardZero || outType.getWidth() >= 32)
+          // a[0] is the input extended to f32 (or f64), which is exact.
+          auto inType = cast<FloatType>(a[0].getType());
+          if (!towardZero || outType.getWidth() >= inType.getWidth())
             return toType(b, loc, a[0], outType);
           return roundTowardZero(b, loc, a[0], outType);
         });
@@ -228,6 +229,8 @@ void lp::populateLPElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<UnaryLowering<SigmoidOp>>(ctx, sigmoidBody);
   patterns.add<UnaryLowering<ExpOp>>(ctx, expBody);
   patterns.add<UnaryLowering<LogOp>>(ctx, logBody);
+  patterns.add<UnaryLowering<SqrtOp>>(ctx, sqrtBody);
+  patterns.add<UnaryLowering<BroadcastOp>>(ctx, identityBody);
   patterns.add<GeluLowering, CastLowering, ReshapeLowering, TransposeLowering,
                EmbeddingLowering>(ctx);
 }

@@ -22,6 +22,8 @@ void lp::populateLPToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateLPElementwiseToLinalgPatterns(patterns);
   populateLPContractionToLinalgPatterns(patterns);
   populateLPReductionToLinalgPatterns(patterns);
+  populateLPGradientToLinalgPatterns(patterns);
+  populateLPOptimizerToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -32,9 +32,6 @@ ArrayRef<int64_t> shapeOf(Value v) {
 AffineMap identity(OpBuilder &b, int64_t rank) {
   return AffineMap::getMultiDimIdentityMap(rank, b.getContext());
 }
-Value f32(OpBuilder &b, Location loc, double v) {
-  return floatConst(b, loc, b.getF32Type(), v);
-}
 
 Value addBody(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
   return arith::AddFOp::create(b, loc, acc, xs[0]);
@@ -83,7 +80,7 @@ Value finishReduction(OpBuilder &b, Location loc, Value acc, double divisor,
       b, loc, outType, acc, [&](OpBuilder &nb, Location l, ValueRange a) {
         if (divisor == 1.0)
           return a[0];
-        return arith::DivFOp::create(nb, l, a[0], f32(nb, l, divisor))
+        return arith::DivFOp::create(nb, l, a[0], cst(nb, l, a[0], divisor))
             .getResult();
       });
   return reshapeTo(b, loc, r, type);
@@ -113,7 +110,8 @@ std::pair<Value, Value> shiftedExp(OpBuilder &b, Location loc, Value x,
                                    ArrayRef<bool> reduced) {
   int64_t rank = reduced.size();
   Value m = reduceOne(b, loc, x, reduced, kNegInf, maxBody);
-  auto type = RankedTensorType::get(shapeOf(x), b.getF32Type());
+  auto type = RankedTensorType::get(
+      shapeOf(x), cast<RankedTensorType>(m.getType()).getElementType());
   Value e = buildMapped(
       b, loc, type, ValueRange{x, m},
       {identity(b, rank), keptDimsMap(b.getContext(), reduced)},
@@ -187,7 +185,7 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
     Value sq = buildReduction(
         rewriter, loc, shape, ValueRange{x, sum}, {id, kept}, reduced, 0.0,
         [n](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
-          Value mean = arith::DivFOp::create(b, l, xs[1], f32(b, l, n));
+          Value mean = arith::DivFOp::create(b, l, xs[1], cst(b, l, xs[1], n));
           Value d = arith::SubFOp::create(b, l, xs[0], mean);
           return arith::AddFOp::create(b, l, acc,
                                        arith::MulFOp::create(b, l, d, d));
@@ -198,10 +196,10 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
         ValueRange{x, sum, sq, op.getGamma(), op.getBeta()},
         {id, kept, kept, affineMap, affineMap},
         [n, eps](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value mean = arith::DivFOp::create(b, l, a[1], f32(b, l, n));
-          Value var = arith::DivFOp::create(b, l, a[2], f32(b, l, n));
+          Value mean = arith::DivFOp::create(b, l, a[1], cst(b, l, a[1], n));
+          Value var = arith::DivFOp::create(b, l, a[2], cst(b, l, a[2], n));
           Value inv = math::RsqrtOp::create(
-              b, l, arith::AddFOp::create(b, l, var, f32(b, l, eps)));
+              b, l, arith::AddFOp::create(b, l, var, cst(b, l, var, eps)));
           Value norm = arith::MulFOp::create(
               b, l, arith::SubFOp::create(b, l, a[0], mean), inv);
           return arith::AddFOp::create(

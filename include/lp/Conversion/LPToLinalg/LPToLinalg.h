@@ -14,6 +14,11 @@ void populateLPContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns for reductions, softmax, layer norm and losses.
 void populateLPReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns for the gradient ops that backward passes are built from.
+void populateLPGradientToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// Patterns for the optimizer update ops.
+void populateLPOptimizerToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// All of the above.
 void populateLPToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
 

@@ -9,11 +9,14 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace lp;
 
 #include "lp/Dialect/LP/IR/LPEnums.cpp.inc"
 #include "lp/Dialect/LP/IR/LPOpsDialect.cpp.inc"
+#include "lp/Dialect/LP/IR/LPInterfaces.cpp.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "lp/Dialect/LP/IR/LPAttrs.cpp.inc"
@@ -45,13 +48,28 @@ LogicalResult LPDialect::verifyRegionArgAttribute(Operation *op,
                                                   NamedAttribute attr) {
   std::string where = "argument #" + std::to_string(argIndex);
   StringRef name = attr.getName().getValue();
-  if (name == kNameAttr || name == kLayerAttr)
+  if (name == kLayerAttr)
     return expectName(op, attr, where);
+  if (name == kNameAttr) {
+    if (failed(expectName(op, attr, where)))
+      return failure();
+    // Names bind model arguments (those with a role); lowered out-parameters
+    // carry their result's name and may repeat it.
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    bool hasRole = fn && fn.getArgAttr(argIndex, kRoleAttr);
+    for (unsigned i = 0; hasRole && i < argIndex; ++i)
+      if (fn.getArgAttr(i, kRoleAttr) &&
+          fn.getArgAttr(i, kNameAttr) == attr.getValue())
+        return op->emitError() << "arguments #" << i << " and #" << argIndex
+                               << " are both named " << attr.getValue();
+    return success();
+  }
   if (name == kRoleAttr) {
     auto str = dyn_cast<StringAttr>(attr.getValue());
     if (!str || !parseArgRole(str.getValue()))
       return op->emitError() << "'lp.role' on " << where
-                             << " must be \"input\", \"label\" or \"param\"";
+                             << " must be \"input\", \"label\", \"param\" "
+                                "or \"state\"";
     return success();
   }
   if (name == kInitAttr) {
@@ -65,9 +83,10 @@ LogicalResult LPDialect::verifyRegionArgAttribute(Operation *op,
     auto fn = dyn_cast<FunctionOpInterface>(op);
     if (fn && argIndex < fn.getNumArguments()) {
       auto role = fn.getArgAttrOfType<StringAttr>(argIndex, kRoleAttr);
-      if (!role || role.getValue() != "param")
+      if (!role || (role.getValue() != "param" && role.getValue() != "state"))
         return op->emitError() << "'lp.init' on " << where
-                               << " requires lp.role = \"param\"";
+                               << " requires lp.role = \"param\" or "
+                                  "\"state\"";
     }
     return success();
   }
@@ -95,14 +114,23 @@ LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
     if (!fn || !weights)
       return op->emitError()
              << "'lp.loss_weights' must be an array of floats on a function";
-    if (weights.size() != fn.getNumResults())
+    // Once lowered (memref results or out-parameters) the count no longer
+    // applies; it is checked while the function returns tensors.
+    bool tensorResults =
+        fn.getNumResults() > 0 &&
+        llvm::all_of(fn.getResultTypes(), llvm::IsaPred<TensorType>);
+    if (tensorResults && weights.size() != fn.getNumResults())
       return op->emitError() << "'lp.loss_weights' has " << weights.size()
                              << " entries but the function returns "
                              << fn.getNumResults() << " losses";
-    for (Attribute w : weights)
-      if (!isa<FloatAttr>(w))
+    for (Attribute w : weights) {
+      auto f = dyn_cast<FloatAttr>(w);
+      if (!f)
         return op->emitError()
                << "'lp.loss_weights' entries must be float attributes";
+      if (!std::isfinite(f.getValueAsDouble()))
+        return op->emitError() << "'lp.loss_weights' entries must be finite";
+    }
     return success();
   }
   return op->emitError() << "unknown lp attribute '" << name << "'";

@@ -6,6 +6,8 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/Twine.h"
 
+#include <cmath>
+
 using namespace lp;
 
 std::optional<ArgRole> lp::parseArgRole(llvm::StringRef text) {
@@ -13,6 +15,7 @@ std::optional<ArgRole> lp::parseArgRole(llvm::StringRef text) {
       .Case("input", ArgRole::Input)
       .Case("label", ArgRole::Label)
       .Case("param", ArgRole::Param)
+      .Case("state", ArgRole::State)
       .Default(std::nullopt);
 }
 
@@ -24,6 +27,8 @@ llvm::StringRef lp::stringifyArgRole(ArgRole role) {
     return "label";
   case ArgRole::Param:
     return "param";
+  case ArgRole::State:
+    return "state";
   }
   return "";
 }
@@ -47,8 +52,18 @@ static bool splitCall(llvm::StringRef text, llvm::StringRef &name,
   inner.split(parts, ',');
   for (llvm::StringRef part : parts) {
     double value;
+    if (part.trim().empty()) {
+      error = "empty argument list; write '" + name.str() + "' without '()'";
+      if (parts.size() > 1 || !inner.trim().empty())
+        error = "empty argument";
+      return false;
+    }
     if (part.trim().getAsDouble(value)) {
       error = (llvm::Twine("'") + part.trim() + "' is not a number").str();
+      return false;
+    }
+    if (!std::isfinite(value)) {
+      error = (llvm::Twine("'") + part.trim() + "' is not finite").str();
       return false;
     }
     args.push_back(value);

@@ -14,7 +14,8 @@ def LP_Dialect : Dialect {
   let description = [{
     The `lp` dialect models the forward graph of a neural network that ends
     in a loss, on ranked tensors with value semantics. Element types are
-    `f32`, `f16` and `bf16` (integer tensors for labels and indices).
+    `f32`, `f16` and `bf16`, and `f64` for checking gradients (integer
+    tensors for labels and indices).
 
     A model is a `func.func` whose arguments carry roles as argument
     attributes (`lp.role`, `lp.name`, `lp.init`) and which returns one or
@@ -67,9 +68,10 @@ def LP_GeluApproximationAttr
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def LP_Float : AnyTypeOf<[F32, F16, BF16]>;
-def LP_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
-def LP_IndexTensor : RankedTensorOf<[I32, I64]>;
-def LP_ScalarFloatTensor : 0DTensorOf<[F32, F16, BF16]>;
+// f64 is accepted so that gradients can be checked in double precision.
+def LP_Float : AnyTypeOf<[F32, F16, BF16, F64]>;
+def LP_FloatTensor : StaticShapeTensorOf<[F32, F16, BF16, F64]>;
+def LP_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
+def LP_ScalarFloatTensor : 0DTensorOf<[F32, F16, BF16, F64]>;
 
 #endif // LP_DIALECT_TD

@@ -5,6 +5,8 @@
 
 #include "lp/Dialect/LP/IR/LPDialect.h"
 
+#include "lp/Dialect/LP/IR/LPInterfaces.h.inc"
+
 #define GET_OP_CLASSES
 #include "lp/Dialect/LP/IR/LPOps.h.inc"
 

@@ -6,6 +6,7 @@
 include "lp/Dialect/LP/IR/LPDialect.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "lp/Dialect/LP/IR/LPInterfaces.td"
 
 /// Every op prints as `lp.op %a, %b {attrs} : (operand types) -> result type`.
 class LP_PureOp<string mnemonic, list<Trait> traits = []>
@@ -14,11 +15,16 @@ class LP_PureOp<string mnemonic, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
+/// A forward op: pure, with a gradient rule (VjpOpInterface).
+class LP_DiffOp<string mnemonic, list<Trait> traits = []>
+    : LP_PureOp<mnemonic,
+          !listconcat([DeclareOpInterfaceMethods<LP_VjpOpInterface>], traits)>;
+
 //===----------------------------------------------------------------------===//
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-def LP_LinearOp : LP_PureOp<"linear"> {
+def LP_LinearOp : LP_DiffOp<"linear"> {
   let summary = "Affine layer: x * W + b";
   let description = [{
     Computes `x * W + b` where `x` is `[..., K]`, `W` is `[K, N]` and the
@@ -33,7 +39,7 @@ def LP_LinearOp : LP_PureOp<"linear"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_MatmulOp : LP_PureOp<"matmul"> {
+def LP_MatmulOp : LP_DiffOp<"matmul"> {
   let summary = "Batched matrix product";
   let description = [{
     `[B..., M, K] x [B..., K, N] -> [B..., M, N]`. Both operands have the
@@ -47,7 +53,7 @@ def LP_MatmulOp : LP_PureOp<"matmul"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_Conv2dOp : LP_PureOp<"conv2d"> {
+def LP_Conv2dOp : LP_DiffOp<"conv2d"> {
   let summary = "2-d convolution, NCHW input, FCHW filter";
   let description = [{
     Input `[N, C, H, W]`, filter `[F, C, KH, KW]`, optional bias `[F]`;
@@ -66,7 +72,7 @@ def LP_Conv2dOp : LP_PureOp<"conv2d"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-class LP_Pool2dOp<string mnemonic, string what> : LP_PureOp<mnemonic> {
+class LP_Pool2dOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
   let summary = what # " pooling over the two trailing dimensions of NCHW";
   let arguments = (ins LP_FloatTensor:$input,
                        DenseI64ArrayAttr:$kernel,
@@ -109,7 +115,7 @@ def LP_AvgPool2dOp : LP_Pool2dOp<"avg_pool2d", "Average"> {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class LP_BinaryOp<string mnemonic, string what> : LP_PureOp<mnemonic> {
+class LP_BinaryOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
   let summary = "Elementwise " # what # " with numpy broadcasting";
   let description = [{
     The operands have the same element type; their shapes broadcast as in
@@ -130,7 +136,7 @@ def LP_MulOp : LP_BinaryOp<"mul", "multiplication">;
 def LP_DivOp : LP_BinaryOp<"div", "division">;
 
 class LP_UnaryOp<string mnemonic, string what>
-    : LP_PureOp<mnemonic, [SameOperandsAndResultType]> {
+    : LP_DiffOp<mnemonic, [SameOperandsAndResultType]> {
   let summary = "Elementwise " # what;
   let description = [{
     ```mlir
@@ -147,8 +153,9 @@ def LP_TanhOp : LP_UnaryOp<"tanh", "hyperbolic tangent">;
 def LP_SigmoidOp : LP_UnaryOp<"sigmoid", "logistic 1 / (1 + exp(-x))">;
 def LP_ExpOp : LP_UnaryOp<"exp", "exponential">;
 def LP_LogOp : LP_UnaryOp<"log", "natural logarithm">;
+def LP_SqrtOp : LP_UnaryOp<"sqrt", "square root">;
 
-def LP_GeluOp : LP_PureOp<"gelu", [SameOperandsAndResultType]> {
+def LP_GeluOp : LP_DiffOp<"gelu", [SameOperandsAndResultType]> {
   let summary = "Gaussian error linear unit";
   let description = [{
     `approximate = none` (default) computes `x * 0.5 * (1 + erf(x / sqrt(2)))`;
@@ -171,7 +178,7 @@ def LP_GeluOp : LP_PureOp<"gelu", [SameOperandsAndResultType]> {
 //===----------------------------------------------------------------------===//
 
 class LP_SoftmaxLikeOp<string mnemonic, string what>
-    : LP_PureOp<mnemonic, [SameOperandsAndResultType]> {
+    : LP_DiffOp<mnemonic, [SameOperandsAndResultType]> {
   let summary = what # " along one axis";
   let description = [{
     Computed stably (the maximum along `axis` is subtracted first). `axis`
@@ -188,7 +195,7 @@ class LP_SoftmaxLikeOp<string mnemonic, string what>
 def LP_SoftmaxOp : LP_SoftmaxLikeOp<"softmax", "Softmax">;
 def LP_LogSoftmaxOp : LP_SoftmaxLikeOp<"log_softmax", "Log-softmax">;
 
-def LP_LayerNormOp : LP_PureOp<"layer_norm"> {
+def LP_LayerNormOp : LP_DiffOp<"layer_norm"> {
   let summary = "Layer normalisation over the trailing dimensions";
   let description = [{
     Normalises over the dimensions from `axis` (default -1) to the end, with
@@ -212,7 +219,7 @@ def LP_LayerNormOp : LP_PureOp<"layer_norm"> {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-class LP_ReduceOp<string mnemonic, string what> : LP_PureOp<mnemonic> {
+class LP_ReduceOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
   let summary = what # " over the given axes";
   let description = [{
     Reduces over `axes` (distinct, may be negative); with `keepdims` the
@@ -236,7 +243,7 @@ def LP_ReduceMaxOp : LP_ReduceOp<"reduce_max", "Maximum">;
 // Shape
 //===----------------------------------------------------------------------===//
 
-def LP_ReshapeOp : LP_PureOp<"reshape"> {
+def LP_ReshapeOp : LP_DiffOp<"reshape"> {
   let summary = "Reshape to a static shape with the same element count";
   let description = [{
     Row-major (C order) reinterpretation, as `numpy.reshape`.
@@ -249,7 +256,7 @@ def LP_ReshapeOp : LP_PureOp<"reshape"> {
   let results = (outs AnyRankedTensor:$result);
 }
 
-def LP_TransposeOp : LP_PureOp<"transpose"> {
+def LP_TransposeOp : LP_DiffOp<"transpose"> {
   let summary = "Permute dimensions";
   let description = [{
     `result.shape[i] = input.shape[permutation[i]]`, as `numpy.transpose`.
@@ -262,7 +269,7 @@ def LP_TransposeOp : LP_PureOp<"transpose"> {
   let results = (outs AnyRankedTensor:$result);
 }
 
-def LP_EmbeddingOp : LP_PureOp<"embedding"> {
+def LP_EmbeddingOp : LP_DiffOp<"embedding"> {
   let summary = "Row lookup in an embedding table";
   let description = [{
     `indices` of any shape `[...]` select rows of `table` `[V, D]`; the result
@@ -281,7 +288,7 @@ def LP_EmbeddingOp : LP_PureOp<"embedding"> {
 // Losses
 //===----------------------------------------------------------------------===//
 
-def LP_CrossEntropyOp : LP_PureOp<"cross_entropy"> {
+def LP_CrossEntropyOp : LP_DiffOp<"cross_entropy"> {
   let summary = "Mean softmax cross entropy with integer class labels";
   let description = [{
     `logits` `[N, C]`, `labels` `[N]` with values in `[0, C)`; the result is
@@ -296,7 +303,7 @@ def LP_CrossEntropyOp : LP_PureOp<"cross_entropy"> {
   let results = (outs LP_ScalarFloatTensor:$result);
 }
 
-def LP_MseLossOp : LP_PureOp<"mse_loss"> {
+def LP_MseLossOp : LP_DiffOp<"mse_loss"> {
   let summary = "Mean squared error";
   let description = [{
     The scalar `mean((prediction - target)^2)` over all elements; both
@@ -314,7 +321,7 @@ def LP_MseLossOp : LP_PureOp<"mse_loss"> {
 // Precision
 //===----------------------------------------------------------------------===//
 
-def LP_CastOp : LP_PureOp<"cast"> {
+def LP_CastOp : LP_DiffOp<"cast"> {
   let summary = "Convert between f32, f16 and bf16 with a rounding mode";
   let description = [{
     Same shape, another float element type. Narrowing rounds to nearest even
@@ -331,5 +338,8 @@ def LP_CastOp : LP_PureOp<"cast"> {
                         "::lp::RoundingMode::nearest_even">:$rounding);
   let results = (outs LP_FloatTensor:$result);
 }
+
+include "lp/Dialect/LP/IR/LPGradOps.td"
+include "lp/Dialect/LP/IR/LPOptimizerOps.td"
 
 #endif // LP_OPS_TD

@@ -22,9 +22,11 @@ constexpr llvm::StringLiteral kInitAttr = "lp.init";
 constexpr llvm::StringLiteral kLayerAttr = "lp.layer";
 constexpr llvm::StringLiteral kLossWeightsAttr = "lp.loss_weights";
 
-enum class ArgRole { Input, Label, Param };
+/// input/label: batch data; param: trained weights; state: optimizer
+/// state and counters that a train step threads through.
+enum class ArgRole { Input, Label, Param, State };
 
-/// Parses "input" / "label" / "param".
+/// Parses "input" / "label" / "param" / "state".
 std::optional<ArgRole> parseArgRole(llvm::StringRef text);
 llvm::StringRef stringifyArgRole(ArgRole role);
 

@@ -1,0 +1,40 @@
+//===- Autodiff.h - reverse-mode differentiation of a model ------*- C++ -*-===//
+
+#ifndef LP_TRANSFORMS_AUTODIFF_H
+#define LP_TRANSFORMS_AUTODIFF_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace lp {
+
+/// The forward values and gradients built into a new function body.
+struct Gradients {
+  llvm::SmallVector<mlir::Value> losses; ///< one per model result
+  mlir::Value total;                     ///< sum_i weight_i * loss_i
+  /// One per model argument: the gradient of `total` for `param`
+  /// arguments, null for the others.
+  llvm::SmallVector<mlir::Value> argGrads;
+  /// The logits operand of the first lp.cross_entropy, if any.
+  mlir::Value logits;
+};
+
+/// Clones the body of `model` at `b`'s insertion point (model arguments are
+/// replaced through `mapping`, which must map each of them) and builds the
+/// reverse pass. Emits located errors (no loss, op without gradient rule)
+/// and warnings (parameter the loss does not depend on).
+mlir::FailureOr<Gradients> buildGradients(mlir::func::FuncOp model,
+                                          mlir::OpBuilder &b,
+                                          mlir::IRMapping &mapping);
+
+/// The model function of `module`: the one named `name`, else the only one
+/// with `lp.role` arguments. Emits an error and returns null otherwise.
+mlir::func::FuncOp findModel(mlir::ModuleOp module, llvm::StringRef name);
+
+/// The `lp.name` of argument `i` (default `argN`).
+std::string argName(mlir::func::FuncOp fn, unsigned i);
+
+} // namespace lp
+
+#endif // LP_TRANSFORMS_AUTODIFF_H

@@ -1,0 +1,427 @@
+//===- GradientPatterns.cpp - lp gradient ops to linalg -------------------===//
+//
+// The window ops' gradients (conv input, pooling) gather: each input
+// position sums the output gradients of the windows that contain it, with
+// the window index computed in the body and out-of-range positions masked.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "lp/Conversion/LPToLinalg/LPToLinalg.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace lp;
+using namespace lp::detail;
+
+namespace {
+
+RankedTensorType resultTypeOf(Operation *op) {
+  return cast<RankedTensorType>(op->getResult(0).getType());
+}
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+AffineMap identity(MLIRContext *ctx, int64_t rank) {
+  return AffineMap::getMultiDimIdentityMap(rank, ctx);
+}
+/// A map from `rank` loop dims to the listed dims.
+AffineMap dimsMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d : dims)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+Value index(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+struct ReluGradLowering : OpRewritePattern<ReluGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReluGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), resultTypeOf(op), op->getOperands(),
+        [](OpBuilder &b, Location loc, ValueRange a) -> Value {
+          Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                            a[0], cst(b, loc, a[0], 0.0));
+          return arith::SelectOp::create(b, loc, pos, a[1],
+                                         cst(b, loc, a[1], 0.0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct GeluGradLowering : OpRewritePattern<GeluGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GeluGradOp op,
+                                PatternRewriter &rewriter) const override {
+    bool useTanh = op.getApproximate() == GeluApproximation::tanh;
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), resultTypeOf(op), op->getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+          Value x = a[0];
+          auto c = [&](double v) { return cst(b, loc, x, v); };
+          auto mul = [&](Value p, Value q) -> Value {
+            return arith::MulFOp::create(b, loc, p, q);
+          };
+          auto add = [&](Value p, Value q) -> Value {
+            return arith::AddFOp::create(b, loc, p, q);
+          };
+          Value d;
+          if (useTanh) {
+            // u = k (x + 0.044715 x^3); t = tanh(u)
+            // d = 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 * 0.044715 x^2)
+            double k = std::sqrt(2.0 / M_PI);
+            Value x2 = mul(x, x);
+            Value u = mul(c(k), add(x, mul(c(0.044715), mul(x2, x))));
+            Value t = math::TanhOp::create(b, loc, u);
+            Value sech2 = arith::SubFOp::create(b, loc, c(1.0), mul(t, t));
+            Value du = mul(c(k), add(c(1.0), mul(c(3 * 0.044715), x2)));
+            d = add(mul(c(0.5), add(c(1.0), t)),
+                    mul(mul(c(0.5), x), mul(sech2, du)));
+          } else {
+            // Phi(x) + x phi(x)
+            Value cdf = mul(c(0.5), add(c(1.0), math::ErfOp::create(
+                                                    b, loc, mul(x, c(M_SQRT1_2)))));
+            Value pdf = mul(c(1.0 / std::sqrt(2.0 * M_PI)),
+                            math::ExpOp::create(b, loc,
+                                                mul(c(-0.5), mul(x, x))));
+            d = add(cdf, mul(x, pdf));
+          }
+          return mul(a[1], d);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// For input coordinate `h` and kernel offset `k`: the output coordinate
+/// `o = (h + pad - k) / stride` when that divides evenly and lies in
+/// [0, outSize). Returns (valid, clamped o).
+std::pair<Value, Value> windowSource(OpBuilder &b, Location loc, Value h,
+                                     Value k, int64_t pad, int64_t stride,
+                                     int64_t outSize) {
+  Value t = arith::SubIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, h, index(b, loc, pad)), k);
+  Value o = arith::DivSIOp::create(b, loc, t, index(b, loc, stride));
+  Value rem = arith::RemSIOp::create(b, loc, t, index(b, loc, stride));
+  auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  };
+  Value valid = arith::AndIOp::create(
+      b, loc, cmp(arith::CmpIPredicate::sge, t, index(b, loc, 0)),
+      arith::AndIOp::create(
+          b, loc, cmp(arith::CmpIPredicate::eq, rem, index(b, loc, 0)),
+          cmp(arith::CmpIPredicate::slt, o, index(b, loc, outSize))));
+  Value clamped = arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, o, index(b, loc, 0)),
+      index(b, loc, outSize - 1));
+  return {valid, clamped};
+}
+
+/// A reduction generic over (n, c, h, w, extra...) into a zero tensor of
+/// `type`; `body` returns the term to add for each point.
+Value gatherSum(OpBuilder &b, Location loc, RankedTensorType type,
+                ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                int64_t numLoops,
+                function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  Type acc = computeType(type.getElementType());
+  Value init = filledTensor(b, loc, type.getShape(), acc, 0.0);
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(dimsMap(ctx, numLoops, {0, 1, 2, 3}));
+  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+  iters.append(numLoops - 4, utils::IteratorType::reduction);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> in;
+        for (Value a : args.drop_back())
+          in.push_back(toCompute(nb, l, a));
+        Value term = body(nb, l, in);
+        Value sum = arith::AddFOp::create(nb, l, args.back(), term);
+        linalg::YieldOp::create(nb, l, sum);
+      });
+  return convertElements(b, loc, generic.getResult(0), type.getElementType());
+}
+
+struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dGradInputOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = resultTypeOf(op);
+    Value dy = op.getGrad();
+    ArrayRef<int64_t> dyShape = shapeOf(dy);
+    ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
+    // loops: n c h w | f kh kw ; filter read as (f, c, kh, kw)
+    AffineMap filterMap = dimsMap(ctx, 7, {4, 1, 5, 6});
+    Value r = gatherSum(
+        rewriter, loc, type, op.getFilter(), filterMap, 7,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          auto idx = [&](int64_t d) -> Value {
+            return linalg::IndexOp::create(b, l, d);
+          };
+          auto [vh, oh] =
+              windowSource(b, l, idx(2), idx(5), pad[0], stride[0], dyShape[2]);
+          auto [vw, ow] =
+              windowSource(b, l, idx(3), idx(6), pad[1], stride[1], dyShape[3]);
+          Value g = toCompute(b, l, tensor::ExtractOp::create(
+                                        b, l, dy, ValueRange{idx(0), idx(4),
+                                                             oh, ow}));
+          Value term = arith::MulFOp::create(b, l, g, a[0]);
+          Value valid = arith::AndIOp::create(b, l, vh, vw);
+          return arith::SelectOp::create(b, l, valid, term,
+                                         cst(b, l, term, 0.0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Pads the two trailing dimensions of an NCHW tensor with zeros.
+Value padZeros(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad) {
+  if (pad[0] == 0 && pad[1] == 0)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += 2 * pad[0];
+  shape[3] += 2 * pad[1];
+  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
+                                b.getIndexAttr(pad[0]), b.getIndexAttr(pad[1])};
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), x, low, low,
+      floatConst(b, loc, type.getElementType(), 0.0));
+}
+
+struct Conv2dGradFilterLowering : OpRewritePattern<Conv2dGradFilterOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dGradFilterOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = resultTypeOf(op);
+    ArrayRef<int64_t> stride = op.getStride();
+    Value x = padZeros(rewriter, loc, op.getInput(), op.getPadding());
+    // loops: f c kh kw | n oh ow
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineMap xMap = AffineMap::get(
+        7, 0, {d(4), d(1), d(5) * stride[0] + d(2), d(6) * stride[1] + d(3)},
+        ctx);
+    AffineMap dyMap = dimsMap(ctx, 7, {4, 0, 5, 6});
+    Value r = gatherSum(
+        rewriter, loc, type, ValueRange{x, op.getGrad()}, {xMap, dyMap}, 7,
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::MulFOp::create(b, l, a[0], a[1]);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+template <typename PoolGrad>
+struct PoolGradLowering : OpRewritePattern<PoolGrad> {
+  using OpRewritePattern<PoolGrad>::OpRewritePattern;
+  LogicalResult matchAndRewrite(PoolGrad op,
+                                PatternRewriter &rewriter) const override {
+    constexpr bool isMax = std::is_same_v<PoolGrad, MaxPool2dGradOp>;
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = resultTypeOf(op);
+    Value dy = op.getGrad();
+    ArrayRef<int64_t> dyShape = shapeOf(dy);
+    ArrayRef<int64_t> kernel = op.getKernel(), pad = op.getPadding();
+    SmallVector<int64_t, 2> stride = op.getStrideOrKernel();
+    Type elem = type.getElementType();
+    // The window tensor only gives the kernel loops their extent.
+    Value window = emptyTensor(rewriter, loc, kernel, elem);
+    SmallVector<Value> inputs{window};
+    SmallVector<AffineMap> maps{dimsMap(ctx, 6, {4, 5})};
+    Value pooled;
+    if constexpr (isMax) {
+      // Recompute the forward maxima (padding never wins).
+      pooled = MaxPool2dOp::create(rewriter, loc, dy.getType(), op.getInput(),
+                                   op.getKernelAttr(), op.getStrideAttr(),
+                                   op.getPaddingAttr());
+      inputs.push_back(op.getInput());
+      maps.push_back(dimsMap(ctx, 6, {0, 1, 2, 3}));
+    }
+    double count = kernel[0] * kernel[1];
+    Value r = gatherSum(
+        rewriter, loc, type, inputs, maps, 6,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          auto idx = [&](int64_t d) -> Value {
+            return linalg::IndexOp::create(b, l, d);
+          };
+          auto [vh, oh] =
+              windowSource(b, l, idx(2), idx(4), pad[0], stride[0], dyShape[2]);
+          auto [vw, ow] =
+              windowSource(b, l, idx(3), idx(5), pad[1], stride[1], dyShape[3]);
+          Value valid = arith::AndIOp::create(b, l, vh, vw);
+          ValueRange at{idx(0), idx(1), oh, ow};
+          Value g = toCompute(b, l, tensor::ExtractOp::create(b, l, dy, at));
+          Value term;
+          if constexpr (isMax) {
+            Value m = toCompute(b, l,
+                                tensor::ExtractOp::create(b, l, pooled, at));
+            Value hit = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                              a[1], m);
+            valid = arith::AndIOp::create(b, l, valid, hit);
+            term = g;
+          } else {
+            term = arith::DivFOp::create(b, l, g, cst(b, l, g, count));
+          }
+          return arith::SelectOp::create(b, l, valid, term,
+                                         cst(b, l, term, 0.0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct EmbeddingGradLowering : OpRewritePattern<EmbeddingGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(EmbeddingGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    RankedTensorType type = resultTypeOf(op);
+    int64_t idRank = shapeOf(op.getIndices()).size();
+    int64_t loops = 2 + idRank;
+    // loops: v d | i...
+    SmallVector<int64_t> idDims, dyDims;
+    for (int64_t i = 0; i < idRank; ++i)
+      idDims.push_back(2 + i);
+    dyDims = idDims;
+    dyDims.push_back(1);
+    Type acc = computeType(type.getElementType());
+    Value init = filledTensor(rewriter, loc, type.getShape(), acc, 0.0);
+    SmallVector<AffineMap> maps{dimsMap(ctx, loops, idDims),
+                                dimsMap(ctx, loops, dyDims),
+                                dimsMap(ctx, loops, {0, 1})};
+    SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
+    iters.append(idRank, utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()},
+        ValueRange{op.getIndices(), op.getGrad()}, ValueRange{init}, maps,
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value id = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, id,
+                                            linalg::IndexOp::create(b, l, 0));
+          Value g = toCompute(b, l, a[1]);
+          Value term =
+              arith::SelectOp::create(b, l, hit, g, cst(b, l, g, 0.0));
+          Value sum = arith::AddFOp::create(b, l, a[2], term);
+          linalg::YieldOp::create(b, l, sum);
+        });
+    rewriter.replaceOp(op, convertElements(rewriter, loc, generic.getResult(0),
+                                           type.getElementType()));
+    return success();
+  }
+};
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+struct CrossEntropyGradLowering : OpRewritePattern<CrossEntropyGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CrossEntropyGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value logits = op.getLogits();
+    ArrayRef<int64_t> shape = shapeOf(logits);
+    SmallVector<bool> overClasses{false, true};
+    AffineMap id = identity(ctx, 2), rows = keptDimsMap(ctx, overClasses);
+    Value m = buildReduction(
+        rewriter, loc, shape, logits, id, overClasses, kNegInf,
+        [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          return arith::MaximumFOp::create(b, l, acc, xs[0]);
+        });
+    Value s = buildReduction(
+        rewriter, loc, shape, ValueRange{logits, m}, {id, rows}, overClasses,
+        0.0, [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          Value e = math::ExpOp::create(
+              b, l, arith::SubFOp::create(b, l, xs[0], xs[1]));
+          return arith::AddFOp::create(b, l, acc, e);
+        });
+    double n = shape[0];
+    Value r = buildMapped(
+        rewriter, loc, resultTypeOf(op),
+        ValueRange{logits, m, s, op.getLabels(), op.getGrad()},
+        {id, rows, rows, rows, AffineMap::get(2, 0, {}, ctx)},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value p = arith::DivFOp::create(
+              b, l,
+              math::ExpOp::create(b, l,
+                                  arith::SubFOp::create(b, l, a[0], a[1])),
+              a[2]);
+          Value label = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                   a[3]);
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                            label,
+                                            linalg::IndexOp::create(b, l, 1));
+          Value onehot = arith::SelectOp::create(b, l, hit, cst(b, l, p, 1.0),
+                                                 cst(b, l, p, 0.0));
+          Value diff = arith::SubFOp::create(b, l, p, onehot);
+          Value scale = arith::DivFOp::create(b, l, a[4], cst(b, l, p, n));
+          return arith::MulFOp::create(b, l, diff, scale);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ReduceMaxGradLowering : OpRewritePattern<ReduceMaxGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReduceMaxGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = op.getInput();
+    ArrayRef<int64_t> shape = shapeOf(x);
+    int64_t rank = shape.size();
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t a : op.getAxes())
+      reduced[a < 0 ? a + rank : a] = true;
+    AffineMap id = identity(ctx, rank), kept = keptDimsMap(ctx, reduced);
+    Value m = buildReduction(
+        rewriter, loc, shape, x, id, reduced, kNegInf,
+        [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          return arith::MaximumFOp::create(b, l, acc, xs[0]);
+        });
+    Value dy = op.getGrad();
+    AffineMap dyMap = int64_t(shapeOf(dy).size()) == rank
+                          ? broadcastMap(ctx, shapeOf(dy), shape)
+                          : kept;
+    Value r = buildMapped(
+        rewriter, loc, resultTypeOf(op), ValueRange{x, m, dy}, {id, kept, dyMap},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value hit = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                            a[0], a[1]);
+          return arith::SelectOp::create(b, l, hit, a[2],
+                                         cst(b, l, a[2], 0.0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+} // namespace
+
+void lp::populateLPGradientToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ReluGradLowering, GeluGradLowering, Conv2dGradInputLowering,
+               Conv2dGradFilterLowering, PoolGradLowering<MaxPool2dGradOp>,
+               PoolGradLowering<AvgPool2dGradOp>, EmbeddingGradLowering,
+               CrossEntropyGradLowering, ReduceMaxGradLowering>(
+      patterns.getContext());
+}

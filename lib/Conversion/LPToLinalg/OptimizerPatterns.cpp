@@ -1,0 +1,155 @@
+//===- OptimizerPatterns.cpp - optimizer update ops to linalg -------------===//
+//
+// One elementwise linalg.generic per update, with one result per updated
+// tensor. Scalars that depend only on the step (Adam's bias corrections)
+// are computed once, outside the loop, in f64 (as PyTorch does in Python)
+// and rounded to the compute type.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "lp/Conversion/LPToLinalg/LPToLinalg.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace lp;
+using namespace lp::detail;
+
+namespace {
+
+/// An elementwise generic over same-shaped `inputs` producing one tensor
+/// per type in `resultTypes`; `body` gets the inputs in the compute type
+/// and returns one compute-typed value per result.
+SmallVector<Value> buildUpdate(
+    OpBuilder &b, Location loc, TypeRange resultTypes, ValueRange inputs,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
+  auto type = cast<RankedTensorType>(resultTypes[0]);
+  int64_t rank = type.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  SmallVector<Value> inits;
+  for (Type t : resultTypes) {
+    auto rt = cast<RankedTensorType>(t);
+    inits.push_back(emptyTensor(b, loc, rt.getShape(), rt.getElementType()));
+  }
+  SmallVector<AffineMap> maps(inputs.size() + inits.size(), id);
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultTypes, inputs, inits, maps, iters,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> in;
+        for (Value a : args.take_front(inputs.size()))
+          in.push_back(toCompute(nb, l, a));
+        SmallVector<Value> out = body(nb, l, in);
+        for (auto [i, t] : llvm::enumerate(resultTypes))
+          out[i] = toType(nb, l, out[i],
+                          cast<RankedTensorType>(t).getElementType());
+        linalg::YieldOp::create(nb, l, out);
+      });
+  return generic.getResults();
+}
+
+struct SgdUpdateLowering : OpRewritePattern<SgdUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SgdUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    double lr = op.getLr().convertToDouble();
+    double momentum = op.getMomentum().convertToDouble();
+    double wd = op.getWeightDecay().convertToDouble();
+    SmallVector<Value> results = buildUpdate(
+        rewriter, op.getLoc(), op->getResultTypes(), op->getOperands(),
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value p = a[0], g = a[1];
+          if (wd != 0.0)
+            g = arith::AddFOp::create(
+                b, l, g, arith::MulFOp::create(b, l, cst(b, l, p, wd), p));
+          Value step = g;
+          SmallVector<Value> out;
+          if (a.size() == 3) {
+            // buf = momentum * buf + g (buf starts at zero: first step = g)
+            step = arith::AddFOp::create(
+                b, l, arith::MulFOp::create(b, l, cst(b, l, p, momentum), a[2]),
+                g);
+          }
+          out.push_back(arith::SubFOp::create(
+              b, l, p, arith::MulFOp::create(b, l, cst(b, l, p, lr), step)));
+          if (a.size() == 3)
+            out.push_back(step);
+          return out;
+        });
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct AdamUpdateLowering : OpRewritePattern<AdamUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AdamUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    double lr = op.getLr().convertToDouble();
+    double b1 = op.getBeta1().convertToDouble();
+    double b2 = op.getBeta2().convertToDouble();
+    double eps = op.getEps().convertToDouble();
+    double wd = op.getWeightDecay().convertToDouble();
+    bool decoupled = op.getDecoupled();
+    Type compute = computeType(
+        cast<RankedTensorType>(op.getParam().getType()).getElementType());
+
+    // step_size = lr / (1 - b1^t); bc2_sqrt = sqrt(1 - b2^t), in f64.
+    OpBuilder &b = rewriter;
+    Value t = tensor::ExtractOp::create(b, loc, op.getStep(), ValueRange{});
+    Value tf = arith::SIToFPOp::create(b, loc, b.getF64Type(), t);
+    auto f64 = [&](double v) { return floatConst(b, loc, b.getF64Type(), v); };
+    Value one = f64(1.0);
+    Value bc1 = arith::SubFOp::create(
+        b, loc, one, math::PowFOp::create(b, loc, f64(b1), tf));
+    Value bc2 = arith::SubFOp::create(
+        b, loc, one, math::PowFOp::create(b, loc, f64(b2), tf));
+    Value stepSize = toType(b, loc, arith::DivFOp::create(b, loc, f64(lr), bc1),
+                            compute);
+    Value bc2Sqrt = toType(b, loc, math::SqrtOp::create(b, loc, bc2), compute);
+
+    SmallVector<Value> results = buildUpdate(
+        rewriter, loc, op->getResultTypes(),
+        ValueRange{op.getParam(), op.getGrad(), op.getM(), op.getV()},
+        [&](OpBuilder &nb, Location l, ValueRange a) {
+          auto c = [&](double v) { return cst(nb, l, a[0], v); };
+          auto mul = [&](Value x, Value y) -> Value {
+            return arith::MulFOp::create(nb, l, x, y);
+          };
+          auto add = [&](Value x, Value y) -> Value {
+            return arith::AddFOp::create(nb, l, x, y);
+          };
+          auto sub = [&](Value x, Value y) -> Value {
+            return arith::SubFOp::create(nb, l, x, y);
+          };
+          Value p = a[0], g = a[1], m = a[2], v = a[3];
+          if (wd != 0.0 && decoupled)
+            p = mul(p, c(1.0 - lr * wd));
+          if (wd != 0.0 && !decoupled)
+            g = add(g, mul(c(wd), p));
+          // m.lerp_(g, 1 - b1); v = b2 v + (1 - b2) g^2
+          Value m2 = add(m, mul(c(1.0 - b1), sub(g, m)));
+          Value v2 = add(mul(v, c(b2)), mul(mul(g, g), c(1.0 - b2)));
+          Value denom = add(
+              arith::DivFOp::create(nb, l, math::SqrtOp::create(nb, l, v2),
+                                    bc2Sqrt),
+              c(eps));
+          Value p2 = sub(p, mul(stepSize, arith::DivFOp::create(nb, l, m2,
+                                                                denom)));
+          return SmallVector<Value>{p2, m2, v2};
+        });
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+} // namespace
+
+void lp::populateLPOptimizerToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<SgdUpdateLowering, AdamUpdateLowering>(patterns.getContext());
+}

@@ -1,0 +1,341 @@
+//===- Trainer.cpp - the training loop around a compiled train step -------===//
+
+#include "lp/Runner/Trainer.h"
+#include "lp/Runner/Initializers.h"
+
+#include "llvm/Support/Format.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include "llvm/Support/FileSystem.h"
+#include <map>
+#include <numeric>
+
+using namespace lp;
+
+namespace {
+
+using ArrayMap = std::map<std::string, npy::Array>;
+
+llvm::Error fail(const std::string &message) {
+  return llvm::createStringError(message);
+}
+
+bool isBatch(const TensorSlot &s) {
+  return s.role == ArgRole::Input || s.role == ArgRole::Label;
+}
+bool isState(const TensorSlot &s) {
+  return s.role == ArgRole::Param || s.role == ArgRole::State;
+}
+
+/// How one batch argument is drawn from a dataset array: either the array
+/// is the argument itself (a fixed input such as an attention mask), or its
+/// leading dimension counts examples and a batch takes `batch` of them.
+struct BatchSource {
+  const TensorSlot *slot;
+  const npy::Array *data;
+  bool fixed = false;
+  int64_t exampleBytes = 0;
+};
+
+/// A dataset: its sources, the number of examples and the batch size.
+struct Dataset {
+  std::vector<BatchSource> sources;
+  int64_t examples = 0;
+  int64_t batch = 0;
+};
+
+llvm::Expected<Dataset> bindDataset(const ModelSignature &sig,
+                                    const ArrayMap &arrays,
+                                    const std::string &file) {
+  Dataset ds;
+  for (const TensorSlot &slot : sig.args) {
+    if (!isBatch(slot))
+      continue;
+    auto it = arrays.find(slot.name);
+    if (it == arrays.end())
+      return fail(file + ": no array named '" + slot.name + "'");
+    const npy::Array &a = it->second;
+    BatchSource src{&slot, &a};
+    if (a.dtype != slot.dtype)
+      return fail(file + ": array '" + slot.name + "' is " +
+                  npy::dtypeName(a.dtype) + ", the model wants " +
+                  npy::dtypeName(slot.dtype));
+    if (a.shape == slot.shape) {
+      src.fixed = true;
+      ds.sources.push_back(src);
+      continue;
+    }
+    if (a.shape.empty() || a.shape[0] == 0)
+      return fail(file + ": array '" + slot.name + "' has no examples");
+    int64_t perExample = a.numElements() / a.shape[0];
+    if (perExample == 0 || slot.numElements() % perExample != 0)
+      return fail(file + ": array '" + slot.name +
+                  "' examples do not tile the model's argument");
+    int64_t batch = slot.numElements() / perExample;
+    if (ds.batch && batch != ds.batch)
+      return fail(file + ": arrays imply different batch sizes (" +
+                  std::to_string(ds.batch) + " and " + std::to_string(batch) +
+                  " for '" + slot.name + "')");
+    if (ds.examples && a.shape[0] != ds.examples)
+      return fail(file + ": arrays have different numbers of examples");
+    ds.batch = batch;
+    ds.examples = a.shape[0];
+    src.exampleBytes = perExample * npy::dtypeSize(a.dtype);
+    ds.sources.push_back(src);
+  }
+  if (ds.batch == 0)
+    return fail(file + ": no batched array (leading dimension = examples)");
+  if (ds.examples < ds.batch)
+    return fail(file + ": " + std::to_string(ds.examples) +
+                " examples are fewer than one batch of " +
+                std::to_string(ds.batch));
+  return ds;
+}
+
+/// Example order for an epoch: a seeded permutation, or the identity.
+std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch,
+                                bool shuffle) {
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  if (!shuffle)
+    return order;
+  Rng rng(seed * 1000003ull + uint64_t(epoch) + 1);
+  for (int64_t i = n - 1; i > 0; --i)
+    std::swap(order[i], order[rng.next() % uint64_t(i + 1)]);
+  return order;
+}
+
+/// Fills `out` (one array per batch argument, in signature order) with the
+/// examples order[first .. first + batch).
+void fillBatch(const Dataset &ds, const std::vector<int64_t> &order,
+               int64_t first, std::vector<npy::Array> &out) {
+  out.resize(ds.sources.size());
+  for (size_t k = 0; k < ds.sources.size(); ++k) {
+    const BatchSource &src = ds.sources[k];
+    npy::Array &a = out[k];
+    a.dtype = src.slot->dtype;
+    a.shape = src.slot->shape;
+    if (src.fixed) {
+      a.data = src.data->data;
+      continue;
+    }
+    a.data.resize(ds.batch * src.exampleBytes);
+    for (int64_t i = 0; i < ds.batch; ++i)
+      std::memcpy(a.data.data() + i * src.exampleBytes,
+                  src.data->data.data() + order[first + i] * src.exampleBytes,
+                  src.exampleBytes);
+  }
+}
+
+/// Arguments of `sig`: state by name from `state`, batch from `batch`.
+std::vector<npy::Array *> gatherArgs(const ModelSignature &sig,
+                                     ArrayMap &state,
+                                     std::vector<npy::Array> &batch) {
+  std::vector<npy::Array *> args;
+  size_t b = 0;
+  for (const TensorSlot &slot : sig.args)
+    args.push_back(isBatch(slot) ? &batch[b++] : &state[slot.name]);
+  return args;
+}
+
+int64_t resultIndex(const ModelSignature &sig, const std::string &name) {
+  for (size_t i = 0; i < sig.results.size(); ++i)
+    if (sig.results[i].name == name)
+      return i;
+  return -1;
+}
+
+llvm::Error loadState(const ModelSignature &sig, const TrainOptions &opts,
+                      ArrayMap &state) {
+  ArrayMap loaded;
+  const std::string &file =
+      !opts.resumeFile.empty() ? opts.resumeFile : opts.paramsFile;
+  if (!file.empty()) {
+    std::string e = npy::readNpz(file, loaded);
+    if (!e.empty())
+      return fail(e);
+  }
+  for (const TensorSlot &slot : sig.args) {
+    if (!isState(slot))
+      continue;
+    auto it = loaded.find(slot.name);
+    if (it != loaded.end())
+      state[slot.name] = std::move(it->second);
+    else if (!opts.resumeFile.empty())
+      return fail(opts.resumeFile + ": checkpoint has no '" + slot.name + "'");
+    else
+      state[slot.name] = initializeParam(slot, opts.seed);
+    std::string e = checkArgument(slot, state[slot.name]);
+    if (!e.empty())
+      return fail(file + ": " + e);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error saveState(const ModelSignature &sig, const ArrayMap &state,
+                      const std::string &file) {
+  ArrayMap out;
+  for (const TensorSlot &slot : sig.args)
+    if (isState(slot))
+      out[slot.name] = state.at(slot.name);
+  std::string e = npy::writeNpz(file, out);
+  return e.empty() ? llvm::Error::success() : fail(e);
+}
+
+/// Mean loss and accuracy of `eval` over all full batches of `file`.
+llvm::Error evaluate(JitRunner &jit, const ModelSignature &eval,
+                     ArrayMap &state, const TrainOptions &opts,
+                     llvm::raw_ostream &os) {
+  ArrayMap arrays;
+  std::string e = npy::readNpz(opts.evalFile, arrays);
+  if (!e.empty())
+    return fail(e);
+  auto ds = bindDataset(eval, arrays, opts.evalFile);
+  if (!ds)
+    return ds.takeError();
+  int64_t totalIdx = resultIndex(eval, "loss.total");
+  int64_t logitsIdx = resultIndex(eval, "logits");
+  // The label compared with the logits' argmax.
+  int64_t labelSource = -1;
+  for (size_t k = 0; k < ds->sources.size(); ++k)
+    if (ds->sources[k].slot->role == ArgRole::Label)
+      labelSource = k;
+  // The last, partial batch is filled up by wrapping around; its padding
+  // rows count neither for the loss nor for the accuracy.
+  int64_t full = ds->examples / ds->batch;
+  int64_t batches = (ds->examples + ds->batch - 1) / ds->batch;
+  std::vector<int64_t> order(batches * ds->batch);
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = int64_t(i) % ds->examples;
+  double lossSum = 0;
+  int64_t correct = 0, counted = 0;
+  std::vector<npy::Array> batch, results;
+  for (int64_t i = 0; i < batches; ++i) {
+    fillBatch(*ds, order, i * ds->batch, batch);
+    if (llvm::Error err =
+            jit.run(eval, gatherArgs(eval, state, batch), results))
+      return err;
+    if (i < full)
+      lossSum += elementAsDouble(results[totalIdx], 0);
+    if (logitsIdx < 0 || labelSource < 0)
+      continue;
+    const npy::Array &logits = results[logitsIdx];
+    const npy::Array &labels = batch[labelSource];
+    int64_t rows = logits.shape[0], classes = logits.shape[1];
+    if (labels.numElements() != rows)
+      continue;
+    int64_t real = std::min(ds->batch, ds->examples - i * ds->batch);
+    int64_t realRows = rows / ds->batch * real;
+    for (int64_t r = 0; r < realRows; ++r) {
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (elementAsDouble(logits, r * classes + c) >
+            elementAsDouble(logits, r * classes + best))
+          best = c;
+      correct += best == elementAsInt64(labels, r);
+      ++counted;
+    }
+  }
+  os << "eval: " << ds->examples << " examples, loss "
+     << llvm::format("%.6f", lossSum / double(std::max<int64_t>(full, 1)))
+     << " (mean over " << full << " full batches)";
+  if (counted)
+    os << ", accuracy " << llvm::format("%.4f", double(correct) / counted)
+       << " (" << correct << "/" << counted << ")";
+  os << "\n";
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
+                      const ModelSignature &eval, const TrainOptions &opts,
+                      llvm::raw_ostream &os) {
+  ArrayMap arrays;
+  if (opts.dataFile.empty())
+    return fail("--train needs --data with the training set");
+  std::string e = npy::readNpz(opts.dataFile, arrays);
+  if (!e.empty())
+    return fail(e);
+  auto ds = bindDataset(step, arrays, opts.dataFile);
+  if (!ds)
+    return ds.takeError();
+  if (opts.batchSize && opts.batchSize != ds->batch)
+    return fail("--batch-size " + std::to_string(opts.batchSize) +
+                " differs from the model's batch size " +
+                std::to_string(ds->batch) +
+                " (the batch size is part of the model's static shapes)");
+  ArrayMap state;
+  if (llvm::Error err = loadState(step, opts, state))
+    return err;
+
+  int64_t first = int64_t(elementAsDouble(state["step"], 0));
+  int64_t perEpoch = ds->examples / ds->batch;
+  int64_t totalIdx = resultIndex(step, "loss.total");
+  std::error_code ec;
+  std::unique_ptr<llvm::raw_fd_ostream> lossLog;
+  if (!opts.lossLog.empty()) {
+    lossLog = std::make_unique<llvm::raw_fd_ostream>(
+        opts.lossLog, ec,
+        first > 0 ? llvm::sys::fs::OF_Append : llvm::sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write '" + opts.lossLog + "': " + ec.message());
+  }
+  os << "train: " << ds->examples << " examples, batch " << ds->batch
+     << ", steps " << first << ".." << opts.steps << "\n";
+
+  std::vector<npy::Array> batch, results;
+  std::vector<int64_t> order;
+  int64_t orderEpoch = -1;
+  auto start = std::chrono::steady_clock::now();
+  int64_t sinceLog = 0;
+  for (int64_t s = first; s < opts.steps; ++s) {
+    int64_t epoch = s / perEpoch;
+    if (epoch != orderEpoch) {
+      order = epochOrder(ds->examples, opts.seed, epoch, opts.shuffle);
+      orderEpoch = epoch;
+    }
+    fillBatch(*ds, order, (s % perEpoch) * ds->batch, batch);
+    if (llvm::Error err = jit.run(step, gatherArgs(step, state, batch), results))
+      return err;
+    // Bind every result named like a state argument back to it.
+    for (size_t i = 0; i < step.results.size(); ++i)
+      if (auto it = state.find(step.results[i].name); it != state.end())
+        std::swap(it->second, results[i]);
+    double loss = elementAsDouble(results[totalIdx], 0);
+    if (!std::isfinite(loss))
+      return fail("step " + std::to_string(s + 1) + ": the loss is " +
+                  std::to_string(loss) + "; stopping");
+    if (lossLog) {
+      *lossLog << s + 1;
+      for (size_t i = 0; i < step.results.size(); ++i)
+        if (!state.count(step.results[i].name))
+          *lossLog << " " << llvm::format("%.9g", elementAsDouble(results[i], 0));
+      *lossLog << "\n";
+    }
+    ++sinceLog;
+    bool last = s + 1 == opts.steps;
+    if (opts.logEvery > 0 && ((s + 1) % opts.logEvery == 0 || last)) {
+      double secs = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+      os << "step " << s + 1 << "  loss " << llvm::format("%.6f", loss)
+         << "  " << llvm::format("%.0f", sinceLog * ds->batch / secs)
+         << " examples/s\n";
+      start = std::chrono::steady_clock::now();
+      sinceLog = 0;
+    }
+    if (!opts.checkpointFile.empty() && opts.checkpointEvery > 0 &&
+        (s + 1) % opts.checkpointEvery == 0)
+      if (llvm::Error err = saveState(step, state, opts.checkpointFile))
+        return err;
+  }
+  if (!opts.checkpointFile.empty())
+    if (llvm::Error err = saveState(step, state, opts.checkpointFile))
+      return err;
+  if (!opts.evalFile.empty())
+    return evaluate(jit, eval, state, opts, os);
+  return llvm::Error::success();
+}

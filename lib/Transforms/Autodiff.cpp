@@ -1,0 +1,169 @@
+//===- Autodiff.cpp - reverse-mode differentiation of a model -------------===//
+
+#include "lp/Transforms/Autodiff.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+#include "lp/Dialect/LP/IR/ModelAttrs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using namespace lp;
+
+std::string lp::argName(func::FuncOp fn, unsigned i) {
+  if (auto name = fn.getArgAttrOfType<StringAttr>(i, kNameAttr))
+    return name.getValue().str();
+  return "arg" + std::to_string(i);
+}
+
+static bool isModel(func::FuncOp fn) {
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (fn.getArgAttr(i, kRoleAttr))
+      return true;
+  return false;
+}
+
+func::FuncOp lp::findModel(ModuleOp module, StringRef name) {
+  func::FuncOp found;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (fn.isExternal())
+      continue;
+    if (!name.empty()) {
+      if (fn.getSymName() == name)
+        return fn;
+      continue;
+    }
+    if (!isModel(fn))
+      continue;
+    if (found) {
+      module.emitError() << "several model functions (@" << found.getSymName()
+                         << ", @" << fn.getSymName()
+                         << "); choose one with the 'function' option";
+      return nullptr;
+    }
+    found = fn;
+  }
+  if (!found)
+    module.emitError() << (name.empty()
+                               ? std::string("no model function (a func.func "
+                                             "with lp.role arguments)")
+                               : "no function named '" + name.str() + "'");
+  return found;
+}
+
+/// A zero tensor of `type` (arith.constant splat).
+static Value zeros(OpBuilder &b, Location loc, Type type) {
+  auto tt = cast<RankedTensorType>(type);
+  auto attr = DenseElementsAttr::get(
+      tt, b.getFloatAttr(tt.getElementType(), 0.0));
+  return arith::ConstantOp::create(b, loc, tt, attr);
+}
+
+static Value splat(OpBuilder &b, Location loc, Type elem, double v) {
+  auto tt = RankedTensorType::get({}, elem);
+  return arith::ConstantOp::create(
+      b, loc, tt, DenseElementsAttr::get(tt, b.getFloatAttr(elem, v)));
+}
+
+static bool isFloatTensor(Value v) {
+  auto tt = dyn_cast<RankedTensorType>(v.getType());
+  return tt && isa<FloatType>(tt.getElementType());
+}
+
+FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
+                                        IRMapping &mapping) {
+  Location loc = model.getLoc();
+  if (model.getNumResults() == 0)
+    return model.emitError("model returns no loss"), failure();
+  for (auto [i, t] : llvm::enumerate(model.getResultTypes())) {
+    auto tt = dyn_cast<RankedTensorType>(t);
+    if (!tt || tt.getRank() != 0 || !isa<FloatType>(tt.getElementType()))
+      return model.emitError() << "result #" << i
+                               << " is not a scalar float loss, got " << t,
+             failure();
+  }
+
+  // Forward: clone the body.
+  SmallVector<Operation *> forward;
+  Operation *terminator = model.getBody().front().getTerminator();
+  for (Operation &op : model.getBody().front().without_terminator()) {
+    Operation *clone = b.clone(op, mapping);
+    forward.push_back(clone);
+  }
+  Gradients result;
+  for (Value v : terminator->getOperands())
+    result.losses.push_back(mapping.lookup(v));
+  for (Operation *op : forward)
+    if (auto ce = dyn_cast<CrossEntropyOp>(op)) {
+      result.logits = ce.getLogits();
+      break;
+    }
+
+  // Seeds: d total / d loss_i = weight_i.
+  SmallVector<double> weights(model.getNumResults(), 1.0);
+  if (auto attr = model->getAttrOfType<ArrayAttr>(kLossWeightsAttr))
+    for (auto [i, w] : llvm::enumerate(attr))
+      weights[i] = cast<FloatAttr>(w).getValueAsDouble();
+  DenseMap<Value, Value> grads;
+  auto accumulate = [&](Value v, Value g) {
+    auto [it, inserted] = grads.try_emplace(v, g);
+    if (!inserted)
+      it->second = AddOp::create(b, loc, v.getType(), it->second, g);
+  };
+  for (auto [i, loss] : llvm::enumerate(result.losses)) {
+    Type elem = cast<RankedTensorType>(loss.getType()).getElementType();
+    Value w = splat(b, loc, elem, weights[i]);
+    accumulate(loss, w);
+    Value term = MulOp::create(b, loc, loss.getType(), loss, w);
+    result.total = result.total ? Value(AddOp::create(b, loc, loss.getType(),
+                                                      result.total, term))
+                                : term;
+  }
+
+  // Reverse pass.
+  for (Operation *op : llvm::reverse(forward)) {
+    SmallVector<Value> resultGrads;
+    bool any = false;
+    for (Value r : op->getResults()) {
+      Value g = grads.lookup(r);
+      any |= static_cast<bool>(g);
+      resultGrads.push_back(g);
+    }
+    if (!any)
+      continue;
+    auto vjp = dyn_cast<VjpOpInterface>(op);
+    if (!vjp)
+      return op->emitOpError("has no gradient rule, so the loss cannot be "
+                             "differentiated through it"),
+             failure();
+    for (auto [r, g] : llvm::zip(op->getResults(), resultGrads))
+      if (!g)
+        g = zeros(b, loc, r.getType());
+    SmallVector<Value> operandGrads;
+    b.setInsertionPointToEnd(b.getInsertionBlock());
+    if (failed(vjp.buildVjp(b, resultGrads, operandGrads)))
+      return failure();
+    for (auto [operand, g] : llvm::zip(op->getOperands(), operandGrads))
+      if (g && isFloatTensor(operand))
+        accumulate(operand, g);
+  }
+
+  // Parameter gradients.
+  for (unsigned i = 0; i < model.getNumArguments(); ++i) {
+    auto role = model.getArgAttrOfType<StringAttr>(i, kRoleAttr);
+    if (!role || role.getValue() != "param") {
+      result.argGrads.push_back(Value());
+      continue;
+    }
+    Value arg = mapping.lookup(model.getArgument(i));
+    Value g = grads.lookup(arg);
+    if (!g) {
+      model.emitWarning() << "parameter '" << argName(model, i)
+                          << "' does not affect the loss; its gradient is "
+                             "zero";
+      g = zeros(b, loc, arg.getType());
+    }
+    result.argGrads.push_back(g);
+  }
+  return result;
+}
