@@ -11,6 +11,7 @@
 #include "lp/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace lp {
 #define GEN_PASS_DEF_BUILDTRAINSTEP
@@ -99,8 +100,29 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     if (failed(checkOptions(module)))
       return signalPassFailure();
     func::FuncOp model = findModel(module, function);
-    if (!model || failed(buildEval(model)) || failed(buildStep(model)))
+    if (!model || failed(checkNames(model)) || failed(buildEval(model)) ||
+        failed(buildStep(model)))
       return signalPassFailure();
+  }
+
+  /// Loss names must not clash with the names the step binds state by.
+  LogicalResult checkNames(func::FuncOp model) {
+    llvm::StringSet<> taken{"step", "loss.total"};
+    for (unsigned i = 0; i < model.getNumArguments(); ++i)
+      taken.insert(argName(model, i));
+    SmallVector<std::string> losses = lossNames(model);
+    losses.pop_back(); // loss.total
+    llvm::StringSet<> seen;
+    for (const std::string &n : losses) {
+      if (taken.contains(n) || n.find(".sgd.") != std::string::npos ||
+          n.find(".adam.") != std::string::npos)
+        return model.emitError() << "loss '" << n
+                                 << "' has the name of an argument or of "
+                                    "train-step state; rename it";
+      if (!seen.insert(n).second)
+        return model.emitError() << "two losses are named '" << n << "'";
+    }
+    return success();
   }
 
   LogicalResult buildEval(func::FuncOp model) {
