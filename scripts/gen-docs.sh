@@ -8,10 +8,12 @@ out=docs/generated
 if [ "${1:-}" = "--check" ]; then
   diff -u "$out/LPDialect.md" build/docs/Dialects/LPDialect.md
   diff -u "$out/LPConversionPasses.md" build/docs/LPConversionPasses.md
+  diff -u "$out/LPTransformsPasses.md" build/docs/LPTransformsPasses.md
   echo "generated docs are up to date"
   exit 0
 fi
 mkdir -p "$out"
 cp build/docs/Dialects/LPDialect.md "$out/LPDialect.md"
 cp build/docs/LPConversionPasses.md "$out/LPConversionPasses.md"
-echo "wrote $out/LPDialect.md $out/LPConversionPasses.md"
+cp build/docs/LPTransformsPasses.md "$out/LPTransformsPasses.md"
+echo "wrote $out/LPDialect.md $out/LPConversionPasses.md $out/LPTransformsPasses.md"

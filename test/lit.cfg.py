@@ -7,7 +7,7 @@ import lit.formats
 from lit.llvm import llvm_config
 
 config.name = "LP"
-config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".py"]
 config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Unit", "Integration", "Inputs", "helpers"]
 config.test_source_root = os.path.dirname(__file__)
