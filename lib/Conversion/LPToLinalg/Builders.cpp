@@ -177,6 +177,30 @@ Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
                                        allInOne(type.getRank()));
 }
 
+Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
+                 double value) {
+  if (pad[0] == 0 && pad[1] == 0)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += 2 * pad[0];
+  shape[3] += 2 * pad[1];
+  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
+                                b.getIndexAttr(pad[0]), b.getIndexAttr(pad[1])};
+  Value padValue = floatConst(b, loc, type.getElementType(), value);
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), x, low, low,
+      padValue);
+}
+
+RankedTensorType resultTypeOf(Operation *op) {
+  return cast<RankedTensorType>(op->getResult(0).getType());
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
 Value convertElements(OpBuilder &b, Location loc, Value v, Type elementType) {
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getElementType() == elementType)

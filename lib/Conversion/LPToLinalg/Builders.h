@@ -85,6 +85,15 @@ mlir::AffineMap keptDimsMap(mlir::MLIRContext *ctx,
 mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                       mlir::RankedTensorType type);
 
+/// Pads the two trailing dimensions of an NCHW tensor by `pad` on both
+/// sides with `value`.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       llvm::ArrayRef<int64_t> pad, double value);
+
+/// The type of an op's first result, and the shape of a tensor value.
+mlir::RankedTensorType resultTypeOf(mlir::Operation *op);
+llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
+
 /// Casts every element of `v` to `elementType` (nearest even).
 mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value v, mlir::Type elementType);

@@ -21,9 +21,6 @@ using namespace lp::detail;
 
 namespace {
 
-RankedTensorType resultTypeOf(Operation *op) {
-  return cast<RankedTensorType>(op->getResult(0).getType());
-}
 
 RankedTensorType withShape(Value v, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(
@@ -110,21 +107,6 @@ struct MatmulLowering : OpRewritePattern<MatmulOp> {
   }
 };
 
-/// Pads the two trailing dimensions of an NCHW tensor with `value`.
-Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
-                 double value) {
-  if (pad[0] == 0 && pad[1] == 0)
-    return x;
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[2] += 2 * pad[0];
-  shape[3] += 2 * pad[1];
-  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
-                                b.getIndexAttr(pad[0]), b.getIndexAttr(pad[1])};
-  Value padValue = floatConst(b, loc, type.getElementType(), value);
-  return tensor::PadOp::create(b, loc, withShape(x, shape), x, low, low,
-                               padValue);
-}
 
 SmallVector<NamedAttribute> windowAttrs(OpBuilder &b,
                                         ArrayRef<int64_t> stride) {

@@ -16,9 +16,6 @@ using namespace lp::detail;
 
 namespace {
 
-RankedTensorType resultTypeOf(Operation *op) {
-  return cast<RankedTensorType>(op->getResult(0).getType());
-}
 
 /// Binary ops with numpy broadcasting: one arith op on f32 in the body.
 template <typename LPOp, typename ArithOp>

@@ -23,12 +23,6 @@ using namespace lp::detail;
 
 namespace {
 
-RankedTensorType resultTypeOf(Operation *op) {
-  return cast<RankedTensorType>(op->getResult(0).getType());
-}
-ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
 AffineMap identity(MLIRContext *ctx, int64_t rank) {
   return AffineMap::getMultiDimIdentityMap(rank, ctx);
 }
@@ -189,20 +183,6 @@ struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
   }
 };
 
-/// Pads the two trailing dimensions of an NCHW tensor with zeros.
-Value padZeros(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad) {
-  if (pad[0] == 0 && pad[1] == 0)
-    return x;
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[2] += 2 * pad[0];
-  shape[3] += 2 * pad[1];
-  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
-                                b.getIndexAttr(pad[0]), b.getIndexAttr(pad[1])};
-  return tensor::PadOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), x, low, low,
-      floatConst(b, loc, type.getElementType(), 0.0));
-}
 
 struct Conv2dGradFilterLowering : OpRewritePattern<Conv2dGradFilterOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -212,7 +192,7 @@ struct Conv2dGradFilterLowering : OpRewritePattern<Conv2dGradFilterOp> {
     MLIRContext *ctx = getContext();
     RankedTensorType type = resultTypeOf(op);
     ArrayRef<int64_t> stride = op.getStride();
-    Value x = padZeros(rewriter, loc, op.getInput(), op.getPadding());
+    Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
     // loops: f c kh kw | n oh ow
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
     AffineMap xMap = AffineMap::get(

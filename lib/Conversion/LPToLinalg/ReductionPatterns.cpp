@@ -23,12 +23,6 @@ namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-RankedTensorType resultTypeOf(Operation *op) {
-  return cast<RankedTensorType>(op->getResult(0).getType());
-}
-ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
 AffineMap identity(OpBuilder &b, int64_t rank) {
   return AffineMap::getMultiDimIdentityMap(rank, b.getContext());
 }
