@@ -459,3 +459,24 @@ def test_result_named_like_parameter(tmp_path):
                    "--steps=2", "--lr=0.1", f"--checkpoint={ck}", "--log-every=0"])
     assert proc.returncode == 1, proc.stderr
     assert "loss 'w' has the name of an argument or of train-step state" in proc.stderr
+
+
+# ---------------------------------------------------------------------------
+# Accuracy goals of the examples (held-out digits split)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model, data, args, goal",
+    [
+        ("digits_mlp.mlir", "digits", ["--steps=600", "--optimizer=sgd", "--lr=0.1", "--momentum=0.9"], 0.95),
+        ("digits_cnn.mlir", "digits_cnn", ["--steps=1500", "--optimizer=adam", "--lr=0.002"], 0.97),
+    ],
+    ids=["mlp", "cnn"],
+)
+def test_example_reaches_accuracy(digits_data, model, data, args, goal):
+    proc = run_ok([REPO_ROOT / "examples" / model, "--train", f"--data={DATA / (data + '_train.npz')}",
+                   f"--eval-data={DATA / (data + '_test.npz')}", "--log-every=0", "--seed=0", *args])
+    match = re.search(r"accuracy ([0-9.]+) \((\d+)/360\)", proc.stdout)
+    assert match, proc.stdout
+    assert float(match.group(1)) >= goal, proc.stdout
