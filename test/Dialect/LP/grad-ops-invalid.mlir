@@ -818,3 +818,27 @@ func.func @adam_update_rank1_step(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tens
       : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1xi64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
+
+// -----
+
+func.func @max_pool2d_grad_padding_over_half_kernel(%x: tensor<1x1x4x4xf32>, %dy: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{padding must be at most half the kernel size}}
+  %r = lp.max_pool2d_grad %x, %dy {kernel = array<i64: 3, 3>, stride = array<i64: 3, 3>, padding = array<i64: 2, 2>} : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %r : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @reduce_max_grad_empty_axes(%x: tensor<4x8xf32>, %dy: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{axes must not be empty}}
+  %r = lp.reduce_max_grad %x, %dy {axes = array<i64>} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @reduce_max_grad_repeated_axis(%x: tensor<4x8xf32>, %dy: tensor<4xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{axis -1 is repeated}}
+  %r = lp.reduce_max_grad %x, %dy {axes = array<i64: 1, -1>} : (tensor<4x8xf32>, tensor<4xf32>) -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}

@@ -107,6 +107,8 @@ static LogicalResult verifyPoolGrad(PoolGrad op, ArrayRef<int64_t> x) {
     return op.emitOpError("input and gradient batch/channels differ");
   for (int i = 0; i < 2; ++i) {
     int64_t k = op.getKernel()[i], s = stride[i], p = op.getPadding()[i];
+    if (2 * p > k)
+      return op.emitOpError("padding must be at most half the kernel size");
     if (k < 1 || s < 1 || p < 0 || x[2 + i] + 2 * p < k ||
         (x[2 + i] + 2 * p - k) / s + 1 != dy[2 + i])
       return op.emitOpError("gradient spatial size does not match the "
@@ -154,9 +156,13 @@ LogicalResult ReduceMaxGradOp::verify() {
     return emitOpError("result must have the input's type");
   auto x = rankedType(getInput()).getShape();
   SmallVector<bool> reduced(x.size(), false);
+  if (getAxes().empty())
+    return emitOpError("axes must not be empty");
   for (int64_t a : getAxes()) {
     if (a < -int64_t(x.size()) || a >= int64_t(x.size()))
       return emitOpError() << "axis " << a << " is out of range";
+    if (reduced[a < 0 ? a + x.size() : a])
+      return emitOpError() << "axis " << a << " is repeated";
     reduced[a < 0 ? a + x.size() : a] = true;
   }
   SmallVector<int64_t> kept, keep1;
