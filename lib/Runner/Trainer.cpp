@@ -256,6 +256,9 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
   ArrayMap arrays;
   if (opts.dataFile.empty())
     return fail("--train needs --data with the training set");
+  if (opts.steps < 0 || opts.logEvery < 0 || opts.checkpointEvery < 0)
+    return fail("--steps, --log-every and --checkpoint-every must not be "
+                "negative");
   std::string e = npy::readNpz(opts.dataFile, arrays);
   if (!e.empty())
     return fail(e);

@@ -424,6 +424,7 @@ def test_training_errors(small):
 def test_training_option_and_loss_errors(small):
     d, model, data = small
     base = [model, "--train", "--steps=3", "--log-every=0", f"--data={data}"]
+    expect_error(base + ["--steps=-3"], r"--steps, --log-every and --checkpoint-every must not be negative")
     expect_error(base + ["--lr=0"], r"lr must be positive")
     expect_error(base + ["--optimizer=adam", "--beta1=1.0"], r"beta1 and beta2 must be in \[0, 1\)")
     expect_error(base + ["--weight-decay=-0.1"], r"must be non-negative")
