@@ -11,6 +11,7 @@
 #include "llvm/Support/FileSystem.h"
 #include <map>
 #include <numeric>
+#include <optional>
 
 using namespace lp;
 
@@ -46,9 +47,12 @@ struct Dataset {
   int64_t batch = 0;
 };
 
+/// Binds the batch arguments of `sig` to `arrays`. Training needs at least
+/// one full batch; evaluation (`partialOk`) pads a partial one.
 llvm::Expected<Dataset> bindDataset(const ModelSignature &sig,
                                     const ArrayMap &arrays,
-                                    const std::string &file) {
+                                    const std::string &file,
+                                    bool partialOk = false) {
   Dataset ds;
   for (const TensorSlot &slot : sig.args) {
     if (!isBatch(slot))
@@ -87,7 +91,7 @@ llvm::Expected<Dataset> bindDataset(const ModelSignature &sig,
   }
   if (ds.batch == 0)
     return fail(file + ": no batched array (leading dimension = examples)");
-  if (ds.examples < ds.batch)
+  if (ds.examples < ds.batch && !partialOk)
     return fail(file + ": " + std::to_string(ds.examples) +
                 " examples are fewer than one batch of " +
                 std::to_string(ds.batch));
@@ -186,15 +190,8 @@ llvm::Error saveState(const ModelSignature &sig, const ArrayMap &state,
 
 /// Mean loss and accuracy of `eval` over all full batches of `file`.
 llvm::Error evaluate(JitRunner &jit, const ModelSignature &eval,
-                     ArrayMap &state, const TrainOptions &opts,
+                     ArrayMap &state, const Dataset *ds,
                      llvm::raw_ostream &os) {
-  ArrayMap arrays;
-  std::string e = npy::readNpz(opts.evalFile, arrays);
-  if (!e.empty())
-    return fail(e);
-  auto ds = bindDataset(eval, arrays, opts.evalFile);
-  if (!ds)
-    return ds.takeError();
   int64_t totalIdx = resultIndex(eval, "loss.total");
   int64_t logitsIdx = resultIndex(eval, "logits");
   // The label compared with the logits' argmax.
@@ -238,9 +235,12 @@ llvm::Error evaluate(JitRunner &jit, const ModelSignature &eval,
       ++counted;
     }
   }
-  os << "eval: " << ds->examples << " examples, loss "
-     << llvm::format("%.6f", lossSum / double(std::max<int64_t>(full, 1)))
-     << " (mean over " << full << " full batches)";
+  os << "eval: " << ds->examples << " examples, loss ";
+  if (full > 0)
+    os << llvm::format("%.6f", lossSum / double(full)) << " (mean over "
+       << full << " full batches)";
+  else
+    os << "n/a (no full batch)";
   if (counted)
     os << ", accuracy " << llvm::format("%.4f", double(correct) / counted)
        << " (" << correct << "/" << counted << ")";
@@ -273,6 +273,19 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
   ArrayMap state;
   if (llvm::Error err = loadState(step, opts, state))
     return err;
+  // Read the held-out set before training, so that a bad file fails fast.
+  ArrayMap evalArrays;
+  std::optional<Dataset> evalSet;
+  if (!opts.evalFile.empty()) {
+    std::string err = npy::readNpz(opts.evalFile, evalArrays);
+    if (!err.empty())
+      return fail(err);
+    auto bound = bindDataset(eval, evalArrays, opts.evalFile,
+                             /*partialOk=*/true);
+    if (!bound)
+      return bound.takeError();
+    evalSet = std::move(*bound);
+  }
 
   int64_t first = int64_t(elementAsDouble(state["step"], 0));
   int64_t perEpoch = ds->examples / ds->batch;
@@ -338,7 +351,7 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
   if (!opts.checkpointFile.empty())
     if (llvm::Error err = saveState(step, state, opts.checkpointFile))
       return err;
-  if (!opts.evalFile.empty())
-    return evaluate(jit, eval, state, opts, os);
+  if (evalSet)
+    return evaluate(jit, eval, state, &*evalSet, os);
   return llvm::Error::success();
 }
