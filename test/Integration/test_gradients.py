@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from numpy_refs import ref_log_softmax, ref_pool2d, ref_softmax  # noqa: E402
 from lp_testing import REPO_ROOT, Model, mlir_float, run_lp
 
 H = 1e-6
@@ -209,21 +210,6 @@ def ref_conv2d(x, w, b, stride, padding):
     return out
 
 
-def ref_pool2d(x, kernel, stride, padding, kind):
-    n, c, h, w = x.shape
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    fill = -np.inf if kind == "max" else 0.0
-    xp = np.full((n, c, h + 2 * ph, w + 2 * pw), fill)
-    xp[:, :, ph : ph + h, pw : pw + w] = x
-    oh, ow = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
-    out = np.zeros((n, c, oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            win = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
-            out[:, :, i, j] = win.max(axis=(2, 3)) if kind == "max" else win.sum(axis=(2, 3)) / (kh * kw)
-    return out
-
-
 def ref_gelu(x, approximate):
     if approximate == "tanh":
         return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
@@ -232,16 +218,6 @@ def ref_gelu(x, approximate):
 
 def ref_sigmoid(x):
     return 1 / (1 + np.exp(-x))
-
-
-def ref_softmax(x, axis):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def ref_log_softmax(x, axis):
-    m = x.max(axis=axis, keepdims=True)
-    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
 
 
 def ref_layer_norm(x, gamma, beta, axis, eps):

@@ -47,6 +47,7 @@ import math
 import numpy as np
 import pytest
 
+from numpy_refs import ref_log_softmax, ref_pool2d, ref_softmax  # noqa: E402
 from lp_testing import (
     Model,
     assert_close,
@@ -149,22 +150,6 @@ def ref_conv2d(x, w, b, stride, padding):
     return out
 
 
-def ref_pool2d(x, kernel, stride, padding, kind):
-    x = f64(x)
-    n, c, h, w = x.shape
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    fill = -np.inf if kind == "max" else 0.0
-    xp = np.full((n, c, h + 2 * ph, w + 2 * pw), fill)
-    xp[:, :, ph : ph + h, pw : pw + w] = x
-    oh, ow = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
-    out = np.zeros((n, c, oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            win = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
-            out[:, :, i, j] = win.max(axis=(2, 3)) if kind == "max" else win.sum(axis=(2, 3)) / (kh * kw)
-    return out
-
-
 def ref_gelu(x, approximate):
     x = f64(x)
     if approximate == "tanh":
@@ -178,18 +163,6 @@ def ref_sigmoid(x):
     # Evaluated without overflow on both sides.
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def ref_softmax(x, axis):
-    x = f64(x)
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def ref_log_softmax(x, axis):
-    x = f64(x)
-    m = x.max(axis=axis, keepdims=True)
-    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
 
 
 def ref_layer_norm(x, gamma, beta, axis, eps):
