@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from numpy_refs import ref_log_softmax, ref_pool2d, ref_softmax  # noqa: E402
+from numpy_refs import ref_conv2d, ref_log_softmax, ref_pool2d, ref_softmax  # noqa: E402
 from lp_testing import REPO_ROOT, Model, mlir_float, run_lp
 
 H = 1e-6
@@ -191,23 +191,6 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 def ref_linear(x, w, b=None):
     y = np.matmul(x, w)
     return y if b is None else y + b
-
-
-def ref_conv2d(x, w, b, stride, padding):
-    n, c, h, wd = x.shape
-    f, _, kh, kw = w.shape
-    (sh, sw), (ph, pw) = stride, padding
-    xp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
-    xp[:, :, ph : ph + h, pw : pw + wd] = x
-    oh, ow = (h + 2 * ph - kh) // sh + 1, (wd + 2 * pw - kw) // sw + 1
-    out = np.zeros((n, f, oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            patch = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
-            out[:, :, i, j] = np.einsum("nckl,fckl->nf", patch, w)
-    if b is not None:
-        out = out + b[None, :, None, None]
-    return out
 
 
 def ref_gelu(x, approximate):

@@ -34,3 +34,22 @@ def ref_softmax(x, axis):
     x = f64(x)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def ref_conv2d(x, w, b, stride, padding):
+    """NCHW input, FCHW filter, zero padding, optional bias."""
+    x, w = f64(x), f64(w)
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    (sh, sw), (ph, pw) = stride, padding
+    xp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
+    xp[:, :, ph : ph + h, pw : pw + wd] = x
+    oh, ow = (h + 2 * ph - kh) // sh + 1, (wd + 2 * pw - kw) // sw + 1
+    out = np.zeros((n, f, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
+            out[:, :, i, j] = np.einsum("nckl,fckl->nf", patch, w)
+    if b is not None:
+        out = out + f64(b)[None, :, None, None]
+    return out
