@@ -7,6 +7,7 @@ ninja -C build mlir-doc >/dev/null
 out=docs/generated
 if [ "${1:-}" = "--check" ]; then
   diff -u "$out/LPDialect.md" build/docs/Dialects/LPDialect.md
+  diff -u "$out/LPCodegenPasses.md" build/docs/LPCodegenPasses.md
   diff -u "$out/LPConversionPasses.md" build/docs/LPConversionPasses.md
   diff -u "$out/LPTransformsPasses.md" build/docs/LPTransformsPasses.md
   echo "generated docs are up to date"
@@ -14,6 +15,7 @@ if [ "${1:-}" = "--check" ]; then
 fi
 mkdir -p "$out"
 cp build/docs/Dialects/LPDialect.md "$out/LPDialect.md"
+cp build/docs/LPCodegenPasses.md "$out/LPCodegenPasses.md"
 cp build/docs/LPConversionPasses.md "$out/LPConversionPasses.md"
 cp build/docs/LPTransformsPasses.md "$out/LPTransformsPasses.md"
-echo "wrote $out/LPDialect.md $out/LPConversionPasses.md $out/LPTransformsPasses.md"
+echo "wrote $out/LPDialect.md $out/LPCodegenPasses.md $out/LPConversionPasses.md $out/LPTransformsPasses.md"

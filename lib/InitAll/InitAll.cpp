@@ -2,6 +2,7 @@
 
 #include "lp/InitAll.h"
 
+#include "lp/Codegen/Passes.h"
 #include "lp/Conversion/Passes.h"
 #include "lp/Dialect/LP/IR/LPDialect.h"
 #include "lp/Pipelines/Pipelines.h"
@@ -19,6 +20,7 @@ void lp::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void lp::registerAllPasses() {
   mlir::registerAllPasses();
+  lp::registerLPCodegenPasses();
   lp::registerLPConversionPasses();
   lp::registerLPTransformsPasses();
   lp::registerPipelines();

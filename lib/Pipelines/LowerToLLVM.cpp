@@ -1,5 +1,6 @@
 //===- LowerToLLVM.cpp - the lp-lower-to-llvm CPU pipeline ----------------===//
 
+#include "lp/Codegen/Passes.h"
 #include "lp/Conversion/Passes.h"
 #include "lp/Pipelines/Pipelines.h"
 
@@ -23,7 +24,9 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.fuseElementwise)
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    pm.addPass(lp::createFuseElementwise());
+  pm.addPass(lp::createFoldTransposeIntoMatmul());
+  pm.addPass(createCanonicalizerPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -41,6 +44,10 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
+  if (options.matmul == lp::MatmulLowering::Blas)
+    pm.addPass(lp::createLinalgToBlas());
+  if (options.outlineKernels)
+    pm.addPass(lp::createOutlineKernels());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
@@ -48,9 +55,12 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
 
+  if (options.approximateMath)
+    pm.addPass(lp::createApproximateMath());
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

@@ -6,9 +6,12 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <cmath>
+#include <cstdlib>
 
 using namespace lp;
 
@@ -52,15 +55,35 @@ JitRunner::create(mlir::ModuleOp module) {
     return true;
   }();
   (void)initialized;
+  // Optimise for the host CPU (its vector width and FMA), as the JIT's code
+  // generator does: without a target machine LLVM's cost models assume no
+  // vector unit and nothing gets vectorised.
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return hostBuilder.takeError();
+  hostBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto hostMachine = hostBuilder->createTargetMachine();
+  if (!hostMachine)
+    return hostMachine.takeError();
+  std::shared_ptr<llvm::TargetMachine> machine = std::move(*hostMachine);
   mlir::ExecutionEngineOptions options;
+  // The debugger and profiler listeners write a file per run under /tmp;
+  // LP_PERF_JIT=1 turns the perf one on (perf inject --jit names kernels).
+  options.enableGDBNotificationListener = false;
+  options.enablePerfNotificationListener = std::getenv("LP_PERF_JIT") != nullptr;
   // ExecutionEngineOptions holds a function_ref: keep the callable alive.
   std::function<llvm::Error(llvm::Module *)> optimize =
-      mlir::makeOptimizingTransformer(3, 0, nullptr);
+      [machine, transform = mlir::makeOptimizingTransformer(
+                    3, 0, machine.get())](llvm::Module *m) {
+        return transform(m);
+      };
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   // memref.copy of non-contiguous views lowers to a call to memrefCopy,
   // which lives in MLIR's C runner utils.
-  llvm::SmallVector<llvm::StringRef, 1> libs{LP_MLIR_C_RUNNER_UTILS};
+  // Matmuls lowered by lp-linalg-to-blas call cblas_sgemm.
+  llvm::SmallVector<llvm::StringRef, 2> libs{LP_MLIR_C_RUNNER_UTILS,
+                                             LP_BLAS_LIBRARY};
   options.sharedLibPaths = libs;
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)

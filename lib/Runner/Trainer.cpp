@@ -299,6 +299,12 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
     if (ec)
       return fail("cannot write '" + opts.lossLog + "': " + ec.message());
   }
+  std::unique_ptr<llvm::raw_fd_ostream> timeLog;
+  if (!opts.stepTimes.empty()) {
+    timeLog = std::make_unique<llvm::raw_fd_ostream>(opts.stepTimes, ec);
+    if (ec)
+      return fail("cannot write '" + opts.stepTimes + "': " + ec.message());
+  }
   os << "train: " << ds->examples << " examples, batch " << ds->batch
      << ", steps " << first << ".." << opts.steps << "\n";
 
@@ -314,8 +320,16 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
       orderEpoch = epoch;
     }
     fillBatch(*ds, order, (s % perEpoch) * ds->batch, batch);
-    if (llvm::Error err = jit.run(step, gatherArgs(step, state, batch), results))
+    std::vector<npy::Array *> args = gatherArgs(step, state, batch);
+    auto callStart = std::chrono::steady_clock::now();
+    if (llvm::Error err = jit.run(step, args, results))
       return err;
+    if (timeLog)
+      *timeLog << llvm::format("%.4f\n",
+                               std::chrono::duration<double, std::milli>(
+                                   std::chrono::steady_clock::now() -
+                                   callStart)
+                                   .count());
     // Bind every result named like a state argument back to it.
     for (size_t i = 0; i < step.results.size(); ++i)
       if (auto it = state.find(step.results[i].name); it != state.end())

@@ -3,20 +3,42 @@
 // RUN: lp-opt %s --lp-lower-to-llvm | %mlir_opt | FileCheck %s
 // RUN: lp-opt %s --lp-lower-to-llvm | lp-translate --mlir-to-llvmir | FileCheck %s --check-prefix=LLVMIR
 // RUN: lp-opt %s --lp-lower-to-llvm="results-to-out-params=false" | FileCheck %s --check-prefix=RESULTS
+// RUN: lp-opt %s --lp-lower-to-llvm="approximate-math" | FileCheck %s --check-prefix=APPROX
+// RUN: lp-opt %s --lp-lower-to-llvm="matmul=loops" | FileCheck %s --check-prefix=LOOPS
+// RUN: not lp-opt %s --lp-lower-to-llvm="matmul=gpu" 2>&1 | FileCheck %s --check-prefix=BADOPT
 
+// The matmul is a cblas_sgemm call (lp-linalg-to-blas: beta 0 from the
+// zero fill); every other linalg op is a call to a noinline kernel
+// (lp-outline-kernels), and what is left of the function is straight-line
+// code compiled without optimisation (noinline optnone).
+// CHECK: llvm.func @cblas_sgemm(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32)
 // The loss comes back through a caller-allocated out-parameter (the last
 // memref descriptor), so the function returns nothing.
 // CHECK-LABEL: llvm.func @mlp_loss
 // CHECK-SAME: (%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: i64, %arg3: i64, %arg4: i64, %arg5: i64, %arg6: i64,
 // CHECK-NOT: -> !llvm.struct
-// CHECK: llvm.intr.tanh
+// CHECK-SAME: passthrough = ["noinline", "optnone"]
+// CHECK: %[[BETA:.*]] = llvm.mlir.constant(0.000000e+00 : f32) : f32
+// CHECK: llvm.call @cblas_sgemm({{.*}}, %[[BETA]], {{.*}}) :
+// CHECK: llvm.call @mlp_loss_kernel0(
 // CHECK: llvm.return{{$}}
+// CHECK: llvm.func @mlp_loss_kernel0(
+// CHECK-SAME: passthrough = ["noinline"]
+// CHECK: llvm.intr.tanh
 // CHECK-NOT: lp.
 // CHECK-NOT: linalg.
 // CHECK-NOT: memref.
 
 // LLVMIR: define void @mlp_loss(ptr
 // LLVMIR: call float @llvm.tanh.f32(float
+
+// With approximate-math, tanh is arithmetic (no intrinsic, no libm call).
+// APPROX-LABEL: llvm.func @mlp_loss_kernel0(
+// APPROX-NOT: tanh
+// APPROX: llvm.return
+
+// LOOPS-NOT: cblas_sgemm
+// BADOPT: for the --matmul option: Cannot find option named 'gpu'!
 
 // RESULTS-LABEL: llvm.func @mlp_loss
 // RESULTS-SAME: -> (!llvm.struct<(ptr, ptr, i64)>

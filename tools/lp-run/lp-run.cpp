@@ -29,12 +29,15 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
+#include <chrono>
 #include <cmath>
+#include <malloc.h>
 #include <map>
 
 using namespace mlir;
@@ -100,6 +103,22 @@ static cl::opt<int64_t> checkpointEvery(
 static cl::opt<std::string> resume("resume",
                                    cl::desc("Continue from a checkpoint"),
                                    cl::cat(trainCat));
+static cl::opt<std::string> stepTimes(
+    "step-times",
+    cl::desc("Write each step's wall time in milliseconds (the compiled "
+             "call only), one per line, to this file"),
+    cl::cat(trainCat));
+static cl::opt<lp::MatmulLowering> matmulLowering(
+    "matmul", cl::desc("How f32 matmuls run (lp-lower-to-llvm's option)"),
+    cl::init(lp::MatmulLowering::Blas),
+    cl::values(clEnumValN(lp::MatmulLowering::Blas, "blas",
+                          "cblas_sgemm calls (the default)"),
+               clEnumValN(lp::MatmulLowering::Loops, "loops",
+                          "plain loops")));
+static cl::opt<bool> approximateMath(
+    "approximate-math",
+    cl::desc("Inline polynomial exp/log/tanh/erf (a few ulp; see "
+             "docs/Performance.md)"));
 static cl::opt<std::string> lossLog(
     "loss-log", cl::desc("Append 'step loss... total' lines to this file"),
     cl::cat(trainCat));
@@ -162,12 +181,27 @@ static std::string summarize(const lp::TensorSlot &slot,
   return text + buf;
 }
 
+/// Adds lp-lower-to-llvm with the options the command line selects.
+static void addLowering(PassManager &pm) {
+  lp::LowerToLLVMOptions options;
+  options.matmul = matmulLowering;
+  options.approximateMath = approximateMath;
+  lp::buildLowerToLLVMPipeline(pm, options);
+}
+
+static double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
 /// --train: build the step, lower, compile once and run the loop.
 static int runTraining(ModuleOp module, MLIRContext &context) {
   func::FuncOp model = lp::findModel(module, functionName);
   if (!model)
     return 1;
   std::string name = model.getSymName().str();
+  auto pipelineStart = std::chrono::steady_clock::now();
   PassManager build(&context);
   lp::BuildTrainStepOptions options;
   options.optimizer = optimizer;
@@ -187,13 +221,19 @@ static int runTraining(ModuleOp module, MLIRContext &context) {
   FailureOr<lp::ModelSignature> evalSig = lp::readSignature(evalFn);
   if (failed(stepSig) || failed(evalSig))
     return 1;
+  // Only the step and eval run: the model function itself is not compiled.
+  model.erase();
   PassManager pm(&context);
-  lp::buildLowerToLLVMPipeline(pm, lp::LowerToLLVMOptions());
+  addLowering(pm);
   if (failed(pm.run(module)))
     return fail("lowering the train step failed");
+  double pipelineSeconds = secondsSince(pipelineStart);
+  auto jitStart = std::chrono::steady_clock::now();
   auto jit = lp::JitRunner::create(module);
   if (!jit)
     return fail("JIT compilation failed: " + toString(jit.takeError()));
+  llvm::outs() << llvm::format("compile: pipeline %.3f s, jit %.3f s\n",
+                               pipelineSeconds, secondsSince(jitStart));
   lp::TrainOptions opts;
   opts.steps = steps;
   opts.logEvery = logEvery;
@@ -207,6 +247,7 @@ static int runTraining(ModuleOp module, MLIRContext &context) {
   opts.checkpointFile = checkpoint;
   opts.checkpointEvery = checkpointEvery;
   opts.lossLog = lossLog;
+  opts.stepTimes = stepTimes;
   if (llvm::Error e = lp::train(**jit, *stepSig, *evalSig, opts, llvm::outs()))
     return fail(toString(std::move(e)));
   return 0;
@@ -214,6 +255,13 @@ static int runTraining(ModuleOp module, MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // A step allocates and frees the same buffers every time. glibc serves
+  // blocks above 128 KiB with a fresh mmap and returns them with munmap,
+  // so each step would page-fault its activations in again; keeping them
+  // in the heap lets the allocator hand the same memory back (buffer
+  // reuse across steps). 32 MiB is glibc's largest threshold.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   cl::ParseCommandLineOptions(argc, argv, "LP model runner (CPU JIT)\n");
 
   DialectRegistry registry;
@@ -287,7 +335,7 @@ int main(int argc, char **argv) {
 
   // Lower and compile once.
   PassManager pm(&context);
-  lp::buildLowerToLLVMPipeline(pm, lp::LowerToLLVMOptions());
+  addLowering(pm);
   if (failed(pm.run(*module)))
     return fail("lowering '" + signature->function + "' failed");
   auto runner = lp::JitRunner::create(*module);

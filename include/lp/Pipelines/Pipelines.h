@@ -8,6 +8,9 @@
 
 namespace lp {
 
+/// How `lp-lower-to-llvm` lowers f32 matmuls.
+enum class MatmulLowering { Blas, Loops };
+
 /// Options of `lp-lower-to-llvm`.
 struct LowerToLLVMOptions
     : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
@@ -16,6 +19,24 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Fuse elementwise linalg ops into their producers and "
                      "consumers before bufferization"),
       llvm::cl::init(true)};
+  Option<MatmulLowering> matmul{
+      *this, "matmul", llvm::cl::desc("How f32 matmuls run"),
+      llvm::cl::init(MatmulLowering::Blas),
+      llvm::cl::values(
+          clEnumValN(MatmulLowering::Blas, "blas",
+                     "cblas_sgemm calls (the default)"),
+          clEnumValN(MatmulLowering::Loops, "loops", "plain loops"))};
+  Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("Outline each linalg op into a shared noinline kernel "
+                     "function (lp-outline-kernels)"),
+      llvm::cl::init(true)};
+  Option<bool> approximateMath{
+      *this, "approximate-math",
+      llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
+                     "(lp-approximate-math): vectorisable, but a few ulp "
+                     "off and wrong for subnormal log inputs"),
+      llvm::cl::init(false)};
   Option<bool> resultsToOutParams{
       *this, "results-to-out-params",
       llvm::cl::desc("Return tensors through caller-allocated out-parameters "

@@ -19,6 +19,7 @@ struct TrainOptions {
   std::string checkpointFile; ///< written at the end (and every K steps)
   int64_t checkpointEvery = 0;
   std::string lossLog; ///< one line per step: step and every loss
+  std::string stepTimes; ///< one line per step: its call's wall time, ms
 };
 
 /// Trains with `step` (an lp-build-train-step function) on batches drawn

@@ -211,4 +211,13 @@ Value convertElements(OpBuilder &b, Location loc, Value v, Type elementType) {
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
+/// Clamps an integer index value into [0, size) and casts it to index.
+Value clampedIndex(OpBuilder &b, Location loc, Value id, int64_t size) {
+  Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), id);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value last = arith::ConstantIndexOp::create(b, loc, size - 1);
+  idx = arith::MaxSIOp::create(b, loc, idx, zero);
+  return arith::MinSIOp::create(b, loc, idx, last);
+}
+
 } // namespace lp::detail

@@ -98,6 +98,10 @@ llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
 mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value v, mlir::Type elementType);
 
+/// Clamps an integer index value into [0, size) and casts it to index.
+mlir::Value clampedIndex(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value id, int64_t size);
+
 } // namespace lp::detail
 
 #endif // LP_LIB_CONVERSION_LPTOLINALG_BUILDERS_H

@@ -176,15 +176,6 @@ struct TransposeLowering : OpRewritePattern<TransposeOp> {
   }
 };
 
-/// Clamps an integer index value into [0, size) and casts it to index.
-Value clampedIndex(OpBuilder &b, Location loc, Value id, int64_t size) {
-  Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), id);
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value last = arith::ConstantIndexOp::create(b, loc, size - 1);
-  idx = arith::MaxSIOp::create(b, loc, idx, zero);
-  return arith::MinSIOp::create(b, loc, idx, last);
-}
-
 struct EmbeddingLowering : OpRewritePattern<EmbeddingOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(EmbeddingOp op,

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
@@ -269,6 +270,10 @@ struct PoolGradLowering : OpRewritePattern<PoolGrad> {
   }
 };
 
+/// The gradient of an embedding table is a scatter-add of the output
+/// gradient's rows into the rows the indices name: an scf.for over the
+/// indices adding one row per step (in place after bufferization), so the
+/// cost is indices x width, not vocabulary x indices x width.
 struct EmbeddingGradLowering : OpRewritePattern<EmbeddingGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(EmbeddingGradOp op,
@@ -276,35 +281,52 @@ struct EmbeddingGradLowering : OpRewritePattern<EmbeddingGradOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     RankedTensorType type = resultTypeOf(op);
-    int64_t idRank = shapeOf(op.getIndices()).size();
-    int64_t loops = 2 + idRank;
-    // loops: v d | i...
-    SmallVector<int64_t> idDims, dyDims;
-    for (int64_t i = 0; i < idRank; ++i)
-      idDims.push_back(2 + i);
-    dyDims = idDims;
-    dyDims.push_back(1);
+    int64_t vocab = type.getDimSize(0), width = type.getDimSize(1);
+    auto ids = cast<RankedTensorType>(op.getIndices().getType());
+    int64_t count = ids.getNumElements();
     Type acc = computeType(type.getElementType());
+    Type gradElement = getElementTypeOrSelf(op.getGrad().getType());
+    Value flatIds = reshapeTo(
+        rewriter, loc, op.getIndices(),
+        RankedTensorType::get({count}, ids.getElementType()));
+    Value rows = reshapeTo(rewriter, loc, op.getGrad(),
+                           RankedTensorType::get({count, width}, gradElement));
     Value init = filledTensor(rewriter, loc, type.getShape(), acc, 0.0);
-    SmallVector<AffineMap> maps{dimsMap(ctx, loops, idDims),
-                                dimsMap(ctx, loops, dyDims),
-                                dimsMap(ctx, loops, {0, 1})};
-    SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
-    iters.append(idRank, utils::IteratorType::reduction);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()},
-        ValueRange{op.getIndices(), op.getGrad()}, ValueRange{init}, maps,
-        iters, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value id = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
-          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, id,
-                                            linalg::IndexOp::create(b, l, 0));
-          Value g = toCompute(b, l, a[1]);
-          Value term =
-              arith::SelectOp::create(b, l, hit, g, cst(b, l, g, 0.0));
-          Value sum = arith::AddFOp::create(b, l, a[2], term);
-          linalg::YieldOp::create(b, l, sum);
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value end = arith::ConstantIndexOp::create(rewriter, loc, count);
+    auto rowType = RankedTensorType::get({width}, acc);
+    auto gradRowType = RankedTensorType::get({width}, gradElement);
+    SmallVector<OpFoldResult> sizes{rewriter.getIndexAttr(1),
+                                    rewriter.getIndexAttr(width)};
+    SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
+    auto loop = scf::ForOp::create(
+        rewriter, loc, zero, end, one, ValueRange{init},
+        [&](OpBuilder &b, Location l, Value i, ValueRange iter) {
+          Value id = tensor::ExtractOp::create(b, l, flatIds, i);
+          // Clamped like the forward lookup (lp-run rejects bad indices).
+          Value row = clampedIndex(b, l, id, vocab);
+          SmallVector<OpFoldResult> at{row, b.getIndexAttr(0)};
+          SmallVector<OpFoldResult> from{i, b.getIndexAttr(0)};
+          Value dst = tensor::ExtractSliceOp::create(b, l, rowType, iter[0],
+                                                     at, sizes, strides);
+          Value src = tensor::ExtractSliceOp::create(
+              b, l, gradRowType, rows, from, sizes, strides);
+          AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+          auto add = linalg::GenericOp::create(
+              b, l, TypeRange{rowType}, ValueRange{src}, ValueRange{dst},
+              SmallVector<AffineMap>{id1, id1},
+              SmallVector<utils::IteratorType>{utils::IteratorType::parallel},
+              [&](OpBuilder &bb, Location ll, ValueRange a) {
+                Value sum =
+                    arith::AddFOp::create(bb, ll, a[1], toCompute(bb, ll, a[0]));
+                linalg::YieldOp::create(bb, ll, sum);
+              });
+          Value next = tensor::InsertSliceOp::create(
+              b, l, add.getResult(0), iter[0], at, sizes, strides);
+          scf::YieldOp::create(b, l, next);
         });
-    rewriter.replaceOp(op, convertElements(rewriter, loc, generic.getResult(0),
+    rewriter.replaceOp(op, convertElements(rewriter, loc, loop.getResult(0),
                                            type.getElementType()));
     return success();
   }

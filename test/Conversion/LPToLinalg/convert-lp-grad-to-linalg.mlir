@@ -2,7 +2,7 @@
 // RUN: lp-opt %s --convert-lp-to-linalg --split-input-file | FileCheck %s --check-prefix=NOLP
 // Every function lowers all the way to the LLVM dialect, and the result is
 // plain upstream IR that mlir-opt accepts.
-// RUN: lp-opt %s --lp-lower-to-llvm | %mlir_opt | FileCheck %s --check-prefix=LLVM --implicit-check-not=lp. --implicit-check-not=linalg. --implicit-check-not=tensor. --implicit-check-not=memref.
+// RUN: lp-opt %s --lp-lower-to-llvm="outline-kernels=false" | %mlir_opt | FileCheck %s --check-prefix=LLVM --implicit-check-not=lp. --implicit-check-not=linalg. --implicit-check-not=tensor. --implicit-check-not=memref.
 
 // Lowering of lp.sqrt and of the gradient and optimizer ops
 // (lib/Conversion/LPToLinalg/{Elementwise,Gradient,Optimizer}Patterns.cpp).
@@ -204,19 +204,23 @@ func.func @avg_pool2d_grad_spreads_over_window(%dy: tensor<1x2x2x2xf16>) -> tens
 
 // -----
 
-// loops (v, d | i, j): row v of the table gradient sums the gradient rows
-// whose index equals v.
+// A scatter-add: one loop step per index adds that gradient row into the
+// (clamped) table row it names, so the cost is indices x width.
 // CHECK-LABEL: func.func @embedding_grad_scatter_adds_rows
+// CHECK: %[[IDS:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1]] : tensor<4x16xi64> into tensor<64xi64>
+// CHECK: %[[ROWS:.*]] = tensor.expand_shape {{.*}} : tensor<2048xf32> into tensor<64x32xf32>
 // CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<96x32xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d2, d3, d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins(%arg0, %arg1 : tensor<4x16xi64>, tensor<4x16x32xf32>) outs(%[[ZERO]] : tensor<96x32xf32>)
-// CHECK: ^bb0(%[[ID:.*]]: i64, %[[G:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[C64]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (tensor<96x32xf32>)
+// CHECK: %[[ID:.*]] = tensor.extract %[[IDS]][%[[I]]] : tensor<64xi64>
 // CHECK: %[[IDX:.*]] = arith.index_cast %[[ID]] : i64 to index
-// CHECK: %[[V:.*]] = linalg.index 0 : index
-// CHECK: %[[HIT:.*]] = arith.cmpi eq, %[[IDX]], %[[V]] : index
-// CHECK: %[[SEL:.*]] = arith.select %[[HIT]], %[[G]], %{{.*}} : f32
-// CHECK: %[[SUM:.*]] = arith.addf %[[ACC]], %[[SEL]] : f32
-// CHECK: linalg.yield %[[SUM]] : f32
+// CHECK: %[[LO:.*]] = arith.maxsi %[[IDX]], %{{.*}} : index
+// CHECK: %[[ROW:.*]] = arith.minsi %[[LO]], %{{.*}} : index
+// CHECK: %[[DST:.*]] = tensor.extract_slice %[[ACC]][%[[ROW]], 0] [1, 32] [1, 1] : tensor<96x32xf32> to tensor<32xf32>
+// CHECK: %[[SRC:.*]] = tensor.extract_slice %[[ROWS]][%[[I]], 0] [1, 32] [1, 1] : tensor<64x32xf32> to tensor<32xf32>
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[SRC]] : tensor<32xf32>) outs(%[[DST]] : tensor<32xf32>)
+// CHECK: arith.addf
+// CHECK: tensor.insert_slice %[[SUM]] into %[[ACC]][%[[ROW]], 0] [1, 32] [1, 1]
 // LLVM-LABEL: llvm.func @embedding_grad_scatter_adds_rows(
 func.func @embedding_grad_scatter_adds_rows(%ids: tensor<4x16xi64>, %dy: tensor<4x16x32xf32>) -> tensor<96x32xf32> {
   %0 = lp.embedding_grad %ids, %dy : (tensor<4x16xi64>, tensor<4x16x32xf32>) -> tensor<96x32xf32>

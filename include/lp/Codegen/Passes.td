@@ -1,0 +1,149 @@
+//===- Passes.td - LP CPU code generation passes -----------*- tablegen -*-===//
+//
+// Passes of the CPU pipeline (lp-lower-to-llvm) between linalg and LLVM:
+// they decide how contractions and elementwise code run on the host CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_CODEGEN_PASSES_TD
+#define LP_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ApproximateMath : Pass<"lp-approximate-math"> {
+  let summary = "Replace f32 math functions by inline polynomial "
+                "approximations";
+  let description = [{
+    Rewrites `math.exp`, `math.log`, `math.tanh`, `math.erf` and the other
+    functions MLIR has polynomial approximations for, on `f32` scalars and
+    vectors, into arithmetic (MLIR's `populateMathPolynomialApproximation
+    Patterns`, the approximations of Eigen/Cephes, within a few ulp).
+    A libm call stops LLVM from vectorising the loop around it; the
+    arithmetic vectorises. `f64` keeps the libm calls (gradient checks run
+    in `f64`); `f16`/`bf16` math already computes in `f32` in LP.
+
+    ```mlir
+    %y = math.exp %x : f32
+    // becomes a range reduction, a polynomial and an exponent bit shift
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def FoldTransposeIntoMatmul : Pass<"lp-fold-transpose-into-matmul"> {
+  let summary = "Read transposed matmul operands through indexing maps";
+  let description = [{
+    A `linalg.matmul` or `linalg.batch_matmul` (on tensors) whose operand
+    is a `linalg.transpose` reads the transpose's input instead, with the
+    permuted indexing map; the transpose then has no use and folds away.
+    The backward pass of `lp.linear` and `lp.matmul` multiplies by
+    transposed operands (`dW = X^T dY`, `dX = dY W^T`), so this saves a
+    copy per gradient. `lp-linalg-to-blas` turns the maps into BLAS
+    transpose flags; the vectoriser reads them directly.
+
+    ```mlir
+    %t = linalg.transpose ins(%x : tensor<64x32xf32>)
+           outs(%e : tensor<32x64xf32>) permutation = [1, 0]
+    %r = linalg.matmul ins(%t, %dy : ...) outs(...)
+    // becomes
+    %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>,
+                                        affine_map<(m, n, k) -> (k, n)>,
+                                        affine_map<(m, n, k) -> (m, n)>]
+           ins(%x, %dy : ...) outs(...)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
+  let summary = "Call cblas_sgemm for f32 matmuls on buffers";
+  let description = [{
+    Replaces each `linalg.matmul` and `linalg.batch_matmul` on `f32`
+    memrefs whose rows are contiguous (innermost stride 1) by a call to
+    `cblas_sgemm` (row major), one per batch in an `scf.for`. Operands read
+    through transposed indexing maps (`lp-fold-transpose-into-matmul`)
+    become `CblasTrans`; a `linalg.fill` of zero into the result right
+    before the matmul becomes `beta = 0`, otherwise the product accumulates
+    (`beta = 1`, linalg's semantics). Other contractions (other element
+    types, broadcast maps, strided rows, smaller than `min-size`) are left
+    for the vectoriser. The caller links a CBLAS (lp-run loads Debian's
+    OpenBLAS; see docs/Performance.md).
+
+    ```mlir
+    linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
+    linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>)
+                  outs(%c : memref<64x10xf32>)
+    // becomes
+    func.call @cblas_sgemm(%c101, %c111, %c111, %c64, %c10, %c128, %one,
+                           %pa, %c128, %pb, %c10, %zero, %pc, %c10) : ...
+    ```
+  }];
+  let options = [
+    Option<"minSize", "min-size", "int64_t", /*default=*/"0",
+           "Leave matmuls with m*n*k below this to the vectoriser">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def OutlineKernels : Pass<"lp-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Outline each linalg op on buffers into a shared kernel "
+                "function";
+  let description = [{
+    Moves every `linalg` op on memrefs into a private function (a kernel)
+    called with the memrefs and scalars it uses (constants are cloned
+    in). Structurally identical ops (the same op, attributes and types)
+    share one kernel: the blocks of a transformer, and the forward pass of
+    the train step and of eval. Kernels are `noinline` (LLVM `passthrough`); the
+    functions they were taken from, now straight-line code (calls,
+    allocations, copies), are `noinline optnone`,
+    since LLVM's optimiser gains nothing there and its cost on a long
+    function grows faster than the function.
+
+    Lowering a training step as one function makes the code generator's
+    cost grow faster than the model; with kernels it grows with the number
+    of distinct ops, and LLVM gets small loop nests to vectorise. The cost
+    is a call per op.
+
+    ```mlir
+    linalg.generic {...} ins(%a : memref<64x128xf32>) outs(%b : ...)
+    // becomes
+    call @step_kernel3(%a, %b) : (memref<64x128xf32>, ...) -> ()
+    func.func private @step_kernel3(%a: memref<64x128xf32>, ...)
+        attributes {passthrough = ["noinline"]} { linalg.generic ... }
+    ```
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
+def FuseElementwise : Pass<"lp-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops, keeping contractions intact";
+  let description = [{
+    Upstream's elementwise fusion and reshape propagation
+    (`populateElementwiseOpsFusionPatterns`,
+    `populateFoldReshapeOpsByExpansionPatterns`) on tensors, with a
+    control function that fuses a producer only into its single user and
+    never touches a named linalg op or a contraction. Upstream's
+    `linalg-fuse-elementwise-ops` would turn `linalg.batch_matmul` +
+    reshape into a rank-5 `linalg.generic` and pull a softmax division
+    into the next matmul, and such generics are neither BLAS calls nor
+    vectorisable GEMMs. Chains of elementwise ops (bias, activation,
+    their gradients, optimizer updates) still become one loop nest.
+
+    ```mlir
+    %0 = linalg.generic {...} ins(%a) outs(%t) { arith.addf }   // bias
+    %1 = linalg.generic {...} ins(%0) outs(%t) { arith.maximumf } // relu
+    // become one linalg.generic { arith.addf; arith.maximumf }
+    ```
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+#endif // LP_CODEGEN_PASSES_TD

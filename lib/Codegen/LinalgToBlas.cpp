@@ -1,0 +1,192 @@
+//===- LinalgToBlas.cpp - the lp-linalg-to-blas pass ----------------------===//
+//
+// f32 linalg.matmul / linalg.batch_matmul on buffers become calls to the
+// CBLAS routine cblas_sgemm (row major), one per batch. Transposed operand
+// maps become the transA/transB flags; a zero fill of the result right
+// before the matmul becomes beta = 0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Codegen/Passes.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace lp {
+#define GEN_PASS_DEF_LINALGTOBLAS
+#include "lp/Codegen/Passes.h.inc"
+} // namespace lp
+
+using namespace mlir;
+
+namespace {
+
+constexpr int32_t kRowMajor = 101, kNoTrans = 111, kTrans = 112;
+
+/// How a 2-D operand of the per-batch product is laid out.
+enum class Layout { Plain, Transposed, Unsupported };
+
+/// Classifies `map`'s trailing two results as (row, col) or (col, row).
+Layout classify(AffineMap map, unsigned row, unsigned col, unsigned batch) {
+  unsigned n = map.getNumResults();
+  if (n != (batch ? 3u : 2u))
+    return Layout::Unsupported;
+  if (batch && !map.getResult(0).isFunctionOfDim(0))
+    return Layout::Unsupported;
+  if (batch && map.getResult(0) != getAffineDimExpr(0, map.getContext()))
+    return Layout::Unsupported;
+  AffineExpr r = map.getResult(n - 2), c = map.getResult(n - 1);
+  MLIRContext *ctx = map.getContext();
+  if (r == getAffineDimExpr(row, ctx) && c == getAffineDimExpr(col, ctx))
+    return Layout::Plain;
+  if (r == getAffineDimExpr(col, ctx) && c == getAffineDimExpr(row, ctx))
+    return Layout::Transposed;
+  return Layout::Unsupported;
+}
+
+/// True when the memref's innermost stride is statically 1 (rows are
+/// contiguous), which BLAS needs.
+bool hasUnitInnerStride(Value v) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  if (!type || !type.getElementType().isF32())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return !strides.empty() && strides.back() == 1;
+}
+
+/// The address of `m[batch, 0, 0]` (or `m[0, 0]`) as an !llvm.ptr, and
+/// the stride between rows (the leading dimension), as i32.
+std::pair<Value, Value> pointerAndLd(OpBuilder &b, Location loc, Value m,
+                                     Value batch) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, m);
+  Value base =
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc,
+                                                     meta.getBaseBuffer());
+  Value elems = meta.getOffset();
+  auto strides = meta.getStrides();
+  if (batch)
+    elems = arith::AddIOp::create(
+        b, loc, elems, arith::MulIOp::create(b, loc, batch, strides[0]));
+  Value four = arith::ConstantIndexOp::create(b, loc, 4);
+  Value addr = arith::AddIOp::create(
+      b, loc, base, arith::MulIOp::create(b, loc, elems, four));
+  Value addr64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), addr);
+  Value ptr = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
+  Value ld = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                        strides[strides.size() - 2]);
+  return {ptr, ld};
+}
+
+func::FuncOp declareSgemm(ModuleOp module) {
+  if (auto f = module.lookupSymbol<func::FuncOp>("cblas_sgemm"))
+    return f;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  Type ptr = LLVM::LLVMPointerType::get(b.getContext());
+  auto type = b.getFunctionType(
+      {i32, i32, i32, i32, i32, i32, f32, ptr, i32, ptr, i32, f32, ptr, i32},
+      {});
+  auto f = func::FuncOp::create(b, module.getLoc(), "cblas_sgemm", type);
+  f.setPrivate();
+  return f;
+}
+
+/// The zero fill of `out` immediately before `op`, if any.
+linalg::FillOp zeroFillBefore(Operation *op, Value out) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+  if (!fill || fill.getOutputs()[0] != out)
+    return nullptr;
+  auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+  auto value = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
+  return value && value.getValue().isZero() ? fill : nullptr;
+}
+
+struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
+  using LinalgToBlasBase::LinalgToBlasBase;
+
+  /// Rewrites one contraction; false when it is not a plain f32 GEMM.
+  bool rewrite(linalg::LinalgOp op, bool batched) {
+    if (!op.hasPureBufferSemantics())
+      return false;
+    Value a = op.getDpsInputs()[0], bm = op.getDpsInputs()[1];
+    Value c = op.getDpsInits()[0];
+    if (!hasUnitInnerStride(a) || !hasUnitInnerStride(bm) ||
+        !hasUnitInnerStride(c))
+      return false;
+    // Loop dims: [b,] m, n, k.
+    unsigned off = batched ? 1 : 0;
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    Layout la = classify(maps[0], off + 0, off + 2, off);
+    Layout lb = classify(maps[1], off + 2, off + 1, off);
+    Layout lc = classify(maps[2], off + 0, off + 1, off);
+    if (la == Layout::Unsupported || lb == Layout::Unsupported ||
+        lc != Layout::Plain)
+      return false;
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    if (llvm::any_of(bounds, ShapedType::isDynamic))
+      return false;
+    int64_t m = bounds[off], n = bounds[off + 1], k = bounds[off + 2];
+    if (m * n * k < minSize)
+      return false;
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    func::FuncOp sgemm =
+        declareSgemm(op->template getParentOfType<ModuleOp>());
+    float beta = 1.0f;
+    if (linalg::FillOp fill = zeroFillBefore(op, c)) {
+      fill.erase();
+      beta = 0.0f;
+    }
+    auto i32 = [&](int64_t v) {
+      return arith::ConstantIntOp::create(b, loc, v, 32).getResult();
+    };
+    auto f32 = [&](float v) {
+      return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                            APFloat(v))
+          .getResult();
+    };
+    // Built before the batch loop, so that they dominate the calls.
+    SmallVector<Value> head{i32(kRowMajor),
+                            i32(la == Layout::Plain ? kNoTrans : kTrans),
+                            i32(lb == Layout::Plain ? kNoTrans : kTrans),
+                            i32(m), i32(n), i32(k), f32(1.0f)};
+    Value betaValue = f32(beta);
+    auto emitCall = [&](OpBuilder &ib, Value batch) {
+      auto [pa, lda] = pointerAndLd(ib, loc, a, batch);
+      auto [pb, ldb] = pointerAndLd(ib, loc, bm, batch);
+      auto [pc, ldc] = pointerAndLd(ib, loc, c, batch);
+      SmallVector<Value> args(head);
+      args.append({pa, lda, pb, ldb, betaValue, pc, ldc});
+      func::CallOp::create(ib, loc, sgemm, args);
+    };
+    if (!batched) {
+      emitCall(b, nullptr);
+    } else {
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      Value count = arith::ConstantIndexOp::create(b, loc, bounds[0]);
+      auto loop = scf::ForOp::create(b, loc, zero, count, one);
+      OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
+      emitCall(ib, loop.getInductionVar());
+    }
+    op->erase();
+    return true;
+  }
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops)
+      rewrite(op, isa<linalg::BatchMatmulOp>(op));
+  }
+};
+} // namespace
