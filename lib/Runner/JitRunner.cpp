@@ -1,6 +1,7 @@
 //===- JitRunner.cpp - compile a lowered module and call it ---------------===//
 
 #include "lp/Runner/JitRunner.h"
+#include "lp/Runner/BlasDispatch.h"
 #include "lp/Runner/Initializers.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -88,6 +89,7 @@ JitRunner::create(mlir::ModuleOp module) {
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();
+  registerBlasDispatch(**engine);
   return std::unique_ptr<JitRunner>(new JitRunner(std::move(*engine)));
 }
 

@@ -87,23 +87,25 @@ struct GeluLowering : OpRewritePattern<GeluOp> {
         [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
           Value x = a[0];
           Value half = cst(b, loc, x, 0.5), one = cst(b, loc, x, 1.0);
-          Value inner;
           if (useTanh) {
-            // sqrt(2/pi) * (x + 0.044715 x^3)
+            // 0.5 x (1 + tanh(u)) = x * sigmoid(2u) = x / (1 + exp(-2u)),
+            // u = sqrt(2/pi) (x + 0.044715 x^3): the same function without
+            // tanh's cancellation-prone 1 + t, and one expf instead of a
+            // tanhf (libm's tanhf costs several expf).
             Value x3 = arith::MulFOp::create(
                 b, loc, x, arith::MulFOp::create(b, loc, x, x));
             Value poly = arith::AddFOp::create(
                 b, loc, x,
                 arith::MulFOp::create(b, loc, cst(b, loc, x, 0.044715), x3));
-            inner = math::TanhOp::create(
-                b, loc,
-                arith::MulFOp::create(
-                    b, loc, cst(b, loc, x, std::sqrt(2.0 / M_PI)), poly));
-          } else {
-            inner = math::ErfOp::create(
-                b, loc,
-                arith::MulFOp::create(b, loc, x, cst(b, loc, x, M_SQRT1_2)));
+            Value minus2u = arith::MulFOp::create(
+                b, loc, cst(b, loc, x, -2.0 * std::sqrt(2.0 / M_PI)), poly);
+            Value denom = arith::AddFOp::create(
+                b, loc, one, math::ExpOp::create(b, loc, minus2u));
+            return arith::DivFOp::create(b, loc, x, denom);
           }
+          Value inner = math::ErfOp::create(
+              b, loc,
+              arith::MulFOp::create(b, loc, x, cst(b, loc, x, M_SQRT1_2)));
           Value factor = arith::AddFOp::create(b, loc, one, inner);
           return arith::MulFOp::create(
               b, loc, arith::MulFOp::create(b, loc, half, x), factor);

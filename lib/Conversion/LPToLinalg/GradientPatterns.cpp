@@ -73,16 +73,19 @@ struct GeluGradLowering : OpRewritePattern<GeluGradOp> {
           };
           Value d;
           if (useTanh) {
-            // u = k (x + 0.044715 x^3); t = tanh(u)
-            // d = 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 * 0.044715 x^2)
+            // u = k (x + 0.044715 x^3); with s = sigmoid(2u), 1 + tanh(u)
+            // = 2s and 1 - tanh(u)^2 = 4 s (1 - s), so
+            // d = 0.5 (1 + t) + 0.5 x (1 - t^2) u' = s + 2 x s (1 - s) u'
+            // with u' = k (1 + 3 * 0.044715 x^2): one expf, no tanhf.
             double k = std::sqrt(2.0 / M_PI);
             Value x2 = mul(x, x);
             Value u = mul(c(k), add(x, mul(c(0.044715), mul(x2, x))));
-            Value t = math::TanhOp::create(b, loc, u);
-            Value sech2 = arith::SubFOp::create(b, loc, c(1.0), mul(t, t));
+            Value s = arith::DivFOp::create(
+                b, loc, c(1.0),
+                add(c(1.0), math::ExpOp::create(b, loc, mul(c(-2.0), u))));
+            Value oneMinusS = arith::SubFOp::create(b, loc, c(1.0), s);
             Value du = mul(c(k), add(c(1.0), mul(c(3 * 0.044715), x2)));
-            d = add(mul(c(0.5), add(c(1.0), t)),
-                    mul(mul(c(0.5), x), mul(sech2, du)));
+            d = add(s, mul(mul(c(2.0), x), mul(mul(s, oneMinusS), du)));
           } else {
             // Phi(x) + x phi(x)
             Value cdf = mul(c(0.5), add(c(1.0), math::ErfOp::create(

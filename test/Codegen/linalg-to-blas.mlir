@@ -1,0 +1,303 @@
+// RUN: lp-opt %s --lp-linalg-to-blas --split-input-file | FileCheck %s
+// The result is upstream IR (func, arith, memref, scf, llvm): mlir-opt
+// parses and verifies it and prints it back unchanged.
+// RUN: lp-opt %s --lp-linalg-to-blas --split-input-file | %mlir_opt --split-input-file | FileCheck %s
+// RUN: lp-opt %s --lp-linalg-to-blas="min-size=160" --split-input-file | FileCheck %s --check-prefix=MIN
+
+// lp-linalg-to-blas (lib/Codegen/LinalgToBlas.cpp): a linalg.matmul or
+// linalg.batch_matmul on f32 memrefs with contiguous rows becomes a call to
+// cblas_sgemm(layout, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C,
+// ldc) with layout = CblasRowMajor (101), transA/transB = CblasNoTrans (111)
+// or CblasTrans (112) from the indexing maps, alpha = 1, the leading
+// dimensions read from the memrefs' row strides, and beta = 0 when the result
+// was zero-filled right before (the fill is erased), beta = 1 otherwise
+// (linalg accumulates). A batch_matmul is an scf.for with one call per batch.
+//
+// Left to the vectoriser: f64 or mixed element types, broadcast maps, an
+// innermost stride other than 1, dynamic shapes, tensors, and (MIN) products
+// with m*n*k below min-size.
+
+// CHECK: func.func private @cblas_sgemm(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32)
+// CHECK-LABEL: func.func @matmul_after_zero_fill
+// CHECK-NOT: linalg.fill
+// CHECK: %[[LAYOUT:.*]] = arith.constant 101 : i32
+// CHECK-NEXT: %[[TA:.*]] = arith.constant 111 : i32
+// CHECK-NEXT: %[[TB:.*]] = arith.constant 111 : i32
+// CHECK-NEXT: %[[M:.*]] = arith.constant 64 : i32
+// CHECK-NEXT: %[[N:.*]] = arith.constant 10 : i32
+// CHECK-NEXT: %[[K:.*]] = arith.constant 128 : i32
+// CHECK-NEXT: %[[ALPHA:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
+// The address of A is its aligned pointer plus 4 * offset; lda is its row
+// stride.
+// CHECK: %[[BASE_A:[a-z0-9_]+]], %[[OFF_A:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %[[STRIDES_A:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg0 : memref<64x128xf32>
+// CHECK-NEXT: %[[BUF_A:.*]] = memref.extract_aligned_pointer_as_index %[[BASE_A]]
+// CHECK-NEXT: %[[FOUR:.*]] = arith.constant 4 : index
+// CHECK-NEXT: %[[BYTES_A:.*]] = arith.muli %[[OFF_A]], %[[FOUR]] : index
+// CHECK-NEXT: %[[ADDR_A:.*]] = arith.addi %[[BUF_A]], %[[BYTES_A]] : index
+// CHECK-NEXT: %[[I64_A:.*]] = arith.index_cast %[[ADDR_A]] : index to i64
+// CHECK-NEXT: %[[PTR_A:.*]] = llvm.inttoptr %[[I64_A]] : i64 to !llvm.ptr
+// CHECK-NEXT: %[[LDA:.*]] = arith.index_cast %[[STRIDES_A]]#0 : index to i32
+// CHECK: %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}:2, %[[STRIDES_B:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg1 : memref<128x10xf32>
+// CHECK: %[[PTR_B:.*]] = llvm.inttoptr
+// CHECK-NEXT: %[[LDB:.*]] = arith.index_cast %[[STRIDES_B]]#0 : index to i32
+// CHECK: %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}:2, %[[STRIDES_C:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg2 : memref<64x10xf32>
+// CHECK: %[[PTR_C:.*]] = llvm.inttoptr
+// CHECK-NEXT: %[[LDC:.*]] = arith.index_cast %[[STRIDES_C]]#0 : index to i32
+// CHECK-NEXT: call @cblas_sgemm(%[[LAYOUT]], %[[TA]], %[[TB]], %[[M]], %[[N]], %[[K]], %[[ALPHA]], %[[PTR_A]], %[[LDA]], %[[PTR_B]], %[[LDB]], %[[BETA]], %[[PTR_C]], %[[LDC]])
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+func.func @matmul_after_zero_fill(%a: memref<64x128xf32>, %b: memref<128x10xf32>, %c: memref<64x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
+  linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>) outs(%c : memref<64x10xf32>)
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul_without_fill_accumulates
+// CHECK: %[[ALPHA:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: call @cblas_sgemm({{(%[a-z0-9_]+, ){6}%}}[[ALPHA]], {{(%[a-z0-9_]+, ){4}%}}[[BETA]],
+// CHECK-NOT: linalg.matmul
+func.func @matmul_without_fill_accumulates(%a: memref<64x128xf32>, %b: memref<128x10xf32>, %c: memref<64x10xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>) outs(%c : memref<64x10xf32>)
+  return
+}
+
+// -----
+
+// Only a fill of zero, of the result, immediately before the matmul becomes
+// beta = 0. A fill of another value stays...
+// CHECK-LABEL: func.func @nonzero_fill_is_kept
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg2 : memref<64x10xf32>)
+// CHECK: arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: call @cblas_sgemm({{(%[a-z0-9_]+, ){11}%}}[[BETA]],
+func.func @nonzero_fill_is_kept(%a: memref<64x128xf32>, %b: memref<128x10xf32>, %c: memref<64x10xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%c : memref<64x10xf32>)
+  linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>) outs(%c : memref<64x10xf32>)
+  return
+}
+
+// -----
+
+// ...and so do a zero fill of the result with another op in between and a zero
+// fill of another buffer.
+// CHECK-LABEL: func.func @zero_fill_not_right_before_is_kept
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg2 : memref<64x10xf32>)
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg3 : memref<10xf32>)
+// CHECK: arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: call @cblas_sgemm({{(%[a-z0-9_]+, ){11}%}}[[BETA]],
+func.func @zero_fill_not_right_before_is_kept(%a: memref<64x128xf32>, %b: memref<128x10xf32>, %c: memref<64x10xf32>, %d: memref<10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
+  linalg.fill ins(%zero : f32) outs(%d : memref<10xf32>)
+  linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>) outs(%c : memref<64x10xf32>)
+  return
+}
+
+// -----
+
+// dW = X^T dY and dX = dY W^T as lp-fold-transpose-into-matmul leaves them:
+// the transposed operand is CblasTrans, and its leading dimension is still
+// the row stride of the stored (untransposed) matrix.
+// CHECK-LABEL: func.func @transposed_lhs
+// CHECK: %[[LAYOUT:.*]] = arith.constant 101 : i32
+// CHECK-NEXT: %[[TA:.*]] = arith.constant 112 : i32
+// CHECK-NEXT: %[[TB:.*]] = arith.constant 111 : i32
+// CHECK-NEXT: %[[M:.*]] = arith.constant 32 : i32
+// CHECK-NEXT: %[[N:.*]] = arith.constant 16 : i32
+// CHECK-NEXT: %[[K:.*]] = arith.constant 64 : i32
+// CHECK: %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}:2, %[[STRIDES_A:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg0 : memref<64x32xf32>
+// CHECK: %[[LDA:.*]] = arith.index_cast %[[STRIDES_A]]#0 : index to i32
+// CHECK: call @cblas_sgemm(%[[LAYOUT]], %[[TA]], %[[TB]], %[[M]], %[[N]], %[[K]], %{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}, %[[LDA]],
+func.func @transposed_lhs(%x: memref<64x32xf32>, %dy: memref<64x16xf32>, %dw: memref<32x16xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%x, %dy : memref<64x32xf32>, memref<64x16xf32>) outs(%dw : memref<32x16xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @transposed_rhs
+// CHECK: arith.constant 101 : i32
+// CHECK-NEXT: arith.constant 111 : i32
+// CHECK-NEXT: arith.constant 112 : i32
+// CHECK-NEXT: arith.constant 8 : i32
+// CHECK-NEXT: arith.constant 5 : i32
+// CHECK-NEXT: arith.constant 4 : i32
+// CHECK: call @cblas_sgemm
+func.func @transposed_rhs(%dy: memref<8x4xf32>, %w: memref<5x4xf32>, %dx: memref<8x5xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%dy, %w : memref<8x4xf32>, memref<5x4xf32>) outs(%dx : memref<8x5xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @both_transposed
+// CHECK: arith.constant 101 : i32
+// CHECK-NEXT: arith.constant 112 : i32
+// CHECK-NEXT: arith.constant 112 : i32
+// CHECK: call @cblas_sgemm
+func.func @both_transposed(%a: memref<128x64xf32>, %b: memref<10x128xf32>, %c: memref<64x10xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%a, %b : memref<128x64xf32>, memref<10x128xf32>) outs(%c : memref<64x10xf32>)
+  return
+}
+
+// -----
+
+// Rows need not be packed: a view with a row stride of 16 and an offset is
+// fine, as long as the innermost stride is 1.
+// CHECK-LABEL: func.func @strided_rows_and_offset
+// CHECK: %[[BASE_A:[a-z0-9_]+]], %[[OFF_A:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %[[STRIDES_A:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg0 : memref<4x8xf32, strided<[16, 1], offset: 3>>
+// CHECK: arith.muli %[[OFF_A]],
+// CHECK: %[[LDA:.*]] = arith.index_cast %[[STRIDES_A]]#0 : index to i32
+// CHECK: call @cblas_sgemm({{(%[a-z0-9_]+, ){8}%}}[[LDA]],
+func.func @strided_rows_and_offset(%a: memref<4x8xf32, strided<[16, 1], offset: 3>>, %b: memref<8x5xf32>, %c: memref<4x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf32, strided<[16, 1], offset: 3>>, memref<8x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// The constants are built once, before the loop; inside it each operand is
+// advanced by iv * its batch stride and lda/ldb/ldc are the middle strides.
+// CHECK-LABEL: func.func @batch_matmul_loops_over_batches
+// CHECK-NOT: linalg.fill
+// CHECK: %[[LAYOUT:.*]] = arith.constant 101 : i32
+// CHECK-NEXT: %[[TA:.*]] = arith.constant 111 : i32
+// CHECK-NEXT: %[[TB:.*]] = arith.constant 111 : i32
+// CHECK-NEXT: %[[M:.*]] = arith.constant 4 : i32
+// CHECK-NEXT: %[[N:.*]] = arith.constant 5 : i32
+// CHECK-NEXT: %[[K:.*]] = arith.constant 8 : i32
+// CHECK-NEXT: %[[ALPHA:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-NEXT: %[[C6:.*]] = arith.constant 6 : index
+// CHECK-NEXT: scf.for %[[IV:.*]] = %[[C0]] to %[[C6]] step %[[C1]] {
+// CHECK-NEXT: %[[BASE_A:[a-z0-9_]+]], %[[OFF_A:[a-z0-9_]+]], %{{[a-z0-9_]+}}:3, %[[STRIDES_A:[a-z0-9_]+]]:3 = memref.extract_strided_metadata %arg0 : memref<6x4x8xf32>
+// CHECK-NEXT: %[[BUF_A:.*]] = memref.extract_aligned_pointer_as_index %[[BASE_A]]
+// CHECK-NEXT: %[[SKIP_A:.*]] = arith.muli %[[IV]], %[[STRIDES_A]]#0 : index
+// CHECK-NEXT: %[[ELEMS_A:.*]] = arith.addi %[[OFF_A]], %[[SKIP_A]] : index
+// CHECK: %[[LDA:.*]] = arith.index_cast %[[STRIDES_A]]#1 : index to i32
+// CHECK: memref.extract_strided_metadata %arg1 : memref<6x8x5xf32>
+// CHECK: memref.extract_strided_metadata %arg2 : memref<6x4x5xf32>
+// CHECK: func.call @cblas_sgemm(%[[LAYOUT]], %[[TA]], %[[TB]], %[[M]], %[[N]], %[[K]], %[[ALPHA]], %{{[a-z0-9_]+}}, %[[LDA]], {{(%[a-z0-9_]+, ){2}%}}[[BETA]],
+// CHECK-NEXT: }
+// CHECK-NOT: linalg.batch_matmul
+// CHECK: return
+func.func @batch_matmul_loops_over_batches(%a: memref<6x4x8xf32>, %b: memref<6x8x5xf32>, %c: memref<6x4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<6x4x5xf32>)
+  linalg.batch_matmul ins(%a, %b : memref<6x4x8xf32>, memref<6x8x5xf32>) outs(%c : memref<6x4x5xf32>)
+  return
+}
+
+// -----
+
+// Attention scores Q K^T after lp-fold-transpose-into-matmul: B is CblasTrans
+// in every batch.
+// CHECK-LABEL: func.func @batch_matmul_transposed_rhs
+// CHECK: arith.constant 101 : i32
+// CHECK-NEXT: arith.constant 111 : i32
+// CHECK-NEXT: arith.constant 112 : i32
+// CHECK: scf.for
+// CHECK: func.call @cblas_sgemm
+func.func @batch_matmul_transposed_rhs(%q: memref<2x8x4xf32>, %k: memref<2x8x4xf32>, %s: memref<2x8x8xf32>) {
+  linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>]
+    ins(%q, %k : memref<2x8x4xf32>, memref<2x8x4xf32>) outs(%s : memref<2x8x8xf32>)
+  return
+}
+
+// -----
+
+// Two matmuls share one declaration.
+// CHECK: func.func private @cblas_sgemm
+// CHECK-NOT: func.func private @cblas_sgemm
+// CHECK-LABEL: func.func @two_matmuls_one_declaration
+// CHECK-COUNT-2: call @cblas_sgemm
+// CHECK-NOT: call @cblas_sgemm
+func.func @two_matmuls_one_declaration(%a: memref<4x8xf32>, %b: memref<8x5xf32>, %c: memref<4x5xf32>, %d: memref<4x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x5xf32>) outs(%c : memref<4x5xf32>)
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x5xf32>) outs(%d : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// Not sgemm: f64 and mixed element types, a broadcast (1-D) operand, an
+// innermost stride of 2, a dynamic size, and tensors.
+// CHECK-NOT: cblas_sgemm
+// CHECK-LABEL: func.func @f64_is_left
+// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<4x8xf64>, memref<8x5xf64>)
+func.func @f64_is_left(%a: memref<4x8xf64>, %b: memref<8x5xf64>, %c: memref<4x5xf64>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf64>, memref<8x5xf64>) outs(%c : memref<4x5xf64>)
+  return
+}
+
+// CHECK-LABEL: func.func @f16_inputs_are_left
+// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<4x8xf16>, memref<8x5xf16>) outs(%arg2 : memref<4x5xf32>)
+func.func @f16_inputs_are_left(%a: memref<4x8xf16>, %b: memref<8x5xf16>, %c: memref<4x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf16>, memref<8x5xf16>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @broadcast_lhs_is_left
+// CHECK: linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%arg0, %arg1 : memref<8xf32>, memref<8x5xf32>)
+func.func @broadcast_lhs_is_left(%a: memref<8xf32>, %b: memref<8x5xf32>, %c: memref<4x5xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%a, %b : memref<8xf32>, memref<8x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @inner_stride_two_is_left
+// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<4x8xf32, strided<[16, 2]>>, memref<8x5xf32>)
+func.func @inner_stride_two_is_left(%a: memref<4x8xf32, strided<[16, 2]>>, %b: memref<8x5xf32>, %c: memref<4x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf32, strided<[16, 2]>>, memref<8x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @dynamic_size_is_left
+// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<?x8xf32>, memref<8x5xf32>)
+func.func @dynamic_size_is_left(%a: memref<?x8xf32>, %b: memref<8x5xf32>, %c: memref<?x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x8xf32>, memref<8x5xf32>) outs(%c : memref<?x5xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @tensors_are_left
+// CHECK: linalg.matmul ins(%arg0, %arg1 : tensor<4x8xf32>, tensor<8x5xf32>)
+func.func @tensors_are_left(%a: tensor<4x8xf32>, %b: tensor<8x5xf32>, %c: tensor<4x5xf32>) -> tensor<4x5xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x5xf32>) outs(%c : tensor<4x5xf32>) -> tensor<4x5xf32>
+  return %r : tensor<4x5xf32>
+}
+
+// -----
+
+// min-size compares m*n*k (per batch): 4*5*8 = 160 is not below 160 and
+// becomes a call; 4*5*7 = 140 is below it, so the matmul and its zero fill
+// stay. Without the option every f32 matmul is a call.
+// MIN-LABEL: func.func @at_min_size
+// MIN: call @cblas_sgemm
+// MIN-LABEL: func.func @below_min_size
+// MIN: linalg.fill
+// MIN-NEXT: linalg.matmul ins(%arg0, %arg1 : memref<4x7xf32>, memref<7x5xf32>)
+// MIN-NOT: cblas_sgemm
+// CHECK-LABEL: func.func @at_min_size
+// CHECK: call @cblas_sgemm
+// CHECK-LABEL: func.func @below_min_size
+// CHECK-NOT: linalg.fill
+// CHECK: call @cblas_sgemm
+func.func @at_min_size(%a: memref<4x8xf32>, %b: memref<8x5xf32>, %c: memref<4x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+func.func @below_min_size(%a: memref<4x7xf32>, %b: memref<7x5xf32>, %c: memref<4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  linalg.matmul ins(%a, %b : memref<4x7xf32>, memref<7x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
