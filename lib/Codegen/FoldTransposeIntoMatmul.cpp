@@ -45,6 +45,10 @@ struct FoldTranspose : OpRewritePattern<MatmulT> {
       auto transpose = inputs[i].template getDefiningOp<linalg::TransposeOp>();
       if (!transpose)
         continue;
+      // batch_matmul's maps must keep the batch dimension first.
+      ArrayRef<int64_t> perm = transpose.getPermutation();
+      if (isa<linalg::BatchMatmulOp>(op) && perm.front() != 0)
+        continue;
       maps[i] = mapThroughTranspose(maps[i], transpose.getPermutation());
       inputs[i] = transpose.getInput();
       changed = true;
@@ -54,9 +58,15 @@ struct FoldTranspose : OpRewritePattern<MatmulT> {
     SmallVector<Attribute> mapAttrs;
     for (AffineMap m : maps)
       mapAttrs.push_back(AffineMapAttr::get(m));
+    // Keep the op's other attributes (e.g. `cast`).
+    SmallVector<NamedAttribute> attrs;
+    for (NamedAttribute attr : op->getAttrs())
+      if (attr.getName() != "indexing_maps" &&
+          attr.getName() != "operandSegmentSizes")
+        attrs.push_back(attr);
     auto folded = MatmulT::create(rewriter, op.getLoc(),
                                   op->getResultTypes(), inputs,
-                                  op.getDpsInits());
+                                  op.getDpsInits(), attrs);
     folded->setAttr("indexing_maps", rewriter.getArrayAttr(mapAttrs));
     rewriter.replaceOp(op, folded->getResults());
     return success();

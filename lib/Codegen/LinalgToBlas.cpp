@@ -82,15 +82,24 @@ std::pair<Value, Value> pointerAndLd(OpBuilder &b, Location loc, Value m,
   return {ptr, ld};
 }
 
+/// The declaration of cblas_sgemm, or null (with an error) when the module
+/// already has a different symbol of that name.
 func::FuncOp declareSgemm(ModuleOp module) {
-  if (auto f = module.lookupSymbol<func::FuncOp>("cblas_sgemm"))
-    return f;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   Type i32 = b.getI32Type(), f32 = b.getF32Type();
   Type ptr = LLVM::LLVMPointerType::get(b.getContext());
   auto type = b.getFunctionType(
       {i32, i32, i32, i32, i32, i32, f32, ptr, i32, ptr, i32, f32, ptr, i32},
       {});
+  if (Operation *existing = module.lookupSymbol("cblas_sgemm")) {
+    auto f = dyn_cast<func::FuncOp>(existing);
+    if (f && f.getFunctionType() == type)
+      return f;
+    existing->emitError("'cblas_sgemm' is already defined with another "
+                        "type; lp-linalg-to-blas needs the CBLAS one ")
+        << type;
+    return nullptr;
+  }
   auto f = func::FuncOp::create(b, module.getLoc(), "cblas_sgemm", type);
   f.setPrivate();
   return f;
@@ -110,6 +119,7 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
   using LinalgToBlasBase::LinalgToBlasBase;
 
   /// Rewrites one contraction; false when it is not a plain f32 GEMM.
+  /// Sets `failedDeclare` when cblas_sgemm cannot be declared.
   bool rewrite(linalg::LinalgOp op, bool batched) {
     if (!op.hasPureBufferSemantics())
       return false;
@@ -134,10 +144,14 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     if (m * n * k < minSize)
       return false;
 
-    OpBuilder b(op);
-    Location loc = op.getLoc();
     func::FuncOp sgemm =
         declareSgemm(op->template getParentOfType<ModuleOp>());
+    if (!sgemm) {
+      failedDeclare = true;
+      return false;
+    }
+    OpBuilder b(op);
+    Location loc = op.getLoc();
     float beta = 1.0f;
     if (linalg::FillOp fill = zeroFillBefore(op, c)) {
       fill.erase();
@@ -185,8 +199,13 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
         ops.push_back(op);
     });
-    for (linalg::LinalgOp op : ops)
+    for (linalg::LinalgOp op : ops) {
       rewrite(op, isa<linalg::BatchMatmulOp>(op));
+      if (failedDeclare)
+        return signalPassFailure();
+    }
   }
+
+  bool failedDeclare = false;
 };
 } // namespace

@@ -168,3 +168,30 @@ func.func @matmul_on_buffers_is_not_folded(%a: memref<4x8xf32>, %at: memref<8x4x
   linalg.matmul ins(%at, %b : memref<8x4xf32>, memref<4x5xf32>) outs(%c : memref<8x5xf32>)
   return
 }
+
+// -----
+
+// A transpose that moves the batch dimension is not folded: batch_matmul's
+// maps must keep the batch dimension first.
+// CHECK-LABEL: func.func @batch_transpose_moving_batch_dim_is_kept
+// CHECK: %[[T:.*]] = linalg.transpose ins(%arg0 : tensor<8x2x4xf32>) outs(%{{.*}} : tensor<2x8x4xf32>) permutation = [1, 0, 2]
+// CHECK: linalg.batch_matmul ins(%[[T]], %arg1 : tensor<2x8x4xf32>, tensor<2x4x3xf32>)
+func.func @batch_transpose_moving_batch_dim_is_kept(%x: tensor<8x2x4xf32>, %w: tensor<2x4x3xf32>, %c: tensor<2x8x3xf32>) -> tensor<2x8x3xf32> {
+  %e = tensor.empty() : tensor<2x8x4xf32>
+  %t = linalg.transpose ins(%x : tensor<8x2x4xf32>) outs(%e : tensor<2x8x4xf32>) permutation = [1, 0, 2]
+  %r = linalg.batch_matmul ins(%t, %w : tensor<2x8x4xf32>, tensor<2x4x3xf32>) outs(%c : tensor<2x8x3xf32>) -> tensor<2x8x3xf32>
+  return %r : tensor<2x8x3xf32>
+}
+
+// -----
+
+// The matmul's other attributes survive the rewrite (here the unsigned cast
+// of an integer matmul).
+// CHECK-LABEL: func.func @cast_attribute_is_kept
+// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, {{.*}}] {cast = #linalg.type_fn<cast_unsigned>} ins(%arg0, %arg1
+func.func @cast_attribute_is_kept(%x: tensor<4x8xi8>, %w: tensor<4x5xi8>, %c: tensor<8x5xi32>) -> tensor<8x5xi32> {
+  %e = tensor.empty() : tensor<8x4xi8>
+  %t = linalg.transpose ins(%x : tensor<4x8xi8>) outs(%e : tensor<8x4xi8>) permutation = [1, 0]
+  %r = linalg.matmul {cast = #linalg.type_fn<cast_unsigned>} ins(%t, %w : tensor<8x4xi8>, tensor<4x5xi8>) outs(%c : tensor<8x5xi32>) -> tensor<8x5xi32>
+  return %r : tensor<8x5xi32>
+}
