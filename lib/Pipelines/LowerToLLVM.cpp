@@ -33,6 +33,8 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  if (options.inplaceResults)
+    pm.addPass(lp::createDropInplaceResults());
   if (options.resultsToOutParams) {
     bufferization::BufferResultsToOutParamsPassOptions outParams;
     // hoist-static-allocs would save a copy per result, but crashes in

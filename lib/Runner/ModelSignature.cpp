@@ -105,3 +105,30 @@ FailureOr<ModelSignature> lp::readSignature(func::FuncOp fn) {
   }
   return sig;
 }
+
+mlir::LogicalResult lp::dropInplaceResults(mlir::ModuleOp module,
+                                           ModelSignature &signature) {
+  mlir::Operation *fn = module.lookupSymbol(signature.function);
+  if (!fn)
+    return mlir::failure();
+  auto tied =
+      fn->getAttrOfType<mlir::DenseI64ArrayAttr>(kInplaceResultsAttr);
+  if (!tied)
+    return mlir::success();
+  if (tied.size() != int64_t(signature.results.size()))
+    return fn->emitError("lp.inplace_results does not match the results");
+  std::vector<TensorSlot> kept;
+  for (auto [slot, arg] : llvm::zip(signature.results, tied.asArrayRef())) {
+    if (arg < 0) {
+      kept.push_back(slot);
+      continue;
+    }
+    if (arg >= int64_t(signature.args.size()) ||
+        signature.args[arg].name != slot.name)
+      return fn->emitError("result '" + slot.name +
+                           "' is updated in place in an argument of "
+                           "another name");
+  }
+  signature.results = std::move(kept);
+  return mlir::success();
+}

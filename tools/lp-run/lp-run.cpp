@@ -182,8 +182,9 @@ static std::string summarize(const lp::TensorSlot &slot,
 }
 
 /// Adds lp-lower-to-llvm with the options the command line selects.
-static void addLowering(PassManager &pm) {
+static void addLowering(PassManager &pm, bool inplaceResults = false) {
   lp::LowerToLLVMOptions options;
+  options.inplaceResults = inplaceResults;
   options.matmul = matmulLowering;
   options.approximateMath = approximateMath;
   lp::buildLowerToLLVMPipeline(pm, options);
@@ -224,9 +225,14 @@ static int runTraining(ModuleOp module, MLIRContext &context) {
   // Only the step and eval run: the model function itself is not compiled.
   model.erase();
   PassManager pm(&context);
-  addLowering(pm);
+  // Parameters and optimizer state are updated in place: the step no
+  // longer returns them, and the trainer's arrays stay where they are.
+  addLowering(pm, /*inplaceResults=*/true);
   if (failed(pm.run(module)))
     return fail("lowering the train step failed");
+  if (failed(lp::dropInplaceResults(module, *stepSig)) ||
+      failed(lp::dropInplaceResults(module, *evalSig)))
+    return fail("binding the in-place results failed");
   double pipelineSeconds = secondsSince(pipelineStart);
   auto jitStart = std::chrono::steady_clock::now();
   auto jit = lp::JitRunner::create(module);

@@ -146,4 +146,30 @@ def FuseElementwise : Pass<"lp-fuse-elementwise"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DropInplaceResults : Pass<"lp-drop-inplace-results", "mlir::ModuleOp"> {
+  let summary = "Drop results that are updated in place in an argument";
+  let description = [{
+    Runs on buffers, after `one-shot-bufferize`. A public function result
+    that is one of the function's memref arguments (possibly through
+    `memref.cast`) was updated in place: the optimizer writes each new
+    parameter and state value into the argument's buffer. The pass removes
+    such results and records, for every original result, the argument now
+    holding it (-1 for results still returned) in `lp.inplace_results`.
+    `lp-run --train` uses it to keep parameters and optimizer state in
+    their buffers across steps, with no copy and no second buffer.
+
+    ```mlir
+    func.func @step(%w: memref<4xf32>, %g: memref<4xf32>)
+        -> (memref<4xf32>, memref<f32>) {
+      ... // writes %w in place
+      return %w, %loss : memref<4xf32>, memref<f32>
+    }
+    // becomes
+    func.func @step(%w: memref<4xf32>, %g: memref<4xf32>) -> memref<f32>
+        attributes {lp.inplace_results = array<i64: 0, -1>}
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 #endif // LP_CODEGEN_PASSES_TD

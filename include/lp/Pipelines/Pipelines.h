@@ -37,6 +37,11 @@ struct LowerToLLVMOptions
                      "(lp-approximate-math): vectorisable, but a few ulp "
                      "off and wrong for subnormal log inputs"),
       llvm::cl::init(false)};
+  Option<bool> inplaceResults{
+      *this, "inplace-results",
+      llvm::cl::desc("Drop results updated in place in an argument "
+                     "(lp-drop-inplace-results; what lp-run --train uses)"),
+      llvm::cl::init(false)};
   Option<bool> resultsToOutParams{
       *this, "results-to-out-params",
       llvm::cl::desc("Return tensors through caller-allocated out-parameters "

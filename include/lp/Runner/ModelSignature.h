@@ -42,6 +42,13 @@ std::optional<npy::DType> dtypeOf(mlir::Type elementType);
 /// error and fails on unsupported types.
 mlir::FailureOr<ModelSignature> readSignature(mlir::func::FuncOp fn);
 
+/// After lowering with `inplace-results`: removes from `signature` the
+/// results the lowered function `function` of `module` no longer returns
+/// (its `lp.inplace_results`), which it updates in place in the argument
+/// of the same name. Fails if such a result does not name its argument.
+mlir::LogicalResult dropInplaceResults(mlir::ModuleOp module,
+                                       ModelSignature &signature);
+
 } // namespace lp
 
 #endif // LP_RUNNER_MODELSIGNATURE_H

@@ -23,26 +23,49 @@ namespace {
 
 /// An elementwise generic over same-shaped `inputs` producing one tensor
 /// per type in `resultTypes`; `body` gets the inputs in the compute type
-/// and returns one compute-typed value per result.
+/// and returns one compute-typed value per result. Result 0 is the new
+/// parameter (input 0) and result i > 0 the new state input i + 1 (inputs
+/// are param, grad, state...): each result's init is that input, so that
+/// bufferization updates parameters and optimizer state in place.
 SmallVector<Value> buildUpdate(
     OpBuilder &b, Location loc, TypeRange resultTypes, ValueRange inputs,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
   auto type = cast<RankedTensorType>(resultTypes[0]);
   int64_t rank = type.getRank();
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
-  SmallVector<Value> inits;
-  for (Type t : resultTypes) {
+  // tiedTo[k]: the result whose init input k is, or -1 for a plain input.
+  // A tied input is read through the result's block argument
+  // (read-modify-write), which keeps the init operand alive through
+  // canonicalization.
+  SmallVector<int64_t> tiedTo(inputs.size(), -1);
+  SmallVector<Value> ins, inits;
+  for (auto [i, t] : llvm::enumerate(resultTypes)) {
+    size_t tied = i == 0 ? 0 : i + 1;
+    if (tied < inputs.size() && inputs[tied].getType() == t) {
+      tiedTo[tied] = i;
+      inits.push_back(inputs[tied]);
+      continue;
+    }
     auto rt = cast<RankedTensorType>(t);
     inits.push_back(emptyTensor(b, loc, rt.getShape(), rt.getElementType()));
   }
-  SmallVector<AffineMap> maps(inputs.size() + inits.size(), id);
+  SmallVector<int64_t> insIndex(inputs.size(), -1);
+  for (auto [k, v] : llvm::enumerate(inputs))
+    if (tiedTo[k] < 0) {
+      insIndex[k] = ins.size();
+      ins.push_back(v);
+    }
+  SmallVector<AffineMap> maps(ins.size() + inits.size(), id);
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, resultTypes, inputs, inits, maps, iters,
+      b, loc, resultTypes, ins, inits, maps, iters,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         SmallVector<Value> in;
-        for (Value a : args.take_front(inputs.size()))
+        for (size_t k = 0; k < inputs.size(); ++k) {
+          Value a = tiedTo[k] >= 0 ? args[ins.size() + tiedTo[k]]
+                                   : args[insIndex[k]];
           in.push_back(toCompute(nb, l, a));
+        }
         SmallVector<Value> out = body(nb, l, in);
         for (auto [i, t] : llvm::enumerate(resultTypes))
           out[i] = toType(nb, l, out[i],

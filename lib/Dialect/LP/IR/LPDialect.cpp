@@ -133,5 +133,18 @@ LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
     }
     return success();
   }
+  if (name == kInplaceResultsAttr) {
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    auto tied = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!fn || !tied)
+      return op->emitError() << "'lp.inplace_results' must be an i64 array "
+                                "on a function";
+    for (int64_t arg : tied.asArrayRef())
+      if (arg < -1 || arg >= int64_t(fn.getNumArguments()))
+        return op->emitError() << "'lp.inplace_results' names argument "
+                               << arg << " of a function with "
+                               << fn.getNumArguments() << " arguments";
+    return success();
+  }
   return op->emitError() << "unknown lp attribute '" << name << "'";
 }

@@ -21,6 +21,9 @@ constexpr llvm::StringLiteral kNameAttr = "lp.name";
 constexpr llvm::StringLiteral kInitAttr = "lp.init";
 constexpr llvm::StringLiteral kLayerAttr = "lp.layer";
 constexpr llvm::StringLiteral kLossWeightsAttr = "lp.loss_weights";
+/// On a lowered function: per original result, the argument updated in
+/// place that now holds it, or -1 (set by lp-drop-inplace-results).
+constexpr llvm::StringLiteral kInplaceResultsAttr = "lp.inplace_results";
 
 /// input/label: batch data; param: trained weights; state: optimizer
 /// state and counters that a train step threads through.
