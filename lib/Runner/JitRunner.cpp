@@ -135,13 +135,22 @@ llvm::Error JitRunner::run(const ModelSignature &signature,
                                    std::to_string(signature.args.size()) +
                                    " arguments, got " +
                                    std::to_string(args.size()));
-  PackedCall call;
+  std::vector<void *> data;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string error = checkArgument(signature.args[i], *args[i]);
     if (!error.empty())
       return llvm::createStringError(error);
-    call.add(args[i]->data.data(), args[i]->shape);
+    data.push_back(args[i]->data.data());
   }
+  return runUnchecked(signature, data, results);
+}
+
+llvm::Error JitRunner::runUnchecked(const ModelSignature &signature,
+                                    const std::vector<void *> &argData,
+                                    std::vector<npy::Array> &results) {
+  PackedCall call;
+  for (auto [slot, data] : llvm::zip(signature.args, argData))
+    call.add(data, slot.shape);
   results.resize(signature.results.size());
   for (auto [slot, r] : llvm::zip(signature.results, results)) {
     r.dtype = slot.dtype;

@@ -84,6 +84,15 @@ llvm::Expected<Dataset> bindDataset(const ModelSignature &sig,
                   " for '" + slot.name + "')");
     if (ds.examples && a.shape[0] != ds.examples)
       return fail(file + ": arrays have different numbers of examples");
+    if (slot.indexBound)
+      for (int64_t i = 0, e = a.numElements(); i < e; ++i) {
+        int64_t v = elementAsInt64(a, i);
+        if (v < 0 || v >= *slot.indexBound)
+          return fail(file + ": array '" + slot.name + "': value " +
+                      std::to_string(v) + " at flat index " +
+                      std::to_string(i) + " is outside [0, " +
+                      std::to_string(*slot.indexBound) + ")");
+      }
     ds.batch = batch;
     ds.examples = a.shape[0];
     src.exampleBytes = perExample * npy::dtypeSize(a.dtype);
@@ -131,6 +140,45 @@ void fillBatch(const Dataset &ds, const std::vector<int64_t> &order,
                   src.data->data.data() + order[first + i] * src.exampleBytes,
                   src.exampleBytes);
   }
+}
+
+/// The element bytes of every argument of the step for the batch
+/// order[first .. first + batch): state in place, fixed inputs in place,
+/// batch arrays in place in the dataset when those examples are
+/// consecutive (no shuffling), else gathered into `scratch`.
+std::vector<void *> bindStep(const ModelSignature &sig, ArrayMap &state,
+                             const Dataset &ds,
+                             const std::vector<int64_t> &order, int64_t first,
+                             std::vector<npy::Array> &scratch) {
+  bool consecutive = true;
+  for (int64_t i = 1; i < ds.batch && consecutive; ++i)
+    consecutive = order[first + i] == order[first] + i;
+  std::vector<void *> data;
+  size_t b = 0;
+  for (const TensorSlot &slot : sig.args) {
+    if (!isBatch(slot)) {
+      data.push_back(state[slot.name].data.data());
+      continue;
+    }
+    const BatchSource &src = ds.sources[b++];
+    uint8_t *base = const_cast<uint8_t *>(src.data->data.data());
+    if (src.fixed) {
+      data.push_back(base);
+    } else if (consecutive) {
+      data.push_back(base + order[first] * src.exampleBytes);
+    } else {
+      if (scratch.size() < b)
+        scratch.resize(b);
+      npy::Array &a = scratch[b - 1];
+      a.data.resize(ds.batch * src.exampleBytes);
+      for (int64_t i = 0; i < ds.batch; ++i)
+        std::memcpy(a.data.data() + i * src.exampleBytes,
+                    base + order[first + i] * src.exampleBytes,
+                    src.exampleBytes);
+      data.push_back(a.data.data());
+    }
+  }
+  return data;
 }
 
 /// Arguments of `sig`: state by name from `state`, batch from `batch`.
@@ -319,10 +367,10 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
       order = epochOrder(ds->examples, opts.seed, epoch, opts.shuffle);
       orderEpoch = epoch;
     }
-    fillBatch(*ds, order, (s % perEpoch) * ds->batch, batch);
-    std::vector<npy::Array *> args = gatherArgs(step, state, batch);
+    std::vector<void *> args =
+        bindStep(step, state, *ds, order, (s % perEpoch) * ds->batch, batch);
     auto callStart = std::chrono::steady_clock::now();
-    if (llvm::Error err = jit.run(step, args, results))
+    if (llvm::Error err = jit.runUnchecked(step, args, results))
       return err;
     if (timeLog)
       *timeLog << llvm::format("%.4f\n",

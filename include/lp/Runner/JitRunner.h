@@ -31,6 +31,13 @@ public:
                   const std::vector<npy::Array *> &args,
                   std::vector<npy::Array> &results);
 
+  /// As `run`, on the arguments' element bytes, laid out as the signature
+  /// says; the caller has validated them (dtype, shape, index bounds).
+  /// Binds data in place, without a copy.
+  llvm::Error runUnchecked(const ModelSignature &signature,
+                           const std::vector<void *> &argData,
+                           std::vector<npy::Array> &results);
+
 private:
   explicit JitRunner(std::unique_ptr<mlir::ExecutionEngine> engine);
   std::unique_ptr<mlir::ExecutionEngine> engine;
