@@ -48,8 +48,11 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   if (options.matmul == lp::MatmulLowering::Blas)
     pm.addPass(lp::createLinalgToBlas());
+  pm.addPass(lp::createReassociateReductions());
   if (options.outlineKernels)
     pm.addPass(lp::createOutlineKernels());
+  if (options.matmul == lp::MatmulLowering::Vector)
+    pm.addNestedPass<func::FuncOp>(lp::createVectorizeMatmul());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
@@ -63,6 +66,7 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
   pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

@@ -90,7 +90,8 @@ def test_linear(rng, elem):
 
 
 @pytest.mark.parametrize("elem", ALL)
-def test_matmul(rng, elem):
+@pytest.mark.parametrize("matmul", ["blas", "vector", "loops"])
+def test_matmul(rng, elem, matmul):
     m, expected, atols = Model(), {}, {}
     cases = [
         ((5, 7), (7, 3)),
@@ -106,7 +107,7 @@ def test_matmul(rng, elem):
         expected[f"c{i}"] = ref
         atols[f"c{i}"] = sum_atol(np.abs(f64(a)).max() * np.abs(f64(b)).max(), n=a_s[-1])
         m.ret(m.op("lp.matmul", [m.arg(f"a{i}", a), m.arg(f"b{i}", b)], ref.shape, elem), f"c{i}")
-    out = m.run()
+    out = m.run(extra_args=[f"--matmul={matmul}"])
     for name, ref in expected.items():
         check(out, name, ref, elem, atol=atols[name])
 

@@ -3,6 +3,8 @@ loop, bit-identical resumption from a checkpoint, weighted multi-loss
 models, batching rules, and the error paths of the training options.
 
 * test_digits_mlp_matches_numpy: examples/digits_mlp.mlir, SGD lr 0.1
+  (once per matmul lowering: OpenBLAS, generated vector code, loops;
+  the backward pass multiplies by transposed operands)
   momentum 0.9, --no-shuffle, initial weights (biases non-zero) from a
   seeded numpy generator (--params). The numpy float32 loop (forward,
   backward and torch.optim.SGD written out here) takes the same batches:
@@ -137,7 +139,8 @@ def numpy_sgd_losses(params, x, y, steps, lr, momentum, batch=64):
     return losses, p
 
 
-def test_digits_mlp_matches_numpy(digits_data, tmp_path):
+@pytest.mark.parametrize("matmul", ["blas", "vector", "loops"])
+def test_digits_mlp_matches_numpy(digits_data, tmp_path, matmul):
     steps = 24  # 22 batches per epoch: steps 23 and 24 wrap to batches 0 and 1
     params = init_mlp(20240)
     np.savez(tmp_path / "init.npz", **params)
@@ -146,7 +149,7 @@ def test_digits_mlp_matches_numpy(digits_data, tmp_path):
     test_data = DATA / "digits_test.npz"
     proc = run_ok([DIGITS_MLP, "--train", f"--data={digits_data}", "--no-shuffle", "--optimizer=sgd", "--lr=0.1",
                    "--momentum=0.9", f"--params={tmp_path / 'init.npz'}", f"--steps={steps}", f"--loss-log={log}",
-                   f"--checkpoint={ck}", "--log-every=0", f"--eval-data={test_data}"])
+                   f"--checkpoint={ck}", "--log-every=0", f"--eval-data={test_data}", f"--matmul={matmul}"])
     data = np.load(digits_data)
     ref, final = numpy_sgd_losses(params, data["x"], data["y"], steps, 0.1, 0.9)
     rows = read_log(log)

@@ -5,6 +5,8 @@
 // RUN: lp-opt %s --lp-lower-to-llvm="results-to-out-params=false" | FileCheck %s --check-prefix=RESULTS
 // RUN: lp-opt %s --lp-lower-to-llvm="approximate-math" | FileCheck %s --check-prefix=APPROX
 // RUN: lp-opt %s --lp-lower-to-llvm="matmul=loops" | FileCheck %s --check-prefix=LOOPS
+// RUN: lp-opt %s --lp-lower-to-llvm="matmul=vector" | FileCheck %s --check-prefix=VECTOR
+// RUN: lp-opt %s --lp-lower-to-llvm="matmul=vector" | lp-translate --mlir-to-llvmir > /dev/null
 // RUN: not lp-opt %s --lp-lower-to-llvm="matmul=gpu" 2>&1 | FileCheck %s --check-prefix=BADOPT
 
 // The matmul is a cblas_sgemm call (lp-linalg-to-blas: beta 0 from the
@@ -38,6 +40,8 @@
 // APPROX: llvm.return
 
 // LOOPS-NOT: cblas_sgemm
+// VECTOR-NOT: cblas_sgemm
+// VECTOR: llvm.intr.fmuladd{{.*}} : (vector<{{[0-9]+}}xf32>
 // BADOPT: for the --matmul option: Cannot find option named 'gpu'!
 
 // RESULTS-LABEL: llvm.func @mlp_loss

@@ -113,6 +113,8 @@ static cl::opt<lp::MatmulLowering> matmulLowering(
     cl::init(lp::MatmulLowering::Blas),
     cl::values(clEnumValN(lp::MatmulLowering::Blas, "blas",
                           "cblas_sgemm calls (the default)"),
+               clEnumValN(lp::MatmulLowering::Vector, "vector",
+                          "generated tiled vector code"),
                clEnumValN(lp::MatmulLowering::Loops, "loops",
                           "plain loops")));
 static cl::opt<bool> approximateMath(

@@ -172,4 +172,55 @@ def DropInplaceResults : Pass<"lp-drop-inplace-results", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def ReassociateReductions : Pass<"lp-reassociate-reductions"> {
+  let summary = "Let reduction sums be reassociated (and vectorised)";
+  let description = [{
+    Sets the `reassoc` fast-math flag on the float add that accumulates
+    into an output of a `linalg.generic` with reduction iterators. A
+    running sum is a chain of dependent adds that LLVM may vectorise (with
+    several partial sums) only under `reassoc`; row sums over the innermost
+    dimension (softmax, layer norm, losses, dot products) then run as
+    vector code. The summation order changes to a tree of partial sums,
+    whose rounding error is no larger than the running sum's. Nothing else
+    in the body is relaxed.
+
+    ```mlir
+    ^bb0(%in: f32, %acc: f32):
+      %s = arith.addf %acc, %in : f32
+    // becomes
+      %s = arith.addf %acc, %in fastmath<reassoc> : f32
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
+def VectorizeMatmul : Pass<"lp-vectorize-matmul", "mlir::func::FuncOp"> {
+  let summary = "Tile and vectorise matmuls on buffers (generated path)";
+  let description = [{
+    The generated alternative to `lp-linalg-to-blas` (`lp-lower-to-llvm`
+    option `matmul=vector`): each static, all-f32 `linalg.matmul` /
+    `linalg.batch_matmul` on memrefs (others stay loops) is tiled (`tileLinalgOp`) into
+    register tiles of up to 8 x 32 (m x n, the largest sizes that divide
+    the problem, so every tile is full) with k step 1, vectorised
+    (`linalg::vectorize`), and the result tile's reads and writes are
+    hoisted out of the k loop (`hoistRedundantVectorTransfers`); the
+    contraction then lowers to outer products (FMAs of a broadcast A
+    element and a B row). Any indexing maps work (transposed operands read
+    through strided transfers). There is no cache blocking or packing, so
+    large products run below BLAS speed (see docs/Performance.md).
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x64xf32>)
+                  outs(%c : memref<64x64xf32>)
+    // becomes scf.for m (step 8) { scf.for n (step 32) {
+    //   %acc = vector loads of the 8x32 tile
+    //   scf.for k { 8 broadcasts of A, 2 vector loads of B, 16 FMAs }
+    //   vector stores of the tile } }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // LP_CODEGEN_PASSES_TD

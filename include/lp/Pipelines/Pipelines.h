@@ -9,7 +9,7 @@
 namespace lp {
 
 /// How `lp-lower-to-llvm` lowers f32 matmuls.
-enum class MatmulLowering { Blas, Loops };
+enum class MatmulLowering { Blas, Vector, Loops };
 
 /// Options of `lp-lower-to-llvm`.
 struct LowerToLLVMOptions
@@ -25,6 +25,8 @@ struct LowerToLLVMOptions
       llvm::cl::values(
           clEnumValN(MatmulLowering::Blas, "blas",
                      "cblas_sgemm calls (the default)"),
+          clEnumValN(MatmulLowering::Vector, "vector",
+                     "generated tiled vector code (lp-vectorize-matmul)"),
           clEnumValN(MatmulLowering::Loops, "loops", "plain loops"))};
   Option<bool> outlineKernels{
       *this, "outline-kernels",
