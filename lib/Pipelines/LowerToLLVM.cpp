@@ -27,6 +27,7 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
     pm.addPass(lp::createFuseElementwise());
   pm.addPass(lp::createFoldTransposeIntoMatmul());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(lp::createSplitSharedInits());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

@@ -223,4 +223,33 @@ def VectorizeMatmul : Pass<"lp-vectorize-matmul", "mlir::func::FuncOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def SplitSharedInits : Pass<"lp-split-shared-inits"> {
+  let summary = "Give every init use of a shared linalg.fill its own fill";
+  let description = [{
+    CSE merges identical `linalg.fill`s, so one filled tensor becomes the
+    init (`outs`) of many matmuls and reductions. One-shot bufferization
+    then copies the filled buffer for each of them (the fill must survive
+    for the later users) and its conflict analysis compares the users
+    pairwise, which grows quadratically with model depth. This pass clones
+    the fill (and the `tensor.empty` it fills) right before each init use
+    but one (all of them when the fill is also read otherwise), so every
+    product fills and writes its own buffer. Run it
+    after the last CSE and before `one-shot-bufferize`.
+
+    ```mlir
+    %z = linalg.fill ins(%zero) outs(%e) -> tensor<64x128xf32>
+    %a = linalg.matmul ins(...) outs(%z)
+    %b = linalg.matmul ins(...) outs(%z)
+    // becomes
+    %z = linalg.fill ins(%zero) outs(%e)
+    %a = linalg.matmul ins(...) outs(%z)
+    %e2 = tensor.empty() : tensor<64x128xf32>
+    %z2 = linalg.fill ins(%zero) outs(%e2)
+    %b = linalg.matmul ins(...) outs(%z2)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // LP_CODEGEN_PASSES_TD
