@@ -10,15 +10,18 @@ For each workload (bench/workloads.py) every framework trains the same
 model from the same initial weights on the same batches in the same order
 with SGD, momentum 0.9 (PyTorch's update): LP through `lp-run --train`,
 JAX as one jitted value_and_grad + update step, PyTorch eager and
-torch.compile. Each framework runs warm-up + repeats * steps steps; a
-repeat's time is the median of its steps, the reported time the median of
-the repeats. Two checks make sure the times compare equal work: the first
-losses of every peer must match LP's, and so must one forward loss computed
-with "probe" weights large enough that every part of the model matters
-(--rtol; by default 1e-4, 1e-3 for large_mlp). A mismatch, or a failed LP,
-JAX or eager PyTorch run, makes the exit status 1 (a failed torch.compile
-is reported, not fatal); missing jax or torch, or no lp-run: exit status 2.
-See bench/README.md.
+torch.compile. LP runs once per f32 matmul lowering in --lp-matmul
+(`lp-run --matmul`, default blas,vector): `lp` is the BLAS run, the row the
+LP/peer ratios use, `lp (matmul=vector)` LP's generated code. Each framework
+runs warm-up + repeats * steps steps; a repeat's time is the median of its
+steps, the reported time the median of the repeats. Two checks make sure the
+times compare equal work: the first losses of every peer must match LP's,
+and so must one forward loss computed with "probe" weights large enough that
+every part of the model matters (--rtol; by default 1e-4, 1e-3 for
+large_mlp); the other LP lowerings are checked the same way against the
+peers. A mismatch, or a failed LP, JAX or eager PyTorch run, makes the exit
+status 1 (a failed torch.compile is reported, not fatal); missing jax or
+torch, or no lp-run: exit status 2. See bench/README.md.
 """
 
 import argparse
@@ -42,6 +45,7 @@ DEFAULTS = {"digits_mlp": (20, 100, 5), "large_mlp": (3, 10, 3),
 QUICK = {"digits_mlp": (5, 20, 2), "large_mlp": (1, 3, 1),
          "char_lm": (2, 3, 1)}
 CHECK_STEPS = 3
+MATMUL_LOWERINGS = ("blas", "vector", "loops")  # lp-run --matmul
 
 
 def import_peers():
@@ -83,6 +87,10 @@ def parse_args(argv):
     p.add_argument("--lp-run", default=os.path.join(wl.REPO, "build", "bin", "lp-run"))
     p.add_argument("--lp-timeout", type=float, default=3600,
                    help="seconds before an lp-run is abandoned (default 3600)")
+    p.add_argument("--lp-matmul", default="blas,vector", metavar="LIST",
+                   help="comma-separated f32 matmul lowerings to run LP with, "
+                   "one row each (lp-run --matmul: blas, vector, loops; "
+                   "default blas,vector)")
     p.add_argument("--no-compile", action="store_true", help="skip torch.compile")
     p.add_argument("--no-model-check", action="store_true",
                    help="skip the forward-loss check with probe weights")
@@ -97,6 +105,13 @@ def parse_args(argv):
     if unknown or not args.workloads:
         p.error(f"unknown workload(s) {', '.join(unknown)}; "
                 f"known: {', '.join(wl.NAMES)}")
+    matmul = [m.strip() for m in args.lp_matmul.split(",") if m.strip()]
+    bad = [m for m in matmul if m not in MATMUL_LOWERINGS]
+    if bad or not matmul or len(set(matmul)) != len(matmul):
+        p.error(f"--lp-matmul: {', '.join(bad) or args.lp_matmul!r}; give "
+                f"distinct ones of {', '.join(MATMUL_LOWERINGS)}")
+    # BLAS first: the first LP row is the reference of the LP/peer ratios.
+    args.lp_matmul = sorted(matmul, key=lambda m: m != "blas")
     for name, least in (("steps", 1), ("warmup", 0), ("repeats", 1)):
         v = getattr(args, name)
         if v is not None and v < least:
@@ -116,6 +131,16 @@ def repeat_medians(step_ms, warmup, steps, repeats):
             for r in range(repeats)]
 
 
+def lp_framework(matmul):
+    """The table's name of LP run with this matmul lowering."""
+    return "lp" if matmul == "blas" else f"lp (matmul={matmul})"
+
+
+def lp_args(args, matmul):
+    """lp-run's --matmul flag (none for blas on an lp-run without it)."""
+    return [f"--matmul={matmul}"] if lp_runner.has_matmul(args.lp_run) else []
+
+
 def first_line(error):
     text = str(error).strip()
     return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"
@@ -124,8 +149,9 @@ def first_line(error):
 class Row:
     """One framework on one workload."""
 
-    def __init__(self, workload, framework):
+    def __init__(self, workload, framework, matmul=None):
         self.workload, self.framework = workload, framework
+        self.matmul = matmul    # LP rows: lp-run --matmul; None for peers
         self.ms = None          # median of the repeat medians
         self.repeats = []       # each repeat's median ms
         self.losses = []        # loss of every step
@@ -136,21 +162,22 @@ class Row:
         self.fwd_check = ""     # forward loss vs LP
         self.mismatch = False
         self.rtol = None
+        self.against = "LP"     # what the checks compared with
 
     def set_times(self, step_ms, plan_):
         self.repeats = repeat_medians(step_ms, *plan_)
         self.ms = statistics.median(self.repeats)
 
 
-def run_lp(args, w, params, plan_, tmp, out):
-    row = Row(w.name, "lp")
-    data, init = wl.write_lp_inputs(w, params, tmp)
+def run_lp(args, w, data, init, plan_, tmp, out, matmul):
+    row = Row(w.name, lp_framework(matmul), matmul)
     try:
         r = lp_runner.train(args.lp_run, w, data, init, sum_steps(plan_),
-                            args.lr, args.momentum, tmp, args.lp_timeout)
+                            args.lr, args.momentum, tmp, args.lp_timeout,
+                            lp_args(args, matmul))
     except lp_runner.LpError as e:
         row.error = str(e).splitlines()[0]
-        out(f"lp: FAILED: {e}")
+        out(f"{row.framework}: FAILED: {e}")
         return row
     row.losses = r.losses
     row.set_times(r.step_ms, plan_)
@@ -159,7 +186,7 @@ def run_lp(args, w, params, plan_, tmp, out):
                        f"{r.pipeline_s:.2f} + jit {r.jit_s:.2f})")
     else:
         row.startup = f"{r.wall_s - sum(r.step_ms) / 1e3:.2f} (process - steps)"
-    out(f"lp: {row.ms:.3f} ms/step; timing: {r.method}")
+    out(f"{row.framework}: {row.ms:.3f} ms/step; timing: {r.method}")
     out(f"    {r.command}")
     return row
 
@@ -184,20 +211,24 @@ def sum_steps(plan_):
     return warmup + steps * repeats
 
 
-def model_check(args, w, tmp, rows, out):
-    """Forward loss on batch 0 with probe weights, LP and each peer."""
+def model_check(args, w, tmp, lp_rows, peer_rows, out):
+    """Forward loss on batch 0 with probe weights, LP (each matmul lowering)
+    and each peer."""
     import models_jax
     import models_torch
     probe = wl.probe_params(w, args.seed)
     batch = w.get_batch(0)
     data, params = wl.write_probe_inputs(w, probe, tmp)
-    try:
-        rows[0].fwd = lp_runner.forward_loss(
-            args.lp_run, w.model, data, params,
-            os.path.join(tmp, f"{w.name}_probe_out"), args.lp_timeout)
-    except lp_runner.LpError as e:
-        out(f"model check: lp FAILED: {e}")
-        rows[0].error = rows[0].error or f"forward check: {str(e).splitlines()[0]}"
+    for row in lp_rows:
+        try:
+            row.fwd = lp_runner.forward_loss(
+                args.lp_run, w.model, data, params,
+                os.path.join(tmp, f"{w.name}_probe_out_{row.matmul}"),
+                args.lp_timeout, lp_args(args, row.matmul))
+        except lp_runner.LpError as e:
+            out(f"model check: {row.framework} FAILED: {e}")
+            row.error = row.error or f"forward check: {str(e).splitlines()[0]}"
+    if all(row.fwd is None for row in lp_rows):
         return
     values = {}
     for framework, fn in (("jax.jit", models_jax.forward_loss),
@@ -207,27 +238,38 @@ def model_check(args, w, tmp, rows, out):
         except Exception as e:
             out(f"model check: {framework} FAILED: {first_line(e)}")
     values["torch.compile"] = values.get("torch eager")  # the same model code
-    for row in rows[1:]:
+    for row in peer_rows:
         row.fwd = values.get(row.framework)
     out("model check (forward loss, batch 0, probe weights): " + "; ".join(
-        f"{r.framework} {r.fwd:.7g}" for r in rows[:3] if r.fwd is not None))
+        f"{r.framework} {r.fwd:.7g}" for r in lp_rows + peer_rows[:2]
+        if r.fwd is not None))
 
 
 def _rel(ref, x):
     return abs(ref - x) / max(abs(ref), 1e-12)
 
 
-def check_against_lp(lp, row, rtol):
-    n = min(CHECK_STEPS, len(lp.losses), len(row.losses))
-    if n:
-        rel = max(_rel(a, b) for a, b in zip(lp.losses[:n], row.losses[:n]))
+def check_against(refs, row, rtol):
+    """The row's first losses and forward loss against each of refs'; keeps
+    the largest relative difference."""
+    suffix = "" if row.against == "LP" else f" vs {row.against}"
+    rels = []
+    for ref in refs:
+        n = min(CHECK_STEPS, len(ref.losses), len(row.losses))
+        if n:
+            rels.append(max(_rel(a, b) for a, b in
+                            zip(ref.losses[:n], row.losses[:n])))
+    if rels:
+        rel = max(rels)
         row.mismatch |= rel > rtol
-        row.check = f"{'MISMATCH' if rel > rtol else 'ok'} {rel:.1e}"
+        row.check = f"{'MISMATCH' if rel > rtol else 'ok'} {rel:.1e}{suffix}"
     row.rtol = rtol
-    if lp.fwd is not None and row.fwd is not None:
-        rel = _rel(lp.fwd, row.fwd)
+    rels = [_rel(ref.fwd, row.fwd) for ref in refs
+            if ref.fwd is not None and row.fwd is not None]
+    if rels:
+        rel = max(rels)
         row.mismatch |= rel > rtol
-        row.fwd_check = f"{'MISMATCH' if rel > rtol else 'ok'} {rel:.1e}"
+        row.fwd_check = f"{'MISMATCH' if rel > rtol else 'ok'} {rel:.1e}{suffix}"
 
 
 def run_workload(args, name, tmp, out):
@@ -238,7 +280,9 @@ def run_workload(args, name, tmp, out):
     params = wl.init_params(w, args.seed)
     out(f"\n## {name}: {plan_[0]} warm-up + {plan_[2]} x {plan_[1]} timed "
         f"steps, batch {w.batch}, {w.n_batches} batches cycled ({w.data_note})")
-    rows = [run_lp(args, w, params, plan_, tmp, out)]
+    data, init = wl.write_lp_inputs(w, params, tmp)
+    lp_rows = [run_lp(args, w, data, init, plan_, tmp, out, matmul)
+               for matmul in args.lp_matmul]
     lr, mom = args.lr, args.momentum
     peers = [
         ("jax.jit", lambda n, t: models_jax.run(w, params, lr, mom, n, t)),
@@ -247,14 +291,21 @@ def run_workload(args, name, tmp, out):
     if not args.no_compile:
         peers.append(("torch.compile", lambda n, t: models_torch.run(
             w, params, lr, mom, n, t, compile=True)))
+    peer_rows = []
     for framework, fn in peers:
-        rows.append(run_peer(framework, fn, w, plan_, out))
+        peer_rows.append(run_peer(framework, fn, w, plan_, out))
         gc.collect()
     if not args.no_model_check:
-        model_check(args, w, tmp, rows, out)
+        model_check(args, w, tmp, lp_rows, peer_rows, out)
     rtol = args.rtol if args.rtol is not None else w.rtol
-    for row in rows[1:]:
-        check_against_lp(rows[0], row, rtol)
+    # The peers against the first LP row (blas); LP's other lowerings against
+    # the peers, which do not share LP's model code.
+    for row in peer_rows:
+        check_against(lp_rows[:1], row, rtol)
+    for row in lp_rows[1:]:
+        row.against = "peers"
+        check_against(peer_rows, row, rtol)
+    rows = lp_rows + peer_rows
     out("first losses: " + "; ".join(
         f"{r.framework} " + " ".join(f"{v:.7g}" for v in r.losses[:CHECK_STEPS])
         for r in rows if r.losses))
@@ -265,14 +316,17 @@ def table(rows, flops):
     lines = ["| workload | framework | ms/step | repeats min..max | LP/peer | "
              "GFLOP/s | startup s | first losses vs LP | fwd check vs LP |",
              "|" + "---|" * 9]
-    lp_ms = {r.workload: r.ms for r in rows if r.framework == "lp"}
+    lp_ms = {}
+    for r in rows:  # the first LP row of each workload: blas when run
+        if r.matmul is not None:
+            lp_ms.setdefault(r.workload, r.ms)
     for r in rows:
         if r.ms is None:
             lines.append(f"| {r.workload} | {r.framework} | n/a | | | | | "
                          f"FAILED: {r.error} | |")
             continue
         ratio = ""
-        if r.framework != "lp" and lp_ms.get(r.workload):
+        if r.matmul is None and lp_ms.get(r.workload):
             ratio = f"{lp_ms[r.workload] / r.ms:.3g}"
         gf = ""
         if flops.get(r.workload):
@@ -283,6 +337,22 @@ def table(rows, flops):
     return lines
 
 
+def generated_vs_blas(rows):
+    """Each workload's ms/step of LP's other matmul lowerings divided by the
+    BLAS row's, as one line; None when there is nothing to compare."""
+    blas = {r.workload: r.ms for r in rows if r.matmul == "blas" and r.ms}
+    ratios = {}
+    for r in rows:
+        if r.matmul not in (None, "blas") and r.ms and blas.get(r.workload):
+            ratios.setdefault(r.workload, []).append(
+                f"{r.matmul} {r.ms / blas[r.workload]:.3g}")
+    if not ratios:
+        return None
+    return ("generated matmul path vs BLAS (lp (matmul=X) ms / lp ms, > 1: "
+            "slower than BLAS): " + "; ".join(
+                f"{name} {', '.join(v)}" for name, v in ratios.items()))
+
+
 def verdict(rows, args, out):
     """Prints failures and mismatches loudly; returns the exit status."""
     status = 0
@@ -291,9 +361,10 @@ def verdict(rows, args, out):
             out(f"\ntorch.compile failed on {r.workload} (not fatal): {r.error}")
     mismatched = [r for r in rows if r.mismatch]
     if mismatched:
-        out("\n!!! LOSSES DIFFER FROM LP: " + ", ".join(
-            f"{r.workload}/{r.framework} (rtol {r.rtol:g}: first losses "
-            f"{r.check or 'n/a'}, fwd {r.fwd_check or 'n/a'})" for r in mismatched)
+        out("\n!!! LOSSES DIFFER: " + ", ".join(
+            f"{r.workload}/{r.framework} from {r.against} (rtol {r.rtol:g}: "
+            f"first losses {r.check or 'n/a'}, fwd {r.fwd_check or 'n/a'})"
+            for r in mismatched)
             + " -- these timings do not compare the same work !!!")
         status = 1
     failed = [r for r in rows if r.error and r.framework != "torch.compile"]
@@ -310,6 +381,10 @@ def main(argv):
     if not os.access(args.lp_run, os.X_OK):
         sys.stderr.write(f"error: {args.lp_run} is not an executable; build LP "
                          f"first (bash scripts/run-tests.sh) or pass --lp-run\n")
+        return 2
+    if args.lp_matmul != ["blas"] and not lp_runner.has_matmul(args.lp_run):
+        sys.stderr.write(f"error: {args.lp_run} has no --matmul; rebuild LP or "
+                         f"pass --lp-matmul blas\n")
         return 2
     import machine
 
@@ -356,9 +431,14 @@ def main(argv):
 
     out(f"\nload average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     out("\n## Results (ms/step: median over repeats of each repeat's median "
-        "step; LP/peer = LP ms / peer ms, > 1: LP slower)\n")
+        "step; LP/peer = LP ms / peer ms, > 1: LP slower; LP is the `lp` "
+        "(BLAS) row; the `lp (matmul=...)` rows are checked against the "
+        "peers)\n")
     for line in table(rows, flops):
         out(line)
+    line = generated_vs_blas(rows)
+    if line:
+        out("\n" + line)
     for note in notes:
         out("\n" + note)
     status = verdict(rows, args, out)

@@ -58,6 +58,11 @@ def has_step_times(lp_run):
     return "--step-times" in help_text(lp_run)
 
 
+def has_matmul(lp_run):
+    """Whether this lp-run takes --matmul=blas|vector|loops."""
+    return "--matmul=" in help_text(lp_run)
+
+
 def parse_compile_line(text):
     """(pipeline s, jit s) from lp-run's `compile:` line, or (None, None)."""
     m = _COMPILE.search(text)
@@ -89,12 +94,13 @@ def read_step_times(path):
         return [v for v in (_last_float(line) for line in f) if v is not None]
 
 
-def forward_loss(lp_run, model, data, params, out_dir, timeout=None):
+def forward_loss(lp_run, model, data, params, out_dir, timeout=None,
+                 extra_args=()):
     """The model's loss on one batch (lp-run without --train), read at full
     precision from <out_dir>/loss.npy."""
     import numpy as np
     cmd = [lp_run, model, f"--data={data}", f"--params={params}",
-           f"--output-dir={out_dir}"]
+           f"--output-dir={out_dir}"] + list(extra_args)
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
