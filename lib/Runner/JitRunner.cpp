@@ -2,6 +2,7 @@
 
 #include "lp/Runner/JitRunner.h"
 #include "lp/Runner/BlasDispatch.h"
+#include "lp/Runner/HostOptimizer.h"
 #include "lp/Runner/Initializers.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -74,17 +75,15 @@ JitRunner::create(mlir::ModuleOp module) {
   options.enablePerfNotificationListener = std::getenv("LP_PERF_JIT") != nullptr;
   // ExecutionEngineOptions holds a function_ref: keep the callable alive.
   std::function<llvm::Error(llvm::Module *)> optimize =
-      [machine, transform = mlir::makeOptimizingTransformer(
-                    3, 0, machine.get())](llvm::Module *m) {
-        return transform(m);
-      };
+      [machine](llvm::Module *m) { return optimizeForHost(*m, *machine); };
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   // memref.copy of non-contiguous views lowers to a call to memrefCopy,
   // which lives in MLIR's C runner utils.
-  // Matmuls lowered by lp-linalg-to-blas call cblas_sgemm.
-  llvm::SmallVector<llvm::StringRef, 2> libs{LP_MLIR_C_RUNNER_UTILS,
-                                             LP_BLAS_LIBRARY};
+  // Matmuls lowered by lp-linalg-to-blas call cblas_sgemm; vectorised
+  // math calls go to glibc's libmvec.
+  llvm::SmallVector<llvm::StringRef, 3> libs{
+      LP_MLIR_C_RUNNER_UTILS, LP_BLAS_LIBRARY, LP_LIBMVEC_LIBRARY};
   options.sharedLibPaths = libs;
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
