@@ -50,6 +50,7 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (options.matmul == lp::MatmulLowering::Blas)
     pm.addPass(lp::createLinalgToBlas());
   pm.addPass(lp::createReassociateReductions());
+  pm.addPass(lp::createGuardExpUnderflow());
   if (options.outlineKernels)
     pm.addPass(lp::createOutlineKernels());
   if (options.matmul == lp::MatmulLowering::Vector)

@@ -252,4 +252,28 @@ def SplitSharedInits : Pass<"lp-split-shared-inits"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def GuardExpUnderflow : Pass<"lp-guard-exp-underflow"> {
+  let summary = "Keep exp of very negative f32 inputs on the vector path";
+  let description = [{
+    Rewrites each f32 `math.exp %x` into
+    `select(x < -104, 0, exp(select(x < -104, 0, x)))`. Below -104, exp(x)
+    rounds to +0 in f32, so every result is unchanged (NaN compares false
+    and keeps its lane); but the exp itself never sees such an input.
+    glibc's vector expf, which the JIT uses, recomputes out-of-range lanes
+    one at a time with the scalar routine, and a causal attention mask
+    (-1e9) makes half of every softmax such lanes.
+
+    ```mlir
+    %e = math.exp %x : f32
+    // becomes
+    %u = arith.cmpf olt, %x, %cst_m104 : f32
+    %a = arith.select %u, %cst_0, %x : f32
+    %g = math.exp %a : f32
+    %e = arith.select %u, %cst_0, %g : f32
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect"];
+}
+
 #endif // LP_CODEGEN_PASSES_TD
