@@ -11,10 +11,11 @@
 #include "lp/Codegen/Passes.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
-#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -33,6 +34,48 @@ int64_t dividingTile(int64_t n, ArrayRef<int64_t> candidates) {
     if (n % c == 0)
       return c;
   return 1;
+}
+
+/// Keeps the result tile of a vectorised matmul in registers across its k
+/// loop: in a loop whose body reads the tile (transfer_read of a
+/// loop-invariant memref at loop-invariant indices) and writes the
+/// contraction back to the same place, the read moves before the loop,
+/// the value becomes an iter_arg and the write moves after the loop.
+/// Upstream's hoistRedundantVectorTransfers does this only for locally
+/// allocated buffers (function arguments might alias); here the memref is
+/// the matmul's own output, which linalg's semantics keep apart from its
+/// inputs.
+void hoistResultTile(RewriterBase &rewriter, scf::ForOp loop) {
+  SmallVector<vector::TransferWriteOp> writes(
+      loop.getBody()->getOps<vector::TransferWriteOp>());
+  if (writes.size() != 1)
+    return;
+  vector::TransferWriteOp write = writes.front();
+  auto contract =
+      write.getVector().getDefiningOp<vector::ContractionOp>();
+  auto read = contract ? contract.getAcc().getDefiningOp<vector::TransferReadOp>()
+                       : vector::TransferReadOp();
+  if (!read || read.getBase() != write.getBase() ||
+      read.getIndices() != write.getIndices() ||
+      read.getVectorType() != write.getVectorType() ||
+      !read->hasOneUse() || read->getBlock() != loop.getBody())
+    return;
+  auto invariant = [&](Value v) {
+    return !loop.getRegion().isAncestor(v.getParentRegion());
+  };
+  if (!invariant(read.getBase()) || !llvm::all_of(read.getIndices(), invariant))
+    return;
+  rewriter.moveOpBefore(read, loop);
+  auto newLoop = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+      rewriter, read.getResult(), /*replaceInitOperandUsesInLoop=*/true,
+      [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+        return SmallVector<Value>{write.getVector()};
+      }));
+  rewriter.setInsertionPointAfter(newLoop);
+  rewriter.modifyOpInPlace(write, [&] {
+    write.getValueToStoreMutable().assign(newLoop.getResults().back());
+  });
+  rewriter.moveOpAfter(write, newLoop);
 }
 
 struct VectorizeMatmul : lp::impl::VectorizeMatmulBase<VectorizeMatmul> {
@@ -79,10 +122,17 @@ struct VectorizeMatmul : lp::impl::VectorizeMatmulBase<VectorizeMatmul> {
         continue;
       rewriter.replaceOp(tiled->op, vec->replacements);
     }
-    // Keep each result tile in registers across the k loop: first move the
-    // tile's subview out of the k loop, then its reads and writes.
+    // Keep each result tile in registers across the k loop: merge the
+    // equal index constants of the tile's read and write (hoisting needs
+    // the same values), move the tile's subview out of the k loop, then
+    // its reads and writes.
+    DominanceInfo dominance(fn);
+    eliminateCommonSubExpressions(rewriter, dominance, fn);
     fn.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
-    linalg::hoistRedundantVectorTransfers(fn);
+    SmallVector<scf::ForOp> loops;
+    fn.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      hoistResultTile(rewriter, loop);
 
     RewritePatternSet patterns(&getContext());
     vector::populateVectorContractLoweringPatterns(

@@ -4,18 +4,24 @@
 // lp-vectorize-matmul (lib/Codegen/VectorizeMatmul.cpp), the generated
 // matmul path: register tiles of up to 8 x 32 (the largest sizes dividing
 // m and n), k step 1, lowered to outer products: per k, a broadcast element
-// of A times a row of B, accumulated with vector.fma.
+// of A times a row of B, accumulated with vector.fma. The 8x32 result tile
+// is loaded once before the k loop, carried through it as an iter_arg (in
+// registers) and stored once after it.
 
 // CHECK-LABEL: func.func @gemm_tiles_8x32
 // CHECK: scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %c8
 // CHECK: scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %c32
 // CHECK: %[[CT:.*]] = memref.subview %arg2[%[[M]], %[[N]]] [8, 32] [1, 1]
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK-COUNT-8: vector.load %[[CT]][{{.*}} : memref<8x32xf32, {{.*}}>, vector<32xf32>
+// CHECK: %[[TILE:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<8x32xf32>)
+// CHECK-NOT: vector.load %[[CT]][
 // CHECK: %[[BROW:.*]] = vector.load %{{.*}} : memref<1x32xf32, {{.*}}>, vector<32xf32>
-// CHECK: %[[ACC:.*]] = vector.load %[[CT]][%c0, %c0] : memref<8x32xf32, {{.*}}>, vector<32xf32>
 // CHECK: %[[A:.*]] = vector.broadcast %{{.*}} : f32 to vector<32xf32>
-// CHECK: vector.fma %[[A]], %[[BROW]], %[[ACC]] : vector<32xf32>
-// CHECK-COUNT-8: vector.store {{.*}} : memref<8x32xf32, {{.*}}>, vector<32xf32>
+// CHECK: vector.fma %[[A]], %[[BROW]], %{{.*}} : vector<32xf32>
+// CHECK-NOT: vector.store
+// CHECK: scf.yield %{{.*}} : vector<8x32xf32>
+// CHECK: vector.extract %[[TILE]][0] : vector<32xf32> from vector<8x32xf32>
+// CHECK-COUNT-8: vector.store {{.*}}, %[[CT]][{{.*}} : memref<8x32xf32, {{.*}}>, vector<32xf32>
 // CHECK-NOT: linalg.matmul
 func.func @gemm_tiles_8x32(%a: memref<16x8xf32>, %b: memref<8x64xf32>, %c: memref<16x64xf32>) {
   linalg.matmul ins(%a, %b : memref<16x8xf32>, memref<8x64xf32>) outs(%c : memref<16x64xf32>)

@@ -202,8 +202,11 @@ def VectorizeMatmul : Pass<"lp-vectorize-matmul", "mlir::func::FuncOp"> {
     `linalg.batch_matmul` on memrefs (others stay loops) is tiled (`tileLinalgOp`) into
     register tiles of up to 8 x 32 (m x n, the largest sizes that divide
     the problem, so every tile is full) with k step 1, vectorised
-    (`linalg::vectorize`), and the result tile's reads and writes are
-    hoisted out of the k loop (`hoistRedundantVectorTransfers`); the
+    (`linalg::vectorize`), and the result tile is loaded before the k loop,
+    carried through it in registers (an `iter_args` vector) and stored
+    after it (upstream's `hoistRedundantVectorTransfers` refuses function
+    arguments, which might alias; a matmul's output may not alias its
+    inputs); the
     contraction then lowers to outer products (FMAs of a broadcast A
     element and a B row). Any indexing maps work (transposed operands read
     through strided transfers). There is no cache blocking or packing, so
