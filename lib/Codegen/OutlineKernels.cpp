@@ -27,18 +27,13 @@ using namespace mlir;
 
 namespace {
 
-/// Values `op` uses that are defined outside it, in first-use order;
-/// constants are cloned into the kernel instead.
-SmallVector<Value> kernelArguments(Operation *op) {
+/// Values `op` uses that are defined outside it, in first-use order.
+llvm::SetVector<Value> capturedValues(Operation *op) {
   llvm::SetVector<Value> captured;
   for (Value v : op->getOperands())
     captured.insert(v);
   getUsedValuesDefinedAbove(op->getRegions(), captured);
-  SmallVector<Value> args;
-  for (Value v : captured)
-    if (!matchPattern(v, m_Constant()))
-      args.push_back(v);
-  return args;
+  return captured;
 }
 
 struct OutlineKernels : lp::impl::OutlineKernelsBase<OutlineKernels> {
@@ -59,7 +54,12 @@ struct OutlineKernels : lp::impl::OutlineKernelsBase<OutlineKernels> {
           ops.push_back(op);
       });
       for (linalg::LinalgOp op : ops) {
-        SmallVector<Value> args = kernelArguments(op);
+        // Captured constants are cloned into the kernel; the rest become
+        // its arguments.
+        llvm::SetVector<Value> captured = capturedValues(op);
+        SmallVector<Value> args, constants;
+        for (Value v : captured)
+          (matchPattern(v, m_Constant()) ? constants : args).push_back(v);
         OpBuilder b(ctx);
         auto kernel = func::FuncOp::create(
             b, op.getLoc(), "kernel",
@@ -68,14 +68,8 @@ struct OutlineKernels : lp::impl::OutlineKernelsBase<OutlineKernels> {
         b.setInsertionPointToStart(body);
         IRMapping mapping;
         mapping.map(args, body->getArguments());
-        // Clone the constants the op uses.
-        llvm::SetVector<Value> used;
-        for (Value v : op->getOperands())
-          used.insert(v);
-        getUsedValuesDefinedAbove(op->getRegions(), used);
-        for (Value v : used)
-          if (!mapping.contains(v))
-            mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+        for (Value v : constants)
+          mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
         b.clone(*op, mapping);
         func::ReturnOp::create(b, op.getLoc());
 

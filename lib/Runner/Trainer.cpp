@@ -120,6 +120,16 @@ std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch,
   return order;
 }
 
+/// Copies the examples order[first .. first + batch) of `src` into `out`.
+void gatherRows(const BatchSource &src, const std::vector<int64_t> &order,
+                int64_t first, int64_t batch, std::vector<uint8_t> &out) {
+  out.resize(batch * src.exampleBytes);
+  for (int64_t i = 0; i < batch; ++i)
+    std::memcpy(out.data() + i * src.exampleBytes,
+                src.data->data.data() + order[first + i] * src.exampleBytes,
+                src.exampleBytes);
+}
+
 /// Fills `out` (one array per batch argument, in signature order) with the
 /// examples order[first .. first + batch).
 void fillBatch(const Dataset &ds, const std::vector<int64_t> &order,
@@ -134,11 +144,7 @@ void fillBatch(const Dataset &ds, const std::vector<int64_t> &order,
       a.data = src.data->data;
       continue;
     }
-    a.data.resize(ds.batch * src.exampleBytes);
-    for (int64_t i = 0; i < ds.batch; ++i)
-      std::memcpy(a.data.data() + i * src.exampleBytes,
-                  src.data->data.data() + order[first + i] * src.exampleBytes,
-                  src.exampleBytes);
+    gatherRows(src, order, first, ds.batch, a.data);
   }
 }
 
@@ -169,13 +175,9 @@ std::vector<void *> bindStep(const ModelSignature &sig, ArrayMap &state,
     } else {
       if (scratch.size() < b)
         scratch.resize(b);
-      npy::Array &a = scratch[b - 1];
-      a.data.resize(ds.batch * src.exampleBytes);
-      for (int64_t i = 0; i < ds.batch; ++i)
-        std::memcpy(a.data.data() + i * src.exampleBytes,
-                    base + order[first + i] * src.exampleBytes,
-                    src.exampleBytes);
-      data.push_back(a.data.data());
+      std::vector<uint8_t> &rows = scratch[b - 1].data;
+      gatherRows(src, order, first, ds.batch, rows);
+      data.push_back(rows.data());
     }
   }
   return data;
