@@ -3,6 +3,7 @@
 #include "lp/Codegen/Passes.h"
 #include "lp/Conversion/Passes.h"
 #include "lp/Pipelines/Pipelines.h"
+#include "lp/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -18,6 +19,8 @@ using namespace mlir;
 
 void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
                                   const LowerToLLVMOptions &options) {
+  if (options.outlineBlocks)
+    pm.addPass(lp::createOutlineBlocks());
   pm.addPass(lp::createConvertLPToLinalg());
   // arith on tensors (the step counter) becomes linalg too.
   pm.addPass(createConvertElementwiseToLinalgPass());
@@ -34,14 +37,21 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // An outlined block that updates a buffer in place (the optimizer) no
+  // longer returns it: the call's operand is used instead.
+  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
   if (options.inplaceResults)
     pm.addPass(lp::createDropInplaceResults());
-  if (options.resultsToOutParams) {
-    bufferization::BufferResultsToOutParamsPassOptions outParams;
+  {
+    // Private functions (outlined blocks) always return through
+    // out-parameters: buffers returned by calls make
+    // buffer-deallocation-simplification grow quadratically (2 s for a
+    // 2-block model). The option decides for the public ones.
     // hoist-static-allocs would save a copy per result, but crashes in
     // MLIR 22 when one buffer is returned twice (e.g. a loss that is also
     // the total); results are copied into the out-parameters instead.
-    outParams.modifyPublicFunctions = true;
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.modifyPublicFunctions = options.resultsToOutParams;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   }
   bufferization::BufferDeallocationPipelineOptions dealloc;

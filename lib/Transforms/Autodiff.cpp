@@ -140,12 +140,22 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
       if (!g)
         g = zeros(b, loc, r.getType());
     SmallVector<Value> operandGrads;
-    b.setInsertionPointToEnd(b.getInsertionBlock());
+    Block *block = b.getInsertionBlock();
+    b.setInsertionPointToEnd(block);
+    Operation *last = block->empty() ? nullptr : &block->back();
     if (failed(vjp.buildVjp(b, resultGrads, operandGrads)))
       return failure();
     for (auto [operand, g] : llvm::zip(op->getOperands(), operandGrads))
       if (g && isFloatTensor(operand))
         accumulate(operand, g);
+    // The adjoint ops belong to the primal op's layer: per-layer passes
+    // and lp-outline-blocks see the backward pass of a layer as its own.
+    if (auto layer = op->getAttr(kLayerAttr))
+      for (Operation &adj : llvm::make_range(
+               last ? std::next(last->getIterator()) : block->begin(),
+               block->end()))
+        if (!adj.hasAttr(kLayerAttr))
+          adj.setAttr(kLayerAttr, layer);
   }
 
   // Parameter gradients.

@@ -201,6 +201,12 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
                                        one);
     SmallVector<Value> newParams, newState;
     for (auto [k, i] : llvm::enumerate(params)) {
+      // The update belongs to the layer that uses the parameter.
+      Attribute layer;
+      for (Operation *user : model.getArgument(i).getUsers())
+        if ((layer = user->getAttr(kLayerAttr)))
+          break;
+      Operation *last = &block->back();
       Value p = block->getArgument(k);
       Value grad = g->argGrads[i];
       Type t = p.getType();
@@ -227,6 +233,9 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
         if (withMomentum)
           newState.push_back(upd.getNewMomentumBuffer());
       }
+      for (Operation *op = last->getNextNode(); layer && op;
+           op = op->getNextNode())
+        op->setAttr(kLayerAttr, layer);
     }
 
     SmallVector<Value> results(newParams);

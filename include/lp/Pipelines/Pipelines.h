@@ -28,6 +28,11 @@ struct LowerToLLVMOptions
           clEnumValN(MatmulLowering::Vector, "vector",
                      "generated tiled vector code (lp-vectorize-matmul)"),
           clEnumValN(MatmulLowering::Loops, "loops", "plain loops"))};
+  Option<bool> outlineBlocks{
+      *this, "outline-blocks",
+      llvm::cl::desc("Lower each repeated block once: outline its runs into "
+                     "shared functions first (lp-outline-blocks)"),
+      llvm::cl::init(true)};
   Option<bool> outlineKernels{
       *this, "outline-kernels",
       llvm::cl::desc("Outline each linalg op into a shared noinline kernel "

@@ -70,4 +70,34 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
 
+def OutlineBlocks : Pass<"lp-outline-blocks", "mlir::ModuleOp"> {
+  let summary = "Outline the repeated blocks of a model into shared functions";
+  let description = [{
+    A block instance is the prefix of an op's `lp.layer` up to its first
+    indexed component: `blk3.attn.q` belongs to `blk3` (template `blkN`),
+    `layers.3.mlp.fc1` to `layers.3` (template `layers.N`); `head` or
+    `tok_emb` belong to none. lp-build-train-step gives the backward ops of
+    a layer the layer's name, so the forward and the backward of an
+    instance each form a contiguous run of ops. Runs that are the same code
+    (same ops, attributes, types and dataflow; only `lp.layer` differs)
+    are outlined into one private `func.func @block_<template>` (with
+    `lp.block = "<template>"`) that every run calls: its arguments are the
+    values the run reads from outside (constants are cloned in), its
+    results the values used after it (the union over the runs). The rest
+    of the pipeline then lowers each block once, whatever the depth of the
+    model; a run that is not repeated stays inline. Only pure ops without
+    regions are outlined; constants between a run's ops do not end it.
+
+    ```mlir
+    // lp-opt --lp-build-train-step --lp-outline-blocks model.mlir
+    %0 = lp.relu %x {lp.layer = "blk0.fc"} ...   // -> func.call @block_blkN
+    ```
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "unsigned", /*default=*/"2",
+           "Shortest run worth a function">
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 #endif // LP_TRANSFORMS_PASSES_TD

@@ -55,13 +55,26 @@ LogicalResult LPDialect::verifyRegionArgAttribute(Operation *op,
       return failure();
     // Names bind model arguments (those with a role); lowered out-parameters
     // carry their result's name and may repeat it.
+    // Checked once per function (linear: a deep model has thousands of
+    // arguments), when verifying the first named model argument.
     auto fn = dyn_cast<FunctionOpInterface>(op);
-    bool hasRole = fn && fn.getArgAttr(argIndex, kRoleAttr);
-    for (unsigned i = 0; hasRole && i < argIndex; ++i)
-      if (fn.getArgAttr(i, kRoleAttr) &&
-          fn.getArgAttr(i, kNameAttr) == attr.getValue())
-        return op->emitError() << "arguments #" << i << " and #" << argIndex
-                               << " are both named " << attr.getValue();
+    auto isNamedModelArg = [&](unsigned i) {
+      return fn.getArgAttr(i, kRoleAttr) && fn.getArgAttr(i, kNameAttr);
+    };
+    if (!fn || !isNamedModelArg(argIndex))
+      return success();
+    for (unsigned i = 0; i < argIndex; ++i)
+      if (isNamedModelArg(i))
+        return success();
+    DenseMap<Attribute, unsigned> first;
+    for (unsigned i = argIndex, e = fn.getNumArguments(); i < e; ++i) {
+      if (!isNamedModelArg(i))
+        continue;
+      auto [it, inserted] = first.try_emplace(fn.getArgAttr(i, kNameAttr), i);
+      if (!inserted)
+        return op->emitError() << "arguments #" << it->second << " and #" << i
+                               << " are both named " << it->first;
+    }
     return success();
   }
   if (name == kRoleAttr) {
@@ -108,6 +121,8 @@ LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attr.getName().getValue();
   if (name == kLayerAttr)
     return expectName(op, attr, "operation");
+  if (name == kBlockAttr)
+    return expectName(op, attr, "function");
   if (name == kLossWeightsAttr) {
     auto fn = dyn_cast<FunctionOpInterface>(op);
     auto weights = dyn_cast<ArrayAttr>(attr.getValue());

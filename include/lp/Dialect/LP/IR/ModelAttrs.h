@@ -20,6 +20,9 @@ constexpr llvm::StringLiteral kRoleAttr = "lp.role";
 constexpr llvm::StringLiteral kNameAttr = "lp.name";
 constexpr llvm::StringLiteral kInitAttr = "lp.init";
 constexpr llvm::StringLiteral kLayerAttr = "lp.layer";
+/// On a function lp-outline-blocks made: the template of the block it
+/// runs, e.g. "blkN".
+constexpr llvm::StringLiteral kBlockAttr = "lp.block";
 constexpr llvm::StringLiteral kLossWeightsAttr = "lp.loss_weights";
 /// On a lowered function: per original result, the argument updated in
 /// place that now holds it, or -1 (set by lp-drop-inplace-results).
