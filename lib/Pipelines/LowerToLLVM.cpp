@@ -61,12 +61,19 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
     pm.addPass(lp::createLinalgToBlas());
   pm.addPass(lp::createReassociateReductions());
   pm.addPass(lp::createGuardExpUnderflow());
+  // Chunks first, so that each chunk is a call of an ordinary kernel.
+  if (options.parallel)
+    pm.addPass(lp::createParallelizeKernels());
   if (options.outlineKernels)
     pm.addPass(lp::createOutlineKernels());
   if (options.matmul == lp::MatmulLowering::Vector)
     pm.addNestedPass<func::FuncOp>(lp::createVectorizeMatmul());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.parallel) {
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(lp::createInlineAllocaScopes());
+  }
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -85,6 +92,8 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (options.parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

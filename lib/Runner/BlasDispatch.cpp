@@ -4,16 +4,17 @@
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 
-extern "C" {
-// OpenBLAS (Debian's libopenblas-dev); the enum arguments are C ints.
-void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
-                 float alpha, const float *a, int lda, const float *b,
-                 int ldb, float beta, float *c, int ldc);
-void openblas_set_num_threads(int threads);
-int openblas_get_num_threads(void);
-}
+#include <cstdlib>
+#include <dlfcn.h>
+#include <string>
 
 namespace {
+// OpenBLAS's entry points (Debian's libopenblas-dev); enums are C ints.
+using SgemmFn = void (*)(int, int, int, int, int, int, float, const float *,
+                         int, const float *, int, float, float *, int);
+SgemmFn cblasSgemm = nullptr;
+void (*setThreads)(int) = nullptr;
+int (*getThreads)(void) = nullptr;
 int allThreads = 0;
 int currentThreads = 0;
 
@@ -23,19 +24,37 @@ void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
   int64_t macs = int64_t(m) * n * k;
   int want = macs < lp::kBlasSingleThreadBelow ? 1 : allThreads;
   if (want != currentThreads) {
-    openblas_set_num_threads(want);
+    setThreads(want);
     currentThreads = want;
   }
-  cblas_sgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c,
-              ldc);
+  cblasSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c,
+             ldc);
 }
 } // namespace
 
+llvm::Error lp::loadBlas() {
+  if (cblasSgemm)
+    return llvm::Error::success();
+  setenv("OPENBLAS_THREAD_TIMEOUT", "4", /*overwrite=*/0);
+  void *handle = dlopen(LP_BLAS_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
+  if (!handle)
+    return llvm::createStringError("cannot load the BLAS library " +
+                                   std::string(LP_BLAS_LIBRARY) + ": " +
+                                   dlerror());
+  cblasSgemm = reinterpret_cast<SgemmFn>(dlsym(handle, "cblas_sgemm"));
+  setThreads = reinterpret_cast<void (*)(int)>(
+      dlsym(handle, "openblas_set_num_threads"));
+  getThreads =
+      reinterpret_cast<int (*)(void)>(dlsym(handle, "openblas_get_num_threads"));
+  if (!cblasSgemm || !setThreads || !getThreads)
+    return llvm::createStringError(std::string(LP_BLAS_LIBRARY) +
+                                   " lacks cblas_sgemm or "
+                                   "openblas_set/get_num_threads");
+  allThreads = currentThreads = getThreads();
+  return llvm::Error::success();
+}
+
 void lp::registerBlasDispatch(mlir::ExecutionEngine &engine) {
-  if (allThreads == 0) {
-    allThreads = openblas_get_num_threads();
-    currentThreads = allThreads;
-  }
   engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     symbols[interner("cblas_sgemm")] = {

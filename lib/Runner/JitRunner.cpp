@@ -81,9 +81,13 @@ JitRunner::create(mlir::ModuleOp module) {
   // which lives in MLIR's C runner utils.
   // Matmuls lowered by lp-linalg-to-blas call cblas_sgemm; vectorised
   // math calls go to glibc's libmvec.
-  llvm::SmallVector<llvm::StringRef, 3> libs{
-      LP_MLIR_C_RUNNER_UTILS, LP_BLAS_LIBRARY, LP_LIBMVEC_LIBRARY};
+  // Parallel kernels (lp-parallelize-kernels) call LLVM's OpenMP runtime.
+  llvm::SmallVector<llvm::StringRef, 4> libs{
+      LP_MLIR_C_RUNNER_UTILS, LP_BLAS_LIBRARY, LP_LIBMVEC_LIBRARY,
+      LP_OMP_LIBRARY};
   options.sharedLibPaths = libs;
+  if (llvm::Error error = loadBlas())
+    return std::move(error);
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();

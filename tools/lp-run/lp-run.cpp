@@ -27,6 +27,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -121,6 +122,11 @@ static cl::opt<bool> approximateMath(
     "approximate-math",
     cl::desc("Inline polynomial exp/log/tanh/erf (a few ulp; see "
              "docs/Performance.md)"));
+static cl::opt<bool> parallelKernels(
+    "parallel",
+    cl::desc("Split large generated kernels over the machine's threads "
+             "(OpenMP; default on, --parallel=0 runs them on one thread)"),
+    cl::init(true));
 static cl::opt<std::string> lossLog(
     "loss-log", cl::desc("Append 'step loss... total' lines to this file"),
     cl::cat(trainCat));
@@ -189,6 +195,7 @@ static void addLowering(PassManager &pm, bool inplaceResults = false) {
   options.inplaceResults = inplaceResults;
   options.matmul = matmulLowering;
   options.approximateMath = approximateMath;
+  options.parallel = parallelKernels;
   lp::buildLowerToLLVMPipeline(pm, options);
 }
 
@@ -276,6 +283,7 @@ int main(int argc, char **argv) {
   lp::registerAllDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   MLIRContext context(registry);
 
   std::string error;

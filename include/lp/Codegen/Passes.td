@@ -279,4 +279,52 @@ def GuardExpUnderflow : Pass<"lp-guard-exp-underflow"> {
                            "mlir::math::MathDialect"];
 }
 
+def ParallelizeKernels : Pass<"lp-parallelize-kernels"> {
+  let summary = "Run the outer loop of large linalg ops on several threads";
+  let description = [{
+    Tiles the outermost loop of every linalg op on buffers whose outermost
+    iterator is parallel and whose static iteration space has at least
+    `min-work` points into `threads` chunks (0: the compiling machine's
+    hardware threads), as an `scf.parallel` over the chunks; inside a
+    chunk the op stays a linalg op on subviews. In lp-lower-to-llvm it runs
+    before lp-outline-kernels, so the chunk becomes a call of an ordinary
+    kernel function (compiled and vectorised like any other) and
+    `convert-scf-to-openmp` makes the loop of calls an OpenMP work-sharing
+    loop (lp-run loads LLVM's OpenMP runtime). Ops below `min-work`, with
+    a reduction or a dynamic size outermost, stay sequential: a fork costs
+    microseconds.
+
+    ```mlir
+    linalg.generic ... outs(%o : memref<2048x512xf32>)
+    // becomes (threads=2)
+    scf.parallel (%i) = (%c0) to (%c2048) step (%c1024) {
+      %sv = memref.subview %o[%i, 0] [1024, 512] [1, 1] ...
+      linalg.generic ... outs(%sv : memref<1024x512xf32, strided<...>>)
+    }
+    ```
+  }];
+  let options = [
+    Option<"threads", "threads", "unsigned", /*default=*/"0",
+           "Chunks per op (0: the hardware threads of this machine)">,
+    Option<"minWork", "min-work", "int64_t", /*default=*/"65536",
+           "Smallest iteration space that is split">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def InlineAllocaScopes : Pass<"lp-inline-alloca-scopes"> {
+  let summary = "Replace memref.alloca_scope ops without allocas by their body";
+  let description = [{
+    `convert-scf-to-openmp` wraps every parallel loop body in a
+    `memref.alloca_scope`; once the body's inner loops are lowered to
+    blocks the scope would need several blocks, which it may not have. A
+    scope with no `memref.alloca` inside (and no results) frees nothing:
+    its body replaces it. Scopes that allocate are left alone.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 #endif // LP_CODEGEN_PASSES_TD

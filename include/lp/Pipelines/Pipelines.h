@@ -38,6 +38,11 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Outline each linalg op into a shared noinline kernel "
                      "function (lp-outline-kernels)"),
       llvm::cl::init(true)};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Split large kernels over the machine's threads with "
+                     "OpenMP (lp-parallelize-kernels)"),
+      llvm::cl::init(true)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "

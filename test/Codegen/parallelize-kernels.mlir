@@ -1,0 +1,86 @@
+// RUN: lp-opt %s --lp-parallelize-kernels="threads=2" | FileCheck %s
+// RUN: lp-opt %s --lp-parallelize-kernels="threads=4 min-work=1" | FileCheck %s --check-prefix=ALL
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// A large elementwise op: two chunks of 1024 rows, each the same generic on
+// subviews.
+// CHECK-LABEL: func.func @large
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C2048:.*]] = arith.constant 2048 : index
+// CHECK-DAG: %[[C1024:.*]] = arith.constant 1024 : index
+// CHECK: scf.parallel (%[[I:.*]]) = (%[[C0]]) to (%[[C2048]]) step (%[[C1024]])
+// CHECK: %[[IN:.*]] = memref.subview %arg0[%[[I]], 0] [1024, 64] [1, 1] : memref<2048x64xf32> to memref<1024x64xf32, strided<[64, 1], offset: ?>>
+// CHECK: %[[OUT:.*]] = memref.subview %arg1[%[[I]], 0] [1024, 64] [1, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[IN]] : {{.*}}) outs(%[[OUT]] : {{.*}})
+// CHECK: math.exp
+func.func @large(%a: memref<2048x64xf32>, %b: memref<2048x64xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<2048x64xf32>) outs(%b : memref<2048x64xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// Row sums: the outer loop is parallel, so rows are split too.
+// CHECK-LABEL: func.func @row_sums
+// CHECK: scf.parallel
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+func.func @row_sums(%a: memref<2048x64xf32>, %s: memref<2048xf32>) {
+  linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%a : memref<2048x64xf32>) outs(%s : memref<2048xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %r = arith.addf %acc, %x : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// Column sums reduce over the outer loop: left alone. So are small ops
+// (below min-work, 65536 points by default) and tensors.
+// CHECK-LABEL: func.func @col_sums
+// CHECK-NOT: scf.parallel
+// ALL-LABEL: func.func @col_sums
+// ALL-NOT: scf.parallel
+func.func @col_sums(%a: memref<2048x64xf32>, %s: memref<64xf32>) {
+  linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%a : memref<2048x64xf32>) outs(%s : memref<64xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %r = arith.addf %acc, %x : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @small
+// CHECK-NOT: scf.parallel
+// CHECK: return
+// With min-work=1 and 4 threads: chunks of 2 rows (8 rows).
+// ALL-LABEL: func.func @small
+// ALL: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%[[S:.*]])
+// ALL: memref.subview %arg0[%{{.*}}, 0] [2, 4] [1, 1]
+func.func @small(%a: memref<8x4xf32>, %b: memref<8x4xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<8x4xf32>) outs(%b : memref<8x4xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @on_tensors
+// CHECK-NOT: scf.parallel
+func.func @on_tensors(%a: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<2048x64xf32>) outs(%a : tensor<2048x64xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<2048x64xf32>
+  return %r : tensor<2048x64xf32>
+}
