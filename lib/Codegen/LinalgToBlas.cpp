@@ -185,9 +185,21 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       Value one = arith::ConstantIndexOp::create(b, loc, 1);
       Value count = arith::ConstantIndexOp::create(b, loc, bounds[0]);
-      auto loop = scf::ForOp::create(b, loc, zero, count, one);
-      OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
-      emitCall(ib, loop.getInductionVar());
+      // Small products of a batch run side by side (each on one BLAS
+      // thread: lp-run's dispatcher gives products under
+      // parallelBatchesBelow multiply-adds one thread); large ones one
+      // after another, each on all of BLAS's threads.
+      if (parallelBatches && bounds[0] > 1 &&
+          m * n * k < int64_t(parallelBatchesBelow)) {
+        auto loop = scf::ParallelOp::create(b, loc, ValueRange{zero},
+                                            ValueRange{count}, ValueRange{one});
+        OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
+        emitCall(ib, loop.getInductionVars()[0]);
+      } else {
+        auto loop = scf::ForOp::create(b, loc, zero, count, one);
+        OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
+        emitCall(ib, loop.getInductionVar());
+      }
     }
     op->erase();
     return true;

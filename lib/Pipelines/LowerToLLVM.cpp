@@ -58,7 +58,9 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
   if (options.matmul == lp::MatmulLowering::Blas)
-    pm.addPass(lp::createLinalgToBlas());
+    pm.addPass(lp::createLinalgToBlas(
+        lp::LinalgToBlasOptions{/*minSize=*/0,
+                                /*parallelBatches=*/options.parallel}));
   pm.addPass(lp::createReassociateReductions());
   pm.addPass(lp::createGuardExpUnderflow());
   // Chunks first, so that each chunk is a call of an ordinary kernel.

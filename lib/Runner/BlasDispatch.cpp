@@ -4,6 +4,7 @@
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <string>
@@ -16,7 +17,8 @@ SgemmFn cblasSgemm = nullptr;
 void (*setThreads)(int) = nullptr;
 int (*getThreads)(void) = nullptr;
 int allThreads = 0;
-int currentThreads = 0;
+// Batches of small products call in from several OpenMP threads.
+std::atomic<int> currentThreads = 0;
 
 void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
                    float alpha, const float *a, int lda, const float *b,

@@ -24,6 +24,8 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <set>
+
 namespace lp {
 #define GEN_PASS_DEF_OUTLINEBLOCKS
 #include "lp/Transforms/Passes.h.inc"

@@ -3,6 +3,7 @@
 // parses and verifies it and prints it back unchanged.
 // RUN: lp-opt %s --lp-linalg-to-blas --split-input-file | %mlir_opt --split-input-file | FileCheck %s
 // RUN: lp-opt %s --lp-linalg-to-blas="min-size=160" --split-input-file | FileCheck %s --check-prefix=MIN
+// RUN: lp-opt %s --lp-linalg-to-blas="parallel-batches=1 parallel-batches-below=161" --split-input-file | FileCheck %s --check-prefix=PAR
 
 // lp-linalg-to-blas (lib/Codegen/LinalgToBlas.cpp): a linalg.matmul or
 // linalg.batch_matmul on f32 memrefs with contiguous rows becomes a call to
@@ -284,7 +285,7 @@ func.func @tensors_are_left(%a: tensor<4x8xf32>, %b: tensor<8x5xf32>, %c: tensor
 // MIN-LABEL: func.func @below_min_size
 // MIN: linalg.fill
 // MIN-NEXT: linalg.matmul ins(%arg0, %arg1 : memref<4x7xf32>, memref<7x5xf32>)
-// MIN-NOT: cblas_sgemm
+// MIN-NOT: call @cblas_sgemm
 // CHECK-LABEL: func.func @at_min_size
 // CHECK: call @cblas_sgemm
 // CHECK-LABEL: func.func @below_min_size
@@ -299,5 +300,30 @@ func.func @below_min_size(%a: memref<4x7xf32>, %b: memref<7x5xf32>, %c: memref<4
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
   linalg.matmul ins(%a, %b : memref<4x7xf32>, memref<7x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// With parallel-batches, the products of a batch_matmul below the limit
+// (4*5*8 = 160 multiply-adds here) are an scf.parallel over the batch (an
+// OpenMP loop once lowered); larger ones stay an scf.for.
+// Without the option both are loops.
+// CHECK-LABEL: func.func @small_batch_products_in_parallel
+// CHECK: scf.for
+// MIN-LABEL: func.func @small_batch_products_in_parallel
+// PAR-LABEL: func.func @small_batch_products_in_parallel
+// PAR: scf.parallel (%[[IV:.*]]) =
+// PAR: func.call @cblas_sgemm
+// PAR-LABEL: func.func @large_batch_products_in_sequence
+// PAR: scf.for
+// PAR: func.call @cblas_sgemm
+// PAR-NOT: scf.parallel
+func.func @small_batch_products_in_parallel(%a: memref<6x4x8xf32>, %b: memref<6x8x5xf32>, %c: memref<6x4x5xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<6x4x8xf32>, memref<6x8x5xf32>) outs(%c : memref<6x4x5xf32>)
+  return
+}
+func.func @large_batch_products_in_sequence(%a: memref<6x4x9xf32>, %b: memref<6x9x5xf32>, %c: memref<6x4x5xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<6x4x9xf32>, memref<6x9x5xf32>) outs(%c : memref<6x4x5xf32>)
   return
 }

@@ -82,7 +82,13 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"minSize", "min-size", "int64_t", /*default=*/"0",
-           "Leave matmuls with m*n*k below this to the vectoriser">
+           "Leave matmuls with m*n*k below this to the vectoriser">,
+    Option<"parallelBatches", "parallel-batches", "bool", /*default=*/"false",
+           "Loop over the batch of a batch_matmul with scf.parallel (OpenMP "
+           "once lowered) when each product is small">,
+    Option<"parallelBatchesBelow", "parallel-batches-below", "int64_t",
+           /*default=*/"4194304",
+           "Largest m*n*k (exclusive) of a product run side by side">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
