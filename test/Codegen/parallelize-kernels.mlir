@@ -5,17 +5,24 @@
 #row = affine_map<(d0, d1) -> (d0)>
 #col = affine_map<(d0, d1) -> (d1)>
 
-// A large elementwise op: two chunks of 1024 rows, each the same generic on
-// subviews.
+// A large elementwise op: two blocks of 1024 rows, each the same generic on
+// a subview with a static offset (one case of an scf.index_switch on the
+// chunk index of an scf.parallel).
 // CHECK-LABEL: func.func @large
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
-// CHECK-DAG: %[[C2048:.*]] = arith.constant 2048 : index
-// CHECK-DAG: %[[C1024:.*]] = arith.constant 1024 : index
-// CHECK: scf.parallel (%[[I:.*]]) = (%[[C0]]) to (%[[C2048]]) step (%[[C1024]])
-// CHECK: %[[IN:.*]] = memref.subview %arg0[%[[I]], 0] [1024, 64] [1, 1] : memref<2048x64xf32> to memref<1024x64xf32, strided<[64, 1], offset: ?>>
-// CHECK: %[[OUT:.*]] = memref.subview %arg1[%[[I]], 0] [1024, 64] [1, 1]
-// CHECK: linalg.generic {{.*}} ins(%[[IN]] : {{.*}}) outs(%[[OUT]] : {{.*}})
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: scf.parallel (%[[I:.*]]) = (%[[C0]]) to (%[[C2]]) step (%[[C1]])
+// CHECK-NEXT: scf.index_switch %[[I]]
+// CHECK-NEXT: case 0 {
+// CHECK-NEXT: %[[IN0:.*]] = memref.subview %arg0[0, 0] [1024, 64] [1, 1] : memref<2048x64xf32> to memref<1024x64xf32, strided<[64, 1]>>
+// CHECK-NEXT: %[[OUT0:.*]] = memref.subview %arg1[0, 0] [1024, 64] [1, 1]
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN0]] : {{.*}}) outs(%[[OUT0]] : {{.*}})
 // CHECK: math.exp
+// CHECK: default {
+// CHECK-NEXT: %[[IN1:.*]] = memref.subview %arg0[1024, 0] [1024, 64] [1, 1] : memref<2048x64xf32> to memref<1024x64xf32, strided<[64, 1], offset: 65536>>
+// CHECK-NEXT: %[[OUT1:.*]] = memref.subview %arg1[1024, 0] [1024, 64] [1, 1]
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN1]] : {{.*}}) outs(%[[OUT1]] : {{.*}})
 func.func @large(%a: memref<2048x64xf32>, %b: memref<2048x64xf32>) {
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%a : memref<2048x64xf32>) outs(%b : memref<2048x64xf32>) {
@@ -59,10 +66,16 @@ func.func @col_sums(%a: memref<2048x64xf32>, %s: memref<64xf32>) {
 // CHECK-LABEL: func.func @small
 // CHECK-NOT: scf.parallel
 // CHECK: return
-// With min-work=1 and 4 threads: chunks of 2 rows (8 rows).
+// With min-work=1 and 4 threads: 4 chunks of 2 rows (8 rows), the last in
+// the default case.
 // ALL-LABEL: func.func @small
-// ALL: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%[[S:.*]])
-// ALL: memref.subview %arg0[%{{.*}}, 0] [2, 4] [1, 1]
+// ALL: scf.parallel
+// ALL: case 0 {
+// ALL: memref.subview %arg0[0, 0] [2, 4] [1, 1]
+// ALL: case 2 {
+// ALL: memref.subview %arg0[4, 0] [2, 4] [1, 1]
+// ALL: default {
+// ALL: memref.subview %arg0[6, 0] [2, 4] [1, 1]
 func.func @small(%a: memref<8x4xf32>, %b: memref<8x4xf32>) {
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%a : memref<8x4xf32>) outs(%b : memref<8x4xf32>) {

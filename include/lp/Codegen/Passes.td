@@ -288,24 +288,34 @@ def GuardExpUnderflow : Pass<"lp-guard-exp-underflow"> {
 def ParallelizeKernels : Pass<"lp-parallelize-kernels"> {
   let summary = "Run the outer loop of large linalg ops on several threads";
   let description = [{
-    Tiles the outermost loop of every linalg op on buffers whose outermost
-    iterator is parallel and whose static iteration space has at least
-    `min-work` points into `threads` chunks (0: the compiling machine's
-    hardware threads), as an `scf.parallel` over the chunks; inside a
-    chunk the op stays a linalg op on subviews. In lp-lower-to-llvm it runs
-    before lp-outline-kernels, so the chunk becomes a call of an ordinary
-    kernel function (compiled and vectorised like any other) and
-    `convert-scf-to-openmp` makes the loop of calls an OpenMP work-sharing
-    loop (lp-run loads LLVM's OpenMP runtime). Ops below `min-work`, with
-    a reduction or a dynamic size outermost, stay sequential: a fork costs
-    microseconds.
+    Splits every linalg op on buffers whose outermost iterator is parallel
+    and whose static iteration space has at least `min-work` points into
+    `threads` blocks of rows of the outermost loop (0: the compiling
+    machine's hardware threads): an `scf.parallel` over the block index
+    whose body is an `scf.index_switch` with one case per block, the op on
+    subviews with static offsets (with a dynamic offset LLVM left some
+    chunk kernels scalar). Operands the outer loop does not index are
+    passed whole; an operand indexed by an expression of it keeps the op
+    sequential. In lp-lower-to-llvm it runs before lp-outline-kernels, so
+    each block becomes a call of an ordinary kernel function (compiled and
+    vectorised like any other) and `convert-scf-to-openmp` makes the loop
+    an OpenMP work-sharing loop (lp-run loads LLVM's OpenMP runtime). Ops
+    below `min-work`, with a reduction or a dynamic size outermost, stay
+    sequential: a fork costs microseconds.
 
     ```mlir
     linalg.generic ... outs(%o : memref<2048x512xf32>)
     // becomes (threads=2)
-    scf.parallel (%i) = (%c0) to (%c2048) step (%c1024) {
-      %sv = memref.subview %o[%i, 0] [1024, 512] [1, 1] ...
-      linalg.generic ... outs(%sv : memref<1024x512xf32, strided<...>>)
+    scf.parallel (%c) = (%c0) to (%c2) step (%c1) {
+      scf.index_switch %c
+      case 0 {
+        %sv = memref.subview %o[0, 0] [1024, 512] [1, 1] ...
+        linalg.generic ... outs(%sv : memref<1024x512xf32, strided<[512, 1]>>)
+      }
+      default {
+        %sv = memref.subview %o[1024, 0] [1024, 512] [1, 1] ...
+        linalg.generic ... outs(%sv : memref<1024x512xf32, strided<[512, 1], offset: 524288>>)
+      }
     }
     ```
   }];
