@@ -5,7 +5,7 @@
 #row = affine_map<(d0, d1) -> (d0)>
 #col = affine_map<(d0, d1) -> (d1)>
 
-// A large elementwise op: two blocks of 1024 rows, each the same generic on
+// A large elementwise op: two blocks of 2048 rows, each the same generic on
 // a subview with a static offset (one case of an scf.index_switch on the
 // chunk index of an scf.parallel).
 // CHECK-LABEL: func.func @large
@@ -15,17 +15,17 @@
 // CHECK: scf.parallel (%[[I:.*]]) = (%[[C0]]) to (%[[C2]]) step (%[[C1]])
 // CHECK-NEXT: scf.index_switch %[[I]]
 // CHECK-NEXT: case 0 {
-// CHECK-NEXT: %[[IN0:.*]] = memref.subview %arg0[0, 0] [1024, 64] [1, 1] : memref<2048x64xf32> to memref<1024x64xf32, strided<[64, 1]>>
-// CHECK-NEXT: %[[OUT0:.*]] = memref.subview %arg1[0, 0] [1024, 64] [1, 1]
+// CHECK-NEXT: %[[IN0:.*]] = memref.subview %arg0[0, 0] [2048, 64] [1, 1] : memref<4096x64xf32> to memref<2048x64xf32, strided<[64, 1]>>
+// CHECK-NEXT: %[[OUT0:.*]] = memref.subview %arg1[0, 0] [2048, 64] [1, 1]
 // CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN0]] : {{.*}}) outs(%[[OUT0]] : {{.*}})
 // CHECK: math.exp
 // CHECK: default {
-// CHECK-NEXT: %[[IN1:.*]] = memref.subview %arg0[1024, 0] [1024, 64] [1, 1] : memref<2048x64xf32> to memref<1024x64xf32, strided<[64, 1], offset: 65536>>
-// CHECK-NEXT: %[[OUT1:.*]] = memref.subview %arg1[1024, 0] [1024, 64] [1, 1]
+// CHECK-NEXT: %[[IN1:.*]] = memref.subview %arg0[2048, 0] [2048, 64] [1, 1] : memref<4096x64xf32> to memref<2048x64xf32, strided<[64, 1], offset: 131072>>
+// CHECK-NEXT: %[[OUT1:.*]] = memref.subview %arg1[2048, 0] [2048, 64] [1, 1]
 // CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN1]] : {{.*}}) outs(%[[OUT1]] : {{.*}})
-func.func @large(%a: memref<2048x64xf32>, %b: memref<2048x64xf32>) {
+func.func @large(%a: memref<4096x64xf32>, %b: memref<4096x64xf32>) {
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%a : memref<2048x64xf32>) outs(%b : memref<2048x64xf32>) {
+      ins(%a : memref<4096x64xf32>) outs(%b : memref<4096x64xf32>) {
   ^bb0(%x: f32, %y: f32):
     %e = math.exp %x : f32
     linalg.yield %e : f32
@@ -37,9 +37,9 @@ func.func @large(%a: memref<2048x64xf32>, %b: memref<2048x64xf32>) {
 // CHECK-LABEL: func.func @row_sums
 // CHECK: scf.parallel
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
-func.func @row_sums(%a: memref<2048x64xf32>, %s: memref<2048xf32>) {
+func.func @row_sums(%a: memref<4096x64xf32>, %s: memref<4096xf32>) {
   linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
-      ins(%a : memref<2048x64xf32>) outs(%s : memref<2048xf32>) {
+      ins(%a : memref<4096x64xf32>) outs(%s : memref<4096xf32>) {
   ^bb0(%x: f32, %acc: f32):
     %r = arith.addf %acc, %x : f32
     linalg.yield %r : f32
@@ -48,14 +48,14 @@ func.func @row_sums(%a: memref<2048x64xf32>, %s: memref<2048xf32>) {
 }
 
 // Column sums reduce over the outer loop: left alone. So are small ops
-// (below min-work, 65536 points by default) and tensors.
+// (below min-work, 262144 points by default) and tensors.
 // CHECK-LABEL: func.func @col_sums
 // CHECK-NOT: scf.parallel
 // ALL-LABEL: func.func @col_sums
 // ALL-NOT: scf.parallel
-func.func @col_sums(%a: memref<2048x64xf32>, %s: memref<64xf32>) {
+func.func @col_sums(%a: memref<4096x64xf32>, %s: memref<64xf32>) {
   linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]}
-      ins(%a : memref<2048x64xf32>) outs(%s : memref<64xf32>) {
+      ins(%a : memref<4096x64xf32>) outs(%s : memref<64xf32>) {
   ^bb0(%x: f32, %acc: f32):
     %r = arith.addf %acc, %x : f32
     linalg.yield %r : f32

@@ -1,6 +1,6 @@
 """Kernels split over threads (lp-parallelize-kernels) compute the same values.
 
-Large ops (at least 65536 points, outer loop parallel) run as OpenMP loops
+Large ops (at least 262144 points, outer loop parallel) run as OpenMP loops
 over row chunks. Each chunk computes its rows exactly as the sequential
 kernel does, so results must match numpy's float64 reference to f32
 accuracy and be bit-identical to `--parallel=0`; odd row counts (chunks of
@@ -21,7 +21,7 @@ def gelu_tanh(x):
     return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
 
 
-def build(rng, rows, cols=96):
+def build(rng, rows, cols=384):
     m = Model(function="k")
     x = rng.standard_normal((rows, cols)).astype(np.float32) * np.float32(3)
     xv = m.arg("x", x)

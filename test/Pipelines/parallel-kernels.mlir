@@ -13,8 +13,8 @@
 // SEQ-NOT: omp.
 // IR: call void {{.*}}@__kmpc_fork_call(
 
-func.func @f(%x: tensor<512x256xf32>, %y: tensor<4x4xf32>) -> (tensor<512x256xf32>, tensor<4x4xf32>) {
-  %0 = lp.gelu %x : (tensor<512x256xf32>) -> tensor<512x256xf32>
+func.func @f(%x: tensor<1024x256xf32>, %y: tensor<4x4xf32>) -> (tensor<1024x256xf32>, tensor<4x4xf32>) {
+  %0 = lp.gelu %x : (tensor<1024x256xf32>) -> tensor<1024x256xf32>
   %1 = lp.relu %y : (tensor<4x4xf32>) -> tensor<4x4xf32>
-  return %0, %1 : tensor<512x256xf32>, tensor<4x4xf32>
+  return %0, %1 : tensor<1024x256xf32>, tensor<4x4xf32>
 }

@@ -322,7 +322,7 @@ def ParallelizeKernels : Pass<"lp-parallelize-kernels"> {
   let options = [
     Option<"threads", "threads", "unsigned", /*default=*/"0",
            "Chunks per op (0: the hardware threads of this machine)">,
-    Option<"minWork", "min-work", "int64_t", /*default=*/"65536",
+    Option<"minWork", "min-work", "int64_t", /*default=*/"262144",
            "Smallest iteration space that is split">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect",
