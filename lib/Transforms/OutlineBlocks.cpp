@@ -68,8 +68,12 @@ bool isConstant(Value v) { return matchPattern(v, m_Constant()); }
 /// The values a run reads from outside (not constants), in first-use
 /// order: the outlined function's arguments. Recomputed when outlining,
 /// since outlining an earlier group replaces the values a run reads.
+using OpSet = llvm::SmallPtrSet<Operation *, 32>;
+
+OpSet opsOf(const Run &run) { return OpSet(run.ops.begin(), run.ops.end()); }
+
 llvm::SetVector<Value> inputsOf(const Run &run) {
-  llvm::SmallPtrSet<Operation *, 32> inRun(run.ops.begin(), run.ops.end());
+  OpSet inRun = opsOf(run);
   llvm::SetVector<Value> inputs;
   for (Operation *op : run.ops)
     for (Value v : op->getOperands())
@@ -196,8 +200,7 @@ struct OutlineBlocks : lp::impl::OutlineBlocksBase<OutlineBlocks> {
     // forward needs fewer than the train step's).
     std::set<std::pair<unsigned, unsigned>> escapes;
     for (Run *run : group) {
-      llvm::SmallPtrSet<Operation *, 32> inRun(run->ops.begin(),
-                                               run->ops.end());
+      OpSet inRun = opsOf(*run);
       for (auto [i, op] : llvm::enumerate(run->ops))
         for (OpResult r : op->getResults())
           if (llvm::any_of(r.getUsers(), [&](Operation *user) {
@@ -210,8 +213,7 @@ struct OutlineBlocks : lp::impl::OutlineBlocksBase<OutlineBlocks> {
       resultTypes.push_back(first.ops[i]->getResult(j).getType());
 
     Location loc = first.ops.front()->getLoc();
-    b.setInsertionPointToEnd(
-        cast<ModuleOp>(symbols.getOp()).getBody());
+    b.setInsertionPointToEnd(getOperation().getBody());
     auto fn = func::FuncOp::create(
         b, loc, symbolFor(first.tmpl),
         b.getFunctionType(ValueRange(firstInputs.getArrayRef()).getTypes(),
@@ -236,8 +238,7 @@ struct OutlineBlocks : lp::impl::OutlineBlocksBase<OutlineBlocks> {
     func::ReturnOp::create(b, loc, returned);
 
     for (Run *run : group) {
-      llvm::SmallPtrSet<Operation *, 32> inRun(run->ops.begin(),
-                                               run->ops.end());
+      OpSet inRun = opsOf(*run);
       b.setInsertionPoint(run->ops.front());
       auto call = func::CallOp::create(b, run->ops.front()->getLoc(), fn,
                                        inputsOf(*run).getArrayRef());
