@@ -3,7 +3,11 @@
 // f32 linalg.matmul / linalg.batch_matmul on buffers become calls to the
 // CBLAS routine cblas_sgemm (row major), one per batch. Transposed operand
 // maps become the transA/transB flags; a zero fill of the result right
-// before the matmul becomes beta = 0.
+// before the matmul becomes beta = 0. With `split-min`, each large product
+// is split into `threads` row or column blocks, an scf.parallel of calls
+// (OpenMP once lowered): the compiled step then has one thread pool, and
+// lp-run's dispatcher runs calls made inside a parallel region on one
+// OpenBLAS thread.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +16,8 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include <thread>
 
 namespace lp {
 #define GEN_PASS_DEF_LINALGTOBLAS
@@ -58,28 +64,60 @@ bool hasUnitInnerStride(Value v) {
   return !strides.empty() && strides.back() == 1;
 }
 
-/// The address of `m[batch, 0, 0]` (or `m[0, 0]`) as an !llvm.ptr, and
-/// the stride between rows (the leading dimension), as i32.
+/// The address of `m[batch, row, col]` (`m[row, col]` without a batch;
+/// null row/col mean 0) as an !llvm.ptr, and the stride between rows (the
+/// leading dimension), as i32.
 std::pair<Value, Value> pointerAndLd(OpBuilder &b, Location loc, Value m,
-                                     Value batch) {
+                                     Value batch, Value row = nullptr,
+                                     Value col = nullptr) {
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, m);
   Value base =
       memref::ExtractAlignedPointerAsIndexOp::create(b, loc,
                                                      meta.getBaseBuffer());
   Value elems = meta.getOffset();
   auto strides = meta.getStrides();
+  auto add = [&](Value index, Value stride) {
+    Value scaled =
+        stride ? arith::MulIOp::create(b, loc, index, stride) : index;
+    elems = arith::AddIOp::create(b, loc, elems, scaled);
+  };
   if (batch)
-    elems = arith::AddIOp::create(
-        b, loc, elems, arith::MulIOp::create(b, loc, batch, strides[0]));
+    add(batch, strides[0]);
+  Value ldIndex = strides[strides.size() - 2];
+  if (row)
+    add(row, ldIndex);
+  if (col) // the innermost stride is 1 (hasUnitInnerStride)
+    add(col, nullptr);
   Value four = arith::ConstantIndexOp::create(b, loc, 4);
   Value addr = arith::AddIOp::create(
       b, loc, base, arith::MulIOp::create(b, loc, elems, four));
   Value addr64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), addr);
   Value ptr = LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
-  Value ld = arith::IndexCastOp::create(b, loc, b.getI32Type(),
-                                        strides[strides.size() - 2]);
+  Value ld = arith::IndexCastOp::create(b, loc, b.getI32Type(), ldIndex);
   return {ptr, ld};
+}
+
+/// How one product is cut into blocks computed side by side: along m (rows
+/// of A and C) or n (columns of B and C), `count` blocks of `size` (the last
+/// one possibly shorter).
+struct Split {
+  bool alongM = true;
+  int64_t size = 0, count = 1;
+};
+
+/// Cuts the longer of m and n (each block re-reads all of the other
+/// operand, so the shorter side is the one read twice) into about `threads`
+/// blocks whose sizes are multiples of 16 (OpenBLAS's register tiles), or
+/// returns count 1 when neither side has two such blocks.
+Split chooseSplit(int64_t m, int64_t n, int64_t threads) {
+  constexpr int64_t kTile = 16;
+  Split split;
+  split.alongM = m >= n;
+  int64_t len = split.alongM ? m : n;
+  split.size = llvm::divideCeil(llvm::divideCeil(len, threads), kTile) * kTile;
+  split.count = llvm::divideCeil(len, split.size);
+  return split;
 }
 
 /// The declaration of cblas_sgemm, or null (with an error) when the module
@@ -165,40 +203,79 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
                                             APFloat(v))
           .getResult();
     };
-    // Built before the batch loop, so that they dominate the calls.
-    SmallVector<Value> head{i32(kRowMajor),
-                            i32(la == Layout::Plain ? kNoTrans : kTrans),
-                            i32(lb == Layout::Plain ? kNoTrans : kTrans),
-                            i32(m), i32(n), i32(k), f32(1.0f)};
-    Value betaValue = f32(beta);
-    auto emitCall = [&](OpBuilder &ib, Value batch) {
-      auto [pa, lda] = pointerAndLd(ib, loc, a, batch);
-      auto [pb, ldb] = pointerAndLd(ib, loc, bm, batch);
-      auto [pc, ldc] = pointerAndLd(ib, loc, c, batch);
-      SmallVector<Value> args(head);
-      args.append({pa, lda, pb, ldb, betaValue, pc, ldc});
-      func::CallOp::create(ib, loc, sgemm, args);
+    // Built before any loop, so that they dominate the calls.
+    Value order = i32(kRowMajor);
+    Value transA = i32(la == Layout::Plain ? kNoTrans : kTrans);
+    Value transB = i32(lb == Layout::Plain ? kNoTrans : kTrans);
+    Value mConst = i32(m), nConst = i32(n), kConst = i32(k);
+    Value alpha = f32(1.0f), betaValue = f32(beta);
+    // One call: the whole product of batch `batch`, or with `split`, its
+    // block `block`.
+    auto emitCall = [&](OpBuilder &ib, Value batch, const Split *split,
+                        Value block) {
+      Value mValue = mConst, nValue = nConst;
+      Value aRow, aCol, bRow, bCol, cRow, cCol;
+      if (split) {
+        Value size = arith::ConstantIndexOp::create(ib, loc, split->size);
+        Value len = arith::ConstantIndexOp::create(
+            ib, loc, split->alongM ? m : n);
+        Value first = arith::MulIOp::create(ib, loc, block, size);
+        Value rest = arith::SubIOp::create(ib, loc, len, first);
+        Value blockLen = arith::IndexCastOp::create(
+            ib, loc, ib.getI32Type(),
+            arith::MinSIOp::create(ib, loc, size, rest));
+        if (split->alongM) {
+          mValue = blockLen;
+          (la == Layout::Plain ? aRow : aCol) = first;
+          cRow = first;
+        } else {
+          nValue = blockLen;
+          (lb == Layout::Plain ? bCol : bRow) = first;
+          cCol = first;
+        }
+      }
+      auto [pa, lda] = pointerAndLd(ib, loc, a, batch, aRow, aCol);
+      auto [pb, ldb] = pointerAndLd(ib, loc, bm, batch, bRow, bCol);
+      auto [pc, ldc] = pointerAndLd(ib, loc, c, batch, cRow, cCol);
+      func::CallOp::create(ib, loc, sgemm,
+                           ValueRange{order, transA, transB, mValue, nValue,
+                                      kConst, alpha, pa, lda, pb, ldb,
+                                      betaValue, pc, ldc});
+    };
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    // A product: one call, or with split-min, an scf.parallel of blocks.
+    int64_t chunks = threads ? threads : std::thread::hardware_concurrency();
+    Split split = chooseSplit(m, n, chunks);
+    bool splitting =
+        splitMin > 0 && m * n * k >= splitMin && split.count > 1;
+    auto emitProduct = [&](OpBuilder &pb, Value batch) {
+      if (!splitting)
+        return emitCall(pb, batch, nullptr, nullptr);
+      Value count = arith::ConstantIndexOp::create(pb, loc, split.count);
+      auto loop = scf::ParallelOp::create(pb, loc, ValueRange{zero},
+                                          ValueRange{count}, ValueRange{one});
+      OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
+      emitCall(ib, batch, &split, loop.getInductionVars()[0]);
     };
     if (!batched) {
-      emitCall(b, nullptr);
+      emitProduct(b, nullptr);
     } else {
-      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-      Value one = arith::ConstantIndexOp::create(b, loc, 1);
       Value count = arith::ConstantIndexOp::create(b, loc, bounds[0]);
       // Small products of a batch run side by side (each on one BLAS
-      // thread: lp-run's dispatcher gives products under
-      // parallelBatchesBelow multiply-adds one thread); large ones one
-      // after another, each on all of BLAS's threads.
+      // thread: lp-run's dispatcher gives calls inside a parallel region
+      // one thread); large ones one after another, each split or on all of
+      // BLAS's threads.
       if (parallelBatches && bounds[0] > 1 &&
           m * n * k < int64_t(parallelBatchesBelow)) {
         auto loop = scf::ParallelOp::create(b, loc, ValueRange{zero},
                                             ValueRange{count}, ValueRange{one});
         OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
-        emitCall(ib, loop.getInductionVars()[0]);
+        emitCall(ib, loop.getInductionVars()[0], nullptr, nullptr);
       } else {
         auto loop = scf::ForOp::create(b, loc, zero, count, one);
         OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
-        emitCall(ib, loop.getInductionVar());
+        emitProduct(ib, loop.getInductionVar());
       }
     }
     op->erase();

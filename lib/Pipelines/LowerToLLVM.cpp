@@ -60,7 +60,11 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (options.matmul == lp::MatmulLowering::Blas)
     pm.addPass(lp::createLinalgToBlas(
         lp::LinalgToBlasOptions{/*minSize=*/0,
-                                /*parallelBatches=*/options.parallel}));
+                                /*parallelBatches=*/options.parallel,
+                                /*parallelBatchesBelow=*/int64_t(1) << 22,
+                                /*splitMin=*/options.parallel
+                                    ? int64_t(1) << 20
+                                    : 0}));
   pm.addPass(lp::createReassociateReductions());
   pm.addPass(lp::createGuardExpUnderflow());
   // Chunks first, so that each chunk is a call of an ordinary kernel.

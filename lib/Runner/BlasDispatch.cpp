@@ -16,6 +16,7 @@ using SgemmFn = void (*)(int, int, int, int, int, int, float, const float *,
 SgemmFn cblasSgemm = nullptr;
 void (*setThreads)(int) = nullptr;
 int (*getThreads)(void) = nullptr;
+int (*inParallel)(void) = nullptr; // libomp's omp_in_parallel
 int allThreads = 0;
 // Batches of small products call in from several OpenMP threads.
 std::atomic<int> currentThreads = 0;
@@ -23,8 +24,12 @@ std::atomic<int> currentThreads = 0;
 void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
                    float alpha, const float *a, int lda, const float *b,
                    int ldb, float beta, float *c, int ldc) {
+  // Calls inside an OpenMP region (the blocks of a product split by
+  // lp-linalg-to-blas, the side-by-side products of a batch) already run on
+  // every core: a second pool of OpenBLAS threads would only compete.
   int64_t macs = int64_t(m) * n * k;
-  int want = macs < lp::kBlasSingleThreadBelow ? 1 : allThreads;
+  int want =
+      macs < lp::kBlasSingleThreadBelow || inParallel() ? 1 : allThreads;
   if (want != currentThreads) {
     setThreads(want);
     currentThreads = want;
@@ -52,6 +57,15 @@ llvm::Error lp::loadBlas() {
     return llvm::createStringError(std::string(LP_BLAS_LIBRARY) +
                                    " lacks cblas_sgemm or "
                                    "openblas_set/get_num_threads");
+  // The runtime the compiled kernels use (the JIT loads the same file).
+  void *omp = dlopen(LP_OMP_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
+  inParallel = omp ? reinterpret_cast<int (*)(void)>(
+                         dlsym(omp, "omp_in_parallel"))
+                   : nullptr;
+  if (!inParallel)
+    return llvm::createStringError("cannot load omp_in_parallel from the "
+                                   "OpenMP runtime " +
+                                   std::string(LP_OMP_LIBRARY));
   allThreads = currentThreads = getThreads();
   return llvm::Error::success();
 }

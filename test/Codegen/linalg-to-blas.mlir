@@ -4,6 +4,8 @@
 // RUN: lp-opt %s --lp-linalg-to-blas --split-input-file | %mlir_opt --split-input-file | FileCheck %s
 // RUN: lp-opt %s --lp-linalg-to-blas="min-size=160" --split-input-file | FileCheck %s --check-prefix=MIN
 // RUN: lp-opt %s --lp-linalg-to-blas="parallel-batches=1 parallel-batches-below=161" --split-input-file | FileCheck %s --check-prefix=PAR
+// RUN: lp-opt %s --lp-linalg-to-blas="split-min=4096 threads=2" --split-input-file | FileCheck %s --check-prefix=SPLIT
+// RUN: lp-opt %s --lp-linalg-to-blas="split-min=4096 threads=3" --split-input-file | FileCheck %s --check-prefix=SPLIT3
 
 // lp-linalg-to-blas (lib/Codegen/LinalgToBlas.cpp): a linalg.matmul or
 // linalg.batch_matmul on f32 memrefs with contiguous rows becomes a call to
@@ -325,5 +327,76 @@ func.func @small_batch_products_in_parallel(%a: memref<6x4x8xf32>, %b: memref<6x
 }
 func.func @large_batch_products_in_sequence(%a: memref<6x4x9xf32>, %b: memref<6x9x5xf32>, %c: memref<6x4x5xf32>) {
   linalg.batch_matmul ins(%a, %b : memref<6x4x9xf32>, memref<6x9x5xf32>) outs(%c : memref<6x4x5xf32>)
+  return
+}
+
+// -----
+
+// With split-min, a product of at least that many multiply-adds is cut along
+// the longer of m and n into `threads` blocks (sizes rounded up to multiples
+// of 16, the last one shorter), an scf.parallel over blocks whose calls get
+// the block's length as m or n and pointers advanced to the block's first
+// row of A and C (split along m) or first column of B and C (along n); a
+// transposed operand advances along the other axis. 40x8x16 = 5120 >= 4096:
+// split along m (40 > 8) into 2 blocks of 32 rows (40 / 2 = 20, rounded up
+// to 32); with threads=3, 3 blocks of 16 (40 / 3 -> 14 -> 16). 8x40x16 is
+// split along n; 8x8x16 = 1024 and too short to split stays one call.
+// SPLIT-LABEL: func.func @split_along_m
+// SPLIT: %[[N2:.*]] = arith.constant 2 : index
+// SPLIT: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[N2]])
+// SPLIT: %[[C32:.*]] = arith.constant 32 : index
+// SPLIT: %[[C40:.*]] = arith.constant 40 : index
+// SPLIT: %[[FIRST:.*]] = arith.muli %[[I]], %[[C32]]
+// SPLIT: %[[REST:.*]] = arith.subi %[[C40]], %[[FIRST]]
+// SPLIT: %[[LEN:.*]] = arith.minsi %[[C32]], %[[REST]]
+// SPLIT: %[[M:.*]] = arith.index_cast %[[LEN]] : index to i32
+// A[first, 0]: offset + first * lda.
+// SPLIT: %{{[a-z0-9_]+}}, %[[AOFF:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %[[ASTR:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg0
+// SPLIT: %[[AROW:.*]] = arith.muli %[[FIRST]], %[[ASTR]]#0
+// SPLIT: arith.addi %[[AOFF]], %[[AROW]]
+// B is not advanced.
+// SPLIT: %{{[a-z0-9_]+}}, %[[BOFF:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %{{[a-z0-9_]+}}:2 = memref.extract_strided_metadata %arg1
+// SPLIT-NOT: arith.addi %[[BOFF]]
+// SPLIT: %{{[a-z0-9_]+}}, %[[COFF:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %[[CSTR:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg2
+// SPLIT: %[[CROW:.*]] = arith.muli %[[FIRST]], %[[CSTR]]#0
+// SPLIT: arith.addi %[[COFF]], %[[CROW]]
+// SPLIT: func.call @cblas_sgemm(%{{.*}}, %{{.*}}, %{{.*}}, %[[M]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// SPLIT3-LABEL: func.func @split_along_m
+// SPLIT3: %[[N3:.*]] = arith.constant 3 : index
+// SPLIT3: scf.parallel (%{{.*}}) = (%{{.*}}) to (%[[N3]])
+// SPLIT3: arith.constant 16 : index
+func.func @split_along_m(%a: memref<40x16xf32>, %b: memref<16x8xf32>, %c: memref<40x8xf32>) {
+  linalg.matmul ins(%a, %b : memref<40x16xf32>, memref<16x8xf32>) outs(%c : memref<40x8xf32>)
+  return
+}
+
+// Along n with B transposed (stored n x k): B advances by rows, C by columns.
+// SPLIT-LABEL: func.func @split_along_n_transposed_b
+// SPLIT: scf.parallel (%[[I:.*]]) =
+// SPLIT: %[[FIRST:.*]] = arith.muli %[[I]], %{{.*}}
+// SPLIT: %[[N:.*]] = arith.index_cast %{{.*}} : index to i32
+// SPLIT: %{{[a-z0-9_]+}}, %[[AOFF:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %{{[a-z0-9_]+}}:2 = memref.extract_strided_metadata %arg0
+// SPLIT-NOT: arith.addi %[[AOFF]]
+// SPLIT: %{{[a-z0-9_]+}}, %[[BOFF:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %[[BSTR:[a-z0-9_]+]]:2 = memref.extract_strided_metadata %arg1
+// SPLIT: %[[BROW:.*]] = arith.muli %[[FIRST]], %[[BSTR]]#0
+// SPLIT: arith.addi %[[BOFF]], %[[BROW]]
+// SPLIT: %{{[a-z0-9_]+}}, %[[COFF:[a-z0-9_]+]], %{{[a-z0-9_]+}}:2, %{{[a-z0-9_]+}}:2 = memref.extract_strided_metadata %arg2
+// SPLIT: arith.addi %[[COFF]], %[[FIRST]]
+// SPLIT: func.call @cblas_sgemm(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[N]],
+func.func @split_along_n_transposed_b(%a: memref<8x16xf32>, %b: memref<40x16xf32>, %c: memref<8x40xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
+                                 affine_map<(m, n, k) -> (n, k)>,
+                                 affine_map<(m, n, k) -> (m, n)>]
+    ins(%a, %b : memref<8x16xf32>, memref<40x16xf32>) outs(%c : memref<8x40xf32>)
+  return
+}
+
+// SPLIT-LABEL: func.func @too_small_to_split
+// SPLIT-NOT: scf.parallel
+// SPLIT: call @cblas_sgemm
+// SPLIT-NOT: scf.parallel
+// SPLIT: return
+func.func @too_small_to_split(%a: memref<8x16xf32>, %b: memref<16x8xf32>, %c: memref<8x8xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x8xf32>) outs(%c : memref<8x8xf32>)
   return
 }

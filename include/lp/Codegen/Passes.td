@@ -71,6 +71,17 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     for the vectoriser. The caller links a CBLAS (lp-run loads Debian's
     OpenBLAS; see docs/Performance.md).
 
+    Threads: with `parallel-batches`, the products of a batch smaller than
+    `parallel-batches-below` run side by side (an `scf.parallel` over the
+    batch). With `split-min`, each product of at least that many
+    multiply-adds is cut along the longer of m and n (the operand read by
+    every block is then the smaller one) into `threads` blocks whose
+    lengths are multiples of 16, an `scf.parallel` of calls on pointers
+    advanced to each block. Both become OpenMP loops, so the step uses one
+    thread pool; lp-run's dispatcher runs a call made inside a parallel
+    region on one OpenBLAS thread (`lp-lower-to-llvm` sets both when
+    `parallel` is on).
+
     ```mlir
     linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
     linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>)
@@ -88,7 +99,13 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
            "once lowered) when each product is small">,
     Option<"parallelBatchesBelow", "parallel-batches-below", "int64_t",
            /*default=*/"4194304",
-           "Largest m*n*k (exclusive) of a product run side by side">
+           "Largest m*n*k (exclusive) of a product run side by side">,
+    Option<"splitMin", "split-min", "int64_t", /*default=*/"0",
+           "Split products of at least this many multiply-adds (m*n*k) into "
+           "blocks of rows or columns run by an scf.parallel (0: never)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Blocks per split product (0: the compiling machine's hardware "
+           "threads)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",

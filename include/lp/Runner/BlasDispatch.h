@@ -18,7 +18,8 @@ namespace lp {
 /// and waking and joining the second thread costs more than the product.
 constexpr int64_t kBlasSingleThreadBelow = int64_t(1) << 22;
 
-/// Loads OpenBLAS (LP_BLAS_LIBRARY) once. Its idle threads are told to
+/// Loads OpenBLAS (LP_BLAS_LIBRARY) and omp_in_parallel from the OpenMP
+/// runtime (LP_OMP_LIBRARY) once. Its idle threads are told to
 /// sleep soon after a product (OPENBLAS_THREAD_TIMEOUT=4, unless the
 /// environment sets it): spinning, they would hold the cores that the
 /// OpenMP kernels of lp-parallelize-kernels run on. OpenBLAS reads the
@@ -26,8 +27,9 @@ constexpr int64_t kBlasSingleThreadBelow = int64_t(1) << 22;
 llvm::Error loadBlas();
 
 /// Makes `cblas_sgemm` in `engine`'s code resolve to LP's dispatcher, which
-/// picks the OpenBLAS thread count from the product's size and calls
-/// OpenBLAS's cblas_sgemm.
+/// picks the OpenBLAS thread count (one inside an OpenMP parallel region,
+/// where lp-linalg-to-blas's blocks and batches run; one for small
+/// products; all otherwise) and calls OpenBLAS's cblas_sgemm.
 void registerBlasDispatch(mlir::ExecutionEngine &engine);
 
 } // namespace lp
