@@ -47,12 +47,14 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
     // out-parameters: buffers returned by calls make
     // buffer-deallocation-simplification grow quadratically (2 s for a
     // 2-block model). The option decides for the public ones.
-    // hoist-static-allocs would save a copy per result, but crashes in
-    // MLIR 22 when one buffer is returned twice (e.g. a loss that is also
-    // the total); results are copied into the out-parameters instead.
+    // Results are copied into the out-parameters; lp-fold-result-copies
+    // then computes fresh ones in place (upstream's hoist-static-allocs
+    // crashes in MLIR 22 when one buffer is returned twice, e.g. a loss
+    // that is also the total).
     bufferization::BufferResultsToOutParamsPassOptions outParams;
     outParams.modifyPublicFunctions = options.resultsToOutParams;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+    pm.addPass(lp::createFoldResultCopies());
   }
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);

@@ -195,6 +195,38 @@ def DropInplaceResults : Pass<"lp-drop-inplace-results", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def FoldResultCopies : Pass<"lp-fold-result-copies", "mlir::ModuleOp"> {
+  let summary = "Compute results in their out-parameters instead of copying";
+  let description = [{
+    Runs after `buffer-results-to-out-params`, which returns a result by
+    copying its buffer into an out-parameter just before the return. When
+    the copied buffer is a `memref.alloc` of the function (static shape,
+    identity layout), or a `memref.collapse_shape` of one, that nothing uses
+    after the copy, and the out-parameter is used only by the copy, the
+    function computes into the out-parameter (through a
+    `memref.expand_shape` for the collapsed case): the allocation and the
+    copy are removed. A buffer copied into two out-parameters keeps its
+    copies except the last. Upstream's `hoist-static-allocs` option does the
+    same for plain allocations but crashes in MLIR 22 when one buffer is
+    returned twice.
+
+    ```mlir
+    func.func private @f(%x: memref<4xf32>, %out: memref<4xf32>) {
+      %a = memref.alloc() : memref<4xf32>
+      linalg.exp ins(%x : memref<4xf32>) outs(%a : memref<4xf32>)
+      memref.copy %a, %out : memref<4xf32> to memref<4xf32>
+      return
+    }
+    // becomes
+    func.func private @f(%x: memref<4xf32>, %out: memref<4xf32>) {
+      linalg.exp ins(%x : memref<4xf32>) outs(%out : memref<4xf32>)
+      return
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def ReassociateReductions : Pass<"lp-reassociate-reductions"> {
   let summary = "Let reduction sums be reassociated (and vectorised)";
   let description = [{
