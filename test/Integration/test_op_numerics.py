@@ -471,3 +471,30 @@ def test_layer_norm(rng, elem):
     out = m.run()
     for name, ref in expected.items():
         check(out, name, ref, elem, atol=1e-5)
+
+
+def test_exp_underflow_range_f32():
+    """exp where f32 results are subnormal or 0 (lp-guard-exp-underflow
+    computes exp(x + 64) * exp(-64) there, so the vector exp never sees an
+    out-of-range lane): a dense sweep of [-160, -80] plus -1e9, -inf, NaN
+    and the normal neighbours, against float64 exp rounded once to f32.
+    Subnormal results may be off by at most 2 of their ulps (2^-149),
+    normal ones by 4 f32 ulps; below -103.98 the result is exactly 0."""
+    sweep = np.linspace(-160.0, -80.0, 4001, dtype=np.float32)
+    edges = np.array([-1e9, -np.inf, np.nan, -150.0, -104.0, -103.97, -103.0,
+                      -87.4, -87.3365, -87.0, -86.9, 0.0, 1.0], np.float32)
+    x = np.concatenate([sweep, edges])
+    m = Model()
+    m.ret(m.op("lp.exp", [m.arg("x", x)], x.shape, "f32"), "e")
+    got = m.run()["e"]
+    with np.errstate(under="ignore"):
+        ref = np.exp(x.astype(np.float64)).astype(np.float32)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(ref))
+    ok = ~np.isnan(ref)
+    tiny = np.float32(2.0**-149)
+    err = np.abs(got[ok].astype(np.float64) - ref[ok].astype(np.float64))
+    bound = np.maximum(2 * tiny, 4 * np.spacing(np.abs(ref[ok])).astype(np.float64))
+    bad = err > bound
+    assert not bad.any(), (f"exp off at x = {x[ok][bad][:5]}: got {got[ok][bad][:5]}, "
+                           f"want {ref[ok][bad][:5]}")
+    assert (got[x < -103.98] == 0).all()

@@ -313,21 +313,27 @@ def SplitSharedInits : Pass<"lp-split-shared-inits"> {
 def GuardExpUnderflow : Pass<"lp-guard-exp-underflow"> {
   let summary = "Keep exp of very negative f32 inputs on the vector path";
   let description = [{
-    Rewrites each f32 `math.exp %x` into
-    `select(x < -104, 0, exp(select(x < -104, 0, x)))`. Below -104, exp(x)
-    rounds to +0 in f32, so every result is unchanged (NaN compares false
-    and keeps its lane); but the exp itself never sees such an input.
-    glibc's vector expf, which the JIT uses, recomputes out-of-range lanes
-    one at a time with the scalar routine, and a causal attention mask
-    (-1e9) makes half of every softmax such lanes.
+    Rewrites each f32 `math.exp %x` so that exp itself only sees arguments
+    with normal results: `y = maximumf(x, -150)`, and where `y < -87`,
+    `exp(y + 64) * exp(-64)` instead of `exp(y)`. The shift is exact for
+    those `y`, so subnormal results are within about an ulp of the correctly
+    rounded ones, inputs below -103.98 still give exactly +0, and NaN stays
+    NaN. glibc's vector expf, which the JIT uses, recomputes out-of-range
+    lanes one at a time with the scalar routine, and a causal attention mask
+    (-1e9) makes half of every softmax such lanes. (Selecting 0 into the
+    argument and the result under the same condition does not work: LLVM's
+    InstCombine removes the inner select.)
 
     ```mlir
     %e = math.exp %x : f32
     // becomes
-    %u = arith.cmpf olt, %x, %cst_m104 : f32
-    %a = arith.select %u, %cst_0, %x : f32
+    %y = arith.maximumf %x, %cst_m150 : f32
+    %u = arith.cmpf olt, %y, %cst_m87 : f32
+    %s = arith.addf %y, %cst_64 : f32
+    %a = arith.select %u, %s, %y : f32
     %g = math.exp %a : f32
-    %e = arith.select %u, %cst_0, %g : f32
+    %c = arith.select %u, %cst_exp_m64, %cst_1 : f32
+    %e = arith.mulf %g, %c : f32
     ```
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
