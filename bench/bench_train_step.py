@@ -45,6 +45,7 @@ DEFAULTS = {"digits_mlp": (20, 100, 5), "large_mlp": (3, 10, 3),
 QUICK = {"digits_mlp": (5, 20, 2), "large_mlp": (1, 3, 1),
          "char_lm": (2, 3, 1)}
 CHECK_STEPS = 3
+SETTLE_S = 1.0  # idle seconds before each workload
 MATMUL_LOWERINGS = ("blas", "vector", "loops")  # lp-run --matmul
 
 
@@ -415,6 +416,12 @@ def main(argv):
     rows, flops, notes = [], {}, []
     try:
         for name in args.workloads:
+            # An idle second first: the thread pools that the matmul probe
+            # and the previous workload's peers started in this process
+            # (OpenBLAS, OpenMP, XLA) spin for a while after their last
+            # task, on the cores the next lp-run needs (a digits MLP run
+            # right after the probe measured 0.24 instead of 0.11 ms/step).
+            time.sleep(SETTLE_S)
             w, wrows = run_workload(args, name, tmp, out)
             rows += wrows
             if name == "large_mlp":
