@@ -57,6 +57,29 @@ struct ParallelizeKernels
   /// { case k: op on the k-th block of rows } }`. Each case's subviews have
   /// static offsets, so the outlined chunk kernels keep static layouts
   /// (with the offset dynamic, LLVM did not vectorise some of them).
+  /// In a chunk starting at row `offset`, `linalg.index 0` counts from the
+  /// chunk's first row; bodies that use it (window gradients that load
+  /// from buffers outside the op, masks computed from positions) need the
+  /// row in the whole op: index + offset.
+  static void offsetOuterIndex(IRRewriter &rewriter, Operation *chunk,
+                               int64_t offset) {
+    SmallVector<linalg::IndexOp> indices;
+    chunk->walk([&](linalg::IndexOp index) {
+      if (index.getDim() == 0 &&
+          index->getParentOfType<linalg::LinalgOp>() == chunk)
+        indices.push_back(index);
+    });
+    for (linalg::IndexOp index : indices) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfter(index);
+      Value shift = arith::ConstantIndexOp::create(rewriter, index.getLoc(),
+                                                   offset);
+      auto global =
+          arith::AddIOp::create(rewriter, index.getLoc(), index, shift);
+      rewriter.replaceAllUsesExcept(index, global, global);
+    }
+  }
+
   void split(IRRewriter &rewriter, linalg::LinalgOp op, int64_t chunks) {
     int64_t outer = op.getStaticLoopRanges().front();
     int64_t size = (outer + chunks - 1) / chunks;
@@ -113,7 +136,9 @@ struct ParallelizeKernels
                                               offsets, sizes, strides)
                         .getResult());
       }
-      rewriter.clone(*op.getOperation(), mapping);
+      Operation *chunk = rewriter.clone(*op.getOperation(), mapping);
+      if (k > 0)
+        offsetOuterIndex(rewriter, chunk, k * size);
       scf::YieldOp::create(rewriter, loc);
     }
     rewriter.eraseOp(op);

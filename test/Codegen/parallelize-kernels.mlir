@@ -97,3 +97,32 @@ func.func @on_tensors(%a: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
   } -> tensor<2048x64xf32>
   return %r : tensor<2048x64xf32>
 }
+
+// A body that uses the outer loop's index (here to load from a buffer that
+// is not an operand, as window gradients do): each chunk after the first
+// adds its first row to linalg.index 0; other indices are unchanged.
+// CHECK-LABEL: func.func @outer_index_is_global
+// CHECK: scf.index_switch
+// CHECK: case 0 {
+// CHECK: linalg.generic
+// CHECK: %[[I0:.*]] = linalg.index 0 : index
+// CHECK-NOT: arith.addi %[[I0]]
+// CHECK: memref.load %arg1[%[[I0]]
+// CHECK: default {
+// CHECK: linalg.generic
+// CHECK: %[[I:.*]] = linalg.index 0 : index
+// CHECK-NEXT: %[[OFF:.*]] = arith.constant 2048 : index
+// CHECK-NEXT: %[[G:.*]] = arith.addi %[[I]], %[[OFF]] : index
+// CHECK: %[[J:.*]] = linalg.index 1 : index
+// CHECK: memref.load %arg1[%[[G]], %[[J]]]
+func.func @outer_index_is_global(%out: memref<4096x128xf32>, %table: memref<4096x128xf32>) {
+  linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]}
+      outs(%out : memref<4096x128xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %v = memref.load %table[%i, %j] : memref<4096x128xf32>
+    linalg.yield %v : f32
+  }
+  return
+}

@@ -43,3 +43,44 @@ def test_parallel_kernels_match_numpy_and_sequential(rng, rows, tmp_path):
     for k, v in want.items():
         np.testing.assert_allclose(par[k], v, rtol=2e-5, atol=1e-6 * np.abs(v).max(), err_msg=k)
         np.testing.assert_array_equal(par[k], seq[k], err_msg=f"{k}: parallel differs from sequential")
+
+
+def conv_grad_input_ref(dy, w, x_shape, stride, pad):
+    """d(sum(dy * conv2d(x, w)))/dx in float64: each output position adds
+    its gradient times the filter back onto the window it read."""
+    n, c, h, wd = x_shape
+    _, _, kh, kw = w.shape
+    oh, ow = dy.shape[2:]
+    dx = np.zeros((n, c, h + 2 * pad, wd + 2 * pad))
+    for i in range(kh):
+        for j in range(kw):
+            dx[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += np.einsum(
+                "nfyx,fc->ncyx", dy, w[:, :, i, j])
+    return dx[:, :, pad:pad + h, pad:pad + wd]
+
+
+def test_window_gradients_split_over_threads(rng, tmp_path):
+    """Window gradients compute each input position from its index
+    (linalg.index) and read the output gradient by position; split into
+    row chunks, each chunk must see its rows' global index. Sizes are at or
+    above the 2^18-point threshold: max_pool2d_grad over 8x8x32x32 with a
+    2x2 window (2^18 points), conv2d_grad_input over 8x8x32x32 with a 3x3
+    window, stride 2, padding 1."""
+    m = Model(function="k")
+    x = rng.standard_normal((8, 8, 32, 32)).astype(np.float32)  # no ties
+    dy = rng.standard_normal((8, 8, 16, 16)).astype(np.float32)
+    xv, dyv = m.arg("x", x), m.arg("dy", dy)
+    m.ret(m.op("lp.max_pool2d_grad", [xv, dyv], x.shape, "f32",
+               "{kernel = array<i64: 2, 2>}"), "pool_dx")
+    w = rng.standard_normal((8, 8, 3, 3)).astype(np.float32)
+    m.ret(m.op("lp.conv2d_grad_input", [dyv, m.arg("w", w)], x.shape, "f32",
+               "{stride = array<i64: 2, 2>, padding = array<i64: 1, 1>}"), "conv_dx")
+    par = m.run(tmp_path / "par")
+    seq = m.run(tmp_path / "seq", extra_args=["--parallel=0"])
+    win = x.astype(np.float64).reshape(8, 8, 16, 2, 16, 2)
+    at_max = win == win.max(axis=(3, 5), keepdims=True)
+    pool_ref = (at_max * dy.astype(np.float64)[:, :, :, None, :, None]).reshape(x.shape)
+    conv_ref = conv_grad_input_ref(dy.astype(np.float64), w.astype(np.float64), x.shape, 2, 1)
+    for name, ref in (("pool_dx", pool_ref), ("conv_dx", conv_ref)):
+        np.testing.assert_allclose(par[name], ref, rtol=1e-5, atol=1e-5, err_msg=name)
+        np.testing.assert_allclose(seq[name], ref, rtol=1e-5, atol=1e-5, err_msg=f"{name} (--parallel=0)")
