@@ -41,9 +41,9 @@ import workloads as wl  # noqa: E402
 
 # (warm-up steps, timed steps per repeat, repeats)
 DEFAULTS = {"digits_mlp": (20, 100, 5), "large_mlp": (3, 10, 3),
-            "char_lm": (5, 20, 3)}
+            "char_lm": (5, 20, 3), "image_cnn": (5, 20, 3)}
 QUICK = {"digits_mlp": (5, 20, 2), "large_mlp": (1, 3, 1),
-         "char_lm": (2, 3, 1)}
+         "char_lm": (2, 3, 1), "image_cnn": (2, 3, 1)}
 CHECK_STEPS = 3
 SETTLE_S = 1.0  # idle seconds before each workload
 MATMUL_LOWERINGS = ("blas", "vector", "loops")  # lp-run --matmul

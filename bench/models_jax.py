@@ -64,6 +64,17 @@ def _char_lm(params, batch, heads):
     return _cross_entropy(logits, batch["y"])
 
 
+def _cnn(params, x):
+    for i in (1, 2):
+        x = jax.lax.conv_general_dilated(
+            x, params[f"conv{i}.w"], (1, 1), [(1, 1), (1, 1)],
+            dimension_numbers=("NCHW", "OIHW", "NCHW"))
+        x = jax.nn.relu(x + params[f"conv{i}.b"][None, :, None, None])
+        x = jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 1, 2, 2),
+                                  (1, 1, 2, 2), "VALID")
+    return x.reshape(x.shape[0], -1) @ params["fc.w"] + params["fc.b"]
+
+
 def loss_fn(kind, heads=None):
     """loss(params, batch) for a workload kind."""
     if kind == "mlp_ce":
@@ -72,6 +83,8 @@ def loss_fn(kind, heads=None):
         return lambda p, bt: jnp.mean(jnp.square(_mlp(p, bt["x"]) - bt["t"]))
     if kind == "char_lm":
         return lambda p, bt: _char_lm(p, bt, heads)
+    if kind == "cnn_ce":
+        return lambda p, bt: _cross_entropy(_cnn(p, bt["x"]), bt["y"])
     raise ValueError(f"no JAX model for kind '{kind}'")
 
 

@@ -57,6 +57,13 @@ def _char_lm(params, batch, heads):
     return F.cross_entropy(logits, batch["y"])
 
 
+def _cnn(params, x):
+    for i in (1, 2):
+        x = F.max_pool2d(torch.relu(F.conv2d(x, params[f"conv{i}.w"],
+                                             params[f"conv{i}.b"], padding=1)), 2)
+    return torch.addmm(params["fc.b"], x.reshape(x.shape[0], -1), params["fc.w"])
+
+
 def loss_fn(kind, heads=None):
     """loss(params, batch) for a workload kind."""
     if kind == "mlp_ce":
@@ -65,6 +72,8 @@ def loss_fn(kind, heads=None):
         return lambda p, bt: F.mse_loss(_mlp(p, bt["x"]), bt["t"])
     if kind == "char_lm":
         return lambda p, bt: _char_lm(p, bt, heads)
+    if kind == "cnn_ce":
+        return lambda p, bt: F.cross_entropy(_cnn(p, bt["x"]), bt["y"])
     raise ValueError(f"no PyTorch model for kind '{kind}'")
 
 

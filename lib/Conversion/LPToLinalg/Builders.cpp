@@ -177,6 +177,60 @@ Value reshapeTo(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
                                        allInOne(type.getRank()));
 }
 
+Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  SmallVector<int64_t> shape(lt.getShape().drop_back());
+  shape.push_back(rt.getShape().back());
+  Type acc = computeType(lt.getElementType());
+  Value init = filledTensor(b, loc, shape, acc, 0.0);
+  auto type = RankedTensorType::get(shape, acc);
+  if (lt.getRank() == 2)
+    return linalg::MatmulOp::create(b, loc, TypeRange{type},
+                                    ValueRange{lhs, rhs}, ValueRange{init})
+        .getResult(0);
+  return linalg::BatchMatmulOp::create(b, loc, TypeRange{type},
+                                       ValueRange{lhs, rhs}, ValueRange{init})
+      .getResult(0);
+}
+
+Value im2col(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> kernel,
+             ArrayRef<int64_t> stride, ArrayRef<int64_t> outHW) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1);
+  // loops (c, kh, kw, n, oh, ow) read x[n, c, oh * sh + kh, ow * sw + kw].
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  AffineMap xMap = AffineMap::get(
+      6, 0, {d(3), d(0), d(4) * stride[0] + d(1), d(5) * stride[1] + d(2)},
+      ctx);
+  auto colType = RankedTensorType::get(
+      {c, kernel[0], kernel[1], n, outHW[0], outHW[1]}, type.getElementType());
+  Value cols = buildMapped(b, loc, colType, x, xMap,
+                           [](OpBuilder &, Location, ValueRange a) -> Value {
+                             return a[0];
+                           });
+  auto flat = RankedTensorType::get(
+      {c * kernel[0] * kernel[1], n * outHW[0] * outHW[1]},
+      type.getElementType());
+  return tensor::CollapseShapeOp::create(
+      b, loc, flat, cols, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+Value swapLeadingDims(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  std::swap(shape[0], shape[1]);
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  AffineMap map = AffineMap::get(4, 0, {d(1), d(0), d(2), d(3)}, ctx);
+  return buildMapped(b, loc,
+                     RankedTensorType::get(shape, type.getElementType()), v,
+                     map, [](OpBuilder &, Location, ValueRange a) -> Value {
+                       return a[0];
+                     });
+}
+
 Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
                  double value) {
   if (pad[0] == 0 && pad[1] == 0)

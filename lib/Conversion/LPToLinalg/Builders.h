@@ -102,6 +102,24 @@ mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value clampedIndex(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value id, int64_t size);
 
+/// [M, K] x [K, N] (or batched [B, M, K] x [B, K, N]) into a zero tensor
+/// of the compute type.
+mlir::Value buildMatmul(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value lhs, mlir::Value rhs);
+
+/// The im2col matrix of a (padded) NCHW input for a `kernel`-sized window
+/// moved by `stride` over `outHW` positions: [C * KH * KW, N * OH * OW],
+/// column (n, oh, ow) holding the window's values in (c, kh, kw) order, so
+/// that a convolution is the product filter[F, C*KH*KW] x columns.
+mlir::Value im2col(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                   llvm::ArrayRef<int64_t> kernel,
+                   llvm::ArrayRef<int64_t> stride,
+                   llvm::ArrayRef<int64_t> outHW);
+
+/// A 4-D tensor with its two leading dimensions swapped (NFHW <-> FNHW).
+mlir::Value swapLeadingDims(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value v);
+
 } // namespace lp::detail
 
 #endif // LP_LIB_CONVERSION_LPTOLINALG_BUILDERS_H

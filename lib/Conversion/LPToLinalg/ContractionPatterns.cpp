@@ -43,24 +43,6 @@ Value finishContraction(OpBuilder &b, Location loc, Value acc, Value bias,
                      });
 }
 
-/// [M, K] x [K, N] (or batched [B, M, K] x [B, K, N]) into a zero f32 tensor.
-Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  auto lt = cast<RankedTensorType>(lhs.getType());
-  auto rt = cast<RankedTensorType>(rhs.getType());
-  SmallVector<int64_t> shape(lt.getShape().drop_back());
-  shape.push_back(rt.getShape().back());
-  Type acc = computeType(lt.getElementType());
-  Value init = filledTensor(b, loc, shape, acc, 0.0);
-  auto type = RankedTensorType::get(shape, acc);
-  if (lt.getRank() == 2)
-    return linalg::MatmulOp::create(b, loc, TypeRange{type},
-                                    ValueRange{lhs, rhs}, ValueRange{init})
-        .getResult(0);
-  return linalg::BatchMatmulOp::create(b, loc, TypeRange{type},
-                                       ValueRange{lhs, rhs}, ValueRange{init})
-      .getResult(0);
-}
-
 struct LinearLowering : OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LinearOp op,
@@ -114,21 +96,28 @@ SmallVector<NamedAttribute> windowAttrs(OpBuilder &b,
           b.getNamedAttr("dilations", b.getI64TensorAttr({1, 1}))};
 }
 
+/// conv2d as a GEMM: filter[F, C*KH*KW] x im2col(x)[C*KH*KW, N*OH*OW], so
+/// that it runs as a matmul (OpenBLAS, or lp-vectorize-matmul's tiles)
+/// instead of a 7-deep loop nest; the product's [F, N, OH, OW] layout is
+/// swapped to NCHW with the bias add.
 struct Conv2dLowering : OpRewritePattern<Conv2dOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2dOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = resultTypeOf(op);
+    ArrayRef<int64_t> fShape = shapeOf(op.getFilter());
+    ArrayRef<int64_t> yShape = type.getShape();
     Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    Type accElem = computeType(type.getElementType());
-    Value init = filledTensor(rewriter, loc, type.getShape(), accElem, 0);
-    auto accType = RankedTensorType::get(type.getShape(), accElem);
-    Value acc = linalg::Conv2DNchwFchwOp::create(
-                    rewriter, loc, TypeRange{accType},
-                    ValueRange{x, op.getFilter()}, ValueRange{init},
-                    windowAttrs(rewriter, op.getStride()))
-                    .getResult(0);
+    Value cols = im2col(rewriter, loc, x, fShape.drop_front(2), op.getStride(),
+                        yShape.drop_front(2));
+    Value w = reshapeTo(rewriter, loc, op.getFilter(),
+                        withShape(op.getFilter(),
+                                  {fShape[0], fShape[1] * fShape[2] * fShape[3]}));
+    Value acc = buildMatmul(rewriter, loc, w, cols);
+    acc = reshapeTo(rewriter, loc, acc,
+                    withShape(acc, {yShape[1], yShape[0], yShape[2], yShape[3]}));
+    acc = swapLeadingDims(rewriter, loc, acc);
     rewriter.replaceOp(op, finishContraction(rewriter, loc, acc, op.getBias(),
                                              1, type));
     return success();

@@ -3,6 +3,9 @@
 // The window ops' gradients (conv input, pooling) gather: each input
 // position sums the output gradients of the windows that contain it, with
 // the window index computed in the body and out-of-range positions masked.
+// The conv gradients are products first (im2col, as the forward conv): the
+// input gradient gathers from filter^T x dy, the filter gradient is
+// dy x im2col(x)^T.
 //
 //===----------------------------------------------------------------------===//
 
@@ -152,6 +155,30 @@ Value gatherSum(OpBuilder &b, Location loc, RankedTensorType type,
   return convertElements(b, loc, generic.getResult(0), type.getElementType());
 }
 
+/// dy [N, F, OH, OW] as the matrix [F, N*OH*OW] (columns in im2col order).
+Value gradColumns(OpBuilder &b, Location loc, Value dy) {
+  ArrayRef<int64_t> s = shapeOf(dy);
+  Value t = swapLeadingDims(b, loc, dy);
+  auto type = RankedTensorType::get({s[1], s[0] * s[2] * s[3]},
+                                    cast<RankedTensorType>(t.getType())
+                                        .getElementType());
+  return reshapeTo(b, loc, t, type);
+}
+
+/// [R, C] -> [C, R]; lp-fold-transpose-into-matmul turns it into a
+/// transposed operand map of the product that reads it.
+Value transpose2d(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  Value init = emptyTensor(b, loc, {type.getDimSize(1), type.getDimSize(0)},
+                           type.getElementType());
+  return linalg::TransposeOp::create(b, loc, v, init,
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
+/// dx = col2im(filter^T x dy): the product gives every window position's
+/// gradient, [C*KH*KW, N*OH*OW]; each input position then sums the
+/// (kh, kw) entries of the windows that contain it.
 struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2dGradInputOp op,
@@ -161,54 +188,68 @@ struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
     RankedTensorType type = resultTypeOf(op);
     Value dy = op.getGrad();
     ArrayRef<int64_t> dyShape = shapeOf(dy);
+    ArrayRef<int64_t> fShape = shapeOf(op.getFilter());
     ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
-    // loops: n c h w | f kh kw ; filter read as (f, c, kh, kw)
-    AffineMap filterMap = dimsMap(ctx, 7, {4, 1, 5, 6});
+    int64_t ckk = fShape[1] * fShape[2] * fShape[3];
+    Value w = reshapeTo(
+        rewriter, loc, op.getFilter(),
+        RankedTensorType::get({fShape[0], ckk},
+                              cast<RankedTensorType>(op.getFilter().getType())
+                                  .getElementType()));
+    Value cols = buildMatmul(rewriter, loc, transpose2d(rewriter, loc, w),
+                             gradColumns(rewriter, loc, dy));
+    auto colsType = cast<RankedTensorType>(cols.getType());
+    cols = reshapeTo(rewriter, loc, cols,
+                     RankedTensorType::get({fShape[1], fShape[2], fShape[3],
+                                            dyShape[0], dyShape[2],
+                                            dyShape[3]},
+                                           colsType.getElementType()));
+    // loops: n c h w | kh kw; the window tensor gives (kh, kw) their extent.
+    Value window = emptyTensor(rewriter, loc, fShape.drop_front(2),
+                               colsType.getElementType());
     Value r = gatherSum(
-        rewriter, loc, type, op.getFilter(), filterMap, 7,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        rewriter, loc, type, window, dimsMap(ctx, 6, {4, 5}), 6,
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
           auto idx = [&](int64_t d) -> Value {
             return linalg::IndexOp::create(b, l, d);
           };
           auto [vh, oh] =
-              windowSource(b, l, idx(2), idx(5), pad[0], stride[0], dyShape[2]);
+              windowSource(b, l, idx(2), idx(4), pad[0], stride[0], dyShape[2]);
           auto [vw, ow] =
-              windowSource(b, l, idx(3), idx(6), pad[1], stride[1], dyShape[3]);
-          Value g = toCompute(b, l, tensor::ExtractOp::create(
-                                        b, l, dy, ValueRange{idx(0), idx(4),
-                                                             oh, ow}));
-          Value term = arith::MulFOp::create(b, l, g, a[0]);
+              windowSource(b, l, idx(3), idx(5), pad[1], stride[1], dyShape[3]);
+          Value g = toCompute(
+              b, l,
+              tensor::ExtractOp::create(
+                  b, l, cols,
+                  ValueRange{idx(1), idx(4), idx(5), idx(0), oh, ow}));
           Value valid = arith::AndIOp::create(b, l, vh, vw);
-          return arith::SelectOp::create(b, l, valid, term,
-                                         cst(b, l, term, 0.0));
+          return arith::SelectOp::create(b, l, valid, g, cst(b, l, g, 0.0));
         });
     rewriter.replaceOp(op, r);
     return success();
   }
 };
 
-
+/// dW = dy [F, N*OH*OW] x im2col(x)^T, one product.
 struct Conv2dGradFilterLowering : OpRewritePattern<Conv2dGradFilterOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2dGradFilterOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = getContext();
     RankedTensorType type = resultTypeOf(op);
-    ArrayRef<int64_t> stride = op.getStride();
+    ArrayRef<int64_t> wShape = type.getShape();
+    ArrayRef<int64_t> dyShape = shapeOf(op.getGrad());
     Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    // loops: f c kh kw | n oh ow
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    AffineMap xMap = AffineMap::get(
-        7, 0, {d(4), d(1), d(5) * stride[0] + d(2), d(6) * stride[1] + d(3)},
-        ctx);
-    AffineMap dyMap = dimsMap(ctx, 7, {4, 0, 5, 6});
-    Value r = gatherSum(
-        rewriter, loc, type, ValueRange{x, op.getGrad()}, {xMap, dyMap}, 7,
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::MulFOp::create(b, l, a[0], a[1]);
-        });
-    rewriter.replaceOp(op, r);
+    Value cols = im2col(rewriter, loc, x, wShape.drop_front(2), op.getStride(),
+                        dyShape.drop_front(2));
+    Value acc = buildMatmul(rewriter, loc,
+                            gradColumns(rewriter, loc, op.getGrad()),
+                            transpose2d(rewriter, loc, cols));
+    auto accType = cast<RankedTensorType>(acc.getType());
+    acc = reshapeTo(rewriter, loc, acc,
+                    RankedTensorType::get(wShape, accType.getElementType()));
+    rewriter.replaceOp(op, convertElements(rewriter, loc, acc,
+                                           type.getElementType()));
     return success();
   }
 };

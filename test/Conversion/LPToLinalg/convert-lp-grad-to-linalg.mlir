@@ -91,20 +91,27 @@ func.func @gelu_grad_tanh_f64(%x: tensor<8xf64>, %dy: tensor<8xf64>) -> tensor<8
 
 // -----
 
-// Each input position gathers the gradients of the windows that contain it:
-// loops (n, c, h, w | f, kh, kw), the filter read as (f, c, kh, kw), the
-// gradient extracted at oh = (h + pad - kh) / stride when that divides
-// evenly and lies in range.
+// The input gradient is a product and a gather: filter^T [C*KH*KW, F]
+// (a transpose that lp-fold-transpose-into-matmul folds into the operand
+// map) times dy as [F, N*OH*OW] (dy with N and F swapped) gives each window
+// position's gradient; each input position then sums, over loops
+// (n, c, h, w | kh, kw), the entry of the window at
+// oh = (h + pad - kh) / stride when that divides evenly and lies in range.
 // CHECK-LABEL: func.func @conv2d_grad_input_gathers_from_gradient
+// CHECK: %[[W:.*]] = tensor.expand_shape %{{.*}} output_shape [4, 27]
+// CHECK: %[[DYT:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
+// CHECK-SAME: ins(%arg0 : tensor<2x4x4x4xf32>) outs(%{{.*}} : tensor<4x2x4x4xf32>)
+// CHECK: %[[DY2:.*]] = tensor.expand_shape %{{.*}} output_shape [4, 32]
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<4x27xf32>) outs(%{{.*}} : tensor<27x4xf32>) permutation = [1, 0]
+// CHECK: %[[P:.*]] = linalg.matmul ins(%[[WT]], %[[DY2]] : tensor<27x4xf32>, tensor<4x32xf32>) outs(%{{.*}} : tensor<27x32xf32>)
+// CHECK: %[[P6:.*]] = tensor.expand_shape %{{.*}} output_shape [3, 3, 3, 2, 4, 4]
 // CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x3x8x8xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-// CHECK-SAME: ins(%arg1 : tensor<4x3x3x3xf32>) outs(%[[ZERO]] : tensor<2x3x8x8xf32>)
-// CHECK: arith.constant 1 : index
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: outs(%[[ZERO]] : tensor<2x3x8x8xf32>)
 // CHECK: arith.divsi %{{.*}}, %{{.*}} : index
 // CHECK: arith.remsi %{{.*}}, %{{.*}} : index
-// CHECK: %[[G:.*]] = tensor.extract %arg0[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : tensor<2x4x4x4xf32>
-// CHECK: %[[TERM:.*]] = arith.mulf %[[G]], %{{.*}} : f32
-// CHECK: %[[SEL:.*]] = arith.select %{{.*}}, %[[TERM]], %{{.*}} : f32
+// CHECK: %[[G:.*]] = tensor.extract %[[P6]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : tensor<3x3x3x2x4x4xf32>
+// CHECK: %[[SEL:.*]] = arith.select %{{.*}}, %[[G]], %{{.*}} : f32
 // CHECK: %[[SUM:.*]] = arith.addf %{{.*}}, %[[SEL]] : f32
 // CHECK: linalg.yield %[[SUM]] : f32
 // LLVM-LABEL: llvm.func @conv2d_grad_input_gathers_from_gradient(
@@ -115,17 +122,19 @@ func.func @conv2d_grad_input_gathers_from_gradient(%dy: tensor<2x4x4x4xf32>, %w:
 
 // -----
 
-// The padded input is read at the strided window position
-// (n, c, oh * stride + kh, ow * stride + kw) over loops (f, c, kh, kw | n, oh, ow).
+// The filter gradient is one product: dy as [F, N*OH*OW] times the padded
+// input's im2col matrix, transposed ([N*OH*OW, C*KH*KW]; folded into the
+// operand map later), expanded to [F, C, KH, KW].
 // CHECK-LABEL: func.func @conv2d_grad_filter_strided_window
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: } : tensor<2x3x8x8xf32> to tensor<2x3x10x10xf32>
-// CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<4x3x3x3xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2, d6 * 2 + d3)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-// CHECK-SAME: ins(%[[PAD]], %arg1 : tensor<2x3x10x10xf32>, tensor<2x4x4x4xf32>) outs(%[[ZERO]] : tensor<4x3x3x3xf32>)
-// CHECK: %[[P:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
-// CHECK: %[[S:.*]] = arith.addf %{{.*}}, %[[P]] : f32
-// CHECK: linalg.yield %[[S]] : f32
+// CHECK: %[[COLS6:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 * 2 + d1, d5 * 2 + d2)>
+// CHECK-SAME: ins(%[[PAD]] : tensor<2x3x10x10xf32>)
+// CHECK: %[[COLS:.*]] = tensor.collapse_shape %[[COLS6]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<3x3x3x2x4x4xf32> into tensor<27x32xf32>
+// CHECK: %[[COLST:.*]] = linalg.transpose ins(%[[COLS]] : tensor<27x32xf32>) outs(%{{.*}} : tensor<32x27xf32>) permutation = [1, 0]
+// CHECK: %[[DY2:.*]] = tensor.expand_shape %{{.*}} output_shape [4, 32]
+// CHECK: %[[P:.*]] = linalg.matmul ins(%[[DY2]], %[[COLST]] : tensor<4x32xf32>, tensor<32x27xf32>) outs(%{{.*}} : tensor<4x27xf32>)
+// CHECK: %[[R:.*]] = tensor.expand_shape %{{.*}} output_shape [4, 3, 3, 3]
+// CHECK: return %[[R]]
 // LLVM-LABEL: llvm.func @conv2d_grad_filter_strided_window(
 func.func @conv2d_grad_filter_strided_window(%x: tensor<2x3x8x8xf32>, %dy: tensor<2x4x4x4xf32>) -> tensor<4x3x3x3xf32> {
   %0 = lp.conv2d_grad_filter %x, %dy {stride = array<i64: 2, 2>, padding = array<i64: 1, 1>} : (tensor<2x3x8x8xf32>, tensor<2x4x4x4xf32>) -> tensor<4x3x3x3xf32>
@@ -134,14 +143,14 @@ func.func @conv2d_grad_filter_strided_window(%x: tensor<2x3x8x8xf32>, %dy: tenso
 
 // -----
 
-// Without padding there is no tensor.pad; f16 accumulates into an f32 tensor
-// that is rounded to f16 afterwards.
+// Without padding there is no tensor.pad; the f16 operands are multiplied
+// into an f32 product that is rounded to f16 afterwards.
 // CHECK-LABEL: func.func @conv2d_grad_filter_f16_accumulates_in_f32
 // CHECK-NOT: tensor.pad
-// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d2 + d5, d3 + d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>]
-// CHECK-SAME: ins(%arg0, %arg1 : tensor<1x2x5x5xf16>, tensor<1x3x4x4xf16>) outs(%{{.*}} : tensor<3x2x2x2xf32>)
-// CHECK: arith.extf %{{.*}} : f16 to f32
-// CHECK: linalg.generic {{.*}} ins(%[[ACC]] : tensor<3x2x2x2xf32>) outs(%{{.*}} : tensor<3x2x2x2xf16>)
+// CHECK: linalg.generic {{.*}} ins(%arg0 : tensor<1x2x5x5xf16>) outs(%{{.*}} : tensor<2x2x2x1x4x4xf16>)
+// CHECK: %[[ACC:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<3x16xf16>, tensor<16x8xf16>) outs(%{{.*}} : tensor<3x8xf32>)
+// CHECK: %[[ACC4:.*]] = tensor.expand_shape %{{.*}} output_shape [3, 2, 2, 2] : tensor<24xf32> into tensor<3x2x2x2xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[ACC4]] : tensor<3x2x2x2xf32>) outs(%{{.*}} : tensor<3x2x2x2xf16>)
 // CHECK: arith.truncf %{{.*}} : f32 to f16
 // LLVM-LABEL: llvm.func @conv2d_grad_filter_f16_accumulates_in_f32(
 func.func @conv2d_grad_filter_f16_accumulates_in_f32(%x: tensor<1x2x5x5xf16>, %dy: tensor<1x3x4x4xf16>) -> tensor<3x2x2x2xf16> {

@@ -37,11 +37,22 @@ func.func @matmul_rank4_uses_batch_matmul(%a: tensor<2x3x4x8xf32>, %b: tensor<2x
 
 // -----
 
+// A convolution is a GEMM: the padded input's im2col matrix
+// [C*KH*KW, N*OH*OW] (a 6-D copy (c, kh, kw, n, oh, ow) <- x[n, c, oh*2+kh,
+// ow*2+kw], collapsed), the filter as [F, C*KH*KW], one linalg.matmul, and
+// the [F, N, OH, OW] product swapped to NCHW before the bias add.
 // CHECK-LABEL: func.func @conv2d_pads_then_convolves
-// CHECK: tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins(%{{.*}}, %arg1 : tensor<2x3x10x10xf32>, tensor<4x3x3x3xf32>)
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg2 : tensor<2x4x4x4xf32>, tensor<4xf32>)
+// CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: %[[COLS6:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 * 2 + d1, d5 * 2 + d2)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>]
+// CHECK-SAME: ins(%[[PAD]] : tensor<2x3x10x10xf32>) outs(%{{.*}} : tensor<3x3x3x2x4x4xf32>)
+// CHECK: %[[COLS:.*]] = tensor.collapse_shape %[[COLS6]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<3x3x3x2x4x4xf32> into tensor<27x32xf32>
+// CHECK: %[[W:.*]] = tensor.expand_shape %{{.*}} output_shape [4, 27]
+// CHECK: %[[P:.*]] = linalg.matmul ins(%[[W]], %[[COLS]] : tensor<4x27xf32>, tensor<27x32xf32>) outs(%{{.*}} : tensor<4x32xf32>)
+// CHECK: %[[P4:.*]] = tensor.expand_shape %{{.*}} output_shape [4, 2, 4, 4]
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
+// CHECK-SAME: ins(%[[P4]] : tensor<4x2x4x4xf32>) outs(%{{.*}} : tensor<2x4x4x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[Y]], %arg2 : tensor<2x4x4x4xf32>, tensor<4xf32>)
+// CHECK-NOT: linalg.conv
 func.func @conv2d_pads_then_convolves(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<2x4x4x4xf32> {
   %y = lp.conv2d %x, %w, %b {stride = array<i64: 2, 2>, padding = array<i64: 1, 1>} : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<2x4x4x4xf32>
   return %y : tensor<2x4x4x4xf32>
