@@ -72,6 +72,9 @@ def import_peers():
 def parse_args(argv):
     p = argparse.ArgumentParser(
         description="LP train step vs JAX and PyTorch (ms/step).")
+    p.add_argument("--char-lm-size", metavar="D,H,T,B",
+                   help="char LM d_model, heads, sequence length and batch "
+                        "(default 128,4,64,32, issue 8's sizes)")
     p.add_argument("--workloads", default=",".join(wl.NAMES),
                    help=f"comma-separated (default {','.join(wl.NAMES)})")
     p.add_argument("--quick", action="store_true",
@@ -101,6 +104,16 @@ def parse_args(argv):
     p.add_argument("--keep-tmp", action="store_true",
                    help="keep the generated models and data")
     args = p.parse_args(argv)
+    if args.char_lm_size:
+        try:
+            d, h, t, b = (int(v) for v in args.char_lm_size.split(","))
+        except ValueError:
+            p.error(f"--char-lm-size: want four integers D,H,T,B, got "
+                    f"{args.char_lm_size!r}")
+        if min(d, h, t, b) < 1 or d % h:
+            p.error(f"--char-lm-size: need positive sizes and heads dividing "
+                    f"d_model, got {args.char_lm_size!r}")
+        wl.CHAR_LM.update(d_model=d, heads=h, seq=t, batch=b)
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     unknown = [w for w in args.workloads if w not in wl.NAMES]
     if unknown or not args.workloads:

@@ -270,9 +270,9 @@ def image_cnn_mlir(c=IMAGE_CNN):
     return "\n".join(lines) + "\n"
 
 
-def char_lm_mlir(path, blocks=CHAR_LM["blocks"]):
+def char_lm_mlir(path, blocks=None):
     """Writes the char LM of issue 8 (with `blocks` blocks) to `path`."""
-    c = dict(CHAR_LM, blocks=blocks)
+    c = dict(CHAR_LM, blocks=blocks or CHAR_LM["blocks"])
     cmd = [sys.executable, os.path.join(REPO, "scripts", "gen_char_lm.py"),
            "--blocks", str(c["blocks"]), "--d-model", str(c["d_model"]),
            "--heads", str(c["heads"]), "--seq", str(c["seq"]),
@@ -355,11 +355,13 @@ def make(name, tmp, seed=0):
                         rtol=1e-3)
     if name == "char_lm":
         model = os.path.join(tmp, "char_lm.mlir")
-        char_lm_mlir(model)
+        c = CHAR_LM  # read now: bench_train_step --char-lm-size updates it
+        char_lm_mlir(model, c["blocks"])
         args = read_signature(model)
-        examples = char_lm_examples(8, seed)
+        examples = char_lm_examples(8, seed, c["batch"], c["seq"], c["vocab"])
         return Workload(name, "char_lm", model, args, CHAR_LM["batch"],
-                        examples, char_lm_fixed(),
+                        examples,
+                        char_lm_fixed(c["d_model"], c["heads"], c["seq"]),
                         f"synthetic uniform tokens in [0, {CHAR_LM['vocab']}) "
                         f"({8 * CHAR_LM['batch']} windows of {CHAR_LM['seq']})",
                         heads=CHAR_LM["heads"])
