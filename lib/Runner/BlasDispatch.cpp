@@ -62,10 +62,12 @@ llvm::Error lp::loadBlas() {
   inParallel = omp ? reinterpret_cast<int (*)(void)>(
                          dlsym(omp, "omp_in_parallel"))
                    : nullptr;
-  if (!inParallel)
+  if (!inParallel) {
+    cblasSgemm = nullptr; // so that a later call fails the same way
     return llvm::createStringError("cannot load omp_in_parallel from the "
                                    "OpenMP runtime " +
                                    std::string(LP_OMP_LIBRARY));
+  }
   allThreads = currentThreads = getThreads();
   return llvm::Error::success();
 }
