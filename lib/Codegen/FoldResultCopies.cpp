@@ -12,6 +12,7 @@
 #include "lp/Codegen/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace lp {
 #define GEN_PASS_DEF_FOLDRESULTCOPIES
@@ -22,16 +23,25 @@ using namespace mlir;
 
 namespace {
 
-/// True when every user of `v` other than `copy` is before `copy` in the
-/// function body (compared through the users' ancestors in `copy`'s block).
+/// True when every user of `v` other than `copy`, and every user of a view
+/// of `v` (subview, reshape, cast, ...), is before `copy` in the function
+/// body (compared through the users' ancestors in `copy`'s block): a later
+/// access through a view would see the out-parameter after the fold.
 bool onlyUsedBefore(Value v, Operation *copy) {
   Block *block = copy->getBlock();
-  for (Operation *user : v.getUsers()) {
-    if (user == copy)
-      continue;
-    Operation *top = block->findAncestorOpInBlock(*user);
-    if (!top || !top->isBeforeInBlock(copy))
-      return false;
+  SmallVector<Value> values{v};
+  while (!values.empty()) {
+    Value current = values.pop_back_val();
+    for (Operation *user : current.getUsers()) {
+      if (user == copy)
+        continue;
+      Operation *top = block->findAncestorOpInBlock(*user);
+      if (!top || !top->isBeforeInBlock(copy))
+        return false;
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+        if (view.getViewSource() == current)
+          llvm::append_range(values, user->getResults());
+    }
   }
   return true;
 }

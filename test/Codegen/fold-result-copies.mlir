@@ -44,7 +44,8 @@ func.func private @collapsed_result(%x: memref<2x3xf32>, %out: memref<6xf32>, %s
 
 // -----
 
-// Left alone: a buffer used after the copy, an argument buffer (not fresh),
+// Left alone: a buffer used after the copy (also through a view), an
+// argument buffer (not fresh),
 // an out-parameter with another use, a dynamic allocation, and a non-identity
 // out-parameter layout. One buffer copied into two out-parameters keeps the
 // first copy, and the second out-parameter takes the buffer's place.
@@ -60,6 +61,9 @@ func.func private @collapsed_result(%x: memref<2x3xf32>, %out: memref<6xf32>, %s
 // CHECK: memref.alloc
 // CHECK: memref.copy
 // CHECK-LABEL: func.func private @strided_out(
+// CHECK: memref.alloc
+// CHECK: memref.copy
+// CHECK-LABEL: func.func private @written_through_a_view_after(
 // CHECK: memref.alloc
 // CHECK: memref.copy
 // CHECK-LABEL: func.func private @returned_twice(
@@ -95,6 +99,15 @@ func.func private @strided_out(%x: memref<4xf32>, %out: memref<4xf32, strided<[2
   %a = memref.alloc() : memref<4xf32>
   linalg.exp ins(%x : memref<4xf32>) outs(%a : memref<4xf32>)
   memref.copy %a, %out : memref<4xf32> to memref<4xf32, strided<[2]>>
+  return
+}
+func.func private @written_through_a_view_after(%x: memref<4xf32>, %out: memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  %v = memref.subview %a[0] [2] [1] : memref<4xf32> to memref<2xf32, strided<[1]>>
+  linalg.exp ins(%x : memref<4xf32>) outs(%a : memref<4xf32>)
+  memref.copy %a, %out : memref<4xf32> to memref<4xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%v : memref<2xf32, strided<[1]>>)
   return
 }
 func.func private @returned_twice(%x: memref<4xf32>, %o1: memref<4xf32>, %o2: memref<4xf32>) {
