@@ -184,10 +184,14 @@ def _mlp_flops(sizes, batch):
     return 6.0 * batch * per, note
 
 
+def _tensor(*dims, e="f32"):
+    """The MLIR tensor type with these dimensions, e.g. tensor<4x8xf32>."""
+    return "tensor<" + "x".join(str(d) for d in dims) + f"x{e}>"
+
+
 def large_mlp_mlir(sizes=LARGE_MLP_SIZES, batch=LARGE_MLP_BATCH):
     """The large MLP in the lp dialect: ReLU between layers, MSE loss."""
-    def t(*dims):
-        return "tensor<" + "x".join(str(d) for d in dims) + "xf32>"
+    t = _tensor
     n = len(sizes) - 1
     lines = [
         f"// Large MLP {'-'.join(map(str, sizes))}, ReLU, MSE loss, batch "
@@ -226,8 +230,7 @@ def large_mlp_mlir(sizes=LARGE_MLP_SIZES, batch=LARGE_MLP_BATCH):
 
 def image_cnn_mlir(c=IMAGE_CNN):
     """The image CNN in the lp dialect (NCHW, filters [F, C, 3, 3])."""
-    def t(*dims, e="f32"):
-        return "tensor<" + "x".join(str(d) for d in dims) + f"x{e}>"
+    t = _tensor
     b, (c0, c1, c2), n, k = c["batch"], c["channels"], c["size"], c["classes"]
     flat = c2 * (n // 4) ** 2
     lines = [

@@ -194,6 +194,27 @@ Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
       .getResult(0);
 }
 
+RankedTensorType withShape(Value v, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(
+      shape, cast<RankedTensorType>(v.getType()).getElementType());
+}
+
+Value filterMatrix(OpBuilder &b, Location loc, Value filter) {
+  ArrayRef<int64_t> s = shapeOf(filter);
+  return reshapeTo(b, loc, filter,
+                   withShape(filter, {s[0], s[1] * s[2] * s[3]}));
+}
+
+/// A tensor of `type` whose elements are `v` read through `map` (a
+/// gathering copy).
+static Value copyThrough(OpBuilder &b, Location loc, RankedTensorType type,
+                         Value v, AffineMap map) {
+  return buildMapped(b, loc, type, v, map,
+                     [](OpBuilder &, Location, ValueRange a) -> Value {
+                       return a[0];
+                     });
+}
+
 Value im2col(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> kernel,
              ArrayRef<int64_t> stride, ArrayRef<int64_t> outHW) {
   MLIRContext *ctx = b.getContext();
@@ -204,31 +225,22 @@ Value im2col(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> kernel,
   AffineMap xMap = AffineMap::get(
       6, 0, {d(3), d(0), d(4) * stride[0] + d(1), d(5) * stride[1] + d(2)},
       ctx);
-  auto colType = RankedTensorType::get(
-      {c, kernel[0], kernel[1], n, outHW[0], outHW[1]}, type.getElementType());
-  Value cols = buildMapped(b, loc, colType, x, xMap,
-                           [](OpBuilder &, Location, ValueRange a) -> Value {
-                             return a[0];
-                           });
-  auto flat = RankedTensorType::get(
-      {c * kernel[0] * kernel[1], n * outHW[0] * outHW[1]},
-      type.getElementType());
+  Value cols = copyThrough(
+      b, loc,
+      withShape(x, {c, kernel[0], kernel[1], n, outHW[0], outHW[1]}), x, xMap);
+  auto flat = withShape(
+      x, {c * kernel[0] * kernel[1], n * outHW[0] * outHW[1]});
   return tensor::CollapseShapeOp::create(
       b, loc, flat, cols, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
 }
 
 Value swapLeadingDims(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<int64_t> shape(shapeOf(v));
   std::swap(shape[0], shape[1]);
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   AffineMap map = AffineMap::get(4, 0, {d(1), d(0), d(2), d(3)}, ctx);
-  return buildMapped(b, loc,
-                     RankedTensorType::get(shape, type.getElementType()), v,
-                     map, [](OpBuilder &, Location, ValueRange a) -> Value {
-                       return a[0];
-                     });
+  return copyThrough(b, loc, withShape(v, shape), v, map);
 }
 
 Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,

@@ -102,6 +102,13 @@ mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value clampedIndex(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value id, int64_t size);
 
+/// `v`'s tensor type with another shape (same element type).
+mlir::RankedTensorType withShape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+
+/// A conv filter [F, C, KH, KW] as the matrix [F, C*KH*KW].
+mlir::Value filterMatrix(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value filter);
+
 /// [M, K] x [K, N] (or batched [B, M, K] x [B, K, N]) into a zero tensor
 /// of the compute type.
 mlir::Value buildMatmul(mlir::OpBuilder &b, mlir::Location loc,

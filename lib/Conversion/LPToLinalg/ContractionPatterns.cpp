@@ -22,11 +22,6 @@ using namespace lp::detail;
 namespace {
 
 
-RankedTensorType withShape(Value v, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(
-      shape, cast<RankedTensorType>(v.getType()).getElementType());
-}
-
 /// Adds an optional bias along dimension `dim` of the f32 accumulator `acc`
 /// and rounds to `resultType` (whose shape equals acc's).
 Value finishContraction(OpBuilder &b, Location loc, Value acc, Value bias,
@@ -111,10 +106,8 @@ struct Conv2dLowering : OpRewritePattern<Conv2dOp> {
     Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
     Value cols = im2col(rewriter, loc, x, fShape.drop_front(2), op.getStride(),
                         yShape.drop_front(2));
-    Value w = reshapeTo(rewriter, loc, op.getFilter(),
-                        withShape(op.getFilter(),
-                                  {fShape[0], fShape[1] * fShape[2] * fShape[3]}));
-    Value acc = buildMatmul(rewriter, loc, w, cols);
+    Value acc = buildMatmul(rewriter, loc,
+                            filterMatrix(rewriter, loc, op.getFilter()), cols);
     acc = reshapeTo(rewriter, loc, acc,
                     withShape(acc, {yShape[1], yShape[0], yShape[2], yShape[3]}));
     acc = swapLeadingDims(rewriter, loc, acc);

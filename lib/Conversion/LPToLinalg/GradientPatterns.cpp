@@ -159,10 +159,7 @@ Value gatherSum(OpBuilder &b, Location loc, RankedTensorType type,
 Value gradColumns(OpBuilder &b, Location loc, Value dy) {
   ArrayRef<int64_t> s = shapeOf(dy);
   Value t = swapLeadingDims(b, loc, dy);
-  auto type = RankedTensorType::get({s[1], s[0] * s[2] * s[3]},
-                                    cast<RankedTensorType>(t.getType())
-                                        .getElementType());
-  return reshapeTo(b, loc, t, type);
+  return reshapeTo(b, loc, t, withShape(t, {s[1], s[0] * s[2] * s[3]}));
 }
 
 /// [R, C] -> [C, R]; lp-fold-transpose-into-matmul turns it into a
@@ -190,23 +187,16 @@ struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
     ArrayRef<int64_t> dyShape = shapeOf(dy);
     ArrayRef<int64_t> fShape = shapeOf(op.getFilter());
     ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
-    int64_t ckk = fShape[1] * fShape[2] * fShape[3];
-    Value w = reshapeTo(
-        rewriter, loc, op.getFilter(),
-        RankedTensorType::get({fShape[0], ckk},
-                              cast<RankedTensorType>(op.getFilter().getType())
-                                  .getElementType()));
+    Value w = filterMatrix(rewriter, loc, op.getFilter());
     Value cols = buildMatmul(rewriter, loc, transpose2d(rewriter, loc, w),
                              gradColumns(rewriter, loc, dy));
-    auto colsType = cast<RankedTensorType>(cols.getType());
     cols = reshapeTo(rewriter, loc, cols,
-                     RankedTensorType::get({fShape[1], fShape[2], fShape[3],
-                                            dyShape[0], dyShape[2],
-                                            dyShape[3]},
-                                           colsType.getElementType()));
+                     withShape(cols, {fShape[1], fShape[2], fShape[3],
+                                      dyShape[0], dyShape[2], dyShape[3]}));
+    Type colsElem = cast<RankedTensorType>(cols.getType()).getElementType();
     // loops: n c h w | kh kw; the window tensor gives (kh, kw) their extent.
-    Value window = emptyTensor(rewriter, loc, fShape.drop_front(2),
-                               colsType.getElementType());
+    Value window =
+        emptyTensor(rewriter, loc, fShape.drop_front(2), colsElem);
     Value r = gatherSum(
         rewriter, loc, type, window, dimsMap(ctx, 6, {4, 5}), 6,
         [&](OpBuilder &b, Location l, ValueRange) -> Value {
@@ -245,9 +235,7 @@ struct Conv2dGradFilterLowering : OpRewritePattern<Conv2dGradFilterOp> {
     Value acc = buildMatmul(rewriter, loc,
                             gradColumns(rewriter, loc, op.getGrad()),
                             transpose2d(rewriter, loc, cols));
-    auto accType = cast<RankedTensorType>(acc.getType());
-    acc = reshapeTo(rewriter, loc, acc,
-                    RankedTensorType::get(wShape, accType.getElementType()));
+    acc = reshapeTo(rewriter, loc, acc, withShape(acc, wShape));
     rewriter.replaceOp(op, convertElements(rewriter, loc, acc,
                                            type.getElementType()));
     return success();
