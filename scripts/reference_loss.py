@@ -2,6 +2,7 @@
 """Independent float64 NumPy forward passes of the example models.
 
     python3 scripts/reference_loss.py [--lp-run build/bin/lp-run] [--seed 0]
+    python3 scripts/reference_loss.py --aot [--bin build/bin]   # lp-exec
 
 For each example (digits_mlp, digits_cnn, char_lm) it
   1. rebuilds the parameters exactly as `lp-run --seed S` initialises them
@@ -11,6 +12,9 @@ For each example (digits_mlp, digits_cnn, char_lm) it
   2. draws its own random parameters, passes them with `lp-run --params`,
      and compares again (this checks the compiled model, not the initialisers).
 Exits 1 if any |lp-run - numpy| exceeds --tol (default 1e-5, absolute).
+With --aot each model is compiled ahead of time instead (lp-opt
+--lp-lower-to-llvm | lp-translate --lp-to-object, cc -shared) and run by
+lp-exec, the runtime alone, with the same arguments.
 
 The model definitions here mirror examples/*.mlir by hand (parameter names
 and shapes are read from the .mlir signature).
@@ -224,14 +228,30 @@ MODELS = [
 ]
 
 
+def compile_aot(bin_dir, model, out_dir):
+    """model.mlir -> out_dir/model.so, the documented ahead-of-time commands."""
+    obj = os.path.join(out_dir, "model.o")
+    so = os.path.join(out_dir, "model.so")
+    opt = subprocess.run([os.path.join(bin_dir, "lp-opt"), model, "--lp-lower-to-llvm"], capture_output=True)
+    if opt.returncode:
+        raise RuntimeError(opt.stderr.decode())
+    for cmd, stdin in (([os.path.join(bin_dir, "lp-translate"), "--lp-to-object", "-o", obj], opt.stdout),
+                       (["cc", "-shared", obj, "-o", so, "-L/usr/lib/llvm-22/lib", "-l:libomp.so.5", "-lmvec"], None)):
+        out = subprocess.run(cmd, input=stdin, capture_output=True)
+        if out.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stderr.decode()}")
+    return so
+
+
 def run_lp(lp_run, model, data, seed, params=None):
-    """The loss lp-run computes, read back at full float32 precision from
-    --output-dir (stdout shows only 6 significant digits)."""
+    """The loss lp-run (or lp-exec, with model a shared object) computes,
+    read back at full float32 precision from --output-dir (stdout shows
+    only 6 significant digits)."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [lp_run, model, "--data", data, "--seed", str(seed),
-               "--output-dir", tmp]
+        cmd = [lp_run, model, "--data=" + data, "--seed=" + str(seed),
+               "--output-dir=" + tmp]
         if params:
-            cmd += ["--params", params]
+            cmd += ["--params=" + params]
         out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stdout}{out.stderr}")
@@ -243,9 +263,13 @@ def main():
     ap.add_argument("--lp-run", default=os.path.join(REPO, "build", "bin", "lp-run"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--tol", type=float, default=1e-5)
+    ap.add_argument("--aot", action="store_true", help="compile ahead of time and run with lp-exec")
+    ap.add_argument("--bin", default=os.path.join(REPO, "build", "bin"), help="lp-opt, lp-translate, lp-exec (--aot)")
     ap.add_argument("models", nargs="*", help="subset of " + ", ".join(m[0] for m in MODELS))
     args = ap.parse_args()
     ok = True
+    aot_dir = tempfile.TemporaryDirectory()
+    runner = os.path.join(args.bin, "lp-exec") if args.aot else args.lp_run
     for name, batch, fwd in MODELS:
         if args.models and name not in args.models:
             continue
@@ -258,7 +282,8 @@ def main():
         p32 = {n: init_param(n, s, i, args.seed) for n, s, i in specs}
         ref = fwd({k: v.astype(np.float64) for k, v in p32.items()}, data)
         try:
-            got = run_lp(args.lp_run, model, data_path, args.seed)
+            compiled = compile_aot(args.bin, model, aot_dir.name) if args.aot else model
+            got = run_lp(runner, compiled, data_path, args.seed)
         except RuntimeError as e:
             print(f"{name:11s} lp-run FAILED: {str(e).strip()}")
             ok = False
@@ -271,7 +296,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             pfile = os.path.join(tmp, "params.npz")
             np.savez(pfile, **own)
-            got2 = run_lp(args.lp_run, model, data_path, args.seed, pfile)
+            got2 = run_lp(runner, compiled, data_path, args.seed, pfile)
         for what, g, r in (("lp.init seed %d" % args.seed, got, ref), ("--params random", got2, ref2)):
             diff = abs(g - r)
             good = diff <= args.tol

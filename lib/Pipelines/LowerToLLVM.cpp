@@ -19,6 +19,8 @@ using namespace mlir;
 
 void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
                                   const LowerToLLVMOptions &options) {
+  // The calling convention, read while the model is in the lp dialect.
+  pm.addPass(lp::createRecordSignature());
   if (options.outlineBlocks)
     pm.addPass(lp::createOutlineBlocks());
   pm.addPass(lp::createConvertLPToLinalg());
@@ -105,6 +107,7 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(lp::createEmitEntryPoints());
 }
 
 void lp::registerPipelines() {

@@ -1,6 +1,7 @@
 //===- Autodiff.cpp - reverse-mode differentiation of a model -------------===//
 
 #include "lp/Transforms/Autodiff.h"
+#include "lp/Transforms/FindFunction.h"
 #include "lp/Dialect/LP/IR/LPOps.h"
 #include "lp/Dialect/LP/IR/ModelAttrs.h"
 
@@ -16,39 +17,8 @@ std::string lp::argName(func::FuncOp fn, unsigned i) {
   return "arg" + std::to_string(i);
 }
 
-static bool isModel(func::FuncOp fn) {
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-    if (fn.getArgAttr(i, kRoleAttr))
-      return true;
-  return false;
-}
-
 func::FuncOp lp::findModel(ModuleOp module, StringRef name) {
-  func::FuncOp found;
-  for (auto fn : module.getOps<func::FuncOp>()) {
-    if (fn.isExternal())
-      continue;
-    if (!name.empty()) {
-      if (fn.getSymName() == name)
-        return fn;
-      continue;
-    }
-    if (!isModel(fn))
-      continue;
-    if (found) {
-      module.emitError() << "several model functions (@" << found.getSymName()
-                         << ", @" << fn.getSymName()
-                         << "); choose one with the 'function' option";
-      return nullptr;
-    }
-    found = fn;
-  }
-  if (!found)
-    module.emitError() << (name.empty()
-                               ? std::string("no model function (a func.func "
-                                             "with lp.role arguments)")
-                               : "no function named '" + name.str() + "'");
-  return found;
+  return findFunction(module, name, FunctionKind::Model);
 }
 
 /// A zero tensor of `type` (arith.constant splat).

@@ -3,43 +3,34 @@
 // lp-run model.mlir [--function=f] [--data=batch.npz] [--input=x=x.npy]...
 //        [--params=ckpt.npz] [--random-inputs] [--seed=N] [--output-dir=D]
 //
-// Lowers the module with lp-lower-to-llvm, compiles it once with the MLIR
-// ExecutionEngine and calls the function. Arguments are bound by name:
-// inputs/labels from --input and --data, parameters from --params or their
-// lp.init initialiser. Results are written as <output-dir>/<name>.npy and
+// Parses flags and calls the compile API (lp/Runner/Compile.h: build the
+// train step, lower, JIT) and the runtime (lp/Runtime: bind arguments by
+// name, run once or train). Arguments are bound by name: inputs/labels from
+// --input and --data, parameters from --params or their lp.init
+// initialiser. Results are written as <output-dir>/<name>.npy and
 // summarised on stdout.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lp/InitAll.h"
-#include "lp/Pipelines/Pipelines.h"
-#include "lp/Runner/Initializers.h"
-#include "lp/Runner/JitRunner.h"
-#include "lp/Runner/ModelSignature.h"
-#include "lp/Runner/Trainer.h"
-#include "lp/Transforms/Autodiff.h"
-#include "lp/Transforms/Passes.h"
+#include "lp/Runner/Compile.h"
+#include "lp/Runtime/Trainer.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
-#include <chrono>
-#include <cmath>
+#include <iostream>
 #include <malloc.h>
-#include <map>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -136,120 +127,48 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// Picks the function to run.
-static func::FuncOp findFunction(ModuleOp module, std::string &error) {
-  func::FuncOp found;
-  for (auto fn : module.getOps<func::FuncOp>()) {
-    if (fn.isExternal())
-      continue;
-    if (!functionName.empty()) {
-      if (fn.getSymName() == functionName)
-        return fn;
-      continue;
-    }
-    if (fn.isPublic()) {
-      if (found) {
-        error = "the module has several public functions; choose one with "
-                "--function";
-        return nullptr;
-      }
-      found = fn;
-    }
-  }
-  if (!found)
-    error = functionName.empty()
-                ? "the module has no function to run"
-                : "no function named '" + functionName + "' in the module";
-  return found;
+/// The compile options the command line selects.
+static void setCompileOptions(lp::CompileOptions &options) {
+  options.function = functionName;
+  options.train = trainMode;
+  options.trainStep.optimizer = optimizer;
+  options.trainStep.lr = lr;
+  options.trainStep.momentum = momentum;
+  options.trainStep.weightDecay = weightDecay;
+  options.trainStep.beta1 = beta1;
+  options.trainStep.beta2 = beta2;
+  options.trainStep.eps = eps;
+  options.lowering.matmul = matmulLowering;
+  options.lowering.approximateMath = approximateMath;
+  options.lowering.parallel = parallelKernels;
 }
 
-static std::string summarize(const lp::TensorSlot &slot,
-                             const lp::npy::Array &a) {
-  std::string text = slot.name + ": " + lp::npy::dtypeName(a.dtype);
-  int64_t n = a.numElements();
-  char buf[160];
-  if (a.shape.empty()) {
-    snprintf(buf, sizeof buf, " = %.6g", lp::elementAsDouble(a, 0));
-    return text + buf;
-  }
-  text += "[";
-  for (size_t i = 0; i < a.shape.size(); ++i)
-    text += (i ? "x" : "") + std::to_string(a.shape[i]);
-  text += "]";
-  if (n == 0)
-    return text;
-  double sum = 0, lo = INFINITY, hi = -INFINITY;
-  for (int64_t i = 0; i < n; ++i) {
-    double v = lp::elementAsDouble(a, i);
-    sum += v;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  snprintf(buf, sizeof buf, " mean=%.6g min=%.6g max=%.6g", sum / n, lo, hi);
-  return text + buf;
+/// Loads `function` from the compiled code.
+static int loadStep(lp::CompiledModule &compiled, const std::string &function,
+                    lp::rt::Step &step) {
+  std::string error = lp::rt::Step::load(*compiled.code, function, step);
+  return error.empty() ? 0 : fail(error);
 }
 
-/// Adds lp-lower-to-llvm with the options the command line selects.
-static void addLowering(PassManager &pm, bool inplaceResults = false) {
-  lp::LowerToLLVMOptions options;
-  options.inplaceResults = inplaceResults;
-  options.matmul = matmulLowering;
-  options.approximateMath = approximateMath;
-  options.parallel = parallelKernels;
-  lp::buildLowerToLLVMPipeline(pm, options);
-}
-
-static double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
-      .count();
-}
-
-/// --train: build the step, lower, compile once and run the loop.
-static int runTraining(ModuleOp module, MLIRContext &context) {
-  func::FuncOp model = lp::findModel(module, functionName);
-  if (!model)
-    return 1;
-  std::string name = model.getSymName().str();
-  auto pipelineStart = std::chrono::steady_clock::now();
-  PassManager build(&context);
-  lp::BuildTrainStepOptions options;
-  options.optimizer = optimizer;
-  options.lr = lr;
-  options.momentum = momentum;
-  options.weightDecay = weightDecay;
-  options.beta1 = beta1;
-  options.beta2 = beta2;
-  options.eps = eps;
-  options.function = name;
-  build.addPass(lp::createBuildTrainStep(options));
-  if (failed(build.run(module)))
-    return fail("building the train step of '" + name + "' failed");
-  auto stepFn = module.lookupSymbol<func::FuncOp>(name + "_train_step");
-  auto evalFn = module.lookupSymbol<func::FuncOp>(name + "_eval");
-  FailureOr<lp::ModelSignature> stepSig = lp::readSignature(stepFn);
-  FailureOr<lp::ModelSignature> evalSig = lp::readSignature(evalFn);
-  if (failed(stepSig) || failed(evalSig))
-    return 1;
-  // Only the step and eval run: the model function itself is not compiled.
-  model.erase();
-  PassManager pm(&context);
-  // Parameters and optimizer state are updated in place: the step no
-  // longer returns them, and the trainer's arrays stay where they are.
-  addLowering(pm, /*inplaceResults=*/true);
-  if (failed(pm.run(module)))
-    return fail("lowering the train step failed");
-  if (failed(lp::dropInplaceResults(module, *stepSig)) ||
-      failed(lp::dropInplaceResults(module, *evalSig)))
-    return fail("binding the in-place results failed");
-  double pipelineSeconds = secondsSince(pipelineStart);
-  auto jitStart = std::chrono::steady_clock::now();
-  auto jit = lp::JitRunner::create(module);
-  if (!jit)
-    return fail("JIT compilation failed: " + toString(jit.takeError()));
+/// --train: compile the step and eval functions, then run the loop.
+static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
+  if (dataFile.empty())
+    return fail("--train needs --data with the training set");
+  if (steps < 0 || logEvery < 0 || checkpointEvery < 0)
+    return fail("--steps, --log-every and --checkpoint-every must not be "
+                "negative");
+  auto compiled = lp::compile(module, options);
+  if (!compiled)
+    return fail(toString(compiled.takeError()));
   llvm::outs() << llvm::format("compile: pipeline %.3f s, jit %.3f s\n",
-                               pipelineSeconds, secondsSince(jitStart));
-  lp::TrainOptions opts;
+                               compiled->pipelineSeconds,
+                               compiled->jitSeconds);
+  llvm::outs().flush();
+  lp::rt::Step step, eval;
+  if (loadStep(*compiled, compiled->trainStep, step) ||
+      loadStep(*compiled, compiled->eval, eval))
+    return 1;
+  lp::rt::TrainOptions opts;
   opts.steps = steps;
   opts.logEvery = logEvery;
   opts.batchSize = batchSize;
@@ -263,9 +182,46 @@ static int runTraining(ModuleOp module, MLIRContext &context) {
   opts.checkpointEvery = checkpointEvery;
   opts.lossLog = lossLog;
   opts.stepTimes = stepTimes;
-  if (llvm::Error e = lp::train(**jit, *stepSig, *evalSig, opts, llvm::outs()))
-    return fail(toString(std::move(e)));
-  return 0;
+  std::string error = lp::rt::train(step, eval, opts, std::cout);
+  std::cout.flush();
+  return error.empty() ? 0 : fail(error);
+}
+
+/// Binds the arguments first, so that bad data fails before compiling,
+/// then compiles and calls the function once.
+static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
+  FailureOr<std::string> described = lp::describeSelected(module, options);
+  if (failed(described))
+    return 1; // located error reported
+  lp::rt::Signature signature;
+  std::string error = lp::rt::parseSignature(*described, signature);
+  if (!error.empty())
+    return fail(error);
+  lp::rt::RunOptions run;
+  run.dataFile = dataFile;
+  for (const std::string &binding : inputs) {
+    size_t eq = binding.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail("--input expects name=file.npy, got '" + binding + "'");
+    run.inputFiles[binding.substr(0, eq)] = binding.substr(eq + 1);
+  }
+  run.paramsFile = paramsFile;
+  run.randomInputs = randomInputs;
+  run.seed = seed;
+  run.outputDir = outputDir;
+  std::vector<lp::npy::Array> args;
+  error = lp::rt::bindArguments(signature, run, args);
+  if (!error.empty())
+    return fail(error);
+  auto compiled = lp::compile(module, options);
+  if (!compiled)
+    return fail(toString(compiled.takeError()));
+  lp::rt::Step fn;
+  if (loadStep(*compiled, compiled->function, fn))
+    return 1;
+  error = lp::rt::runOnce(fn, args, run, std::cout);
+  std::cout.flush();
+  return error.empty() ? 0 : fail(error);
 }
 
 int main(int argc, char **argv) {
@@ -296,89 +252,7 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1; // the parser has reported a located error
-
-  if (trainMode)
-    return runTraining(*module, context);
-
-  func::FuncOp fn = findFunction(*module, error);
-  if (!fn)
-    return fail(inputFile + ": " + error);
-  FailureOr<lp::ModelSignature> signature = lp::readSignature(fn);
-  if (failed(signature))
-    return 1;
-
-  // Bind every argument before compiling, so that bad data fails fast.
-  std::map<std::string, lp::npy::Array> data, params;
-  if (!dataFile.empty()) {
-    std::string e = lp::npy::readNpz(dataFile, data);
-    if (!e.empty())
-      return fail(e);
-  }
-  for (const std::string &binding : inputs) {
-    size_t eq = binding.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return fail("--input expects name=file.npy, got '" + binding + "'");
-    lp::npy::Array a;
-    std::string e = lp::npy::readNpy(binding.substr(eq + 1), a);
-    if (!e.empty())
-      return fail(e);
-    data[binding.substr(0, eq)] = std::move(a);
-  }
-  if (!paramsFile.empty()) {
-    std::string e = lp::npy::readNpz(paramsFile, params);
-    if (!e.empty())
-      return fail(e);
-  }
-  std::vector<lp::npy::Array> argValues;
-  for (const lp::TensorSlot &slot : signature->args) {
-    bool isParam =
-        slot.role == lp::ArgRole::Param || slot.role == lp::ArgRole::State;
-    auto &source = isParam ? params : data;
-    if (auto it = source.find(slot.name); it != source.end())
-      argValues.push_back(std::move(it->second));
-    else if (isParam)
-      argValues.push_back(lp::initializeParam(slot, seed));
-    else if (randomInputs)
-      argValues.push_back(lp::randomInput(slot, seed));
-    else
-      return fail("missing " + std::string(lp::stringifyArgRole(slot.role)) +
-                  " '" + slot.name +
-                  "': bind it with --data or --input, or pass --random-inputs");
-    std::string e = lp::checkArgument(slot, argValues.back());
-    if (!e.empty())
-      return fail(e);
-  }
-
-  // Lower and compile once.
-  PassManager pm(&context);
-  addLowering(pm);
-  if (failed(pm.run(*module)))
-    return fail("lowering '" + signature->function + "' failed");
-  auto runner = lp::JitRunner::create(*module);
-  if (!runner)
-    return fail("JIT compilation failed: " + toString(runner.takeError()));
-
-  std::vector<lp::npy::Array *> argPtrs;
-  for (lp::npy::Array &a : argValues)
-    argPtrs.push_back(&a);
-  std::vector<lp::npy::Array> results;
-  if (llvm::Error e = (*runner)->run(*signature, argPtrs, results))
-    return fail(toString(std::move(e)));
-
-  if (!outputDir.empty()) {
-    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-      return fail("cannot create '" + outputDir + "': " + ec.message());
-  }
-  for (size_t i = 0; i < results.size(); ++i) {
-    const lp::TensorSlot &slot = signature->results[i];
-    llvm::outs() << summarize(slot, results[i]) << "\n";
-    if (outputDir.empty())
-      continue;
-    llvm::SmallString<256> path(outputDir);
-    llvm::sys::path::append(path, slot.name + ".npy");
-    std::string e = lp::npy::writeNpy(std::string(path), results[i]);
-    if (!e.empty())
-      return fail(e);
-  }
-  return 0;
+  lp::CompileOptions options;
+  setCompileOptions(options);
+  return trainMode ? runTraining(*module, options) : runOnce(*module, options);
 }

@@ -1,11 +1,14 @@
 //===- lp-translate.cpp - translations out of MLIR ------------------------===//
 //
 // The upstream translations (e.g. --mlir-to-llvmir for IR lowered by
-// lp-lower-to-llvm), with the lp dialect registered so that LP files parse.
+// lp-lower-to-llvm), with the lp dialect registered so that LP files parse,
+// and LP's own: --lp-to-object (an ahead-of-time step) and
+// --lp-print-signature (the calling conventions a lowered module carries).
 //
 //===----------------------------------------------------------------------===//
 
 #include "lp/Dialect/LP/IR/LPDialect.h"
+#include "lp/Target/CPU/EmitObject.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllTranslations.h"
@@ -14,6 +17,8 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
+  lp::registerToObjectTranslation();
+  lp::registerPrintSignatureTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "LP translation driver\n"));
 }

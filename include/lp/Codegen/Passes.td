@@ -402,4 +402,29 @@ def InlineAllocaScopes : Pass<"lp-inline-alloca-scopes"> {
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def EmitEntryPoints : Pass<"lp-emit-entry-points", "mlir::ModuleOp"> {
+  let summary = "Emit each described function's signature and packed entry";
+  let description = [{
+    Runs on the LLVM dialect at the end of the CPU pipeline. For each
+    function that lp-record-signature described (`lp.signature`) and that
+    takes its results as out-parameters, emits:
+    - `lp_signature_<fn>`: the signature document (docs/Architecture.md),
+      completed with `entry` and, for each result updated in place
+      (`lp.inplace_results`), its `inplace_arg`; a NUL-terminated string;
+    - `lp_entry_<fn>(ptr args)`: calls `fn` with `*args[i]` as its i-th
+      parameter (the expanded memref descriptors of the arguments, then of
+      the out-parameters);
+    - `lp_entry_points`: the JSON list of the functions described.
+    The runtime finds a step through these symbols, in the JIT and in a
+    shared object alike. Fails when a result is updated in place in an
+    argument of another name.
+
+    ```mlir
+    llvm.mlir.global external constant @lp_signature_f("{...}\00")
+    llvm.func @lp_entry_f(%args: !llvm.ptr)
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // LP_CODEGEN_PASSES_TD

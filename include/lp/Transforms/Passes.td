@@ -100,4 +100,31 @@ def OutlineBlocks : Pass<"lp-outline-blocks", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def RecordSignature : Pass<"lp-record-signature", "mlir::ModuleOp"> {
+  let summary = "Record each public function's calling convention";
+  let description = [{
+    Writes the calling convention of every public function into its
+    `lp.signature` attribute, as a version-1 JSON document
+    (docs/Architecture.md): per argument its name (`lp.name`, else
+    `argN`), role (`lp.role`, else `input`), dtype, shape, initialiser
+    (parameters and state; zeros without `lp.init`) and, for integer
+    labels and embedding indices, the bound `[0, n)` their uses imply; per
+    result its name (`lp.name`, else `resultN`), dtype, shape and role
+    (`loss_total` for `loss.total`, `logits`, `state` for a result named
+    like a parameter or state argument, `loss` for another f32 scalar,
+    else `output`); and the argument that counts steps (`step`). Runs on
+    the model while it is still in the lp dialect; lowering keeps the
+    attribute and lp-emit-entry-points completes it. Functions whose
+    arguments or results the runtime cannot bind (dynamic shapes,
+    unsupported element types) get no signature.
+
+    ```mlir
+    func.func @f(%x: tensor<2xf32> {lp.name = "x", lp.role = "input"})
+        -> (tensor<f32> {lp.name = "loss"})
+    // becomes
+    func.func @f(...) -> ... attributes {lp.signature = "{"args":[...],...}"}
+    ```
+  }];
+}
+
 #endif // LP_TRANSFORMS_PASSES_TD

@@ -518,3 +518,19 @@ func.func @name_on_op(%x: tensor<4xf32>) {
 func.func @role_on_function(%x: tensor<4xf32>) attributes {lp.role = "input"} {
   return
 }
+
+// -----
+
+// lp.signature (lp-record-signature) is a signature document on a function.
+// expected-error@+1 {{'lp.signature' must be a string (a signature document) on a function}}
+func.func @signature_not_a_string(%x: tensor<4xf32>) attributes {lp.signature = 1 : i64} {
+  return
+}
+
+// -----
+
+func.func @signature_on_op(%x: tensor<4xf32>) {
+  // expected-error@+1 {{'lp.signature' must be a string (a signature document) on a function}}
+  %0 = lp.relu %x {lp.signature = "{}"} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}

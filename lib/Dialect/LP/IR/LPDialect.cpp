@@ -161,5 +161,12 @@ LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
                                << fn.getNumArguments() << " arguments";
     return success();
   }
+  if (name == kSignatureAttr) {
+    if (!isa<FunctionOpInterface>(op) || !isa<StringAttr>(attr.getValue()))
+      return op->emitError()
+             << "'lp.signature' must be a string (a signature document) on "
+                "a function";
+    return success();
+  }
   return op->emitError() << "unknown lp attribute '" << name << "'";
 }

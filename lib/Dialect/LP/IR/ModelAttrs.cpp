@@ -132,16 +132,3 @@ std::optional<InitSpec> lp::parseInitSpec(llvm::StringRef text,
   }
   return spec;
 }
-
-std::pair<int64_t, int64_t> lp::computeFans(llvm::ArrayRef<int64_t> shape) {
-  if (shape.empty())
-    return {1, 1};
-  if (shape.size() == 1)
-    return {shape[0], shape[0]};
-  if (shape.size() == 2)
-    return {shape[0], shape[1]};
-  int64_t receptive = 1;
-  for (int64_t d : shape.drop_front(2))
-    receptive *= d;
-  return {shape[1] * receptive, shape[0] * receptive};
-}

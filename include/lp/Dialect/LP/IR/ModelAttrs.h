@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
 #include <optional>
 #include <string>
 
@@ -27,6 +28,17 @@ constexpr llvm::StringLiteral kLossWeightsAttr = "lp.loss_weights";
 /// On a lowered function: per original result, the argument updated in
 /// place that now holds it, or -1 (set by lp-drop-inplace-results).
 constexpr llvm::StringLiteral kInplaceResultsAttr = "lp.inplace_results";
+/// On a public function: its calling convention as a JSON document
+/// (lp-record-signature; include/lp/Transforms/Signature.h).
+constexpr llvm::StringLiteral kSignatureAttr = "lp.signature";
+/// The symbols a compiled function is found by (lp-emit-entry-points):
+/// its signature document and its packed entry point.
+inline std::string signatureSymbol(llvm::StringRef fn) {
+  return ("lp_signature_" + fn).str();
+}
+inline std::string entryPointSymbol(llvm::StringRef fn) {
+  return ("lp_entry_" + fn).str();
+}
 
 /// input/label: batch data; param: trained weights; state: optimizer
 /// state and counters that a train step threads through.
@@ -47,11 +59,6 @@ struct InitSpec {
 /// Parses an initialiser spec; on failure returns std::nullopt and sets
 /// `error` to a message naming what is wrong.
 std::optional<InitSpec> parseInitSpec(llvm::StringRef text, std::string &error);
-
-/// Fan-in and fan-out of a parameter of the given shape, as used by the
-/// Glorot initialisers: [K, N] (linear, x*W) -> (K, N); [F, C, KH, KW]
-/// (conv) -> (C*KH*KW, F*KH*KW); rank 1 -> (n, n); rank 0 -> (1, 1).
-std::pair<int64_t, int64_t> computeFans(llvm::ArrayRef<int64_t> shape);
 
 } // namespace lp
 

@@ -1,6 +1,6 @@
-//===- HostOptimizer.cpp - LLVM -O3 for the JIT's host CPU ----------------===//
+//===- OptimizeLLVM.cpp - LLVM -O3 for a lowered step ---------------------===//
 
-#include "lp/Runner/HostOptimizer.h"
+#include "lp/Target/CPU/OptimizeLLVM.h"
 
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/SystemLibraries.h"
@@ -8,8 +8,8 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Target/TargetMachine.h"
 
-llvm::Error lp::optimizeForHost(llvm::Module &module,
-                                llvm::TargetMachine &machine) {
+llvm::Error lp::optimizeLLVMModule(llvm::Module &module,
+                                   llvm::TargetMachine &machine) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;

@@ -1,33 +1,33 @@
 //===- Trainer.cpp - the training loop around a compiled train step -------===//
 
-#include "lp/Runner/Trainer.h"
-#include "lp/Runner/Initializers.h"
-
-#include "llvm/Support/Format.h"
+#include "lp/Runtime/Trainer.h"
+#include "lp/Runtime/Initializers.h"
+#include "lp/Runtime/Values.h"
 
 #include <chrono>
 #include <cmath>
+#include <cstdarg>
 #include <cstring>
-#include "llvm/Support/FileSystem.h"
-#include <map>
+#include <fstream>
 #include <numeric>
 #include <optional>
+#include <sys/stat.h>
 
 using namespace lp;
+using namespace lp::rt;
 
 namespace {
 
 using ArrayMap = std::map<std::string, npy::Array>;
 
-llvm::Error fail(const std::string &message) {
-  return llvm::createStringError(message);
-}
-
-bool isBatch(const TensorSlot &s) {
-  return s.role == ArgRole::Input || s.role == ArgRole::Label;
-}
-bool isState(const TensorSlot &s) {
-  return s.role == ArgRole::Param || s.role == ArgRole::State;
+/// printf into a std::string.
+std::string format(const char *fmt, ...) {
+  char buf[256];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  return buf;
 }
 
 /// How one batch argument is drawn from a dataset array: either the array
@@ -49,21 +49,19 @@ struct Dataset {
 
 /// Binds the batch arguments of `sig` to `arrays`. Training needs at least
 /// one full batch; evaluation (`partialOk`) pads a partial one.
-llvm::Expected<Dataset> bindDataset(const ModelSignature &sig,
-                                    const ArrayMap &arrays,
-                                    const std::string &file,
-                                    bool partialOk = false) {
-  Dataset ds;
+std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
+                        const std::string &file, Dataset &ds,
+                        bool partialOk = false) {
   for (const TensorSlot &slot : sig.args) {
-    if (!isBatch(slot))
+    if (!slot.isBatch())
       continue;
     auto it = arrays.find(slot.name);
     if (it == arrays.end())
-      return fail(file + ": no array named '" + slot.name + "'");
+      return (file + ": no array named '" + slot.name + "'");
     const npy::Array &a = it->second;
     BatchSource src{&slot, &a};
     if (a.dtype != slot.dtype)
-      return fail(file + ": array '" + slot.name + "' is " +
+      return (file + ": array '" + slot.name + "' is " +
                   npy::dtypeName(a.dtype) + ", the model wants " +
                   npy::dtypeName(slot.dtype));
     if (a.shape == slot.shape) {
@@ -72,39 +70,34 @@ llvm::Expected<Dataset> bindDataset(const ModelSignature &sig,
       continue;
     }
     if (a.shape.empty() || a.shape[0] == 0)
-      return fail(file + ": array '" + slot.name + "' has no examples");
+      return (file + ": array '" + slot.name + "' has no examples");
     int64_t perExample = a.numElements() / a.shape[0];
     if (perExample == 0 || slot.numElements() % perExample != 0)
-      return fail(file + ": array '" + slot.name +
+      return (file + ": array '" + slot.name +
                   "' examples do not tile the model's argument");
     int64_t batch = slot.numElements() / perExample;
     if (ds.batch && batch != ds.batch)
-      return fail(file + ": arrays imply different batch sizes (" +
+      return (file + ": arrays imply different batch sizes (" +
                   std::to_string(ds.batch) + " and " + std::to_string(batch) +
                   " for '" + slot.name + "')");
     if (ds.examples && a.shape[0] != ds.examples)
-      return fail(file + ": arrays have different numbers of examples");
-    if (slot.indexBound)
-      for (int64_t i = 0, e = a.numElements(); i < e; ++i) {
-        int64_t v = elementAsInt64(a, i);
-        if (v < 0 || v >= *slot.indexBound)
-          return fail(file + ": array '" + slot.name + "': value " +
-                      std::to_string(v) + " at flat index " +
-                      std::to_string(i) + " is outside [0, " +
-                      std::to_string(*slot.indexBound) + ")");
-      }
+      return (file + ": arrays have different numbers of examples");
+    std::string e =
+        checkIndexBound(slot, a, file + ": array '" + slot.name + "'");
+    if (!e.empty())
+      return e;
     ds.batch = batch;
     ds.examples = a.shape[0];
     src.exampleBytes = perExample * npy::dtypeSize(a.dtype);
     ds.sources.push_back(src);
   }
   if (ds.batch == 0)
-    return fail(file + ": no batched array (leading dimension = examples)");
+    return (file + ": no batched array (leading dimension = examples)");
   if (ds.examples < ds.batch && !partialOk)
-    return fail(file + ": " + std::to_string(ds.examples) +
+    return (file + ": " + std::to_string(ds.examples) +
                 " examples are fewer than one batch of " +
                 std::to_string(ds.batch));
-  return ds;
+  return "";
 }
 
 /// Example order for an epoch: a seeded permutation, or the identity.
@@ -152,7 +145,7 @@ void fillBatch(const Dataset &ds, const std::vector<int64_t> &order,
 /// order[first .. first + batch): state in place, fixed inputs in place,
 /// batch arrays in place in the dataset when those examples are
 /// consecutive (no shuffling), else gathered into `scratch`.
-std::vector<void *> bindStep(const ModelSignature &sig, ArrayMap &state,
+std::vector<void *> bindStep(const Signature &sig, ArrayMap &state,
                              const Dataset &ds,
                              const std::vector<int64_t> &order, int64_t first,
                              std::vector<npy::Array> &scratch) {
@@ -162,7 +155,7 @@ std::vector<void *> bindStep(const ModelSignature &sig, ArrayMap &state,
   std::vector<void *> data;
   size_t b = 0;
   for (const TensorSlot &slot : sig.args) {
-    if (!isBatch(slot)) {
+    if (!slot.isBatch()) {
       data.push_back(state[slot.name].data.data());
       continue;
     }
@@ -184,24 +177,17 @@ std::vector<void *> bindStep(const ModelSignature &sig, ArrayMap &state,
 }
 
 /// Arguments of `sig`: state by name from `state`, batch from `batch`.
-std::vector<npy::Array *> gatherArgs(const ModelSignature &sig,
+std::vector<npy::Array *> gatherArgs(const Signature &sig,
                                      ArrayMap &state,
                                      std::vector<npy::Array> &batch) {
   std::vector<npy::Array *> args;
   size_t b = 0;
   for (const TensorSlot &slot : sig.args)
-    args.push_back(isBatch(slot) ? &batch[b++] : &state[slot.name]);
+    args.push_back(slot.isBatch() ? &batch[b++] : &state[slot.name]);
   return args;
 }
 
-int64_t resultIndex(const ModelSignature &sig, const std::string &name) {
-  for (size_t i = 0; i < sig.results.size(); ++i)
-    if (sig.results[i].name == name)
-      return i;
-  return -1;
-}
-
-llvm::Error loadState(const ModelSignature &sig, const TrainOptions &opts,
+std::string loadState(const Signature &sig, const TrainOptions &opts,
                       ArrayMap &state) {
   ArrayMap loaded;
   const std::string &file =
@@ -209,45 +195,45 @@ llvm::Error loadState(const ModelSignature &sig, const TrainOptions &opts,
   if (!file.empty()) {
     std::string e = npy::readNpz(file, loaded);
     if (!e.empty())
-      return fail(e);
+      return e;
   }
   for (const TensorSlot &slot : sig.args) {
-    if (!isState(slot))
+    if (!slot.isState())
       continue;
     auto it = loaded.find(slot.name);
     if (it != loaded.end())
       state[slot.name] = std::move(it->second);
     else if (!opts.resumeFile.empty())
-      return fail(opts.resumeFile + ": checkpoint has no '" + slot.name + "'");
+      return (opts.resumeFile + ": checkpoint has no '" + slot.name + "'");
     else
       state[slot.name] = initializeParam(slot, opts.seed);
     std::string e = checkArgument(slot, state[slot.name]);
     if (!e.empty())
-      return fail(file + ": " + e);
+      return (file + ": " + e);
   }
-  return llvm::Error::success();
+  return "";
 }
 
-llvm::Error saveState(const ModelSignature &sig, const ArrayMap &state,
+std::string saveState(const Signature &sig, const ArrayMap &state,
                       const std::string &file) {
   ArrayMap out;
   for (const TensorSlot &slot : sig.args)
-    if (isState(slot))
+    if (slot.isState())
       out[slot.name] = state.at(slot.name);
   std::string e = npy::writeNpz(file, out);
-  return e.empty() ? llvm::Error::success() : fail(e);
+  return e;
 }
 
 /// Mean loss and accuracy of `eval` over all full batches of `file`.
-llvm::Error evaluate(JitRunner &jit, const ModelSignature &eval,
-                     ArrayMap &state, const Dataset *ds,
-                     llvm::raw_ostream &os) {
-  int64_t totalIdx = resultIndex(eval, "loss.total");
-  int64_t logitsIdx = resultIndex(eval, "logits");
+std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
+                     std::ostream &os) {
+  const Signature &eval = evalFn.signature();
+  int64_t totalIdx = eval.resultIndex(Role::LossTotal);
+  int64_t logitsIdx = eval.resultIndex(Role::Logits);
   // The label compared with the logits' argmax.
   int64_t labelSource = -1;
   for (size_t k = 0; k < ds->sources.size(); ++k)
-    if (ds->sources[k].slot->role == ArgRole::Label)
+    if (ds->sources[k].slot->role == Role::Label)
       labelSource = k;
   // The last, partial batch is filled up by wrapping around; its padding
   // rows count neither for the loss nor for the accuracy.
@@ -261,8 +247,8 @@ llvm::Error evaluate(JitRunner &jit, const ModelSignature &eval,
   std::vector<npy::Array> batch, results;
   for (int64_t i = 0; i < batches; ++i) {
     fillBatch(*ds, order, i * ds->batch, batch);
-    if (llvm::Error err =
-            jit.run(eval, gatherArgs(eval, state, batch), results))
+    std::string err = evalFn.run(gatherArgs(eval, state, batch), results);
+    if (!err.empty())
       return err;
     if (i < full)
       lossSum += elementAsDouble(results[totalIdx], 0);
@@ -287,73 +273,79 @@ llvm::Error evaluate(JitRunner &jit, const ModelSignature &eval,
   }
   os << "eval: " << ds->examples << " examples, loss ";
   if (full > 0)
-    os << llvm::format("%.6f", lossSum / double(full)) << " (mean over "
+    os << format("%.6f", lossSum / double(full)) << " (mean over "
        << full << " full batches)";
   else
     os << "n/a (no full batch)";
   if (counted)
-    os << ", accuracy " << llvm::format("%.4f", double(correct) / counted)
+    os << ", accuracy " << format("%.4f", double(correct) / counted)
        << " (" << correct << "/" << counted << ")";
   os << "\n";
-  return llvm::Error::success();
+  return "";
 }
 
 } // namespace
 
-llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
-                      const ModelSignature &eval, const TrainOptions &opts,
-                      llvm::raw_ostream &os) {
+std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
+                          const TrainOptions &opts, std::ostream &os) {
+  const Signature &step = stepFn.signature();
+  const Signature &eval = evalFn.signature();
   ArrayMap arrays;
   if (opts.dataFile.empty())
-    return fail("--train needs --data with the training set");
+    return "training needs a data file";
   if (opts.steps < 0 || opts.logEvery < 0 || opts.checkpointEvery < 0)
-    return fail("--steps, --log-every and --checkpoint-every must not be "
-                "negative");
+    return "the step count, log and checkpoint intervals must not be "
+           "negative";
   std::string e = npy::readNpz(opts.dataFile, arrays);
   if (!e.empty())
-    return fail(e);
-  auto ds = bindDataset(step, arrays, opts.dataFile);
-  if (!ds)
-    return ds.takeError();
+    return e;
+  Dataset dataset;
+  e = bindDataset(step, arrays, opts.dataFile, dataset);
+  if (!e.empty())
+    return e;
+  Dataset *ds = &dataset;
   if (opts.batchSize && opts.batchSize != ds->batch)
-    return fail("--batch-size " + std::to_string(opts.batchSize) +
+    return ("--batch-size " + std::to_string(opts.batchSize) +
                 " differs from the model's batch size " +
                 std::to_string(ds->batch) +
                 " (the batch size is part of the model's static shapes)");
   ArrayMap state;
-  if (llvm::Error err = loadState(step, opts, state))
-    return err;
+  e = loadState(step, opts, state);
+  if (!e.empty())
+    return e;
   // Read the held-out set before training, so that a bad file fails fast.
   ArrayMap evalArrays;
   std::optional<Dataset> evalSet;
   if (!opts.evalFile.empty()) {
     std::string err = npy::readNpz(opts.evalFile, evalArrays);
     if (!err.empty())
-      return fail(err);
-    auto bound = bindDataset(eval, evalArrays, opts.evalFile,
-                             /*partialOk=*/true);
-    if (!bound)
-      return bound.takeError();
-    evalSet = std::move(*bound);
+      return err;
+    evalSet.emplace();
+    err = bindDataset(eval, evalArrays, opts.evalFile, *evalSet,
+                      /*partialOk=*/true);
+    if (!err.empty())
+      return err;
   }
 
-  int64_t first = int64_t(elementAsDouble(state["step"], 0));
+  int64_t first = 0;
+  if (step.stepCounter)
+    first = int64_t(elementAsDouble(state[step.args[*step.stepCounter].name], 0));
   int64_t perEpoch = ds->examples / ds->batch;
-  int64_t totalIdx = resultIndex(step, "loss.total");
-  std::error_code ec;
-  std::unique_ptr<llvm::raw_fd_ostream> lossLog;
+  int64_t totalIdx = step.resultIndex(Role::LossTotal);
+  if (totalIdx < 0)
+    return "'" + step.function + "' returns no loss_total result to train on";
+  std::unique_ptr<std::ofstream> lossLog;
   if (!opts.lossLog.empty()) {
-    lossLog = std::make_unique<llvm::raw_fd_ostream>(
-        opts.lossLog, ec,
-        first > 0 ? llvm::sys::fs::OF_Append : llvm::sys::fs::OF_None);
-    if (ec)
-      return fail("cannot write '" + opts.lossLog + "': " + ec.message());
+    lossLog = std::make_unique<std::ofstream>(
+        opts.lossLog, first > 0 ? std::ios::app : std::ios::trunc);
+    if (!*lossLog)
+      return "cannot write '" + opts.lossLog + "': " + std::strerror(errno);
   }
-  std::unique_ptr<llvm::raw_fd_ostream> timeLog;
+  std::unique_ptr<std::ofstream> timeLog;
   if (!opts.stepTimes.empty()) {
-    timeLog = std::make_unique<llvm::raw_fd_ostream>(opts.stepTimes, ec);
-    if (ec)
-      return fail("cannot write '" + opts.stepTimes + "': " + ec.message());
+    timeLog = std::make_unique<std::ofstream>(opts.stepTimes);
+    if (!*timeLog)
+      return "cannot write '" + opts.stepTimes + "': " + std::strerror(errno);
   }
   os << "train: " << ds->examples << " examples, batch " << ds->batch
      << ", steps " << first << ".." << opts.steps << "\n";
@@ -372,27 +364,29 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
     std::vector<void *> args =
         bindStep(step, state, *ds, order, (s % perEpoch) * ds->batch, batch);
     auto callStart = std::chrono::steady_clock::now();
-    if (llvm::Error err = jit.runUnchecked(step, args, results))
-      return err;
+    stepFn.call(args, results);
     if (timeLog)
-      *timeLog << llvm::format("%.4f\n",
+      *timeLog << format("%.4f\n",
                                std::chrono::duration<double, std::milli>(
                                    std::chrono::steady_clock::now() -
                                    callStart)
                                    .count());
-    // Bind every result named like a state argument back to it.
+    // Copy every result named like a state argument back into it (results
+    // updated in place are already there): state buffers never move.
     for (size_t i = 0; i < step.results.size(); ++i)
-      if (auto it = state.find(step.results[i].name); it != state.end())
-        std::swap(it->second, results[i]);
+      if (auto it = state.find(step.results[i].name);
+          it != state.end() && step.isOutParam(i))
+        std::memcpy(it->second.data.data(), results[i].data.data(),
+                    results[i].data.size());
     double loss = elementAsDouble(results[totalIdx], 0);
     if (!std::isfinite(loss))
-      return fail("step " + std::to_string(s + 1) + ": the loss is " +
-                  std::to_string(loss) + "; stopping");
+      return "step " + std::to_string(s + 1) + ": the loss is " +
+             std::to_string(loss) + "; stopping";
     if (lossLog) {
       *lossLog << s + 1;
       for (size_t i = 0; i < step.results.size(); ++i)
         if (!state.count(step.results[i].name))
-          *lossLog << " " << llvm::format("%.9g", elementAsDouble(results[i], 0));
+          *lossLog << " " << format("%.9g", elementAsDouble(results[i], 0));
       *lossLog << "\n";
     }
     ++sinceLog;
@@ -401,21 +395,23 @@ llvm::Error lp::train(JitRunner &jit, const ModelSignature &step,
       double secs = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - start)
                         .count();
-      os << "step " << s + 1 << "  loss " << llvm::format("%.6f", loss)
-         << "  " << llvm::format("%.0f", sinceLog * ds->batch / secs)
+      os << "step " << s + 1 << "  loss " << format("%.6f", loss) << "  "
+         << format("%.0f", sinceLog * ds->batch / secs)
          << " examples/s\n";
       start = std::chrono::steady_clock::now();
       sinceLog = 0;
     }
     if (!opts.checkpointFile.empty() && opts.checkpointEvery > 0 &&
         (s + 1) % opts.checkpointEvery == 0)
-      if (llvm::Error err = saveState(step, state, opts.checkpointFile))
+      if (std::string err = saveState(step, state, opts.checkpointFile);
+          !err.empty())
         return err;
   }
   if (!opts.checkpointFile.empty())
-    if (llvm::Error err = saveState(step, state, opts.checkpointFile))
+    if (std::string err = saveState(step, state, opts.checkpointFile);
+        !err.empty())
       return err;
   if (evalSet)
-    return evaluate(jit, eval, state, &*evalSet, os);
-  return llvm::Error::success();
+    return evaluate(evalFn, state, &*evalSet, os);
+  return "";
 }

@@ -1,8 +1,6 @@
 //===- BlasDispatch.cpp - the cblas_sgemm that compiled steps call --------===//
 
-#include "lp/Runner/BlasDispatch.h"
-
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "lp/Runtime/BlasDispatch.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -21,15 +19,18 @@ int allThreads = 0;
 // Batches of small products call in from several OpenMP threads.
 std::atomic<int> currentThreads = 0;
 
-void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
-                   float alpha, const float *a, int lda, const float *b,
-                   int ldb, float beta, float *c, int ldc) {
+} // namespace
+
+void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
+                           int k, float alpha, const float *a, int lda,
+                           const float *b, int ldb, float beta, float *c,
+                           int ldc) {
   // Calls inside an OpenMP region (the blocks of a product split by
   // lp-linalg-to-blas, the side-by-side products of a batch) already run on
   // every core: a second pool of OpenBLAS threads would only compete.
   int64_t macs = int64_t(m) * n * k;
   int want =
-      macs < lp::kBlasSingleThreadBelow || inParallel() ? 1 : allThreads;
+      macs < kBlasSingleThreadBelow || inParallel() ? 1 : allThreads;
   if (want != currentThreads) {
     setThreads(want);
     currentThreads = want;
@@ -37,15 +38,14 @@ void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
   cblasSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c,
              ldc);
 }
-} // namespace
 
-llvm::Error lp::loadBlas() {
+std::string lp::rt::loadBlas() {
   if (cblasSgemm)
-    return llvm::Error::success();
+    return "";
   setenv("OPENBLAS_THREAD_TIMEOUT", "4", /*overwrite=*/0);
-  void *handle = dlopen(LP_BLAS_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
+  void *handle = dlopen(LP_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
   if (!handle)
-    return llvm::createStringError("cannot load the BLAS library " +
+    return ("cannot load the BLAS library " +
                                    std::string(LP_BLAS_LIBRARY) + ": " +
                                    dlerror());
   cblasSgemm = reinterpret_cast<SgemmFn>(dlsym(handle, "cblas_sgemm"));
@@ -54,7 +54,7 @@ llvm::Error lp::loadBlas() {
   getThreads =
       reinterpret_cast<int (*)(void)>(dlsym(handle, "openblas_get_num_threads"));
   if (!cblasSgemm || !setThreads || !getThreads)
-    return llvm::createStringError(std::string(LP_BLAS_LIBRARY) +
+    return (std::string(LP_BLAS_LIBRARY) +
                                    " lacks cblas_sgemm or "
                                    "openblas_set/get_num_threads");
   // The runtime the compiled kernels use (the JIT loads the same file).
@@ -64,20 +64,10 @@ llvm::Error lp::loadBlas() {
                    : nullptr;
   if (!inParallel) {
     cblasSgemm = nullptr; // so that a later call fails the same way
-    return llvm::createStringError("cannot load omp_in_parallel from the "
+    return ("cannot load omp_in_parallel from the "
                                    "OpenMP runtime " +
                                    std::string(LP_OMP_LIBRARY));
   }
   allThreads = currentThreads = getThreads();
-  return llvm::Error::success();
-}
-
-void lp::registerBlasDispatch(mlir::ExecutionEngine &engine) {
-  engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner("cblas_sgemm")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&sgemmDispatch),
-        llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
+  return "";
 }

@@ -1,0 +1,126 @@
+//===- Compile.cpp - compile a model into runnable code -------------------===//
+
+#include "lp/Runner/Compile.h"
+#include "lp/Transforms/FindFunction.h"
+#include "lp/Transforms/Signature.h"
+
+#include "mlir/Pass/PassManager.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace lp;
+
+DiagnosticCollector::DiagnosticCollector(MLIRContext &context,
+                                         std::vector<Diagnostic> &diagnostics)
+    : context(context) {
+  id = context.getDiagEngine().registerHandler(
+      [&diagnostics](mlir::Diagnostic &diag) {
+        Diagnostic d;
+        switch (diag.getSeverity()) {
+        case DiagnosticSeverity::Error:
+          d.severity = Diagnostic::Severity::Error;
+          break;
+        case DiagnosticSeverity::Warning:
+          d.severity = Diagnostic::Severity::Warning;
+          break;
+        case DiagnosticSeverity::Note:
+          d.severity = Diagnostic::Severity::Note;
+          break;
+        case DiagnosticSeverity::Remark:
+          d.severity = Diagnostic::Severity::Remark;
+          break;
+        }
+        if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+          d.location = (loc.getFilename().str() + ":" +
+                        std::to_string(loc.getLine()) + ":" +
+                        std::to_string(loc.getColumn()));
+        d.message = diag.str();
+        diagnostics.push_back(std::move(d));
+        return failure(); // also reach the handlers registered before
+      });
+}
+
+DiagnosticCollector::~DiagnosticCollector() {
+  context.getDiagEngine().eraseHandler(id);
+}
+
+static double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
+static func::FuncOp selectFunction(ModuleOp module,
+                                   const CompileOptions &options) {
+  return findFunction(module, options.function,
+                      options.train ? FunctionKind::Model
+                                    : FunctionKind::Public,
+                      options.train ? "the 'function' option" : "--function");
+}
+
+FailureOr<std::string> lp::describeSelected(ModuleOp module,
+                                            const CompileOptions &options) {
+  func::FuncOp fn = selectFunction(module, options);
+  if (!fn)
+    return failure();
+  FailureOr<llvm::json::Object> doc = describeFunction(fn);
+  if (failed(doc))
+    return failure();
+  (*doc)["entry"] = entryPointSymbol(fn.getSymName());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(*doc));
+  return text;
+}
+
+llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
+                                           const CompileOptions &options) {
+  auto fail = [](const llvm::Twine &message) {
+    return llvm::createStringError(message);
+  };
+  CompiledModule compiled;
+  auto start = std::chrono::steady_clock::now();
+  func::FuncOp fn = selectFunction(module, options);
+  if (!fn)
+    return fail("no function to compile");
+  compiled.function = fn.getSymName().str();
+  if (options.train) {
+    PassManager build(module.getContext());
+    BuildTrainStepOptions trainStep = options.trainStep;
+    trainStep.function = compiled.function;
+    build.addPass(createBuildTrainStep(trainStep));
+    if (failed(build.run(module)))
+      return fail("building the train step of '" + compiled.function +
+                  "' failed");
+    compiled.trainStep = compiled.function + "_train_step";
+    compiled.eval = compiled.function + "_eval";
+    // Both must be bindable: report why not before lowering.
+    for (const std::string &name : {compiled.trainStep, compiled.eval})
+      if (failed(describeFunction(module.lookupSymbol<func::FuncOp>(name))))
+        return fail("'" + name + "' cannot be run");
+    // Only the step and eval run: the model function itself is not compiled.
+    fn.erase();
+  } else if (failed(describeFunction(fn))) {
+    return fail("'" + compiled.function + "' cannot be run");
+  }
+  PassManager pm(module.getContext());
+  LowerToLLVMOptions lowering;
+  lowering.copyOptionValuesFrom(options.lowering);
+  // Parameters and optimizer state are updated in place: the step no
+  // longer returns them, and the trainer's arrays stay where they are.
+  if (options.train)
+    lowering.inplaceResults = true;
+  buildLowerToLLVMPipeline(pm, lowering);
+  if (failed(pm.run(module)))
+    return fail(options.train ? "lowering the train step failed"
+                              : "lowering '" + compiled.function + "' failed");
+  compiled.pipelineSeconds = secondsSince(start);
+  auto jitStart = std::chrono::steady_clock::now();
+  auto code = JitCode::create(module);
+  if (!code)
+    return fail("JIT compilation failed: " + toString(code.takeError()));
+  compiled.code = std::move(*code);
+  compiled.jitSeconds = secondsSince(jitStart);
+  return compiled;
+}

@@ -1,0 +1,36 @@
+//===- HostSymbols.h - the functions lowered code calls ---------*- C++ -*-===//
+//
+// A lowered step calls a few functions it does not define: `memrefCopy`
+// (non-contiguous memref.copy, MLIR's C runner utils ABI), `cblas_sgemm`
+// (lp-linalg-to-blas) and `__truncsfbf2`/`__truncdfbf2` (LLVM's library
+// calls for f32/f64 -> bf16 on targets without AVX512_BF16). The runtime defines each of them. The JIT binds them
+// to these addresses; a step compiled ahead of time (a shared object)
+// resolves them against the runtime library, which exports them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_RUNTIME_HOSTSYMBOLS_H
+#define LP_RUNTIME_HOSTSYMBOLS_H
+
+#include <string>
+#include <vector>
+
+namespace lp {
+namespace rt {
+
+struct HostSymbol {
+  const char *name; ///< as lowered code names it
+  void *address;
+};
+
+/// Every symbol the runtime provides to lowered code.
+const std::vector<HostSymbol> &hostSymbols();
+
+/// Loads what those functions need (OpenBLAS) once; returns an empty string
+/// or a message. Call before running a step.
+std::string prepareHostSymbols();
+
+} // namespace rt
+} // namespace lp
+
+#endif // LP_RUNTIME_HOSTSYMBOLS_H

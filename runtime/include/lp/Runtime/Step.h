@@ -1,0 +1,88 @@
+//===- Step.h - load and call a compiled step -------------------*- C++ -*-===//
+//
+// A compiled function is found in a `CodeSource` by two symbols the
+// compiler emits next to it (lp-emit-entry-points): `lp_signature_<fn>`, the
+// calling convention as a JSON document, and its packed entry point. Code
+// sources are interchangeable: the JIT (lib/Runner, the only part that links
+// LLVM), a shared object compiled ahead of time (`SharedObject`), and later
+// a CUDA module.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_RUNTIME_STEP_H
+#define LP_RUNTIME_STEP_H
+
+#include "lp/Runtime/Signature.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lp {
+namespace rt {
+
+/// Compiled code: symbols by name.
+class CodeSource {
+public:
+  virtual ~CodeSource();
+  /// The address of `symbol`, or nullptr.
+  virtual void *lookup(const std::string &symbol) = 0;
+};
+
+/// A step compiled ahead of time: a shared object opened with dlopen. Its
+/// undefined symbols (HostSymbols.h) resolve against the runtime library.
+class SharedObject : public CodeSource {
+public:
+  /// Returns nullptr and sets `error` when the file cannot be loaded.
+  static std::unique_ptr<SharedObject> open(const std::string &path,
+                                            std::string &error);
+  ~SharedObject() override;
+  void *lookup(const std::string &symbol) override;
+
+private:
+  explicit SharedObject(void *handle) : handle(handle) {}
+  void *handle;
+};
+
+/// The public functions a module's code describes (`lp_entry_points`), in
+/// the order of the module; empty if it has none.
+std::vector<std::string> listEntryPoints(CodeSource &code);
+
+/// One compiled function and its calling convention.
+class Step {
+public:
+  /// Finds `function` in `code`; returns an empty string or a message.
+  static std::string load(CodeSource &code, const std::string &function,
+                          Step &out);
+
+  const Signature &signature() const { return sig; }
+  /// The signature document as the compiler embedded it.
+  const std::string &signatureText() const { return text; }
+
+  /// Calls the function on the arguments' element bytes, laid out as the
+  /// signature says (the caller has checked them). `results` gets one
+  /// array per result; results updated in place are left empty, the others
+  /// are allocated here with their shapes (kept when they already fit).
+  void call(const std::vector<void *> &argData,
+            std::vector<npy::Array> &results) const;
+
+  /// As `call`, with the out-parameter results' storage given by the
+  /// caller: `outData[j]` for the j-th result that is not updated in place.
+  void callInto(const std::vector<void *> &argData,
+                const std::vector<void *> &outData) const;
+
+  /// As `call`, after checking every argument against the signature
+  /// (dtype, shape, index bounds); returns an empty string or a message.
+  std::string run(const std::vector<npy::Array *> &args,
+                  std::vector<npy::Array> &results) const;
+
+private:
+  Signature sig;
+  std::string text;
+  void (*entry)(void **) = nullptr;
+};
+
+} // namespace rt
+} // namespace lp
+
+#endif // LP_RUNTIME_STEP_H

@@ -1,0 +1,61 @@
+//===- Trainer.h - the training loop around a compiled train step -*- C++ -*-===//
+
+#ifndef LP_RUNTIME_TRAINER_H
+#define LP_RUNTIME_TRAINER_H
+
+#include "lp/Runtime/Step.h"
+
+#include <map>
+#include <ostream>
+
+namespace lp {
+namespace rt {
+
+struct TrainOptions {
+  int64_t steps = 100;
+  int64_t logEvery = 10;
+  int64_t batchSize = 0; ///< 0: the model's; otherwise must equal it
+  uint64_t seed = 0;
+  bool shuffle = true;
+  std::string dataFile, evalFile, paramsFile, resumeFile;
+  std::string checkpointFile; ///< written at the end (and every K steps)
+  int64_t checkpointEvery = 0;
+  std::string lossLog;   ///< one line per step: step and every loss
+  std::string stepTimes; ///< one line per step: its call's wall time, ms
+};
+
+/// Trains with `step` (an lp-build-train-step function) on batches drawn
+/// from `opts.dataFile`, then evaluates `eval` on `opts.evalFile` (loss and,
+/// when the eval function returns logits, accuracy). Batches depend only on
+/// the seed and the step number, so a run resumed from a checkpoint sees
+/// the same batches as an uninterrupted one. Parameters and state live in
+/// buffers allocated once; results that are not updated in place are
+/// copied into them. Returns an empty string or a message.
+std::string train(const Step &step, const Step &eval, const TrainOptions &opts,
+                  std::ostream &os);
+
+/// Options of one call of a function on data bound by name.
+struct RunOptions {
+  std::string dataFile;   ///< .npz whose arrays bind arguments by name
+  std::map<std::string, std::string> inputFiles; ///< name -> .npy
+  std::string paramsFile; ///< .npz of parameters (else their initialisers)
+  bool randomInputs = false;
+  uint64_t seed = 0;
+  std::string outputDir; ///< each result as <name>.npy
+};
+
+/// Reads and checks every argument of `sig` before anything is compiled:
+/// batch data from the files, parameters and state from `paramsFile` or
+/// their initialisers. Returns an empty string or a message.
+std::string bindArguments(const Signature &sig, const RunOptions &opts,
+                          std::vector<npy::Array> &args);
+
+/// Calls `fn` once on `args` (from bindArguments), prints a summary line
+/// per result and writes them to `opts.outputDir`.
+std::string runOnce(const Step &fn, std::vector<npy::Array> &args,
+                    const RunOptions &opts, std::ostream &os);
+
+} // namespace rt
+} // namespace lp
+
+#endif // LP_RUNTIME_TRAINER_H

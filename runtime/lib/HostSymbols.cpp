@@ -1,0 +1,103 @@
+//===- HostSymbols.cpp - the functions lowered code calls -----------------===//
+
+#include "lp/Runtime/HostSymbols.h"
+#include "lp/Runtime/BlasDispatch.h"
+#include "lp/Runtime/HalfFloat.h"
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace {
+/// MLIR's ranked memref descriptor with the rank erased: allocated and
+/// aligned pointers, offset, then `rank` sizes and `rank` strides.
+struct Descriptor {
+  char *allocated;
+  char *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[];
+};
+struct Unranked {
+  int64_t rank;
+  Descriptor *descriptor;
+};
+} // namespace
+
+extern "C" {
+
+/// memref.copy between views of any layout (MLIR's C runner utils ABI):
+/// element by element over the shape, or one memcpy when both are
+/// contiguous in the same order.
+__attribute__((visibility("default"))) void
+memrefCopy(int64_t elementSize, Unranked *src, Unranked *dst) {
+  int64_t rank = src->rank;
+  const Descriptor &s = *src->descriptor, &d = *dst->descriptor;
+  const int64_t *sizes = s.sizesAndStrides;
+  const int64_t *srcStrides = s.sizesAndStrides + rank;
+  const int64_t *dstStrides = d.sizesAndStrides + rank;
+  char *from = s.aligned + s.offset * elementSize;
+  char *to = d.aligned + d.offset * elementSize;
+  int64_t total = 1;
+  bool contiguous = true;
+  for (int64_t i = rank - 1; i >= 0; --i) {
+    contiguous &= sizes[i] == 1 ||
+                  (srcStrides[i] == total && dstStrides[i] == total);
+    total *= sizes[i];
+  }
+  if (total == 0)
+    return;
+  if (contiguous) {
+    std::memmove(to, from, total * elementSize);
+    return;
+  }
+  // An odometer over the indices, advancing both element pointers.
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t n = 0; n < total; ++n) {
+    std::memcpy(to, from, elementSize);
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      from += srcStrides[i] * elementSize;
+      to += dstStrides[i] * elementSize;
+      if (++index[i] < sizes[i])
+        break;
+      from -= srcStrides[i] * sizes[i] * elementSize;
+      to -= dstStrides[i] * sizes[i] * elementSize;
+      index[i] = 0;
+    }
+  }
+}
+
+/// f32/f64 -> bf16 (round to nearest even) where LLVM's code generator
+/// calls a library function for it (targets without AVX512_BF16), as MLIR's
+/// float16 utils define it: the 16 bits come back in the low half of xmm0,
+/// which is where a float return value is.
+__attribute__((visibility("default"))) float __truncsfbf2(float f) {
+  uint32_t bits = lp::floatToBf16(f);
+  float out;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
+
+__attribute__((visibility("default"))) float __truncdfbf2(double d) {
+  return __truncsfbf2(float(d));
+}
+
+/// lp-linalg-to-blas's calls: LP's dispatcher in front of OpenBLAS.
+__attribute__((visibility("default"))) void
+cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
+            float alpha, const float *a, int lda, const float *b, int ldb,
+            float beta, float *c, int ldc) {
+  lp::rt::sgemmDispatch(order, transA, transB, m, n, k, alpha, a, lda, b, ldb,
+                        beta, c, ldc);
+}
+}
+
+const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
+  static const std::vector<HostSymbol> symbols = {
+      {"memrefCopy", reinterpret_cast<void *>(&memrefCopy)},
+      {"cblas_sgemm", reinterpret_cast<void *>(&cblas_sgemm)},
+      {"__truncsfbf2", reinterpret_cast<void *>(&__truncsfbf2)},
+      {"__truncdfbf2", reinterpret_cast<void *>(&__truncdfbf2)}};
+  return symbols;
+}
+
+std::string lp::rt::prepareHostSymbols() { return loadBlas(); }

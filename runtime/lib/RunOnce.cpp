@@ -1,0 +1,124 @@
+//===- RunOnce.cpp - call a compiled function once on named data ----------===//
+
+#include "lp/Runtime/Initializers.h"
+#include "lp/Runtime/Trainer.h"
+#include "lp/Runtime/Values.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <sys/stat.h>
+
+using namespace lp;
+using namespace lp::rt;
+
+std::string lp::rt::bindArguments(const Signature &sig, const RunOptions &opts,
+                                  std::vector<npy::Array> &args) {
+  std::map<std::string, npy::Array> data, params;
+  if (!opts.dataFile.empty()) {
+    std::string e = npy::readNpz(opts.dataFile, data);
+    if (!e.empty())
+      return e;
+  }
+  for (const auto &[name, file] : opts.inputFiles) {
+    npy::Array a;
+    std::string e = npy::readNpy(file, a);
+    if (!e.empty())
+      return e;
+    data[name] = std::move(a);
+  }
+  if (!opts.paramsFile.empty()) {
+    std::string e = npy::readNpz(opts.paramsFile, params);
+    if (!e.empty())
+      return e;
+  }
+  args.clear();
+  for (const TensorSlot &slot : sig.args) {
+    auto &source = slot.isState() ? params : data;
+    if (auto it = source.find(slot.name); it != source.end())
+      args.push_back(std::move(it->second));
+    else if (slot.isState())
+      args.push_back(initializeParam(slot, opts.seed));
+    else if (opts.randomInputs)
+      args.push_back(randomInput(slot, opts.seed));
+    else
+      return "missing " + std::string(roleName(slot.role)) + " '" +
+             slot.name +
+             "': bind it with --data or --input, or pass --random-inputs";
+    std::string e = checkArgument(slot, args.back());
+    if (!e.empty())
+      return e;
+  }
+  return "";
+}
+
+/// "name: dtype[shape] mean=.. min=.. max=..", or "name: dtype = v".
+static std::string summarize(const TensorSlot &slot, const npy::Array &a) {
+  std::string text = slot.name + ": " + npy::dtypeName(a.dtype);
+  int64_t n = a.numElements();
+  char buf[160];
+  if (a.shape.empty()) {
+    snprintf(buf, sizeof buf, " = %.6g", elementAsDouble(a, 0));
+    return text + buf;
+  }
+  text += "[";
+  for (size_t i = 0; i < a.shape.size(); ++i)
+    text += (i ? "x" : "") + std::to_string(a.shape[i]);
+  text += "]";
+  if (n == 0)
+    return text;
+  double sum = 0, lo = INFINITY, hi = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) {
+    double v = elementAsDouble(a, i);
+    sum += v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  snprintf(buf, sizeof buf, " mean=%.6g min=%.6g max=%.6g", sum / n, lo, hi);
+  return text + buf;
+}
+
+/// mkdir -p.
+static std::string createDirectories(const std::string &dir) {
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i != dir.size() && dir[i] != '/')
+      continue;
+    std::string prefix = dir.substr(0, i);
+    if (mkdir(prefix.c_str(), 0777) != 0 && errno != EEXIST)
+      return "cannot create '" + dir + "': " + std::strerror(errno);
+  }
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return "cannot create '" + dir + "': not a directory";
+  return "";
+}
+
+std::string lp::rt::runOnce(const Step &fn, std::vector<npy::Array> &args,
+                            const RunOptions &opts, std::ostream &os) {
+  std::vector<npy::Array *> argPtrs;
+  for (npy::Array &a : args)
+    argPtrs.push_back(&a);
+  std::vector<npy::Array> results;
+  std::string e = fn.run(argPtrs, results);
+  if (!e.empty())
+    return e;
+  if (!opts.outputDir.empty()) {
+    e = createDirectories(opts.outputDir);
+    if (!e.empty())
+      return e;
+  }
+  const Signature &sig = fn.signature();
+  for (size_t i = 0; i < results.size(); ++i) {
+    const TensorSlot &slot = sig.results[i];
+    // A result updated in place is the argument's new value.
+    const npy::Array &value =
+        slot.inplaceArg ? args[*slot.inplaceArg] : results[i];
+    os << summarize(slot, value) << "\n";
+    if (opts.outputDir.empty())
+      continue;
+    e = npy::writeNpy(opts.outputDir + "/" + slot.name + ".npy", value);
+    if (!e.empty())
+      return e;
+  }
+  return "";
+}

@@ -1,0 +1,117 @@
+"""Ahead-of-time steps: lp-translate --lp-to-object + cc -shared + lp-exec.
+
+* test_runtime_links_no_llvm: lp-exec and libLPRuntime.so need no
+  libLLVM/libMLIR (readelf -d), and the step's shared object none either.
+* test_aot_digits_mlp_matches_numpy: the digits MLP trained by lp-exec
+  (x86-64-v3 code) against the hand-written float32 numpy SGD loop of
+  test_training (rtol 1e-4), as lp-run's are.
+* test_aot_forward_matches_float64: scripts/reference_loss.py --aot: the
+  forward losses of the MLP and the CNN compiled ahead of time against
+  float64 numpy (|diff| <= 1e-5), with lp.init's and with random weights.
+* test_aot_native_is_bit_identical: with --target-cpu=native, lp-exec's
+  loss log equals lp-run's byte for byte (MLP with SGD, CNN with Adam).
+* test_lp_exec_errors: a missing file, a file without LP functions, an
+  unknown option, an unknown function, training without data: exit 1 and
+  a message, no crash.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from aot import BIN, build_shared_object, run_lp_exec
+from lp_testing import REPO_ROOT, run_lp
+from test_training import DATA, DIGITS_MLP, digits_data, init_mlp, numpy_sgd_losses, read_log  # noqa: F401
+
+DIGITS_CNN = REPO_ROOT / "examples" / "digits_cnn.mlir"
+CRASH_MARKERS = ("Stack dump", "PLEASE submit a bug report", "Segmentation fault", "Assertion", "terminate called")
+
+
+def needed_libraries(path):
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, check=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def test_runtime_links_no_llvm(tmp_path):
+    so = build_shared_object(DIGITS_MLP, tmp_path)
+    for path in (BIN / "lp-exec", BIN.parent / "lib" / "libLPRuntime.so", so):
+        needed = needed_libraries(path)
+        assert needed, path
+        bad = [n for n in needed if "LLVM" in n or "MLIR" in n]
+        assert not bad, f"{path} needs {bad}"
+    ldd = subprocess.run(["ldd", BIN / "lp-exec"], capture_output=True, text=True, check=True).stdout
+    assert "libLLVM" not in ldd and "libMLIR" not in ldd, ldd
+
+
+def test_aot_digits_mlp_matches_numpy(digits_data, tmp_path):
+    steps = 24
+    so = build_shared_object(DIGITS_MLP, tmp_path, ["--lp-build-train-step=optimizer=sgd lr=0.1 momentum=0.9"],
+                             "inplace-results=1")
+    params = init_mlp(20240)
+    np.savez(tmp_path / "init.npz", **params)
+    log = tmp_path / "losses.txt"
+    proc = run_lp_exec([so, "--train", f"--data={digits_data}", "--no-shuffle", f"--params={tmp_path / 'init.npz'}",
+                        f"--steps={steps}", f"--loss-log={log}", "--log-every=0"])
+    assert proc.returncode == 0, proc.stderr
+    data = np.load(digits_data)
+    ref, _ = numpy_sgd_losses(params, data["x"], data["y"], steps, 0.1, 0.9)
+    got = np.array([v for _, v in read_log(log)])
+    assert got.shape == (steps, 2)
+    assert ref[0] > 1.5 and ref[-1] < 0.5 * ref[0], "the reference loop does not learn"
+    np.testing.assert_allclose(got[:, 0], ref, rtol=1e-4)
+
+
+def test_aot_forward_matches_float64():
+    proc = subprocess.run([sys.executable, REPO_ROOT / "scripts" / "reference_loss.py", "--aot", "digits_mlp",
+                           "digits_cnn"], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count(" ok") == 4, proc.stdout
+
+
+@pytest.mark.parametrize(
+    "model, data, train_args",
+    [(DIGITS_MLP, "digits_train.npz", ["--optimizer=sgd", "--lr=0.1", "--momentum=0.9"]),
+     (DIGITS_CNN, "digits_cnn_train.npz", ["--optimizer=adam", "--lr=0.002"])],
+    ids=["mlp", "cnn"])
+def test_aot_native_is_bit_identical(digits_data, tmp_path, model, data, train_args):
+    build = "--lp-build-train-step=" + " ".join(a[2:] for a in train_args)
+    so = build_shared_object(model, tmp_path, [build], "inplace-results=1", cpu="native")
+    common = ["--train", f"--data={DATA / data}", "--steps=12", "--seed=3", "--log-every=0"]
+    jit_log, aot_log = tmp_path / "jit.txt", tmp_path / "aot.txt"
+    jit = run_lp([model, *common, *train_args, f"--loss-log={jit_log}", f"--checkpoint={tmp_path / 'jit.npz'}"])
+    assert jit.returncode == 0, jit.stderr
+    aot = run_lp_exec([so, *common, f"--loss-log={aot_log}", f"--checkpoint={tmp_path / 'aot.npz'}"])
+    assert aot.returncode == 0, aot.stderr
+    assert len(jit_log.read_text().splitlines()) == 12
+    assert aot_log.read_text() == jit_log.read_text()
+    a, b = np.load(tmp_path / "jit.npz"), np.load(tmp_path / "aot.npz")
+    assert sorted(a.files) == sorted(b.files)
+    for k in a.files:
+        assert a[k].tobytes() == b[k].tobytes(), k
+
+
+def test_lp_exec_errors(digits_data, tmp_path):
+    so = build_shared_object(DIGITS_MLP, tmp_path)
+    bad = tmp_path / "not_a_step.so"
+    bad.write_text("not an ELF file")
+    cases = [
+        ([tmp_path / "missing.so"], r"cannot load .*missing\.so"),
+        ([bad], r"cannot load .*not_a_step\.so"),
+        ([so, "--frobnicate"], r"unknown option '--frobnicate'"),
+        ([so, "--function=nope"], r"no function 'nope'"),
+        ([so, "--train"], r"no function to run"),
+        ([so, "--seed=x"], r"--seed expects an integer"),
+        ([so], r"missing input 'x'"),
+    ]
+    for args, pattern in cases:
+        proc = run_lp_exec(args)
+        assert proc.returncode == 1, (args, proc.returncode, proc.stderr)
+        assert re.search(pattern, proc.stderr), (args, proc.stderr)
+        assert not any(m in proc.stderr for m in CRASH_MARKERS), proc.stderr
+    listed = run_lp_exec([so, "--list"])
+    assert listed.returncode == 0 and listed.stdout.split() == ["digits_mlp"], listed
