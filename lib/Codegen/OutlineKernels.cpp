@@ -13,9 +13,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Codegen/Passes.h"
+#include "lp/Utils/Outlining.h"
 
-#include "mlir/IR/IRMapping.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace lp {
@@ -26,15 +25,6 @@ namespace lp {
 using namespace mlir;
 
 namespace {
-
-/// Values `op` uses that are defined outside it, in first-use order.
-llvm::SetVector<Value> capturedValues(Operation *op) {
-  llvm::SetVector<Value> captured;
-  for (Value v : op->getOperands())
-    captured.insert(v);
-  getUsedValuesDefinedAbove(op->getRegions(), captured);
-  return captured;
-}
 
 struct OutlineKernels : lp::impl::OutlineKernelsBase<OutlineKernels> {
   void runOnOperation() override {
@@ -56,31 +46,18 @@ struct OutlineKernels : lp::impl::OutlineKernelsBase<OutlineKernels> {
       for (linalg::LinalgOp op : ops) {
         // Captured constants are cloned into the kernel; the rest become
         // its arguments.
-        llvm::SetVector<Value> captured = capturedValues(op);
-        SmallVector<Value> args, constants;
-        for (Value v : captured)
-          (matchPattern(v, m_Constant()) ? constants : args).push_back(v);
-        OpBuilder b(ctx);
-        auto kernel = func::FuncOp::create(
-            b, op.getLoc(), "kernel",
-            b.getFunctionType(ValueRange(args).getTypes(), {}));
-        Block *body = kernel.addEntryBlock();
-        b.setInsertionPointToStart(body);
-        IRMapping mapping;
-        mapping.map(args, body->getArguments());
-        for (Value v : constants)
-          mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
-        b.clone(*op, mapping);
-        func::ReturnOp::create(b, op.getLoc());
-
-        std::string key;
-        llvm::raw_string_ostream os(key);
-        kernel->print(os, OpPrintingFlags().printGenericOpForm());
-        auto [it, inserted] = kernels.try_emplace(key, kernel);
+        SmallVector<Value> args;
+        for (Value v : lp::capturedValues(op))
+          if (!lp::isConstant(v))
+            args.push_back(v);
+        OpBuilder b(ctx); // no insertion point: the kernel starts detached
+        func::FuncOp kernel = lp::outlineIntoFunction(
+            b, op.getLoc(), "kernel", op.getOperation(), args, {});
+        auto [it, inserted] =
+            kernels.try_emplace(lp::genericText(kernel), kernel);
         if (inserted) {
           kernel.setSymName(
               (fn.getSymName() + "_kernel" + Twine(counter++)).str());
-          kernel.setPrivate();
           kernel->setAttr("passthrough",
                           ArrayAttr::get(ctx, {StringAttr::get(ctx,
                                                                "noinline")}));

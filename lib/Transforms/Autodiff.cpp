@@ -3,19 +3,13 @@
 #include "lp/Transforms/Autodiff.h"
 #include "lp/Transforms/FindFunction.h"
 #include "lp/Dialect/LP/IR/LPOps.h"
-#include "lp/Dialect/LP/IR/ModelAttrs.h"
+#include "lp/Dialect/LP/IR/ModelFunction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 
 using namespace mlir;
 using namespace lp;
-
-std::string lp::argName(func::FuncOp fn, unsigned i) {
-  if (auto name = fn.getArgAttrOfType<StringAttr>(i, kNameAttr))
-    return name.getValue().str();
-  return "arg" + std::to_string(i);
-}
 
 func::FuncOp lp::findModel(ModuleOp module, StringRef name) {
   return findFunction(module, name, FunctionKind::Model);
@@ -130,8 +124,7 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
 
   // Parameter gradients.
   for (unsigned i = 0; i < model.getNumArguments(); ++i) {
-    auto role = model.getArgAttrOfType<StringAttr>(i, kRoleAttr);
-    if (!role || role.getValue() != "param") {
+    if (!isParam(model, i)) {
       result.argGrads.push_back(Value());
       continue;
     }

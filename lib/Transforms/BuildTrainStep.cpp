@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Dialect/LP/IR/LPOps.h"
-#include "lp/Dialect/LP/IR/ModelAttrs.h"
+#include "lp/Dialect/LP/IR/ModelFunction.h"
 #include "lp/Transforms/Autodiff.h"
 #include "lp/Transforms/Passes.h"
 
@@ -30,9 +30,10 @@ struct ArgSpec {
 };
 
 /// An argument spec for optimizer state (zeros).
-ArgSpec stateArg(OpBuilder &b, Type type, const std::string &name) {
+ArgSpec stateArg(OpBuilder &b, Type type, StringRef name) {
+  StringAttr role = b.getStringAttr(stringifyArgRole(ArgRole::State));
   return {type, b.getDictionaryAttr(
-                    {b.getNamedAttr(kRoleAttr, b.getStringAttr("state")),
+                    {b.getNamedAttr(kRoleAttr, role),
                      b.getNamedAttr(kNameAttr, b.getStringAttr(name)),
                      b.getNamedAttr(kInitAttr, b.getStringAttr("zeros"))})};
 }
@@ -63,19 +64,13 @@ void finishFunction(OpBuilder &b, func::FuncOp fn, ArrayRef<Value> results,
     fn.setResultAttr(i, kNameAttr, b.getStringAttr(n));
 }
 
+/// The names of the model's losses, then `loss.total`.
 SmallVector<std::string> lossNames(func::FuncOp model) {
   SmallVector<std::string> names;
-  for (unsigned i = 0; i < model.getNumResults(); ++i) {
-    auto n = model.getResultAttrOfType<StringAttr>(i, kNameAttr);
-    names.push_back(n ? n.getValue().str() : "result" + std::to_string(i));
-  }
-  names.push_back("loss.total");
+  for (unsigned i = 0; i < model.getNumResults(); ++i)
+    names.push_back(resultName(model, i));
+  names.emplace_back(kLossTotal);
   return names;
-}
-
-bool isParam(func::FuncOp model, unsigned i) {
-  auto role = model.getArgAttrOfType<StringAttr>(i, kRoleAttr);
-  return role && role.getValue() == "param";
 }
 
 struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
@@ -105,17 +100,18 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
       return signalPassFailure();
   }
 
-  /// Loss names must not clash with the names the step binds state by.
+  /// Names must not clash with those the step reserves (AbiNames.h) nor
+  /// loss names with argument names: the step binds values by name.
   LogicalResult checkNames(func::FuncOp model) {
-    llvm::StringSet<> taken{"step", "loss.total"};
+    if (failed(checkReservedNames(model)))
+      return failure();
+    llvm::StringSet<> args;
     for (unsigned i = 0; i < model.getNumArguments(); ++i)
-      taken.insert(argName(model, i));
-    SmallVector<std::string> losses = lossNames(model);
-    losses.pop_back(); // loss.total
+      args.insert(argName(model, i));
     llvm::StringSet<> seen;
-    for (const std::string &n : losses) {
-      if (taken.contains(n) || n.find(".sgd.") != std::string::npos ||
-          n.find(".adam.") != std::string::npos)
+    for (unsigned i = 0; i < model.getNumResults(); ++i) {
+      std::string n = resultName(model, i);
+      if (args.contains(n))
         return model.emitError() << "loss '" << n
                                  << "' has the name of an argument or of "
                                     "train-step state; rename it";
@@ -142,7 +138,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     SmallVector<std::string> names = lossNames(model);
     if (g->logits) {
       results.push_back(g->logits);
-      names.push_back("logits");
+      names.emplace_back(kLogits);
     }
     finishFunction(b, fn, results, names);
     return success();
@@ -164,10 +160,10 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     for (unsigned i : params) {
       std::string p = argName(model, i);
       if (adam) {
-        stateNames.push_back(p + ".adam.m");
-        stateNames.push_back(p + ".adam.v");
+        stateNames.push_back(stateName(p, kAdamM));
+        stateNames.push_back(stateName(p, kAdamV));
       } else if (withMomentum) {
-        stateNames.push_back(p + ".sgd.momentum");
+        stateNames.push_back(stateName(p, kSgdMomentum));
       }
     }
     size_t perParam = adam ? 2 : (withMomentum ? 1 : 0);
@@ -175,7 +171,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
       args.push_back(
           stateArg(b, model.getArgumentTypes()[params[k / perParam]], name));
     auto stepType = RankedTensorType::get({}, b.getI64Type());
-    args.push_back(stateArg(b, stepType, "step"));
+    args.push_back(stateArg(b, stepType, kStepName));
     for (unsigned i : batch)
       args.push_back({model.getArgumentTypes()[i], model.getArgAttrDict(i)});
 
@@ -245,7 +241,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     results.append(newState);
     names.append(stateNames.begin(), stateNames.end());
     results.push_back(step);
-    names.push_back("step");
+    names.emplace_back(kStepName);
     results.append(g->losses);
     results.push_back(g->total);
     SmallVector<std::string> losses = lossNames(model);

@@ -1,6 +1,6 @@
 //===- Differentiate.cpp - the lp-differentiate pass ----------------------===//
 
-#include "lp/Dialect/LP/IR/ModelAttrs.h"
+#include "lp/Dialect/LP/IR/ModelFunction.h"
 #include "lp/Transforms/Autodiff.h"
 #include "lp/Transforms/Passes.h"
 
@@ -19,7 +19,11 @@ struct Differentiate : lp::impl::DifferentiateBase<Differentiate> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp model = findModel(module, function);
-    if (!model)
+    // Only what @f_grad adds is reserved here: `logits` or `step` are
+    // fine names for a model that is only differentiated.
+    const std::string_view added[] = {kLossTotal}, addedKinds[] = {kGrad};
+    if (!model || failed(checkReservedNames(model, "the gradient function",
+                                            added, addedKinds)))
       return signalPassFailure();
     OpBuilder b(module.getContext());
     b.setInsertionPointAfter(model);
@@ -39,17 +43,15 @@ struct Differentiate : lp::impl::DifferentiateBase<Differentiate> {
     }
     SmallVector<Value> results(grads->losses);
     SmallVector<std::string> names;
-    for (unsigned i = 0; i < model.getNumResults(); ++i) {
-      auto n = model.getResultAttrOfType<StringAttr>(i, kNameAttr);
-      names.push_back(n ? n.getValue().str() : "result" + std::to_string(i));
-    }
+    for (unsigned i = 0; i < model.getNumResults(); ++i)
+      names.push_back(resultName(model, i));
     results.push_back(grads->total);
-    names.push_back("loss.total");
+    names.emplace_back(kLossTotal);
     for (auto [i, g] : llvm::enumerate(grads->argGrads)) {
       if (!g)
         continue;
       results.push_back(g);
-      names.push_back(argName(model, i) + ".grad");
+      names.push_back(stateName(argName(model, i), kGrad));
     }
     func::ReturnOp::create(b, model.getLoc(), results);
     fn.setFunctionType(

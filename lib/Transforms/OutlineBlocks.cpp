@@ -14,8 +14,8 @@
 
 #include "lp/Dialect/LP/IR/ModelAttrs.h"
 #include "lp/Transforms/Passes.h"
+#include "lp/Utils/Outlining.h"
 
-#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -63,8 +63,6 @@ struct Run {
   std::string signature;
 };
 
-bool isConstant(Value v) { return matchPattern(v, m_Constant()); }
-
 /// The values a run reads from outside (not constants), in first-use
 /// order: the outlined function's arguments. Recomputed when outlining,
 /// since outlining an earlier group replaces the values a run reads.
@@ -98,9 +96,7 @@ std::string signatureOf(const Run &run) {
       if (def && index.count(def)) {
         os << "r" << index[def] << "." << cast<OpResult>(v).getResultNumber();
       } else if (isConstant(v)) {
-        os << "c{";
-        def->print(os, OpPrintingFlags().printGenericOpForm());
-        os << "}";
+        os << "c{" << genericText(def) << "}";
       } else {
         auto [it, inserted] = inputIndex.try_emplace(v, inputIndex.size());
         os << "a" << it->second << ":" << v.getType();
@@ -212,30 +208,17 @@ struct OutlineBlocks : lp::impl::OutlineBlocksBase<OutlineBlocks> {
     for (auto [i, j] : escapes)
       resultTypes.push_back(first.ops[i]->getResult(j).getType());
 
-    Location loc = first.ops.front()->getLoc();
-    b.setInsertionPointToEnd(getOperation().getBody());
-    auto fn = func::FuncOp::create(
-        b, loc, symbolFor(first.tmpl),
-        b.getFunctionType(ValueRange(firstInputs.getArrayRef()).getTypes(),
-                          resultTypes));
-    fn.setPrivate();
-    fn->setAttr(kBlockAttr, b.getStringAttr(first.tmpl));
-    symbols.insert(fn); // renames on a clash
-    Block *body = fn.addEntryBlock();
-    b.setInsertionPointToStart(body);
-    IRMapping mapping;
-    mapping.map(firstInputs.getArrayRef(), body->getArguments());
-    for (Operation *op : first.ops) {
-      for (Value v : op->getOperands())
-        if (!mapping.contains(v) && isConstant(v))
-          mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
-      Operation *clone = b.clone(*op, mapping);
-      clone->removeAttr(kLayerAttr);
-    }
-    SmallVector<Value> returned;
+    SmallVector<Value> escaping;
     for (auto [i, j] : escapes)
-      returned.push_back(mapping.lookup(first.ops[i]->getResult(j)));
-    func::ReturnOp::create(b, loc, returned);
+      escaping.push_back(first.ops[i]->getResult(j));
+    b.setInsertionPointToEnd(getOperation().getBody());
+    func::FuncOp fn = outlineIntoFunction(b, first.ops.front()->getLoc(),
+                                          symbolFor(first.tmpl), first.ops,
+                                          firstInputs.getArrayRef(), escaping);
+    fn->setAttr(kBlockAttr, b.getStringAttr(first.tmpl));
+    // The function is every instance's: no instance's layer names.
+    fn.walk([](Operation *op) { op->removeAttr(kLayerAttr); });
+    symbols.insert(fn); // renames on a clash
 
     for (Run *run : group) {
       OpSet inRun = opsOf(*run);

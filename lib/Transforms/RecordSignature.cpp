@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Dialect/LP/IR/LPOps.h"
-#include "lp/Dialect/LP/IR/ModelAttrs.h"
+#include "lp/Dialect/LP/IR/ModelFunction.h"
 #include "lp/Transforms/Passes.h"
 #include "lp/Transforms/Signature.h"
 
@@ -99,15 +99,11 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
   std::optional<int64_t> stepCounter;
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     llvm::json::Object slot;
-    auto nameAttr = fn.getArgAttrOfType<StringAttr>(i, kNameAttr);
-    std::string name =
-        nameAttr ? nameAttr.getValue().str() : "arg" + std::to_string(i);
+    std::string name = argName(fn, i);
     if (failed(describeType(fn, fn.getArgumentTypes()[i], name, emitErrors,
                             slot)))
       return failure();
-    ArgRole role = ArgRole::Input;
-    if (auto r = fn.getArgAttrOfType<StringAttr>(i, kRoleAttr))
-      role = parseArgRole(r.getValue()).value_or(ArgRole::Input);
+    ArgRole role = getArgRole(fn, i).value_or(ArgRole::Input);
     slot["role"] = stringifyArgRole(role);
     std::optional<InitSpec> init;
     if (auto text = fn.getArgAttrOfType<StringAttr>(i, kInitAttr)) {
@@ -127,25 +123,23 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
         fn.emitError() << "two arguments are named '" << name << "'";
       return failure();
     }
-    if (role == ArgRole::State && name == "step" &&
+    if (role == ArgRole::State && name == kStepName &&
         cast<RankedTensorType>(fn.getArgumentTypes()[i]).getNumElements() == 1)
       stepCounter = i;
     args.push_back(std::move(slot));
   }
   for (unsigned i = 0; i < fn.getNumResults(); ++i) {
     llvm::json::Object slot;
-    auto nameAttr = fn.getResultAttrOfType<StringAttr>(i, kNameAttr);
-    std::string name =
-        nameAttr ? nameAttr.getValue().str() : "result" + std::to_string(i);
+    std::string name = resultName(fn, i);
     Type type = fn.getResultTypes()[i];
     if (failed(describeType(fn, type, name, emitErrors, slot)))
       return failure();
     auto state = argRoles.find(name);
     auto tt = cast<RankedTensorType>(type);
     llvm::StringRef role = "output";
-    if (name == "loss.total")
+    if (name == kLossTotal)
       role = "loss_total";
-    else if (name == "logits")
+    else if (name == kLogits)
       role = "logits";
     else if (state != argRoles.end() && (state->second == ArgRole::Param ||
                                          state->second == ArgRole::State))

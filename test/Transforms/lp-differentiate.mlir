@@ -79,3 +79,28 @@ func.func @grad_op_in_forward(%x: tensor<4xf32> {lp.role = "param"}, %d: tensor<
   %s = lp.reduce_sum %g {axes = array<i64: 0>} : (tensor<4xf32>) -> tensor<f32>
   return %s : tensor<f32>
 }
+
+// -----
+
+// `<p>.grad` is the name of parameter p's gradient.
+func.func @argument_named_like_a_gradient(
+    %w: tensor<4xf32> {lp.role = "param", lp.name = "w"},
+    // expected-error @+1 {{argument #1 is named 'w.grad', a name the gradient function reserves for parameter 'w'}}
+    %g: tensor<4xf32> {lp.role = "input", lp.name = "w.grad"}) -> tensor<f32> {
+  %p = lp.mul %w, %g : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s = lp.reduce_sum %p {axes = array<i64: 0>} : (tensor<4xf32>) -> tensor<f32>
+  return %s : tensor<f32>
+}
+
+// -----
+
+// Names only a train step adds are free here.
+// CHECK-LABEL: func.func @parameter_named_logits_grad
+// CHECK-SAME: lp.name = "logits.grad"
+func.func @parameter_named_logits(
+    %l: tensor<4xf32> {lp.role = "param", lp.name = "logits"},
+    %s: tensor<4xf32> {lp.role = "input", lp.name = "step"}) -> tensor<f32> {
+  %p = lp.mul %l, %s : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %r = lp.reduce_sum %p {axes = array<i64: 0>} : (tensor<4xf32>) -> tensor<f32>
+  return %r : tensor<f32>
+}

@@ -32,9 +32,6 @@ mlir::FailureOr<Gradients> buildGradients(mlir::func::FuncOp model,
 /// with `lp.role` arguments. Emits an error and returns null otherwise.
 mlir::func::FuncOp findModel(mlir::ModuleOp module, llvm::StringRef name);
 
-/// The `lp.name` of argument `i` (default `argN`).
-std::string argName(mlir::func::FuncOp fn, unsigned i);
-
 } // namespace lp
 
 #endif // LP_TRANSFORMS_AUTODIFF_H

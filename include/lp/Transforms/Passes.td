@@ -15,7 +15,9 @@ def Differentiate : Pass<"lp-differentiate", "mlir::ModuleOp"> {
     gradient of that sum with respect to every `param` argument (named
     `<param>.grad`). Gradients come from each op's VjpOpInterface rule; an
     op without one is an error. A parameter the loss does not depend on
-    gets a zero gradient and a warning.
+    gets a zero gradient and a warning. A model argument or result named
+    like a value `@f_grad` adds (`loss.total`, `<param>.grad`) is an error
+    at that argument, naming its number.
 
     ```mlir
     func.func @f(%x: tensor<4xf32> {lp.role = "input"},
@@ -47,7 +49,11 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     `<p>.adam.v` (Adam, AdamW), all initialised to zeros (`lp.role =
     "state"`). Updates follow PyTorch's SGD, Adam and AdamW (see
     `lp.sgd_update`, `lp.adam_update`). `@f_eval` returns the logits of
-    the first `lp.cross_entropy` (named `logits`) for accuracy.
+    the first `lp.cross_entropy` (named `logits`) for accuracy. These
+    names and those of features to come (`loss_scale`,
+    `<p>.observer.min`, ...) are reserved (`AbiNames.h`): a model argument
+    or result that uses one is an error at that argument, naming its
+    number, as is a loss named like an argument.
 
     ```mlir
     // lp-opt --lp-build-train-step="optimizer=adam lr=0.001" model.mlir

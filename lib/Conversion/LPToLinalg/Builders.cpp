@@ -3,6 +3,7 @@
 #include "Builders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -76,7 +77,7 @@ Value buildMapped(OpBuilder &b, Location loc, RankedTensorType resultType,
   MLIRContext *ctx = b.getContext();
   int64_t rank = resultType.getRank();
   SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  maps.push_back(identityMap(ctx, rank));
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   Value init = emptyTensor(b, loc, resultType.getShape(),
                            resultType.getElementType());
@@ -142,6 +143,47 @@ Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
                                 combine(nb, nloc, args.back(), xs));
       });
   return generic.getResult(0);
+}
+
+Value addCombine(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
+  return arith::AddFOp::create(b, loc, acc, xs[0]);
+}
+
+Value maxCombine(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
+  return arith::MaximumFOp::create(b, loc, acc, xs[0]);
+}
+
+Value reduceOne(OpBuilder &b, Location loc, Value x, ArrayRef<bool> reduced,
+                double init, CombineFn combine) {
+  return buildReduction(b, loc, shapeOf(x), x,
+                        identityMap(b.getContext(), reduced.size()), reduced,
+                        init, combine);
+}
+
+std::pair<Value, Value> maxAndSumShiftedExp(OpBuilder &b, Location loc, Value x,
+                                            ArrayRef<bool> reduced) {
+  Value m = reduceOne(b, loc, x, reduced, kNegInf, maxCombine);
+  MLIRContext *ctx = b.getContext();
+  Value s = buildReduction(
+      b, loc, shapeOf(x), ValueRange{x, m},
+      {identityMap(ctx, reduced.size()), keptDimsMap(ctx, reduced)}, reduced,
+      0.0, [](OpBuilder &nb, Location l, Value acc, ValueRange xs) -> Value {
+        Value e = math::ExpOp::create(
+            nb, l, arith::SubFOp::create(nb, l, xs[0], xs[1]));
+        return arith::AddFOp::create(nb, l, acc, e);
+      });
+  return {m, s};
+}
+
+SmallVector<bool> flagAxes(ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<bool> flags(rank, false);
+  for (int64_t a : axes)
+    flags[a < 0 ? a + rank : a] = true;
+  return flags;
+}
+
+AffineMap identityMap(MLIRContext *ctx, int64_t rank) {
+  return AffineMap::getMultiDimIdentityMap(rank, ctx);
 }
 
 /// Reassociation grouping all `rank` dimensions into one.

@@ -13,7 +13,17 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <cmath>
+#include <limits>
+
 namespace lp::detail {
+
+/// The start of a max reduction.
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+/// GELU's tanh approximation: tanh(sqrt(2/pi) (x + 0.044715 x^3)).
+inline const double kGeluSqrt2OverPi = std::sqrt(2.0 / M_PI);
+constexpr double kGeluCubic = 0.044715;
 
 using BodyFn = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
@@ -74,6 +84,33 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            llvm::ArrayRef<mlir::AffineMap> inputMaps,
                            llvm::ArrayRef<bool> reduced, double init,
                            CombineFn combine);
+
+/// Adds the (first) input to the accumulator / takes their maximum: the
+/// `combine` of sums and of max reductions.
+mlir::Value addCombine(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                       mlir::ValueRange xs);
+mlir::Value maxCombine(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                       mlir::ValueRange xs);
+
+/// Reduces `x` over the dimensions flagged in `reduced` with `combine`,
+/// starting from `init` (buildReduction over x's own shape).
+mlir::Value reduceOne(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      llvm::ArrayRef<bool> reduced, double init,
+                      CombineFn combine);
+
+/// The pieces of log-sum-exp over `reduced`: the f32 maximum m of `x`
+/// and the sum of exp(x - m), in one reduction that does not keep the
+/// exponentials (softmax cross-entropy and its gradient).
+std::pair<mlir::Value, mlir::Value>
+maxAndSumShiftedExp(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    llvm::ArrayRef<bool> reduced);
+
+/// Flags for the dimensions in `axes` (verified, possibly negative) of a
+/// rank-`rank` tensor.
+llvm::SmallVector<bool> flagAxes(llvm::ArrayRef<int64_t> axes, int64_t rank);
+
+/// The identity map of `rank` dimensions.
+mlir::AffineMap identityMap(mlir::MLIRContext *ctx, int64_t rank);
 
 /// The map from a full iteration space of rank `rank` to the dimensions not
 /// flagged in `reduced` (how a reduced tensor is read back against the

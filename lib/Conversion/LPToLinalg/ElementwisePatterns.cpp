@@ -96,9 +96,9 @@ struct GeluLowering : OpRewritePattern<GeluOp> {
                 b, loc, x, arith::MulFOp::create(b, loc, x, x));
             Value poly = arith::AddFOp::create(
                 b, loc, x,
-                arith::MulFOp::create(b, loc, cst(b, loc, x, 0.044715), x3));
+                arith::MulFOp::create(b, loc, cst(b, loc, x, kGeluCubic), x3));
             Value minus2u = arith::MulFOp::create(
-                b, loc, cst(b, loc, x, -2.0 * std::sqrt(2.0 / M_PI)), poly);
+                b, loc, cst(b, loc, x, -2.0 * kGeluSqrt2OverPi), poly);
             Value denom = arith::AddFOp::create(
                 b, loc, one, math::ExpOp::create(b, loc, minus2u));
             return arith::DivFOp::create(b, loc, x, denom);

@@ -18,18 +18,12 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
-#include <cmath>
-#include <limits>
-
 using namespace mlir;
 using namespace lp;
 using namespace lp::detail;
 
 namespace {
 
-AffineMap identity(MLIRContext *ctx, int64_t rank) {
-  return AffineMap::getMultiDimIdentityMap(rank, ctx);
-}
 /// A map from `rank` loop dims to the listed dims.
 AffineMap dimsMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> dims) {
   SmallVector<AffineExpr> exprs;
@@ -80,14 +74,14 @@ struct GeluGradLowering : OpRewritePattern<GeluGradOp> {
             // = 2s and 1 - tanh(u)^2 = 4 s (1 - s), so
             // d = 0.5 (1 + t) + 0.5 x (1 - t^2) u' = s + 2 x s (1 - s) u'
             // with u' = k (1 + 3 * 0.044715 x^2): one expf, no tanhf.
-            double k = std::sqrt(2.0 / M_PI);
+            double k = kGeluSqrt2OverPi;
             Value x2 = mul(x, x);
-            Value u = mul(c(k), add(x, mul(c(0.044715), mul(x2, x))));
+            Value u = mul(c(k), add(x, mul(c(kGeluCubic), mul(x2, x))));
             Value s = arith::DivFOp::create(
                 b, loc, c(1.0),
                 add(c(1.0), math::ExpOp::create(b, loc, mul(c(-2.0), u))));
             Value oneMinusS = arith::SubFOp::create(b, loc, c(1.0), s);
-            Value du = mul(c(k), add(c(1.0), mul(c(3 * 0.044715), x2)));
+            Value du = mul(c(k), add(c(1.0), mul(c(3 * kGeluCubic), x2)));
             d = add(s, mul(mul(c(2.0), x), mul(mul(s, oneMinusS), du)));
           } else {
             // Phi(x) + x phi(x)
@@ -129,30 +123,50 @@ std::pair<Value, Value> windowSource(OpBuilder &b, Location loc, Value h,
   return {valid, clamped};
 }
 
-/// A reduction generic over (n, c, h, w, extra...) into a zero tensor of
-/// `type`; `body` returns the term to add for each point.
-Value gatherSum(OpBuilder &b, Location loc, RankedTensorType type,
-                ValueRange inputs, ArrayRef<AffineMap> inputMaps,
-                int64_t numLoops,
-                function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+/// Where an input position reads the gradient from, in the body of a
+/// gather over (n, c, h, w | kh, kw): the output position (oh, ow) of the
+/// window that holds (h, w) at offset (kh, kw), and whether there is one.
+struct WindowSource {
+  Value valid, oh, ow;
+};
+
+/// Sums, for every position (n, c, h, w) of `type`, the terms `body`
+/// returns for the `kernel` offsets of the windows (moved by `stride` over
+/// an input padded by `pad`, `outHW` of them) that hold it. `inputs` are
+/// read through `inputMaps` over (n, c, h, w, kh, kw); `body` gets them in
+/// the compute type.
+Value gatherWindows(
+    OpBuilder &b, Location loc, RankedTensorType type, ArrayRef<int64_t> kernel,
+    ArrayRef<int64_t> stride, ArrayRef<int64_t> pad, ArrayRef<int64_t> outHW,
+    ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, const WindowSource &, ValueRange)>
+        body) {
   MLIRContext *ctx = b.getContext();
-  Type acc = computeType(type.getElementType());
-  Value init = filledTensor(b, loc, type.getShape(), acc, 0.0);
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(dimsMap(ctx, numLoops, {0, 1, 2, 3}));
-  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
-  iters.append(numLoops - 4, utils::IteratorType::reduction);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iters,
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        SmallVector<Value> in;
-        for (Value a : args.drop_back())
-          in.push_back(toCompute(nb, l, a));
-        Value term = body(nb, l, in);
-        Value sum = arith::AddFOp::create(nb, l, args.back(), term);
-        linalg::YieldOp::create(nb, l, sum);
+  // The window tensor only gives the kernel loops their extent.
+  Value window =
+      emptyTensor(b, loc, kernel, computeType(type.getElementType()));
+  SmallVector<Value> all{window};
+  all.append(inputs.begin(), inputs.end());
+  SmallVector<AffineMap> maps{dimsMap(ctx, 6, {4, 5})};
+  maps.append(inputMaps.begin(), inputMaps.end());
+  SmallVector<int64_t> iterShape(type.getShape());
+  iterShape.append(kernel.begin(), kernel.end());
+  SmallVector<bool> reduced{false, false, false, false, true, true};
+  Value sum = buildReduction(
+      b, loc, iterShape, all, maps, reduced, 0.0,
+      [&](OpBuilder &nb, Location l, Value acc, ValueRange xs) -> Value {
+        auto idx = [&](int64_t d) -> Value {
+          return linalg::IndexOp::create(nb, l, d);
+        };
+        auto [vh, oh] =
+            windowSource(nb, l, idx(2), idx(4), pad[0], stride[0], outHW[0]);
+        auto [vw, ow] =
+            windowSource(nb, l, idx(3), idx(5), pad[1], stride[1], outHW[1]);
+        WindowSource source{arith::AndIOp::create(nb, l, vh, vw), oh, ow};
+        Value term = body(nb, l, source, xs.drop_front());
+        return arith::AddFOp::create(nb, l, acc, term);
       });
-  return convertElements(b, loc, generic.getResult(0), type.getElementType());
+  return convertElements(b, loc, sum, type.getElementType());
 }
 
 /// dy [N, F, OH, OW] as the matrix [F, N*OH*OW] (columns in im2col order).
@@ -181,7 +195,6 @@ struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
   LogicalResult matchAndRewrite(Conv2dGradInputOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = getContext();
     RankedTensorType type = resultTypeOf(op);
     Value dy = op.getGrad();
     ArrayRef<int64_t> dyShape = shapeOf(dy);
@@ -193,27 +206,20 @@ struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
     cols = reshapeTo(rewriter, loc, cols,
                      withShape(cols, {fShape[1], fShape[2], fShape[3],
                                       dyShape[0], dyShape[2], dyShape[3]}));
-    Type colsElem = cast<RankedTensorType>(cols.getType()).getElementType();
-    // loops: n c h w | kh kw; the window tensor gives (kh, kw) their extent.
-    Value window =
-        emptyTensor(rewriter, loc, fShape.drop_front(2), colsElem);
-    Value r = gatherSum(
-        rewriter, loc, type, window, dimsMap(ctx, 6, {4, 5}), 6,
-        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+    Value r = gatherWindows(
+        rewriter, loc, type, fShape.drop_front(2), stride, pad,
+        dyShape.drop_front(2), {}, {},
+        [&](OpBuilder &b, Location l, const WindowSource &src,
+            ValueRange) -> Value {
           auto idx = [&](int64_t d) -> Value {
             return linalg::IndexOp::create(b, l, d);
           };
-          auto [vh, oh] =
-              windowSource(b, l, idx(2), idx(4), pad[0], stride[0], dyShape[2]);
-          auto [vw, ow] =
-              windowSource(b, l, idx(3), idx(5), pad[1], stride[1], dyShape[3]);
           Value g = toCompute(
               b, l,
               tensor::ExtractOp::create(
                   b, l, cols,
-                  ValueRange{idx(1), idx(4), idx(5), idx(0), oh, ow}));
-          Value valid = arith::AndIOp::create(b, l, vh, vw);
-          return arith::SelectOp::create(b, l, valid, g, cst(b, l, g, 0.0));
+                  ValueRange{idx(1), idx(4), idx(5), idx(0), src.oh, src.ow}));
+          return arith::SelectOp::create(b, l, src.valid, g, cst(b, l, g, 0.0));
         });
     rewriter.replaceOp(op, r);
     return success();
@@ -255,11 +261,8 @@ struct PoolGradLowering : OpRewritePattern<PoolGrad> {
     ArrayRef<int64_t> dyShape = shapeOf(dy);
     ArrayRef<int64_t> kernel = op.getKernel(), pad = op.getPadding();
     SmallVector<int64_t, 2> stride = op.getStrideOrKernel();
-    Type elem = type.getElementType();
-    // The window tensor only gives the kernel loops their extent.
-    Value window = emptyTensor(rewriter, loc, kernel, elem);
-    SmallVector<Value> inputs{window};
-    SmallVector<AffineMap> maps{dimsMap(ctx, 6, {4, 5})};
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
     Value pooled;
     if constexpr (isMax) {
       // Recompute the forward maxima (padding never wins).
@@ -270,25 +273,23 @@ struct PoolGradLowering : OpRewritePattern<PoolGrad> {
       maps.push_back(dimsMap(ctx, 6, {0, 1, 2, 3}));
     }
     double count = kernel[0] * kernel[1];
-    Value r = gatherSum(
-        rewriter, loc, type, inputs, maps, 6,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    Value r = gatherWindows(
+        rewriter, loc, type, kernel, stride, pad, dyShape.drop_front(2), inputs,
+        maps,
+        [&](OpBuilder &b, Location l, const WindowSource &src,
+            ValueRange a) -> Value {
           auto idx = [&](int64_t d) -> Value {
             return linalg::IndexOp::create(b, l, d);
           };
-          auto [vh, oh] =
-              windowSource(b, l, idx(2), idx(4), pad[0], stride[0], dyShape[2]);
-          auto [vw, ow] =
-              windowSource(b, l, idx(3), idx(5), pad[1], stride[1], dyShape[3]);
-          Value valid = arith::AndIOp::create(b, l, vh, vw);
-          ValueRange at{idx(0), idx(1), oh, ow};
+          Value valid = src.valid;
+          ValueRange at{idx(0), idx(1), src.oh, src.ow};
           Value g = toCompute(b, l, tensor::ExtractOp::create(b, l, dy, at));
           Value term;
           if constexpr (isMax) {
             Value m = toCompute(b, l,
                                 tensor::ExtractOp::create(b, l, pooled, at));
-            Value hit = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
-                                              a[1], m);
+            Value hit =
+                arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], m);
             valid = arith::AndIOp::create(b, l, valid, hit);
             term = g;
           } else {
@@ -344,7 +345,7 @@ struct EmbeddingGradLowering : OpRewritePattern<EmbeddingGradOp> {
                                                      at, sizes, strides);
           Value src = tensor::ExtractSliceOp::create(
               b, l, gradRowType, rows, from, sizes, strides);
-          AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+          AffineMap id1 = identityMap(ctx, 1);
           auto add = linalg::GenericOp::create(
               b, l, TypeRange{rowType}, ValueRange{src}, ValueRange{dst},
               SmallVector<AffineMap>{id1, id1},
@@ -364,8 +365,6 @@ struct EmbeddingGradLowering : OpRewritePattern<EmbeddingGradOp> {
   }
 };
 
-constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-
 struct CrossEntropyGradLowering : OpRewritePattern<CrossEntropyGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CrossEntropyGradOp op,
@@ -375,19 +374,8 @@ struct CrossEntropyGradLowering : OpRewritePattern<CrossEntropyGradOp> {
     Value logits = op.getLogits();
     ArrayRef<int64_t> shape = shapeOf(logits);
     SmallVector<bool> overClasses{false, true};
-    AffineMap id = identity(ctx, 2), rows = keptDimsMap(ctx, overClasses);
-    Value m = buildReduction(
-        rewriter, loc, shape, logits, id, overClasses, kNegInf,
-        [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
-          return arith::MaximumFOp::create(b, l, acc, xs[0]);
-        });
-    Value s = buildReduction(
-        rewriter, loc, shape, ValueRange{logits, m}, {id, rows}, overClasses,
-        0.0, [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
-          Value e = math::ExpOp::create(
-              b, l, arith::SubFOp::create(b, l, xs[0], xs[1]));
-          return arith::AddFOp::create(b, l, acc, e);
-        });
+    AffineMap id = identityMap(ctx, 2), rows = keptDimsMap(ctx, overClasses);
+    auto [m, s] = maxAndSumShiftedExp(rewriter, loc, logits, overClasses);
     double n = shape[0];
     Value r = buildMapped(
         rewriter, loc, resultTypeOf(op),
@@ -424,15 +412,9 @@ struct ReduceMaxGradLowering : OpRewritePattern<ReduceMaxGradOp> {
     Value x = op.getInput();
     ArrayRef<int64_t> shape = shapeOf(x);
     int64_t rank = shape.size();
-    SmallVector<bool> reduced(rank, false);
-    for (int64_t a : op.getAxes())
-      reduced[a < 0 ? a + rank : a] = true;
-    AffineMap id = identity(ctx, rank), kept = keptDimsMap(ctx, reduced);
-    Value m = buildReduction(
-        rewriter, loc, shape, x, id, reduced, kNegInf,
-        [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
-          return arith::MaximumFOp::create(b, l, acc, xs[0]);
-        });
+    SmallVector<bool> reduced = flagAxes(op.getAxes(), rank);
+    AffineMap id = identityMap(ctx, rank), kept = keptDimsMap(ctx, reduced);
+    Value m = reduceOne(rewriter, loc, x, reduced, kNegInf, maxCombine);
     Value dy = op.getGrad();
     AffineMap dyMap = int64_t(shapeOf(dy).size()) == rank
                           ? broadcastMap(ctx, shapeOf(dy), shape)

@@ -13,46 +13,16 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
-#include <limits>
-
 using namespace mlir;
 using namespace lp;
 using namespace lp::detail;
 
 namespace {
 
-constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-
-AffineMap identity(OpBuilder &b, int64_t rank) {
-  return AffineMap::getMultiDimIdentityMap(rank, b.getContext());
-}
-
-Value addBody(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
-  return arith::AddFOp::create(b, loc, acc, xs[0]);
-}
-Value maxBody(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
-  return arith::MaximumFOp::create(b, loc, acc, xs[0]);
-}
-
-/// Reduces one input over `reduced` with `combine`.
-Value reduceOne(OpBuilder &b, Location loc, Value x, ArrayRef<bool> reduced,
-                double init, CombineFn combine) {
-  return buildReduction(b, loc, shapeOf(x), x, identity(b, reduced.size()),
-                        reduced, init, combine);
-}
-
 /// A verified axis attribute (stored as a signed i64) in [0, rank).
 int64_t normalizedAxis(uint64_t stored, int64_t rank) {
   int64_t axis = static_cast<int64_t>(stored);
   return axis < 0 ? axis + rank : axis;
-}
-
-/// Flags for the dimensions in `axes` (already verified, may be negative).
-SmallVector<bool> flagAxes(ArrayRef<int64_t> axes, int64_t rank) {
-  SmallVector<bool> reduced(rank, false);
-  for (int64_t a : axes)
-    reduced[a < 0 ? a + rank : a] = true;
-  return reduced;
 }
 
 int64_t reducedCount(ArrayRef<int64_t> shape, ArrayRef<bool> reduced) {
@@ -90,8 +60,9 @@ struct ReduceLowering : OpRewritePattern<ReduceOp> {
     SmallVector<bool> reduced = flagAxes(op.getAxes(), shape.size());
     constexpr bool isMax = std::is_same_v<ReduceOp, ReduceMaxOp>;
     constexpr bool isMean = std::is_same_v<ReduceOp, ReduceMeanOp>;
-    Value acc = reduceOne(rewriter, loc, op.getInput(), reduced,
-                          isMax ? kNegInf : 0.0, isMax ? maxBody : addBody);
+    Value acc =
+        reduceOne(rewriter, loc, op.getInput(), reduced, isMax ? kNegInf : 0.0,
+                  isMax ? maxCombine : addCombine);
     double divisor = isMean ? reducedCount(shape, reduced) : 1.0;
     rewriter.replaceOp(
         op, finishReduction(rewriter, loc, acc, divisor, resultTypeOf(op)));
@@ -103,12 +74,12 @@ struct ReduceLowering : OpRewritePattern<ReduceOp> {
 std::pair<Value, Value> shiftedExp(OpBuilder &b, Location loc, Value x,
                                    ArrayRef<bool> reduced) {
   int64_t rank = reduced.size();
-  Value m = reduceOne(b, loc, x, reduced, kNegInf, maxBody);
+  Value m = reduceOne(b, loc, x, reduced, kNegInf, maxCombine);
   auto type = RankedTensorType::get(
       shapeOf(x), cast<RankedTensorType>(m.getType()).getElementType());
   Value e = buildMapped(
       b, loc, type, ValueRange{x, m},
-      {identity(b, rank), keptDimsMap(b.getContext(), reduced)},
+      {identityMap(b.getContext(), rank), keptDimsMap(b.getContext(), reduced)},
       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
         Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
         return math::ExpOp::create(nb, l, d);
@@ -128,8 +99,8 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxLike> {
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
     auto [e, m] = shiftedExp(rewriter, loc, x, reduced);
-    Value s = reduceOne(rewriter, loc, e, reduced, 0.0, addBody);
-    AffineMap id = identity(rewriter, rank);
+    Value s = reduceOne(rewriter, loc, e, reduced, 0.0, addCombine);
+    AffineMap id = identityMap(rewriter.getContext(), rank);
     AffineMap kept = keptDimsMap(rewriter.getContext(), reduced);
     Value r;
     if constexpr (std::is_same_v<SoftmaxLike, SoftmaxOp>) {
@@ -166,7 +137,7 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
       reduced[i] = true;
     double n = reducedCount(shape, reduced);
     MLIRContext *ctx = rewriter.getContext();
-    AffineMap id = identity(rewriter, rank);
+    AffineMap id = identityMap(ctx, rank);
     AffineMap kept = keptDimsMap(ctx, reduced);
     // Affine parameters are read through the normalised (trailing) dims.
     SmallVector<AffineExpr> trailing;
@@ -174,7 +145,7 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
       trailing.push_back(getAffineDimExpr(i, ctx));
     AffineMap affineMap = AffineMap::get(rank, 0, trailing, ctx);
 
-    Value sum = reduceOne(rewriter, loc, x, reduced, 0.0, addBody);
+    Value sum = reduceOne(rewriter, loc, x, reduced, 0.0, addCombine);
     // Sum of squared deviations from the mean (two-pass, as numpy).
     Value sq = buildReduction(
         rewriter, loc, shape, ValueRange{x, sum}, {id, kept}, reduced, 0.0,
@@ -213,10 +184,9 @@ struct CrossEntropyLowering : OpRewritePattern<CrossEntropyOp> {
     ArrayRef<int64_t> shape = shapeOf(logits);
     int64_t classes = shape[1];
     SmallVector<bool> overClasses{false, true};
-    auto [e, m] = shiftedExp(rewriter, loc, logits, overClasses);
-    Value s = reduceOne(rewriter, loc, e, overClasses, 0.0, addBody);
+    auto [m, s] = maxAndSumShiftedExp(rewriter, loc, logits, overClasses);
     // total = sum_n (m[n] + log(s[n]) - logits[n, label[n]])
-    AffineMap id1 = identity(rewriter, 1);
+    AffineMap id1 = identityMap(rewriter.getContext(), 1);
     Value total = buildReduction(
         rewriter, loc, {shape[0]}, ValueRange{m, s, op.getLabels()},
         {id1, id1, id1}, {true}, 0.0,
@@ -224,12 +194,7 @@ struct CrossEntropyLowering : OpRewritePattern<CrossEntropyOp> {
           Value row = linalg::IndexOp::create(b, l, 0);
           // Labels are clamped to stay in bounds; lp-run rejects
           // out-of-range labels before it runs.
-          Value label = arith::IndexCastOp::create(b, l, b.getIndexType(),
-                                                   xs[2]);
-          label = arith::MaxSIOp::create(
-              b, l, label, arith::ConstantIndexOp::create(b, l, 0));
-          label = arith::MinSIOp::create(
-              b, l, label, arith::ConstantIndexOp::create(b, l, classes - 1));
+          Value label = clampedIndex(b, l, xs[2], classes);
           Value picked = toCompute(
               b, l, tensor::ExtractOp::create(b, l, logits,
                                               ValueRange{row, label}));
@@ -252,7 +217,7 @@ struct MseLossLowering : OpRewritePattern<MseLossOp> {
     ArrayRef<int64_t> shape = shapeOf(op.getPrediction());
     int64_t rank = shape.size();
     SmallVector<bool> all(rank, true);
-    AffineMap id = identity(rewriter, rank);
+    AffineMap id = identityMap(rewriter.getContext(), rank);
     Value total = buildReduction(
         rewriter, loc, shape, ValueRange{op.getPrediction(), op.getTarget()},
         {id, id}, all, 0.0,

@@ -2,7 +2,7 @@
 
 #include "lp/Dialect/LP/IR/LPDialect.h"
 #include "lp/Dialect/LP/IR/LPOps.h"
-#include "lp/Dialect/LP/IR/ModelAttrs.h"
+#include "lp/Dialect/LP/IR/ModelFunction.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -95,8 +95,8 @@ LogicalResult LPDialect::verifyRegionArgAttribute(Operation *op,
                              << error;
     auto fn = dyn_cast<FunctionOpInterface>(op);
     if (fn && argIndex < fn.getNumArguments()) {
-      auto role = fn.getArgAttrOfType<StringAttr>(argIndex, kRoleAttr);
-      if (!role || (role.getValue() != "param" && role.getValue() != "state"))
+      std::optional<ArgRole> role = getArgRole(fn, argIndex);
+      if (role != ArgRole::Param && role != ArgRole::State)
         return op->emitError() << "'lp.init' on " << where
                                << " requires lp.role = \"param\" or "
                                   "\"state\"";

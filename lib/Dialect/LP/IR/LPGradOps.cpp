@@ -1,49 +1,24 @@
 //===- LPGradOps.cpp - verifiers of gradient and optimizer ops ------------===//
 
+#include "VerifyUtils.h"
 #include "lp/Dialect/LP/IR/LPOps.h"
 
 #include "mlir/Dialect/Traits.h"
 
 using namespace mlir;
 using namespace lp;
-
-static RankedTensorType rankedType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// All float operands and results share one element type and are static.
-static LogicalResult verifyFloatsAgree(Operation *op) {
-  Type elem;
-  for (Type t :
-       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
-    auto rt = cast<RankedTensorType>(t);
-    if (!rt.hasStaticShape())
-      return op->emitOpError() << "requires static shapes, got " << rt;
-    if (!isa<FloatType>(rt.getElementType()))
-      continue;
-    if (elem && rt.getElementType() != elem)
-      return op->emitOpError() << "requires one float element type, got "
-                               << elem << " and " << rt.getElementType();
-    elem = rt.getElementType();
-  }
-  return success();
-}
+using namespace lp::detail;
 
 static LogicalResult expectShape(Operation *op, Value v, StringRef what,
                                  ArrayRef<int64_t> shape) {
   if (rankedType(v).getShape() == shape)
     return success();
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return op->emitOpError() << what << " must have shape " << s << ", got "
-                           << v.getType();
+  return op->emitOpError() << what << " must have shape " << shapeString(shape)
+                           << ", got " << v.getType();
 }
 
 LogicalResult BroadcastOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   auto in = rankedType(getInput()).getShape();
   auto out = rankedType(getResult()).getShape();
@@ -77,7 +52,7 @@ static LogicalResult verifyConvGrad(Operation *op, ArrayRef<int64_t> x,
 }
 
 LogicalResult Conv2dGradInputOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   return verifyConvGrad(*this, rankedType(getResult()).getShape(),
                         rankedType(getFilter()).getShape(),
@@ -86,7 +61,7 @@ LogicalResult Conv2dGradInputOp::verify() {
 }
 
 LogicalResult Conv2dGradFilterOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   return verifyConvGrad(*this, rankedType(getInput()).getShape(),
                         rankedType(getResult()).getShape(),
@@ -96,7 +71,7 @@ LogicalResult Conv2dGradFilterOp::verify() {
 
 template <typename PoolGrad>
 static LogicalResult verifyPoolGrad(PoolGrad op, ArrayRef<int64_t> x) {
-  if (failed(verifyFloatsAgree(op)))
+  if (failed(verifyCommon(op)))
     return failure();
   auto dy = rankedType(op.getGrad()).getShape();
   SmallVector<int64_t, 2> stride = op.getStrideOrKernel();
@@ -128,7 +103,7 @@ LogicalResult AvgPool2dGradOp::verify() {
 }
 
 LogicalResult EmbeddingGradOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   auto table = rankedType(getResult()).getShape();
   if (table.size() != 2)
@@ -139,7 +114,7 @@ LogicalResult EmbeddingGradOp::verify() {
 }
 
 LogicalResult CrossEntropyGradOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   auto logits = rankedType(getLogits()).getShape();
   if (logits.size() != 2)
@@ -150,7 +125,7 @@ LogicalResult CrossEntropyGradOp::verify() {
 }
 
 LogicalResult ReduceMaxGradOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   if (getInput().getType() != getResult().getType())
     return emitOpError("result must have the input's type");
@@ -178,7 +153,7 @@ LogicalResult ReduceMaxGradOp::verify() {
 }
 
 LogicalResult SgdUpdateOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   Type t = getParam().getType();
   if (getGrad().getType() != t || getNewParam().getType() != t)
@@ -196,7 +171,7 @@ LogicalResult SgdUpdateOp::verify() {
 }
 
 LogicalResult AdamUpdateOp::verify() {
-  if (failed(verifyFloatsAgree(*this)))
+  if (failed(verifyCommon(*this)))
     return failure();
   Type t = getParam().getType();
   for (Value v : {getGrad(), getM(), getV(), getNewParam(), getNewM(),

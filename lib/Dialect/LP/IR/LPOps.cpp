@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Dialect/LP/IR/LPOps.h"
+#include "VerifyUtils.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
@@ -14,6 +15,7 @@
 
 using namespace mlir;
 using namespace lp;
+using namespace lp::detail;
 
 #define GET_OP_CLASSES
 #include "lp/Dialect/LP/IR/LPOps.cpp.inc"
@@ -21,46 +23,6 @@ using namespace lp;
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
-
-static RankedTensorType rankedType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// Prints a shape as `[2, 3]`.
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  llvm::raw_string_ostream os(s);
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return s;
-}
-
-/// Requires static shapes on every operand and result: LP's lowering, runner
-/// and autodiff work on static shapes.
-static LogicalResult verifyStatic(Operation *op) {
-  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
-    if (auto rt = dyn_cast<RankedTensorType>(t); rt && !rt.hasStaticShape())
-      return op->emitOpError() << "requires static shapes, got " << rt;
-  return success();
-}
-
-/// Requires all float operands and results to share one element type.
-static LogicalResult verifySameFloatType(Operation *op) {
-  Type elem;
-  for (Type t :
-       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
-    Type e = cast<RankedTensorType>(t).getElementType();
-    if (!isa<FloatType>(e))
-      continue;
-    if (!elem)
-      elem = e;
-    else if (e != elem)
-      return op->emitOpError()
-             << "requires one float element type, got " << elem << " and "
-             << e;
-  }
-  return success();
-}
 
 static LogicalResult verifyResultShape(Operation *op,
                                        ArrayRef<int64_t> expected) {
@@ -81,12 +43,6 @@ static FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis,
     return failure();
   }
   return axis < 0 ? axis + rank : axis;
-}
-
-static LogicalResult verifyCommon(Operation *op) {
-  if (failed(verifyStatic(op)))
-    return failure();
-  return verifySameFloatType(op);
 }
 
 //===----------------------------------------------------------------------===//

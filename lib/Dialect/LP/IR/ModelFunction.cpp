@@ -1,0 +1,71 @@
+//===- ModelFunction.cpp - the lp.* attributes of a model function --------===//
+
+#include "lp/Dialect/LP/IR/ModelFunction.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+using namespace lp;
+
+std::optional<ArgRole> lp::getArgRole(FunctionOpInterface fn, unsigned i) {
+  auto role = fn.getArgAttrOfType<StringAttr>(i, kRoleAttr);
+  if (!role)
+    return std::nullopt;
+  return parseArgRole(role.getValue());
+}
+
+bool lp::isParam(FunctionOpInterface fn, unsigned i) {
+  return getArgRole(fn, i) == ArgRole::Param;
+}
+
+std::string lp::argName(FunctionOpInterface fn, unsigned i) {
+  if (auto name = fn.getArgAttrOfType<StringAttr>(i, kNameAttr))
+    return name.getValue().str();
+  return defaultArgName(i);
+}
+
+std::string lp::resultName(FunctionOpInterface fn, unsigned i) {
+  if (auto name = fn.getResultAttrOfType<StringAttr>(i, kNameAttr))
+    return name.getValue().str();
+  return defaultResultName(i);
+}
+
+LogicalResult lp::checkReservedNames(FunctionOpInterface model,
+                                     StringRef reserver,
+                                     ArrayRef<std::string_view> names,
+                                     ArrayRef<std::string_view> kinds) {
+  llvm::StringSet<> params;
+  for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i)
+    if (isParam(model, i))
+      params.insert(argName(model, i));
+  // Why `name` is reserved; "" if it is not.
+  auto reservedBecause = [&](StringRef name) -> std::string {
+    std::string because = "a name " + reserver.str() + " reserves";
+    if (isReservedName(name, names))
+      return because;
+    std::optional<std::string_view> owner = stateOwner(name, kinds);
+    if (!owner || !params.contains(*owner))
+      return "";
+    return because + " for parameter '" + std::string(*owner) + "'";
+  };
+  for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i) {
+    std::string name = argName(model, i);
+    std::string because = reservedBecause(name);
+    if (because.empty())
+      continue;
+    Location loc =
+        model.isExternal() ? model.getLoc() : model.getArgument(i).getLoc();
+    return emitError(loc) << "argument #" << i << " is named '" << name << "', "
+                          << because;
+  }
+  for (unsigned i = 0, e = model.getNumResults(); i < e; ++i) {
+    std::string name = resultName(model, i);
+    std::string because = reservedBecause(name);
+    if (!because.empty())
+      return model.emitError()
+             << "result #" << i << " is named '" << name << "', " << because;
+  }
+  return success();
+}

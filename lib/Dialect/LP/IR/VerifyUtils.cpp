@@ -1,0 +1,49 @@
+//===- VerifyUtils.cpp - checks shared by the lp op verifiers -------------===//
+
+#include "VerifyUtils.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace lp::detail {
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return s;
+}
+
+LogicalResult verifyStatic(Operation *op) {
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (auto rt = dyn_cast<RankedTensorType>(t); rt && !rt.hasStaticShape())
+      return op->emitOpError() << "requires static shapes, got " << rt;
+  return success();
+}
+
+LogicalResult verifySameFloatType(Operation *op) {
+  Type elem;
+  for (Type t :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    Type e = cast<RankedTensorType>(t).getElementType();
+    if (!isa<FloatType>(e))
+      continue;
+    if (!elem)
+      elem = e;
+    else if (e != elem)
+      return op->emitOpError()
+             << "requires one float element type, got " << elem << " and " << e;
+  }
+  return success();
+}
+
+LogicalResult verifyCommon(Operation *op) {
+  if (failed(verifyStatic(op)))
+    return failure();
+  return verifySameFloatType(op);
+}
+
+} // namespace lp::detail

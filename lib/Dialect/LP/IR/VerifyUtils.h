@@ -1,0 +1,37 @@
+//===- VerifyUtils.h - checks shared by the lp op verifiers -----*- C++ -*-===//
+//
+// The forward ops (LPOps.cpp) and the gradient and optimizer ops
+// (LPGradOps.cpp) verify static shapes and one float element type the same
+// way and print shapes alike.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_LIB_DIALECT_LP_IR_VERIFYUTILS_H
+#define LP_LIB_DIALECT_LP_IR_VERIFYUTILS_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Operation.h"
+
+namespace lp::detail {
+
+/// The type of `v`, a ranked tensor by ODS.
+inline mlir::RankedTensorType rankedType(mlir::Value v) {
+  return mlir::cast<mlir::RankedTensorType>(v.getType());
+}
+
+/// Prints a shape as `[2, 3]`.
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
+
+/// Requires static shapes on every operand and result: LP's lowering, runner
+/// and autodiff work on static shapes.
+mlir::LogicalResult verifyStatic(mlir::Operation *op);
+
+/// Requires all float operands and results to share one element type.
+mlir::LogicalResult verifySameFloatType(mlir::Operation *op);
+
+/// verifyStatic, then verifySameFloatType.
+mlir::LogicalResult verifyCommon(mlir::Operation *op);
+
+} // namespace lp::detail
+
+#endif // LP_LIB_DIALECT_LP_IR_VERIFYUTILS_H
