@@ -11,10 +11,7 @@
 #      float64 NumPy, with lp-run's own initial weights and with random
 #      weights passed through --params, and requires agreement to 1e-5.
 #
-# Usage: scripts/check_examples.sh [--no-numpy] [--preload-runner-utils]
-#   --preload-runner-utils  LD_PRELOAD libmlir_c_runner_utils.so into lp-run
-#                           (work-around while the JIT does not resolve the
-#                           memrefCopy that padded conv2d lowers to)
+# Usage: scripts/check_examples.sh [--no-numpy]
 # Environment: BUILD (default build), MLIR_OPT (default
 # /usr/lib/llvm-22/bin/mlir-opt), PYTHON (default python3).
 # Creates examples/data/*.npz with scripts/export_data.py when missing.
@@ -27,13 +24,10 @@ LP_OPT=$BUILD/bin/lp-opt
 LP_RUN=$BUILD/bin/lp-run
 MLIR_OPT=${MLIR_OPT:-/usr/lib/llvm-22/bin/mlir-opt}
 PYTHON=${PYTHON:-python3}
-RUNNER_UTILS=/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so
 NUMPY=1
-PRELOAD=
 for arg in "$@"; do
   case $arg in
     --no-numpy) NUMPY=0 ;;
-    --preload-runner-utils) PRELOAD=$RUNNER_UTILS ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
@@ -77,7 +71,7 @@ while read -r name batch classes; do
     fail "$name: lp-opt --lp-lower-to-llvm"
   fi
   # 2. Run on the batch.
-  if out=$(LD_PRELOAD=$PRELOAD "$LP_RUN" "$model" --data "examples/data/$batch" 2>&1); then
+  if out=$("$LP_RUN" "$model" --data "examples/data/$batch" 2>&1); then
     echo "$out"
     loss=$(sed -nE 's/^loss: float32 = (.*)$/\1/p' <<< "$out")
     if ! "$PYTHON" -c "import math,sys; l=float('$loss'); e=math.log($classes); \
@@ -102,7 +96,7 @@ fi
 # 4. Independent NumPy forward passes.
 if [ $NUMPY = 1 ]; then
   echo "== numpy reference (float64)"
-  LD_PRELOAD=$PRELOAD "$PYTHON" scripts/reference_loss.py --lp-run "$LP_RUN" ||
+  "$PYTHON" scripts/reference_loss.py --lp-run "$LP_RUN" ||
     fail "reference_loss.py"
 fi
 

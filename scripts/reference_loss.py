@@ -6,7 +6,7 @@
 
 For each example (digits_mlp, digits_cnn, char_lm) it
   1. rebuilds the parameters exactly as `lp-run --seed S` initialises them
-     (a Python port of lib/Runner/Initializers.cpp: splitmix64-seeded
+     (a Python port of runtime/lib/Initializers.cpp: splitmix64-seeded
      xoshiro256**, one stream per parameter name), computes the loss in
      float64 NumPy, and compares it with the loss lp-run prints;
   2. draws its own random parameters, passes them with `lp-run --params`,
@@ -34,7 +34,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 M64 = (1 << 64) - 1
 
 # --------------------------------------------------------------------------
-# lp-run's initialisers, ported from lib/Runner/Initializers.cpp
+# lp-run's initialisers, ported from runtime/lib/Initializers.cpp
 # --------------------------------------------------------------------------
 
 

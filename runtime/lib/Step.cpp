@@ -16,7 +16,9 @@ std::unique_ptr<SharedObject> SharedObject::open(const std::string &path,
   error = prepareHostSymbols();
   if (!error.empty())
     return nullptr;
-  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // A name without a slash is a file here, not a library to search for.
+  std::string file = path.find('/') == std::string::npos ? "./" + path : path;
+  void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char *why = dlerror();
     error = "cannot load '" + path + "': " + (why ? why : "unknown error");

@@ -115,3 +115,7 @@ def test_lp_exec_errors(digits_data, tmp_path):
         assert not any(m in proc.stderr for m in CRASH_MARKERS), proc.stderr
     listed = run_lp_exec([so, "--list"])
     assert listed.returncode == 0 and listed.stdout.split() == ["digits_mlp"], listed
+    # A bare file name is a file in the working directory, not a library
+    # for dlopen to search for.
+    here = subprocess.run([BIN / "lp-exec", so.name, "--list"], cwd=so.parent, capture_output=True, text=True)
+    assert here.returncode == 0 and here.stdout.split() == ["digits_mlp"], here
