@@ -1,7 +1,8 @@
 """Ahead-of-time steps: lp-translate --lp-to-object + cc -shared + lp-exec.
 
 * test_runtime_links_no_llvm: lp-exec and libLPRuntime.so need no
-  libLLVM/libMLIR (readelf -d), and the step's shared object none either.
+  libLLVM/libMLIR (readelf -d), and the step's shared object none either;
+  lp-opt and lp-translate need no BLAS, OpenMP, libmvec or runtime.
 * test_aot_digits_mlp_matches_numpy: the digits MLP trained by lp-exec
   (x86-64-v3 code) against the hand-written float32 numpy SGD loop of
   test_training (rtol 1e-4), as lp-run's are.
@@ -46,6 +47,11 @@ def test_runtime_links_no_llvm(tmp_path):
         assert not bad, f"{path} needs {bad}"
     ldd = subprocess.run(["ldd", BIN / "lp-exec"], capture_output=True, text=True, check=True).stdout
     assert "libLLVM" not in ldd and "libMLIR" not in ldd, ldd
+    # The compiler's tools need no BLAS, OpenMP or vector math library.
+    for tool in ("lp-opt", "lp-translate"):
+        needed = needed_libraries(BIN / tool)
+        bad = [n for n in needed if any(k in n for k in ("blas", "omp", "mvec", "LPRuntime"))]
+        assert not bad, f"{tool} needs {bad}"
 
 
 def test_aot_digits_mlp_matches_numpy(digits_data, tmp_path):
