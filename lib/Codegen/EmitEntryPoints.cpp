@@ -34,8 +34,7 @@ void createStringGlobal(OpBuilder &b, Location loc, StringRef name,
   value.push_back('\0');
   auto type = LLVM::LLVMArrayType::get(b.getI8Type(), value.size());
   LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
-                         LLVM::Linkage::External, name,
-                         b.getStringAttr(value));
+                         LLVM::Linkage::External, name, b.getStringAttr(value));
 }
 
 /// `void entry(ptr args)`: loads each parameter of `fn` through args[i]
@@ -122,9 +121,8 @@ struct EmitEntryPoints : lp::impl::EmitEntryPointsBase<EmitEntryPoints> {
         expected += expandedSize(slot);
         continue;
       }
-      if (arg >= int64_t(args->size()) ||
-          (*args)[arg].getAsObject()->getString("name") !=
-              slot.getString("name"))
+      if (arg >= int64_t(args->size()) || (*args)[arg].getAsObject()->getString(
+                                              "name") != slot.getString("name"))
         return fn.emitError("result '")
                << slot.getString("name").value_or("")
                << "' is updated in place in an argument of another name";

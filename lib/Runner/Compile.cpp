@@ -32,9 +32,9 @@ DiagnosticCollector::DiagnosticCollector(MLIRContext &context,
           break;
         }
         if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-          d.location = (loc.getFilename().str() + ":" +
-                        std::to_string(loc.getLine()) + ":" +
-                        std::to_string(loc.getColumn()));
+          d.location =
+              (loc.getFilename().str() + ":" + std::to_string(loc.getLine()) +
+               ":" + std::to_string(loc.getColumn()));
         d.message = diag.str();
         diagnostics.push_back(std::move(d));
         return failure(); // also reach the handlers registered before
@@ -46,8 +46,7 @@ DiagnosticCollector::~DiagnosticCollector() {
 }
 
 static double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 

@@ -31,7 +31,8 @@ JitCode::create(mlir::ModuleOp module) {
   // Optimise for the host CPU (its vector width and FMA), as the JIT's code
   // generator does: without a target machine LLVM's cost models assume no
   // vector unit and nothing gets vectorised.
-  auto hostMachine = createTargetMachine("native", /*positionIndependent=*/false);
+  auto hostMachine =
+      createTargetMachine("native", /*positionIndependent=*/false);
   if (!hostMachine)
     return hostMachine.takeError();
   std::shared_ptr<llvm::TargetMachine> machine = std::move(*hostMachine);
@@ -39,7 +40,8 @@ JitCode::create(mlir::ModuleOp module) {
   // The debugger and profiler listeners write a file per run under /tmp;
   // LP_PERF_JIT=1 turns the perf one on (perf inject --jit names kernels).
   options.enableGDBNotificationListener = false;
-  options.enablePerfNotificationListener = std::getenv("LP_PERF_JIT") != nullptr;
+  options.enablePerfNotificationListener =
+      std::getenv("LP_PERF_JIT") != nullptr;
   // ExecutionEngineOptions holds a function_ref: keep the callable alive.
   std::function<llvm::Error(llvm::Module *)> optimize =
       [machine](llvm::Module *m) { return optimizeLLVMModule(*m, *machine); };

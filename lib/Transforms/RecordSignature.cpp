@@ -100,8 +100,8 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     llvm::json::Object slot;
     std::string name = argName(fn, i);
-    if (failed(describeType(fn, fn.getArgumentTypes()[i], name, emitErrors,
-                            slot)))
+    if (failed(
+            describeType(fn, fn.getArgumentTypes()[i], name, emitErrors, slot)))
       return failure();
     ArgRole role = getArgRole(fn, i).value_or(ArgRole::Input);
     slot["role"] = stringifyArgRole(role);

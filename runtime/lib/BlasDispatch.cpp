@@ -29,8 +29,7 @@ void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
   // lp-linalg-to-blas, the side-by-side products of a batch) already run on
   // every core: a second pool of OpenBLAS threads would only compete.
   int64_t macs = int64_t(m) * n * k;
-  int want =
-      macs < kBlasSingleThreadBelow || inParallel() ? 1 : allThreads;
+  int want = macs < kBlasSingleThreadBelow || inParallel() ? 1 : allThreads;
   if (want != currentThreads) {
     setThreads(want);
     currentThreads = want;
@@ -45,28 +44,26 @@ std::string lp::rt::loadBlas() {
   setenv("OPENBLAS_THREAD_TIMEOUT", "4", /*overwrite=*/0);
   void *handle = dlopen(LP_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
   if (!handle)
-    return ("cannot load the BLAS library " +
-                                   std::string(LP_BLAS_LIBRARY) + ": " +
-                                   dlerror());
+    return ("cannot load the BLAS library " + std::string(LP_BLAS_LIBRARY) +
+            ": " + dlerror());
   cblasSgemm = reinterpret_cast<SgemmFn>(dlsym(handle, "cblas_sgemm"));
   setThreads = reinterpret_cast<void (*)(int)>(
       dlsym(handle, "openblas_set_num_threads"));
-  getThreads =
-      reinterpret_cast<int (*)(void)>(dlsym(handle, "openblas_get_num_threads"));
+  getThreads = reinterpret_cast<int (*)(void)>(
+      dlsym(handle, "openblas_get_num_threads"));
   if (!cblasSgemm || !setThreads || !getThreads)
-    return (std::string(LP_BLAS_LIBRARY) +
-                                   " lacks cblas_sgemm or "
-                                   "openblas_set/get_num_threads");
+    return (std::string(LP_BLAS_LIBRARY) + " lacks cblas_sgemm or "
+                                           "openblas_set/get_num_threads");
   // The runtime the compiled kernels use (the JIT loads the same file).
   void *omp = dlopen(LP_OMP_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
-  inParallel = omp ? reinterpret_cast<int (*)(void)>(
-                         dlsym(omp, "omp_in_parallel"))
-                   : nullptr;
+  inParallel =
+      omp ? reinterpret_cast<int (*)(void)>(dlsym(omp, "omp_in_parallel"))
+          : nullptr;
   if (!inParallel) {
     cblasSgemm = nullptr; // so that a later call fails the same way
     return ("cannot load omp_in_parallel from the "
-                                   "OpenMP runtime " +
-                                   std::string(LP_OMP_LIBRARY));
+            "OpenMP runtime " +
+            std::string(LP_OMP_LIBRARY));
   }
   allThreads = currentThreads = getThreads();
   return "";

@@ -1,7 +1,7 @@
 //===- CApi.cpp - the LP runtime's C API ----------------------------------===//
 
-#include "lp/Runtime/lp_runtime.h"
 #include "lp/Runtime/Step.h"
+#include "lp/Runtime/lp_runtime.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -61,8 +61,9 @@ int64_t lp_step_num_out_results(const lp_step *step) {
 }
 
 void lp_step_call(const lp_step *step, void *const *args, void *const *outs) {
-  step->step.callInto(std::vector<void *>(args, args + lp_step_num_args(step)),
-                      std::vector<void *>(outs, outs + lp_step_num_out_results(step)));
+  step->step.callInto(
+      std::vector<void *>(args, args + lp_step_num_args(step)),
+      std::vector<void *>(outs, outs + lp_step_num_out_results(step)));
 }
 
 void lp_free_error(char *error) { free(error); }

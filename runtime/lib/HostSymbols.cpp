@@ -40,8 +40,8 @@ memrefCopy(int64_t elementSize, Unranked *src, Unranked *dst) {
   int64_t total = 1;
   bool contiguous = true;
   for (int64_t i = rank - 1; i >= 0; --i) {
-    contiguous &= sizes[i] == 1 ||
-                  (srcStrides[i] == total && dstStrides[i] == total);
+    contiguous &=
+        sizes[i] == 1 || (srcStrides[i] == total && dstStrides[i] == total);
     total *= sizes[i];
   }
   if (total == 0)
@@ -83,9 +83,9 @@ __attribute__((visibility("default"))) float __truncdfbf2(double d) {
 
 /// lp-linalg-to-blas's calls: LP's dispatcher in front of OpenBLAS.
 __attribute__((visibility("default"))) void
-cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
-            float alpha, const float *a, int lda, const float *b, int ldb,
-            float beta, float *c, int ldc) {
+cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
+            const float *a, int lda, const float *b, int ldb, float beta,
+            float *c, int ldc) {
   lp::rt::sgemmDispatch(order, transA, transB, m, n, k, alpha, a, lda, b, ldb,
                         beta, c, ldc);
 }

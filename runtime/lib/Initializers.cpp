@@ -81,9 +81,9 @@ npy::Array lp::rt::initializeParam(const TensorSlot &slot, uint64_t seed) {
 
 npy::Array lp::rt::randomInput(const TensorSlot &slot, uint64_t seed) {
   Rng rng(streamSeed(seed, slot.name));
-  bool isFloat = slot.dtype == npy::DType::F32 ||
-                 slot.dtype == npy::DType::F16 ||
-                 slot.dtype == npy::DType::BF16 || slot.dtype == npy::DType::F64;
+  bool isFloat =
+      slot.dtype == npy::DType::F32 || slot.dtype == npy::DType::F16 ||
+      slot.dtype == npy::DType::BF16 || slot.dtype == npy::DType::F64;
   int64_t bound = slot.indexBound.value_or(2);
   std::vector<double> values(slot.numElements());
   for (double &v : values)

@@ -42,8 +42,7 @@ std::string lp::rt::bindArguments(const Signature &sig, const RunOptions &opts,
     else if (opts.randomInputs)
       args.push_back(randomInput(slot, opts.seed));
     else
-      return "missing " + std::string(roleName(slot.role)) + " '" +
-             slot.name +
+      return "missing " + std::string(roleName(slot.role)) + " '" + slot.name +
              "': bind it with --data or --input, or pass --random-inputs";
     std::string e = checkArgument(slot, args.back());
     if (!e.empty())

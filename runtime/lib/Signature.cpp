@@ -31,9 +31,9 @@ constexpr InitName kInits[] = {{InitSpec::Constant, "constant"},
                                {InitSpec::GlorotNormal, "glorot_normal"}};
 
 constexpr npy::DType kDTypes[] = {
-    npy::DType::F32, npy::DType::F64, npy::DType::F16,
+    npy::DType::F32,  npy::DType::F64, npy::DType::F16,
     npy::DType::BF16, npy::DType::I8,  npy::DType::I32,
-    npy::DType::I64, npy::DType::U8,  npy::DType::Bool};
+    npy::DType::I64,  npy::DType::U8,  npy::DType::Bool};
 
 std::string shapeText(const std::vector<int64_t> &shape) {
   std::string s = "[";
@@ -43,8 +43,7 @@ std::string shapeText(const std::vector<int64_t> &shape) {
 }
 
 /// An integer member; `what` names it in the message.
-std::string readInt(const JsonValue &v, const std::string &what,
-                    int64_t &out) {
+std::string readInt(const JsonValue &v, const std::string &what, int64_t &out) {
   if (v.kind != JsonValue::Number || v.number != std::floor(v.number) ||
       std::fabs(v.number) > 9007199254740992.0)
     return what + " must be an integer";
@@ -52,8 +51,8 @@ std::string readInt(const JsonValue &v, const std::string &what,
   return "";
 }
 
-std::string readSlot(const JsonValue &v, const std::string &where,
-                     bool isArg, TensorSlot &slot) {
+std::string readSlot(const JsonValue &v, const std::string &where, bool isArg,
+                     TensorSlot &slot) {
   if (v.kind != JsonValue::Object)
     return where + " must be an object";
   const JsonValue *name = v.get("name");
@@ -170,8 +169,8 @@ std::string lp::rt::parseSignature(const std::string &json, Signature &out) {
     return "signature: no 'lp_signature' version";
   if (version->number != kSignatureVersion)
     return "signature: version " + std::to_string(int64_t(version->number)) +
-           " (this runtime reads version " +
-           std::to_string(kSignatureVersion) + ")";
+           " (this runtime reads version " + std::to_string(kSignatureVersion) +
+           ")";
   Signature sig;
   const JsonValue *function = doc.get("function");
   const JsonValue *entry = doc.get("entry");
@@ -188,10 +187,10 @@ std::string lp::rt::parseSignature(const std::string &json, Signature &out) {
     bool isArg = list[0] == 'a';
     for (size_t i = 0; i < slots->array.size(); ++i) {
       TensorSlot slot;
-      std::string e =
-          readSlot(slots->array[i], where + (isArg ? "argument " : "result ") +
-                                        std::to_string(i),
-                   isArg, slot);
+      std::string e = readSlot(slots->array[i],
+                               where + (isArg ? "argument " : "result ") +
+                                   std::to_string(i),
+                               isArg, slot);
       if (!e.empty())
         return e;
       (isArg ? sig.args : sig.results).push_back(std::move(slot));
@@ -215,9 +214,8 @@ std::string lp::rt::parseSignature(const std::string &json, Signature &out) {
     if (!r.inplaceArg)
       continue;
     int64_t a = *r.inplaceArg;
-    if (a < 0 || a >= int64_t(sig.args.size()) ||
-        sig.args[a].name != r.name || sig.args[a].shape != r.shape ||
-        sig.args[a].dtype != r.dtype)
+    if (a < 0 || a >= int64_t(sig.args.size()) || sig.args[a].name != r.name ||
+        sig.args[a].shape != r.shape || sig.args[a].dtype != r.dtype)
       return where + "result '" + r.name +
              "' is updated in place in an argument of another name or type";
   }

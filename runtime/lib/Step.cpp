@@ -51,8 +51,8 @@ std::string Step::load(CodeSource &code, const std::string &function,
   auto *text =
       static_cast<const char *>(code.lookup(signatureSymbol(function)));
   if (!text)
-    return "the compiled code has no function '" + function +
-           "' (no symbol " + signatureSymbol(function) + ")";
+    return "the compiled code has no function '" + function + "' (no symbol " +
+           signatureSymbol(function) + ")";
   Step step;
   step.text = text;
   std::string error = parseSignature(text, step.sig);
@@ -133,8 +133,8 @@ void Step::call(const std::vector<void *> &argData,
 std::string Step::run(const std::vector<npy::Array *> &args,
                       std::vector<npy::Array> &results) const {
   if (args.size() != sig.args.size())
-    return "expected " + std::to_string(sig.args.size()) +
-           " arguments, got " + std::to_string(args.size());
+    return "expected " + std::to_string(sig.args.size()) + " arguments, got " +
+           std::to_string(args.size());
   std::vector<void *> data;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string error = checkArgument(sig.args[i], *args[i]);

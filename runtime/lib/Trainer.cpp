@@ -57,31 +57,31 @@ std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
       continue;
     auto it = arrays.find(slot.name);
     if (it == arrays.end())
-      return (file + ": no array named '" + slot.name + "'");
+      return file + ": no array named '" + slot.name + "'";
     const npy::Array &a = it->second;
     BatchSource src{&slot, &a};
     if (a.dtype != slot.dtype)
-      return (file + ": array '" + slot.name + "' is " +
-                  npy::dtypeName(a.dtype) + ", the model wants " +
-                  npy::dtypeName(slot.dtype));
+      return file + ": array '" + slot.name + "' is " +
+             npy::dtypeName(a.dtype) + ", the model wants " +
+             npy::dtypeName(slot.dtype);
     if (a.shape == slot.shape) {
       src.fixed = true;
       ds.sources.push_back(src);
       continue;
     }
     if (a.shape.empty() || a.shape[0] == 0)
-      return (file + ": array '" + slot.name + "' has no examples");
+      return file + ": array '" + slot.name + "' has no examples";
     int64_t perExample = a.numElements() / a.shape[0];
     if (perExample == 0 || slot.numElements() % perExample != 0)
-      return (file + ": array '" + slot.name +
-                  "' examples do not tile the model's argument");
+      return file + ": array '" + slot.name +
+             "' examples do not tile the model's argument";
     int64_t batch = slot.numElements() / perExample;
     if (ds.batch && batch != ds.batch)
-      return (file + ": arrays imply different batch sizes (" +
-                  std::to_string(ds.batch) + " and " + std::to_string(batch) +
-                  " for '" + slot.name + "')");
+      return file + ": arrays imply different batch sizes (" +
+             std::to_string(ds.batch) + " and " + std::to_string(batch) +
+             " for '" + slot.name + "')";
     if (ds.examples && a.shape[0] != ds.examples)
-      return (file + ": arrays have different numbers of examples");
+      return file + ": arrays have different numbers of examples";
     std::string e =
         checkIndexBound(slot, a, file + ": array '" + slot.name + "'");
     if (!e.empty())
@@ -92,11 +92,10 @@ std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
     ds.sources.push_back(src);
   }
   if (ds.batch == 0)
-    return (file + ": no batched array (leading dimension = examples)");
+    return file + ": no batched array (leading dimension = examples)";
   if (ds.examples < ds.batch && !partialOk)
-    return (file + ": " + std::to_string(ds.examples) +
-                " examples are fewer than one batch of " +
-                std::to_string(ds.batch));
+    return file + ": " + std::to_string(ds.examples) +
+           " examples are fewer than one batch of " + std::to_string(ds.batch);
   return "";
 }
 
@@ -177,8 +176,7 @@ std::vector<void *> bindStep(const Signature &sig, ArrayMap &state,
 }
 
 /// Arguments of `sig`: state by name from `state`, batch from `batch`.
-std::vector<npy::Array *> gatherArgs(const Signature &sig,
-                                     ArrayMap &state,
+std::vector<npy::Array *> gatherArgs(const Signature &sig, ArrayMap &state,
                                      std::vector<npy::Array> &batch) {
   std::vector<npy::Array *> args;
   size_t b = 0;
@@ -204,12 +202,12 @@ std::string loadState(const Signature &sig, const TrainOptions &opts,
     if (it != loaded.end())
       state[slot.name] = std::move(it->second);
     else if (!opts.resumeFile.empty())
-      return (opts.resumeFile + ": checkpoint has no '" + slot.name + "'");
+      return opts.resumeFile + ": checkpoint has no '" + slot.name + "'";
     else
       state[slot.name] = initializeParam(slot, opts.seed);
     std::string e = checkArgument(slot, state[slot.name]);
     if (!e.empty())
-      return (file + ": " + e);
+      return file + ": " + e;
   }
   return "";
 }
@@ -273,13 +271,13 @@ std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
   }
   os << "eval: " << ds->examples << " examples, loss ";
   if (full > 0)
-    os << format("%.6f", lossSum / double(full)) << " (mean over "
-       << full << " full batches)";
+    os << format("%.6f", lossSum / double(full)) << " (mean over " << full
+       << " full batches)";
   else
     os << "n/a (no full batch)";
   if (counted)
-    os << ", accuracy " << format("%.4f", double(correct) / counted)
-       << " (" << correct << "/" << counted << ")";
+    os << ", accuracy " << format("%.4f", double(correct) / counted) << " ("
+       << correct << "/" << counted << ")";
   os << "\n";
   return "";
 }
@@ -305,10 +303,9 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     return e;
   Dataset *ds = &dataset;
   if (opts.batchSize && opts.batchSize != ds->batch)
-    return ("--batch-size " + std::to_string(opts.batchSize) +
-                " differs from the model's batch size " +
-                std::to_string(ds->batch) +
-                " (the batch size is part of the model's static shapes)");
+    return "--batch-size " + std::to_string(opts.batchSize) +
+           " differs from the model's batch size " + std::to_string(ds->batch) +
+           " (the batch size is part of the model's static shapes)";
   ArrayMap state;
   e = loadState(step, opts, state);
   if (!e.empty())
@@ -329,7 +326,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
 
   int64_t first = 0;
   if (step.stepCounter)
-    first = int64_t(elementAsDouble(state[step.args[*step.stepCounter].name], 0));
+    first =
+        int64_t(elementAsDouble(state[step.args[*step.stepCounter].name], 0));
   int64_t perEpoch = ds->examples / ds->batch;
   int64_t totalIdx = step.resultIndex(Role::LossTotal);
   if (totalIdx < 0)
@@ -367,10 +365,9 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     stepFn.call(args, results);
     if (timeLog)
       *timeLog << format("%.4f\n",
-                               std::chrono::duration<double, std::milli>(
-                                   std::chrono::steady_clock::now() -
-                                   callStart)
-                                   .count());
+                         std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - callStart)
+                             .count());
     // Copy every result named like a state argument back into it (results
     // updated in place are already there): state buffers never move.
     for (size_t i = 0; i < step.results.size(); ++i)
@@ -396,8 +393,7 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
                         std::chrono::steady_clock::now() - start)
                         .count();
       os << "step " << s + 1 << "  loss " << format("%.6f", loss) << "  "
-         << format("%.0f", sinceLog * ds->batch / secs)
-         << " examples/s\n";
+         << format("%.0f", sinceLog * ds->batch / secs) << " examples/s\n";
       start = std::chrono::steady_clock::now();
       sinceLog = 0;
     }

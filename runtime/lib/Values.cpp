@@ -9,7 +9,7 @@ using namespace lp;
 using namespace lp::rt;
 
 npy::Array lp::rt::makeArray(const TensorSlot &slot,
-                         const std::vector<double> &values) {
+                             const std::vector<double> &values) {
   npy::Array a;
   a.dtype = slot.dtype;
   a.shape = slot.shape;

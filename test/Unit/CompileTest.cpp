@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lp/InitAll.h"
 #include "lp/Runner/Compile.h"
+#include "lp/InitAll.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -87,8 +87,7 @@ func.func @dynamic(%x: tensor<?xf32> {lp.role = "input", lp.name = "x"}) -> tens
   lp::CompileOptions options;
   auto compiled = lp::compile(*module, options);
   ASSERT_FALSE(bool(compiled));
-  EXPECT_EQ(llvm::toString(compiled.takeError()),
-            "'dynamic' cannot be run");
+  EXPECT_EQ(llvm::toString(compiled.takeError()), "'dynamic' cannot be run");
   ASSERT_EQ(diagnostics.size(), 1u);
   EXPECT_EQ(diagnostics[0].severity, lp::Diagnostic::Severity::Error);
   EXPECT_EQ(diagnostics[0].location, "model.mlir:2:1");

@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lp/Runtime/Signature.h"
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Runtime/Json.h"
-#include "lp/Runtime/Signature.h"
 
 #include <gtest/gtest.h>
 
@@ -117,8 +117,8 @@ TEST(Json, ReportsWhereTheTextIsWrong) {
   // A hostile document cannot exhaust the stack.
   EXPECT_FALSE(parseJson(std::string(100000, '['), v, error));
   EXPECT_NE(error.find("nested too deeply"), std::string::npos);
-  ASSERT_TRUE(parseJson(R"({"s": "a\"b\u0041", "n": -2.5e1, "t": true})", v,
-                        error))
+  ASSERT_TRUE(
+      parseJson(R"({"s": "a\"b\u0041", "n": -2.5e1, "t": true})", v, error))
       << error;
   EXPECT_EQ(v.get("s")->string, "a\"bA");
   EXPECT_EQ(v.get("n")->number, -25.0);

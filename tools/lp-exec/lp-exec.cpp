@@ -73,10 +73,14 @@ struct CommandLine {
   }
 };
 
-const char *kKnown[] = {"function", "list", "train", "data", "eval-data",
-                        "steps", "log-every", "batch-size", "seed",
-                        "no-shuffle", "params", "resume", "checkpoint",
-                        "checkpoint-every", "loss-log", "step-times",
+const char *kKnown[] = {"function",      "list",
+                        "train",         "data",
+                        "eval-data",     "steps",
+                        "log-every",     "batch-size",
+                        "seed",          "no-shuffle",
+                        "params",        "resume",
+                        "checkpoint",    "checkpoint-every",
+                        "loss-log",      "step-times",
                         "random-inputs", "output-dir"};
 } // namespace
 
@@ -108,11 +112,11 @@ int main(int argc, char **argv) {
   const std::string suffix = cl.has("train") ? "_train_step" : "";
   if (function.empty()) {
     for (const std::string &e : entries) {
-      bool isStep = e.size() > 11 && e.compare(e.size() - 11, 11,
-                                                "_train_step") == 0;
-      if (cl.has("train") != isStep || (!cl.has("train") && e.size() > 5 &&
-                                         e.compare(e.size() - 5, 5, "_eval") ==
-                                             0))
+      bool isStep =
+          e.size() > 11 && e.compare(e.size() - 11, 11, "_train_step") == 0;
+      if (cl.has("train") != isStep ||
+          (!cl.has("train") && e.size() > 5 &&
+           e.compare(e.size() - 5, 5, "_eval") == 0))
         continue;
       if (!function.empty())
         return fail(cl.file + ": several functions; choose one with "

@@ -161,8 +161,7 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
   if (!compiled)
     return fail(toString(compiled.takeError()));
   llvm::outs() << llvm::format("compile: pipeline %.3f s, jit %.3f s\n",
-                               compiled->pipelineSeconds,
-                               compiled->jitSeconds);
+                               compiled->pipelineSeconds, compiled->jitSeconds);
   llvm::outs().flush();
   lp::rt::Step step, eval;
   if (loadStep(*compiled, compiled->trainStep, step) ||

@@ -3,8 +3,8 @@
 #include "lp/Target/CPU/OptimizeLLVM.h"
 
 #include "llvm/Analysis/TargetLibraryInfo.h"
-#include "llvm/IR/SystemLibraries.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/SystemLibraries.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -18,8 +18,8 @@ llvm::Error lp::optimizeLLVMModule(llvm::Module &module,
   tuning.LoopVectorization = true;
   tuning.SLPVectorization = true;
   llvm::PassBuilder builder(&machine, tuning);
-  llvm::TargetLibraryInfoImpl libraryInfo(
-      machine.getTargetTriple(), llvm::VectorLibrary::LIBMVEC);
+  llvm::TargetLibraryInfoImpl libraryInfo(machine.getTargetTriple(),
+                                          llvm::VectorLibrary::LIBMVEC);
   fam.registerPass([&] { return llvm::TargetLibraryAnalysis(libraryInfo); });
   builder.registerModuleAnalyses(mam);
   builder.registerCGSCCAnalyses(cgam);

@@ -1,4 +1,5 @@
-//===- BlasDispatch.h - the cblas_sgemm that compiled steps call -*- C++ -*-===//
+//===- BlasDispatch.h - the cblas_sgemm that compiled steps call -*- C++
+//-*-===//
 //
 // Matmuls lowered by lp-linalg-to-blas call `cblas_sgemm`. The runtime
 // defines that symbol itself (HostSymbols.h): a dispatcher that picks the

@@ -3,9 +3,10 @@
 // A lowered step calls a few functions it does not define: `memrefCopy`
 // (non-contiguous memref.copy, MLIR's C runner utils ABI), `cblas_sgemm`
 // (lp-linalg-to-blas) and `__truncsfbf2`/`__truncdfbf2` (LLVM's library
-// calls for f32/f64 -> bf16 on targets without AVX512_BF16). The runtime defines each of them. The JIT binds them
-// to these addresses; a step compiled ahead of time (a shared object)
-// resolves them against the runtime library, which exports them.
+// calls for f32/f64 -> bf16 on targets without AVX512_BF16). The runtime
+// defines each of them. The JIT binds them to these addresses; a step compiled
+// ahead of time (a shared object) resolves them against the runtime library,
+// which exports them.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,4 +1,5 @@
-//===- Trainer.h - the training loop around a compiled train step -*- C++ -*-===//
+//===- Trainer.h - the training loop around a compiled train step -*- C++
+//-*-===//
 
 #ifndef LP_RUNTIME_TRAINER_H
 #define LP_RUNTIME_TRAINER_H
@@ -36,7 +37,7 @@ std::string train(const Step &step, const Step &eval, const TrainOptions &opts,
 
 /// Options of one call of a function on data bound by name.
 struct RunOptions {
-  std::string dataFile;   ///< .npz whose arrays bind arguments by name
+  std::string dataFile; ///< .npz whose arrays bind arguments by name
   std::map<std::string, std::string> inputFiles; ///< name -> .npy
   std::string paramsFile; ///< .npz of parameters (else their initialisers)
   bool randomInputs = false;
