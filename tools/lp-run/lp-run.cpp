@@ -40,6 +40,7 @@
 #include <cmath>
 #include <malloc.h>
 #include <map>
+#include <thread>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -196,6 +197,8 @@ static void addLowering(PassManager &pm, bool inplaceResults = false) {
   options.matmul = matmulLowering;
   options.approximateMath = approximateMath;
   options.parallel = parallelKernels;
+  // The pipeline never reads the host; the driver resolves the threads.
+  options.threads = std::thread::hardware_concurrency();
   lp::buildLowerToLLVMPipeline(pm, options);
 }
 
