@@ -1,6 +1,6 @@
 // RUN: lp-opt %s --lp-cpu-codegen | FileCheck %s
 // RUN: lp-opt %s --lp-cpu-codegen | lp-translate --mlir-to-llvmir | FileCheck %s --check-prefix=LLVMIR
-// RUN: lp-opt %s --lp-cpu-codegen="threads=2" | FileCheck %s --check-prefix=TWO
+// RUN: lp-opt %s --lp-cpu-codegen="threads=4" | FileCheck %s --check-prefix=FOUR
 // RUN: lp-opt %s --lp-cpu-codegen="threads=1" | FileCheck %s --check-prefix=ONE --implicit-check-not=omp.
 // RUN: lp-opt %s --lp-cpu-codegen="parallel=0" | FileCheck %s --check-prefix=SEQ --implicit-check-not=omp.
 // RUN: lp-opt %s --lp-cpu-codegen="matmul=loops" | FileCheck %s --check-prefix=LOOPS
@@ -8,7 +8,7 @@
 // linalg on buffers to LLVM for the CPU. The product (2^20 multiply-adds)
 // becomes blocks of cblas_sgemm calls, the large elementwise op (2^18
 // points) blocks of rows, each block a call of its own kernel, both loops
-// OpenMP. How many blocks is the `threads` option, 8 by default: the output
+// OpenMP. How many blocks is the `threads` option, 2 by default: the output
 // is the same on every machine.
 // CHECK-LABEL: llvm.func @product_and_tanh(
 // CHECK: omp.parallel
@@ -18,15 +18,15 @@
 // CHECK: omp.wsloop
 // CHECK: llvm.switch
 // CHECK: llvm.call @product_and_tanh_kernel{{[0-9]}}(
-// CHECK: llvm.func @product_and_tanh_kernel7(
-// CHECK-NOT: llvm.func @product_and_tanh_kernel8(
+// CHECK: llvm.func @product_and_tanh_kernel1(
+// CHECK-NOT: llvm.func @product_and_tanh_kernel2(
 
 // LLVMIR: call void {{.*}}@__kmpc_fork_call(
 
-// TWO-LABEL: llvm.func @product_and_tanh(
-// TWO: llvm.call @cblas_sgemm(
-// TWO: llvm.func @product_and_tanh_kernel1(
-// TWO-NOT: llvm.func @product_and_tanh_kernel2(
+// FOUR-LABEL: llvm.func @product_and_tanh(
+// FOUR: llvm.call @cblas_sgemm(
+// FOUR: llvm.func @product_and_tanh_kernel3(
+// FOUR-NOT: llvm.func @product_and_tanh_kernel4(
 
 // One thread: nothing is split, and no OpenMP is left.
 // ONE-LABEL: llvm.func @product_and_tanh(

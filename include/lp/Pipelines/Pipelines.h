@@ -81,7 +81,7 @@ struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
                      "(0 or 1: none are split). A fixed default, not the "
                      "compiling machine's: lp-run passes its hardware "
                      "threads"),
-      llvm::cl::init(8)};
+      llvm::cl::init(2)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
@@ -129,7 +129,7 @@ struct LowerToLLVMOptions
                      "(0 or 1: none are split). A fixed default, not the "
                      "compiling machine's: lp-run passes its hardware "
                      "threads"),
-      llvm::cl::init(8)};
+      llvm::cl::init(2)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
