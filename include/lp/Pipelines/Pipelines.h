@@ -90,7 +90,9 @@ struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
       llvm::cl::init(false)};
 };
 
-/// Options of `lp-lower-to-llvm`: those of its three stages.
+/// Options of `lp-lower-to-llvm`: those of its three stages, with the same
+/// names and defaults (test/Pipelines checks that its output equals the
+/// stages run one after another).
 struct LowerToLLVMOptions
     : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
   Option<bool> fuseElementwise{
