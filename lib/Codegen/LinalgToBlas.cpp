@@ -17,8 +17,6 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
-#include <thread>
-
 namespace lp {
 #define GEN_PASS_DEF_LINALGTOBLAS
 #include "lp/Codegen/Passes.h.inc"
@@ -109,10 +107,13 @@ struct Split {
 /// Cuts the longer of m and n (each block re-reads all of the other
 /// operand, so the shorter side is the one read twice) into about `threads`
 /// blocks whose sizes are multiples of 16 (OpenBLAS's register tiles), or
-/// returns count 1 when neither side has two such blocks.
+/// returns count 1 when neither side has two such blocks (or `threads` is
+/// below 2).
 Split chooseSplit(int64_t m, int64_t n, int64_t threads) {
   constexpr int64_t kTile = 16;
   Split split;
+  if (threads < 2)
+    return split;
   split.alongM = m >= n;
   int64_t len = split.alongM ? m : n;
   split.size = llvm::divideCeil(llvm::divideCeil(len, threads), kTile) * kTile;
@@ -245,8 +246,7 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     // A product: one call, or with split-min, an scf.parallel of blocks.
-    int64_t chunks = threads ? threads : std::thread::hardware_concurrency();
-    Split split = chooseSplit(m, n, chunks);
+    Split split = chooseSplit(m, n, threads);
     bool splitting =
         splitMin > 0 && m * n * k >= splitMin && split.count > 1;
     auto emitProduct = [&](OpBuilder &pb, Value batch) {

@@ -15,8 +15,6 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
-#include <thread>
-
 namespace lp {
 #define GEN_PASS_DEF_PARALLELIZEKERNELS
 #include "lp/Codegen/Passes.h.inc"
@@ -30,7 +28,7 @@ struct ParallelizeKernels
   using ParallelizeKernelsBase::ParallelizeKernelsBase;
 
   void runOnOperation() override {
-    int64_t chunks = threads ? threads : std::thread::hardware_concurrency();
+    int64_t chunks = threads;
     if (chunks < 2)
       return;
     SmallVector<linalg::LinalgOp> ops;

@@ -8,6 +8,13 @@
 // RUN: lp-opt %s --lp-lower-to-llvm="matmul=vector" | FileCheck %s --check-prefix=VECTOR
 // RUN: lp-opt %s --lp-lower-to-llvm="matmul=vector" | lp-translate --mlir-to-llvmir > /dev/null
 // RUN: not lp-opt %s --lp-lower-to-llvm="matmul=gpu" 2>&1 | FileCheck %s --check-prefix=BADOPT
+// The pipeline is its three stages in order, with the same options.
+// RUN: lp-opt %s --lp-lower-to-llvm > %t.whole
+// RUN: lp-opt %s --lp-lower-to-linalg --lp-bufferize --lp-cpu-codegen > %t.staged
+// RUN: diff %t.whole %t.staged
+// RUN: lp-opt %s --lp-lower-to-llvm="fuse-elementwise=0 matmul=vector outline-kernels=0 results-to-out-params=0 threads=3" > %t.whole-options
+// RUN: lp-opt %s --lp-lower-to-linalg="fuse-elementwise=0" --lp-bufferize="results-to-out-params=0" --lp-cpu-codegen="matmul=vector outline-kernels=0 threads=3" > %t.staged-options
+// RUN: diff %t.whole-options %t.staged-options
 
 // The matmul is a cblas_sgemm call (lp-linalg-to-blas: beta 0 from the
 // zero fill); every other linalg op is a call to a noinline kernel

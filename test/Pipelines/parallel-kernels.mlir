@@ -1,6 +1,12 @@
 // RUN: lp-opt %s --lp-lower-to-llvm | FileCheck %s
 // RUN: lp-opt %s --lp-lower-to-llvm="parallel=0" | FileCheck %s --check-prefix=SEQ
 // RUN: lp-opt %s --lp-lower-to-llvm | lp-translate --mlir-to-llvmir | FileCheck %s --check-prefix=IR
+// RUN: lp-opt %s --lp-lower-to-llvm > %t.whole-default
+// RUN: lp-opt %s --lp-lower-to-linalg --lp-bufferize --lp-cpu-codegen > %t.staged-default
+// RUN: diff %t.whole-default %t.staged-default
+// RUN: lp-opt %s --lp-lower-to-llvm="threads=3" > %t.whole
+// RUN: lp-opt %s --lp-lower-to-linalg --lp-bufferize --lp-cpu-codegen="threads=3" > %t.staged
+// RUN: diff %t.whole %t.staged
 
 // A large elementwise op runs as an OpenMP loop over row chunks, each chunk
 // a call of the ordinary (vectorisable) kernel; the small one stays a plain

@@ -31,6 +31,7 @@
 
 #include <iostream>
 #include <malloc.h>
+#include <thread>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -141,6 +142,9 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.lowering.matmul = matmulLowering;
   options.lowering.approximateMath = approximateMath;
   options.lowering.parallel = parallelKernels;
+  // The driver resolves what the passes must not read: split kernels into
+  // as many blocks as this machine has threads.
+  options.lowering.threads = std::thread::hardware_concurrency();
 }
 
 /// Loads `function` from the compiled code.

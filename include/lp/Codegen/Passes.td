@@ -1,7 +1,8 @@
 //===- Passes.td - LP CPU code generation passes -----------*- tablegen -*-===//
 //
 // Passes of the CPU pipeline (lp-lower-to-llvm) between linalg and LLVM:
-// they decide how contractions and elementwise code run on the host CPU.
+// they decide how contractions and elementwise code run on the CPU. None
+// reads the compiling machine: thread counts are options.
 //
 //===----------------------------------------------------------------------===//
 
@@ -79,8 +80,9 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     lengths are multiples of 16, an `scf.parallel` of calls on pointers
     advanced to each block. Both become OpenMP loops, so the step uses one
     thread pool; lp-run's dispatcher runs a call made inside a parallel
-    region on one OpenBLAS thread (`lp-lower-to-llvm` sets both when
-    `parallel` is on).
+    region on one OpenBLAS thread (`lp-cpu-codegen` sets both when
+    `parallel` is on, with its `threads`; below 2 threads nothing is
+    split).
 
     ```mlir
     linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
@@ -104,8 +106,8 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
            "Split products of at least this many multiply-adds (m*n*k) into "
            "blocks of rows or columns run by an scf.parallel (0: never)">,
     Option<"threads", "threads", "int64_t", /*default=*/"0",
-           "Blocks per split product (0: the compiling machine's hardware "
-           "threads)">
+           "Blocks per split product (0 or 1: none are split; the pipelines "
+           "pass their `threads` option)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
@@ -349,13 +351,14 @@ def ParallelizeKernels : Pass<"lp-parallelize-kernels"> {
   let description = [{
     Splits every linalg op on buffers whose outermost iterator is parallel
     and whose static iteration space has at least `min-work` points into
-    `threads` blocks of rows of the outermost loop (0: the compiling
-    machine's hardware threads): an `scf.parallel` over the block index
+    `threads` blocks of rows of the outermost loop (nothing is split
+    below 2; the pass never reads the compiling machine, the pipeline's
+    `threads` option says how many): an `scf.parallel` over the block index
     whose body is an `scf.index_switch` with one case per block, the op on
     subviews with static offsets (with a dynamic offset LLVM left some
     chunk kernels scalar). Operands the outer loop does not index are
     passed whole; an operand indexed by an expression of it keeps the op
-    sequential. In lp-lower-to-llvm it runs before lp-outline-kernels, so
+    sequential. In lp-cpu-codegen it runs before lp-outline-kernels, so
     each block becomes a call of an ordinary kernel function (compiled and
     vectorised like any other) and `convert-scf-to-openmp` makes the loop
     an OpenMP work-sharing loop (lp-run loads LLVM's OpenMP runtime). Ops
@@ -380,7 +383,8 @@ def ParallelizeKernels : Pass<"lp-parallelize-kernels"> {
   }];
   let options = [
     Option<"threads", "threads", "unsigned", /*default=*/"0",
-           "Chunks per op (0: the hardware threads of this machine)">,
+           "Chunks per op (0 or 1: none are split; the pipelines pass their "
+           "`threads` option)">,
     Option<"minWork", "min-work", "int64_t", /*default=*/"262144",
            "Smallest iteration space that is split">
   ];

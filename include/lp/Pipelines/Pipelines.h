@@ -1,4 +1,17 @@
-//===- Pipelines.h - LP's registered pass pipelines --------------*- C++ -*-===//
+//===- Pipelines.h - LP's registered pass pipelines -------------*- C++ -*-===//
+//
+// The CPU lowering is three stages, each a registered pipeline with typed
+// options (modelled on upstream's gpu-lower-to-nvvm-pipeline):
+//
+//   lp-lower-to-linalg   lp -> linalg on tensors, fusion       (any target)
+//   lp-bufferize         tensors -> buffers, calling convention (any target)
+//   lp-cpu-codegen       linalg on buffers -> LLVM dialect      (the CPU)
+//
+// `lp-lower-to-llvm` runs the three in order. A GPU back end reuses the first
+// two. No stage reads the compiling host: the thread count is an option that
+// the driver (lp-run) resolves.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef LP_PIPELINES_PIPELINES_H
 #define LP_PIPELINES_PIPELINES_H
@@ -8,10 +21,78 @@
 
 namespace lp {
 
-/// How `lp-lower-to-llvm` lowers f32 matmuls.
+/// How the CPU back end lowers f32 matmuls.
 enum class MatmulLowering { Blas, Vector, Loops };
 
-/// Options of `lp-lower-to-llvm`.
+/// Options of `lp-lower-to-linalg`.
+struct LowerToLinalgOptions
+    : public mlir::PassPipelineOptions<LowerToLinalgOptions> {
+  Option<bool> outlineBlocks{
+      *this, "outline-blocks",
+      llvm::cl::desc("Lower each repeated block once: outline its runs into "
+                     "shared functions first (lp-outline-blocks)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse elementwise linalg ops into their producers and "
+                     "consumers before bufferization"),
+      llvm::cl::init(true)};
+};
+
+/// Options of `lp-bufferize`.
+struct BufferizeOptions : public mlir::PassPipelineOptions<BufferizeOptions> {
+  Option<bool> inplaceResults{
+      *this, "inplace-results",
+      llvm::cl::desc("Drop results updated in place in an argument "
+                     "(lp-drop-inplace-results; what lp-run --train uses)"),
+      llvm::cl::init(false)};
+  Option<bool> resultsToOutParams{
+      *this, "results-to-out-params",
+      llvm::cl::desc("Return tensors through caller-allocated out-parameters "
+                     "(the calling convention lp-run uses)"),
+      llvm::cl::init(true)};
+};
+
+/// Options of `lp-cpu-codegen`.
+struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
+  Option<MatmulLowering> matmul{
+      *this, "matmul", llvm::cl::desc("How f32 matmuls run"),
+      llvm::cl::init(MatmulLowering::Blas),
+      llvm::cl::values(
+          clEnumValN(MatmulLowering::Blas, "blas",
+                     "cblas_sgemm calls (the default)"),
+          clEnumValN(MatmulLowering::Vector, "vector",
+                     "generated tiled vector code (lp-vectorize-matmul)"),
+          clEnumValN(MatmulLowering::Loops, "loops", "plain loops"))};
+  Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("Outline each linalg op into a shared noinline kernel "
+                     "function (lp-outline-kernels)"),
+      llvm::cl::init(true)};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Split large kernels and products into `threads` blocks "
+                     "run by OpenMP (lp-parallelize-kernels, "
+                     "lp-linalg-to-blas split-min)"),
+      llvm::cl::init(true)};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Blocks per split kernel or product with `parallel` "
+                     "(0 or 1: none are split). A fixed default, not the "
+                     "compiling machine's: lp-run passes its hardware "
+                     "threads"),
+      llvm::cl::init(2)};
+  Option<bool> approximateMath{
+      *this, "approximate-math",
+      llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
+                     "(lp-approximate-math): vectorisable, but a few ulp "
+                     "off and wrong for subnormal log inputs"),
+      llvm::cl::init(false)};
+};
+
+/// Options of `lp-lower-to-llvm`: those of its three stages, with the same
+/// names and defaults (test/Pipelines checks that its output equals the
+/// stages run one after another).
 struct LowerToLLVMOptions
     : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
   Option<bool> fuseElementwise{
@@ -40,9 +121,17 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
   Option<bool> parallel{
       *this, "parallel",
-      llvm::cl::desc("Split large kernels over the machine's threads with "
-                     "OpenMP (lp-parallelize-kernels)"),
+      llvm::cl::desc("Split large kernels and products into `threads` blocks "
+                     "run by OpenMP (lp-parallelize-kernels, "
+                     "lp-linalg-to-blas split-min)"),
       llvm::cl::init(true)};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Blocks per split kernel or product with `parallel` "
+                     "(0 or 1: none are split). A fixed default, not the "
+                     "compiling machine's: lp-run passes its hardware "
+                     "threads"),
+      llvm::cl::init(2)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
@@ -61,12 +150,29 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
 };
 
-/// lp (or linalg-on-tensors) -> bufferized loops -> LLVM dialect, for the
-/// CPU. The output is accepted by upstream mlir-opt and mlir-translate.
+/// lp (or linalg on tensors) -> linalg on tensors, fused: outlines repeated
+/// blocks, converts lp ops, fuses elementwise ops, folds transposes into
+/// matmuls and gives each product its own zero fill.
+void buildLowerToLinalgPipeline(mlir::OpPassManager &pm,
+                                const LowerToLinalgOptions &options);
+
+/// linalg on tensors -> linalg on buffers: one-shot bufferization across
+/// functions, results through out-parameters, buffer deallocation.
+void buildBufferizePipeline(mlir::OpPassManager &pm,
+                            const BufferizeOptions &options);
+
+/// linalg on buffers -> LLVM dialect for the CPU: BLAS calls, parallel
+/// chunks, outlined kernels, loops, OpenMP and the LLVM conversions.
+void buildCPUCodegenPipeline(mlir::OpPassManager &pm,
+                             const CPUCodegenOptions &options);
+
+/// lp (or linalg on tensors) -> LLVM dialect for the CPU: the three stages
+/// above. The output is accepted by upstream mlir-opt and mlir-translate.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
                               const LowerToLLVMOptions &options);
 
-/// Registers `lp-lower-to-llvm`.
+/// Registers `lp-lower-to-linalg`, `lp-bufferize`, `lp-cpu-codegen` and
+/// `lp-lower-to-llvm`.
 void registerPipelines();
 
 } // namespace lp

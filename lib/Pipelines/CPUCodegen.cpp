@@ -1,0 +1,78 @@
+//===- CPUCodegen.cpp - the lp-cpu-codegen back end pipeline --------------===//
+//
+// linalg on buffers -> LLVM dialect for the CPU. How many blocks a large
+// kernel or product is split into is the `threads` option: nothing here
+// reads the compiling machine.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Codegen/Passes.h"
+#include "lp/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+/// Products of at least this many multiply-adds are split over the threads
+/// (2^20); smaller products of a batch run side by side below 2^22.
+static constexpr int64_t kSplitProductsFrom = int64_t(1) << 20;
+
+void lp::buildCPUCodegenPipeline(OpPassManager &pm,
+                                 const CPUCodegenOptions &options) {
+  if (options.matmul == MatmulLowering::Blas) {
+    LinalgToBlasOptions blas;
+    if (options.parallel) {
+      blas.parallelBatches = true;
+      blas.splitMin = kSplitProductsFrom;
+      blas.threads = options.threads;
+    }
+    pm.addPass(lp::createLinalgToBlas(blas));
+  }
+  pm.addPass(lp::createReassociateReductions());
+  pm.addPass(lp::createGuardExpUnderflow());
+  // Chunks first, so that each chunk is a call of an ordinary kernel.
+  if (options.parallel) {
+    ParallelizeKernelsOptions chunks;
+    chunks.threads = options.threads;
+    pm.addPass(lp::createParallelizeKernels(chunks));
+  }
+  if (options.outlineKernels)
+    pm.addPass(lp::createOutlineKernels());
+  if (options.matmul == MatmulLowering::Vector)
+    pm.addNestedPass<func::FuncOp>(lp::createVectorizeMatmul());
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.parallel) {
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(lp::createInlineAllocaScopes());
+  }
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+
+  if (options.approximateMath)
+    pm.addPass(lp::createApproximateMath());
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  if (options.parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(lp::createEmitEntryPoints());
+}
