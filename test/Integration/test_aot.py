@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -86,7 +87,8 @@ def test_aot_forward_matches_float64():
     ids=["mlp", "cnn"])
 def test_aot_native_is_bit_identical(digits_data, tmp_path, model, data, train_args):
     build = "--lp-build-train-step=" + " ".join(a[2:] for a in train_args)
-    so = build_shared_object(model, tmp_path, [build], "inplace-results=1", cpu="native")
+    # lp-run splits kernels into as many blocks as the machine has threads.
+    so = build_shared_object(model, tmp_path, [build], f"inplace-results=1 threads={os.cpu_count()}", cpu="native")
     common = ["--train", f"--data={DATA / data}", "--steps=12", "--seed=3", "--log-every=0"]
     jit_log, aot_log = tmp_path / "jit.txt", tmp_path / "aot.txt"
     jit = run_lp([model, *common, *train_args, f"--loss-log={jit_log}", f"--checkpoint={tmp_path / 'jit.npz'}"])
