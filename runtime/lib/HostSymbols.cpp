@@ -4,11 +4,15 @@
 #include "lp/Runtime/BlasDispatch.h"
 #include "lp/Runtime/HalfFloat.h"
 
+#include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 namespace {
+std::atomic<int64_t> allocations{0}, frees{0};
+
 /// MLIR's ranked memref descriptor with the rank erased: allocated and
 /// aligned pointers, offset, then `rank` sizes and `rank` strides.
 struct Descriptor {
@@ -81,6 +85,29 @@ __attribute__((visibility("default"))) float __truncdfbf2(double d) {
   return __truncsfbf2(float(d));
 }
 
+/// The allocation hooks (finalize-memref-to-llvm's generic functions):
+/// malloc and free, counted.
+__attribute__((visibility("default"))) void *
+_mlir_memref_to_llvm_alloc(size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size);
+}
+
+__attribute__((visibility("default"))) void *
+_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  // C11 wants the size to be a multiple of the alignment.
+  return std::aligned_alloc(alignment,
+                            (size + alignment - 1) / alignment * alignment);
+}
+
+__attribute__((visibility("default"))) void
+_mlir_memref_to_llvm_free(void *pointer) {
+  if (pointer)
+    frees.fetch_add(1, std::memory_order_relaxed);
+  std::free(pointer);
+}
+
 /// lp-linalg-to-blas's calls: LP's dispatcher in front of OpenBLAS.
 __attribute__((visibility("default"))) void
 cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
@@ -96,8 +123,18 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
       {"memrefCopy", reinterpret_cast<void *>(&memrefCopy)},
       {"cblas_sgemm", reinterpret_cast<void *>(&cblas_sgemm)},
       {"__truncsfbf2", reinterpret_cast<void *>(&__truncsfbf2)},
-      {"__truncdfbf2", reinterpret_cast<void *>(&__truncdfbf2)}};
+      {"__truncdfbf2", reinterpret_cast<void *>(&__truncdfbf2)},
+      {"_mlir_memref_to_llvm_alloc",
+       reinterpret_cast<void *>(&_mlir_memref_to_llvm_alloc)},
+      {"_mlir_memref_to_llvm_aligned_alloc",
+       reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)},
+      {"_mlir_memref_to_llvm_free",
+       reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)}};
   return symbols;
 }
 
 std::string lp::rt::prepareHostSymbols() { return loadBlas(); }
+
+lp::rt::AllocationStats lp::rt::allocationStats() {
+  return {allocations.load(), frees.load()};
+}

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Runner/Compile.h"
+#include "lp/Runtime/HostSymbols.h"
+#include "lp/Runtime/Trainer.h"
 #include "lp/InitAll.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -73,6 +75,49 @@ TEST_F(CompileTest, CompiledFunctionRunsThroughTheRuntime) {
   EXPECT_EQ(y[1], -4.0f);
   EXPECT_EQ(y[2], -3.5f);
   EXPECT_EQ(y[3], 0.0f);
+}
+
+const char *kClassifier = R"(
+func.func @clf(%x: tensor<8x4xf32> {lp.role = "input", lp.name = "x"},
+               %y: tensor<8xi64> {lp.role = "label", lp.name = "y"},
+               %w: tensor<4x3xf32> {lp.role = "param", lp.name = "w", lp.init = "glorot_uniform"},
+               %b: tensor<3xf32> {lp.role = "param", lp.name = "b"})
+    -> (tensor<f32> {lp.name = "loss"}) {
+  %h = lp.linear %x, %w, %b : (tensor<8x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
+  %t = lp.tanh %h : (tensor<8x3xf32>) -> tensor<8x3xf32>
+  %l = lp.cross_entropy %t, %y : (tensor<8x3xf32>, tensor<8xi64>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+)";
+
+TEST_F(CompileTest, StepsAllocateThroughTheRuntimeAndFreeEverything) {
+  OwningOpRef<ModuleOp> module = parse(kClassifier);
+  ASSERT_TRUE(module);
+  lp::CompileOptions options;
+  options.train = true;
+  options.trainStep.optimizer = "adam";
+  auto compiled = lp::compile(*module, options);
+  ASSERT_TRUE(bool(compiled)) << llvm::toString(compiled.takeError());
+  lp::rt::Step step;
+  ASSERT_EQ(lp::rt::Step::load(*compiled->code, compiled->trainStep, step),
+            "");
+  lp::rt::RunOptions run;
+  run.randomInputs = true;
+  std::vector<lp::npy::Array> args;
+  ASSERT_EQ(lp::rt::bindArguments(step.signature(), run, args), "");
+  std::vector<void *> data;
+  for (lp::npy::Array &a : args)
+    data.push_back(a.data.data());
+  std::vector<lp::npy::Array> results;
+  lp::rt::AllocationStats before = lp::rt::allocationStats();
+  for (int i = 0; i < 3; ++i)
+    step.call(data, results);
+  lp::rt::AllocationStats after = lp::rt::allocationStats();
+  // The step's temporaries come from the runtime's hooks, and every one
+  // is freed by the end of the step.
+  EXPECT_GT(after.allocations - before.allocations, 0);
+  EXPECT_EQ(after.allocations - before.allocations,
+            after.frees - before.frees);
 }
 
 TEST_F(CompileTest, ErrorsComeBackAsLocatedDiagnostics) {
