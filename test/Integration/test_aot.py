@@ -11,6 +11,11 @@
   float64 numpy (|diff| <= 1e-5), with lp.init's and with random weights.
 * test_aot_native_is_bit_identical: with --target-cpu=native, lp-exec's
   loss log equals lp-run's byte for byte (MLP with SGD, CNN with Adam).
+* test_c_api_from_ctypes: the runtime's C API (lp_runtime.h) through
+  ctypes, as a Python binding would use it: open the shared object, load
+  the MLP's forward function, read its signature JSON, call it on numpy
+  buffers; the loss against a float64 numpy forward pass; a missing file
+  and an unknown function come back as error strings.
 * test_lp_exec_errors: a missing file, a file without LP functions, an
   unknown option, an unknown function, training without data: exit 1 and
   a message, no crash.
@@ -101,6 +106,66 @@ def test_aot_native_is_bit_identical(digits_data, tmp_path, model, data, train_a
     assert sorted(a.files) == sorted(b.files)
     for k in a.files:
         assert a[k].tobytes() == b[k].tobytes(), k
+
+
+def test_c_api_from_ctypes(digits_data, tmp_path):
+    import ctypes
+    import json
+
+    so = build_shared_object(DIGITS_MLP, tmp_path)
+    # Global, so that the step resolves the runtime's host symbols against it.
+    rt = ctypes.CDLL(str(BIN.parent / "lib" / "libLPRuntime.so"), mode=ctypes.RTLD_GLOBAL)
+    rt.lp_code_open.restype = ctypes.c_void_p
+    rt.lp_code_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]
+    rt.lp_step_load.restype = ctypes.c_void_p
+    rt.lp_step_load.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]
+    rt.lp_step_signature_json.restype = ctypes.c_char_p
+    rt.lp_step_signature_json.argtypes = [ctypes.c_void_p]
+    rt.lp_step_num_args.restype = ctypes.c_int64
+    rt.lp_step_num_args.argtypes = [ctypes.c_void_p]
+    rt.lp_step_num_out_results.restype = ctypes.c_int64
+    rt.lp_step_num_out_results.argtypes = [ctypes.c_void_p]
+    rt.lp_step_call.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p)]
+    rt.lp_step_free.argtypes = [ctypes.c_void_p]
+    rt.lp_code_close.argtypes = [ctypes.c_void_p]
+    rt.lp_free_error.argtypes = [ctypes.c_void_p]
+
+    err = ctypes.c_char_p()
+    assert not rt.lp_code_open(str(tmp_path / "missing.so").encode(), ctypes.byref(err))
+    assert "cannot load" in err.value.decode()
+    rt.lp_free_error(ctypes.cast(err, ctypes.c_void_p))
+    code = rt.lp_code_open(str(so).encode(), ctypes.byref(err))
+    assert code, err.value
+    assert not rt.lp_step_load(code, b"nope", ctypes.byref(err))
+    assert "no function 'nope'" in err.value.decode()
+    rt.lp_free_error(ctypes.cast(err, ctypes.c_void_p))
+    step = rt.lp_step_load(code, b"digits_mlp", ctypes.byref(err))
+    assert step, err.value
+    sig = json.loads(rt.lp_step_signature_json(step))
+    names = [a["name"] for a in sig["args"]]
+    assert names == ["x", "y", "fc1.w", "fc1.b", "fc2.w", "fc2.b", "fc3.w", "fc3.b"]
+    assert rt.lp_step_num_args(step) == 8 and rt.lp_step_num_out_results(step) == 1
+
+    params = init_mlp(7)
+    batch = np.load(DATA / "digits_batch.npz")
+    values = {"x": np.ascontiguousarray(batch["x"], np.float32), "y": np.ascontiguousarray(batch["y"], np.int64),
+              **params}
+    for a in sig["args"]:
+        assert list(values[a["name"]].shape) == a["shape"], a
+    args = (ctypes.c_void_p * 8)(*[values[n].ctypes.data for n in names])
+    loss = np.zeros((), np.float32)
+    outs = (ctypes.c_void_p * 1)(loss.ctypes.data)
+    rt.lp_step_call(step, args, outs)
+
+    p = {k: v.astype(np.float64) for k, v in params.items()}
+    x, y = values["x"].astype(np.float64), values["y"]
+    h = np.maximum(np.maximum(x @ p["fc1.w"] + p["fc1.b"], 0) @ p["fc2.w"] + p["fc2.b"], 0)
+    z = h @ p["fc3.w"] + p["fc3.b"]
+    zmax = z.max(axis=1, keepdims=True)
+    ref = np.mean(zmax[:, 0] + np.log(np.exp(z - zmax).sum(axis=1)) - z[np.arange(len(y)), y])
+    assert abs(float(loss) - ref) <= 1e-5 * abs(ref) + 1e-6, (float(loss), ref)
+    rt.lp_step_free(step)
+    rt.lp_code_close(code)
 
 
 def test_lp_exec_errors(digits_data, tmp_path):

@@ -4,6 +4,10 @@
  * calling convention and call it, from C or any language with a C FFI.
  * Errors are returned as malloc'ed strings that the caller frees with
  * lp_free_error; functions that can fail return NULL or non-zero then.
+ * A step's shared object resolves the functions lowered code calls
+ * (memrefCopy, cblas_sgemm, the allocation hooks) against this library:
+ * link it, or dlopen it with RTLD_GLOBAL (Python: ctypes.CDLL(path,
+ * mode=ctypes.RTLD_GLOBAL)) before opening a step.
  *
  *===------------------------------------------------------------------===*/
 
