@@ -51,6 +51,20 @@ std::string readInt(const JsonValue &v, const std::string &what, int64_t &out) {
   return "";
 }
 
+/// The integer member `key` of `object`, if present.
+std::string readOptionalInt(const JsonValue &object, const std::string &key,
+                            const std::string &at,
+                            std::optional<int64_t> &out) {
+  const JsonValue *v = object.get(key);
+  if (!v)
+    return "";
+  int64_t n;
+  std::string e = readInt(*v, at + ": " + key, n);
+  if (e.empty())
+    out = n;
+  return e;
+}
+
 std::string readSlot(const JsonValue &v, const std::string &where, bool isArg,
                      TensorSlot &slot) {
   if (v.kind != JsonValue::Object)
@@ -111,21 +125,10 @@ std::string readSlot(const JsonValue &v, const std::string &where, bool isArg,
     spec.b = b && b->kind == JsonValue::Number ? b->number : 0.0;
     slot.init = spec;
   }
-  if (const JsonValue *bound = v.get("index_bound")) {
-    int64_t n;
-    std::string e = readInt(*bound, at + ": index_bound", n);
-    if (!e.empty())
-      return e;
-    slot.indexBound = n;
-  }
-  if (const JsonValue *inplace = v.get("inplace_arg")) {
-    int64_t n;
-    std::string e = readInt(*inplace, at + ": inplace_arg", n);
-    if (!e.empty())
-      return e;
-    slot.inplaceArg = n;
-  }
-  return "";
+  std::string e = readOptionalInt(v, "index_bound", at, slot.indexBound);
+  if (e.empty())
+    e = readOptionalInt(v, "inplace_arg", at, slot.inplaceArg);
+  return e;
 }
 } // namespace
 

@@ -50,6 +50,17 @@ module {
 // -----
 
 module {
+  // expected-error @+1 {{lp.inplace_results does not match the results}}
+  llvm.func @count(%a: !llvm.ptr, %b: !llvm.ptr, %c: i64, %d: i64, %e: i64)
+      attributes {lp.inplace_results = array<i64: 0, -1>,
+                  lp.signature = "{\22lp_signature\22:1,\22args\22:[{\22name\22:\22w\22,\22shape\22:[3]}],\22results\22:[{\22name\22:\22w\22,\22shape\22:[3]}]}"} {
+    llvm.return
+  }
+}
+
+// -----
+
+module {
   // expected-error @+1 {{malformed lp.signature}}
   llvm.func @malformed() attributes {lp.signature = "{not json"} {
     llvm.return
