@@ -4,14 +4,16 @@
 // CBLAS routine cblas_sgemm (row major), one per batch. Transposed operand
 // maps become the transA/transB flags; a zero fill of the result right
 // before the matmul becomes beta = 0. With `split-min`, each large product
-// is split into `threads` row or column blocks, an scf.parallel of calls
+// is split into `threads` row or column blocks (by default as many as the
+// runtime's OpenMP threads, asked at run time), an scf.parallel of calls
 // (OpenMP once lowered): the compiled step then has one thread pool, and
-// lp-run's dispatcher runs calls made inside a parallel region on one
+// the runtime's dispatcher runs calls made inside a parallel region on one
 // OpenBLAS thread.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lp/Codegen/Passes.h"
+#include "lp/Codegen/RuntimeCalls.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -97,51 +99,30 @@ std::pair<Value, Value> pointerAndLd(OpBuilder &b, Location loc, Value m,
 }
 
 /// How one product is cut into blocks computed side by side: along m (rows
-/// of A and C) or n (columns of B and C), `count` blocks of `size` (the last
-/// one possibly shorter).
+/// of A and C) or n (columns of B and C), the longer of the two (each block
+/// re-reads all of the other operand, so the shorter side is the one read
+/// twice), in blocks whose sizes are multiples of kTile.
 struct Split {
   bool alongM = true;
-  int64_t size = 0, count = 1;
+  int64_t len = 0;
+  lp::Blocks blocks;
 };
 
-/// Cuts the longer of m and n (each block re-reads all of the other
-/// operand, so the shorter side is the one read twice) into about `threads`
-/// blocks whose sizes are multiples of 16 (OpenBLAS's register tiles), or
-/// returns count 1 when neither side has two such blocks (or `threads` is
-/// below 2).
-Split chooseSplit(int64_t m, int64_t n, int64_t threads) {
-  constexpr int64_t kTile = 16;
-  Split split;
-  if (threads < 2)
-    return split;
-  split.alongM = m >= n;
-  int64_t len = split.alongM ? m : n;
-  split.size = llvm::divideCeil(llvm::divideCeil(len, threads), kTile) * kTile;
-  split.count = llvm::divideCeil(len, split.size);
-  return split;
-}
+/// Blocks of a product are multiples of 16 rows or columns (OpenBLAS's
+/// register tiles).
+constexpr int64_t kTile = 16;
 
 /// The declaration of cblas_sgemm, or null (with an error) when the module
 /// already has a different symbol of that name.
 func::FuncOp declareSgemm(ModuleOp module) {
-  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  Builder b(module.getContext());
   Type i32 = b.getI32Type(), f32 = b.getF32Type();
   Type ptr = LLVM::LLVMPointerType::get(b.getContext());
   auto type = b.getFunctionType(
       {i32, i32, i32, i32, i32, i32, f32, ptr, i32, ptr, i32, f32, ptr, i32},
       {});
-  if (Operation *existing = module.lookupSymbol("cblas_sgemm")) {
-    auto f = dyn_cast<func::FuncOp>(existing);
-    if (f && f.getFunctionType() == type)
-      return f;
-    existing->emitError("'cblas_sgemm' is already defined with another "
-                        "type; lp-linalg-to-blas needs the CBLAS one ")
-        << type;
-    return nullptr;
-  }
-  auto f = func::FuncOp::create(b, module.getLoc(), "cblas_sgemm", type);
-  f.setPrivate();
-  return f;
+  return lp::declareRuntimeFunction(module, "cblas_sgemm", type,
+                                    "lp-linalg-to-blas", "CBLAS");
 }
 
 /// The zero fill of `out` immediately before `op`, if any.
@@ -217,14 +198,12 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       Value mValue = mConst, nValue = nConst;
       Value aRow, aCol, bRow, bCol, cRow, cCol;
       if (split) {
-        Value size = arith::ConstantIndexOp::create(ib, loc, split->size);
-        Value len = arith::ConstantIndexOp::create(
-            ib, loc, split->alongM ? m : n);
-        Value first = arith::MulIOp::create(ib, loc, block, size);
+        Value len = arith::ConstantIndexOp::create(ib, loc, split->len);
+        Value first = arith::MulIOp::create(ib, loc, block, split->blocks.size);
         Value rest = arith::SubIOp::create(ib, loc, len, first);
         Value blockLen = arith::IndexCastOp::create(
             ib, loc, ib.getI32Type(),
-            arith::MinSIOp::create(ib, loc, size, rest));
+            arith::MinSIOp::create(ib, loc, split->blocks.size, rest));
         if (split->alongM) {
           mValue = blockLen;
           (la == Layout::Plain ? aRow : aCol) = first;
@@ -245,27 +224,53 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     };
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
-    // A product: one call, or with split-min, an scf.parallel of blocks.
-    Split split = chooseSplit(m, n, threads);
-    bool splitting =
-        splitMin > 0 && m * n * k >= splitMin && split.count > 1;
+    // A product: one call, or with split-min, an scf.parallel of blocks
+    // (when the thread count is known at run time only, an scf.if keeps
+    // the single call, on all of BLAS's threads, for one block).
+    bool splitting = splitMin > 0 && m * n * k >= splitMin && threads != 1 &&
+                     std::max(m, n) > kTile;
+    std::optional<Split> split;
+    if (splitting) {
+      OpFoldResult threadsValue =
+          lp::threadCount(b, loc, op->template getParentOfType<ModuleOp>(),
+                          threads, "lp-linalg-to-blas");
+      if (!threadsValue) {
+        failedDeclare = true;
+        return false;
+      }
+      split = Split{m >= n, std::max(m, n), {}};
+      split->blocks =
+          lp::splitIntoBlocks(b, loc, split->len, threadsValue, kTile);
+      splitting = getConstantIntValue(split->blocks.count).value_or(2) > 1;
+    }
+    auto emitBlocks = [&](OpBuilder &pb, Value batch) {
+      auto loop = scf::ParallelOp::create(pb, loc, ValueRange{zero},
+                                          ValueRange{split->blocks.count},
+                                          ValueRange{one});
+      OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
+      emitCall(ib, batch, &*split, loop.getInductionVars()[0]);
+    };
     auto emitProduct = [&](OpBuilder &pb, Value batch) {
       if (!splitting)
         return emitCall(pb, batch, nullptr, nullptr);
-      Value count = arith::ConstantIndexOp::create(pb, loc, split.count);
-      auto loop = scf::ParallelOp::create(pb, loc, ValueRange{zero},
-                                          ValueRange{count}, ValueRange{one});
-      OpBuilder ib = OpBuilder::atBlockBegin(loop.getBody());
-      emitCall(ib, batch, &split, loop.getInductionVars()[0]);
+      if (getConstantIntValue(split->blocks.count))
+        return emitBlocks(pb, batch);
+      Value several = arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::ugt,
+                                            split->blocks.count, one);
+      auto choice = scf::IfOp::create(pb, loc, several, /*withElse=*/true);
+      OpBuilder thenBuilder = choice.getThenBodyBuilder();
+      emitBlocks(thenBuilder, batch);
+      OpBuilder elseBuilder = choice.getElseBodyBuilder();
+      emitCall(elseBuilder, batch, nullptr, nullptr);
     };
     if (!batched) {
       emitProduct(b, nullptr);
     } else {
       Value count = arith::ConstantIndexOp::create(b, loc, bounds[0]);
       // Small products of a batch run side by side (each on one BLAS
-      // thread: lp-run's dispatcher gives calls inside a parallel region
-      // one thread); large ones one after another, each split or on all of
-      // BLAS's threads.
+      // thread: the runtime's dispatcher gives calls inside a parallel
+      // region one thread); large ones one after another, each split or on
+      // all of BLAS's threads.
       if (parallelBatches && bounds[0] > 1 &&
           m * n * k < int64_t(parallelBatchesBelow)) {
         auto loop = scf::ParallelOp::create(b, loc, ValueRange{zero},

@@ -15,6 +15,7 @@ SgemmFn cblasSgemm = nullptr;
 void (*setThreads)(int) = nullptr;
 int (*getThreads)(void) = nullptr;
 int (*inParallel)(void) = nullptr; // libomp's omp_in_parallel
+int (*maxThreads)(void) = nullptr; // libomp's omp_get_max_threads
 int allThreads = 0;
 // Batches of small products call in from several OpenMP threads.
 std::atomic<int> currentThreads = 0;
@@ -59,12 +60,20 @@ std::string lp::rt::loadBlas() {
   inParallel =
       omp ? reinterpret_cast<int (*)(void)>(dlsym(omp, "omp_in_parallel"))
           : nullptr;
-  if (!inParallel) {
+  maxThreads =
+      omp ? reinterpret_cast<int (*)(void)>(dlsym(omp, "omp_get_max_threads"))
+          : nullptr;
+  if (!inParallel || !maxThreads) {
     cblasSgemm = nullptr; // so that a later call fails the same way
-    return ("cannot load omp_in_parallel from the "
+    return ("cannot load omp_in_parallel and omp_get_max_threads from the "
             "OpenMP runtime " +
             std::string(LP_OMP_LIBRARY));
   }
   allThreads = currentThreads = getThreads();
   return "";
+}
+
+int64_t lp::rt::parallelThreads() {
+  int threads = maxThreads ? maxThreads() : 1;
+  return threads > 0 ? threads : 1;
 }

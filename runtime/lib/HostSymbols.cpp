@@ -116,12 +116,19 @@ cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
   lp::rt::sgemmDispatch(order, transA, transB, m, n, k, alpha, a, lda, b, ldb,
                         beta, c, ldc);
 }
+
+/// lp-parallelize-kernels' and lp-linalg-to-blas's block count (their
+/// `threads` = 0): the OpenMP thread count.
+__attribute__((visibility("default"))) int64_t lp_num_threads() {
+  return lp::rt::parallelThreads();
+}
 }
 
 const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
   static const std::vector<HostSymbol> symbols = {
       {"memrefCopy", reinterpret_cast<void *>(&memrefCopy)},
       {"cblas_sgemm", reinterpret_cast<void *>(&cblas_sgemm)},
+      {"lp_num_threads", reinterpret_cast<void *>(&lp_num_threads)},
       {"__truncsfbf2", reinterpret_cast<void *>(&__truncsfbf2)},
       {"__truncdfbf2", reinterpret_cast<void *>(&__truncdfbf2)},
       {"_mlir_memref_to_llvm_alloc",

@@ -6,6 +6,7 @@
 // RUN: lp-opt %s --lp-linalg-to-blas="parallel-batches=1 parallel-batches-below=161" --split-input-file | FileCheck %s --check-prefix=PAR
 // RUN: lp-opt %s --lp-linalg-to-blas="split-min=4096 threads=2" --split-input-file | FileCheck %s --check-prefix=SPLIT
 // RUN: lp-opt %s --lp-linalg-to-blas="split-min=4096 threads=3" --split-input-file | FileCheck %s --check-prefix=SPLIT3
+// RUN: lp-opt %s --lp-linalg-to-blas="split-min=4096" --split-input-file | FileCheck %s --check-prefix=RUNTIME
 
 // lp-linalg-to-blas (lib/Codegen/LinalgToBlas.cpp): a linalg.matmul or
 // linalg.batch_matmul on f32 memrefs with contiguous rows becomes a call to
@@ -342,9 +343,9 @@ func.func @large_batch_products_in_sequence(%a: memref<6x4x9xf32>, %b: memref<6x
 // to 32); with threads=3, 3 blocks of 16 (40 / 3 -> 14 -> 16). 8x40x16 is
 // split along n; 8x8x16 = 1024 and too short to split stays one call.
 // SPLIT-LABEL: func.func @split_along_m
+// SPLIT: %[[C32:.*]] = arith.constant 32 : index
 // SPLIT: %[[N2:.*]] = arith.constant 2 : index
 // SPLIT: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[N2]])
-// SPLIT: %[[C32:.*]] = arith.constant 32 : index
 // SPLIT: %[[C40:.*]] = arith.constant 40 : index
 // SPLIT: %[[FIRST:.*]] = arith.muli %[[I]], %[[C32]]
 // SPLIT: %[[REST:.*]] = arith.subi %[[C40]], %[[FIRST]]
@@ -362,9 +363,30 @@ func.func @large_batch_products_in_sequence(%a: memref<6x4x9xf32>, %b: memref<6x
 // SPLIT: arith.addi %[[COFF]], %[[CROW]]
 // SPLIT: func.call @cblas_sgemm(%{{.*}}, %{{.*}}, %{{.*}}, %[[M]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
 // SPLIT3-LABEL: func.func @split_along_m
+// SPLIT3: arith.constant 16 : index
 // SPLIT3: %[[N3:.*]] = arith.constant 3 : index
 // SPLIT3: scf.parallel (%{{.*}}) = (%{{.*}}) to (%[[N3]])
-// SPLIT3: arith.constant 16 : index
+// With threads=0 (the default) the runtime says how many threads there are
+// when the step runs: size = roundup(ceil(40 / t), 16), count = ceil(40 /
+// size); one block is one plain call (on all of BLAS's threads).
+// RUNTIME-DAG: func.func private @lp_num_threads() -> index
+// RUNTIME-LABEL: func.func @split_along_m
+// RUNTIME-DAG: %[[C40:.*]] = arith.constant 40 : index
+// RUNTIME-DAG: %[[C16:.*]] = arith.constant 16 : index
+// RUNTIME-DAG: %[[ONE:.*]] = arith.constant 1 : index
+// RUNTIME: %[[T:.*]] = call @lp_num_threads() : () -> index
+// RUNTIME: %[[PER:.*]] = arith.ceildivui %[[C40]], %[[T]] : index
+// RUNTIME: %[[TILES:.*]] = arith.ceildivui %[[PER]], %[[C16]] : index
+// RUNTIME: %[[SIZE:.*]] = arith.muli %[[TILES]], %[[C16]] : index
+// RUNTIME: %[[COUNT:.*]] = arith.ceildivui %[[C40]], %[[SIZE]] : index
+// RUNTIME: %[[SEVERAL:.*]] = arith.cmpi ugt, %[[COUNT]], %[[ONE]] : index
+// RUNTIME: scf.if %[[SEVERAL]] {
+// RUNTIME: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[COUNT]])
+// RUNTIME: arith.muli %[[I]], %[[SIZE]]
+// RUNTIME: call @cblas_sgemm
+// RUNTIME: } else {
+// RUNTIME: call @cblas_sgemm(%{{.*}}, %{{.*}}, %{{.*}}, %c40_i32,
+// RUNTIME: return
 func.func @split_along_m(%a: memref<40x16xf32>, %b: memref<16x8xf32>, %c: memref<40x8xf32>) {
   linalg.matmul ins(%a, %b : memref<40x16xf32>, memref<16x8xf32>) outs(%c : memref<40x8xf32>)
   return

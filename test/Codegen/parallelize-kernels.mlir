@@ -1,28 +1,43 @@
 // RUN: lp-opt %s --lp-parallelize-kernels="threads=2" | FileCheck %s
-// RUN: lp-opt %s --lp-parallelize-kernels="threads=4 min-work=1" | FileCheck %s --check-prefix=ALL
+// RUN: lp-opt %s --lp-parallelize-kernels="threads=3 min-work=1" | FileCheck %s --check-prefix=ALL
+// RUN: lp-opt %s --lp-parallelize-kernels | FileCheck %s --check-prefix=RUNTIME
+// RUN: lp-opt %s --lp-parallelize-kernels="threads=1 min-work=1" | FileCheck %s --check-prefix=NONE
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
 #col = affine_map<(d0, d1) -> (d1)>
 
-// A large elementwise op: two blocks of 2048 rows, each the same generic on
-// a subview with a static offset (one case of an scf.index_switch on the
-// chunk index of an scf.parallel).
+// NONE-NOT: scf.parallel
+
+// A large elementwise op, threads=2: an scf.parallel over 2 blocks of 2048
+// rows, each the same generic on subviews of the block's rows.
 // CHECK-LABEL: func.func @large
+// CHECK-DAG: %[[SIZE:.*]] = arith.constant 2048 : index
+// CHECK-DAG: %[[COUNT:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
-// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
-// CHECK: scf.parallel (%[[I:.*]]) = (%[[C0]]) to (%[[C2]]) step (%[[C1]])
-// CHECK-NEXT: scf.index_switch %[[I]]
-// CHECK-NEXT: case 0 {
-// CHECK-NEXT: %[[IN0:.*]] = memref.subview %arg0[0, 0] [2048, 64] [1, 1] : memref<4096x64xf32> to memref<2048x64xf32, strided<[64, 1]>>
-// CHECK-NEXT: %[[OUT0:.*]] = memref.subview %arg1[0, 0] [2048, 64] [1, 1]
-// CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN0]] : {{.*}}) outs(%[[OUT0]] : {{.*}})
+// CHECK-DAG: %[[ROWS:.*]] = arith.constant 4096 : index
+// CHECK: scf.parallel (%[[I:.*]]) = (%[[C0]]) to (%[[COUNT]]) step (%[[C1]])
+// CHECK-NEXT: %[[FIRST:.*]] = arith.muli %[[I]], %[[SIZE]] : index
+// CHECK-NEXT: %[[LEFT:.*]] = arith.subi %[[ROWS]], %[[FIRST]] : index
+// CHECK-NEXT: %[[N:.*]] = arith.minsi %[[SIZE]], %[[LEFT]] : index
+// CHECK-NEXT: %[[IN:.*]] = memref.subview %arg0[%[[FIRST]], 0] [%[[N]], 64] [1, 1] : memref<4096x64xf32> to memref<?x64xf32, strided<[64, 1], offset: ?>>
+// CHECK-NEXT: %[[OUT:.*]] = memref.subview %arg1[%[[FIRST]], 0] [%[[N]], 64] [1, 1]
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN]] : {{.*}}) outs(%[[OUT]] : {{.*}})
 // CHECK: math.exp
-// CHECK: default {
-// CHECK-NEXT: %[[IN1:.*]] = memref.subview %arg0[2048, 0] [2048, 64] [1, 1] : memref<4096x64xf32> to memref<2048x64xf32, strided<[64, 1], offset: 131072>>
-// CHECK-NEXT: %[[OUT1:.*]] = memref.subview %arg1[2048, 0] [2048, 64] [1, 1]
-// CHECK-NEXT: linalg.generic {{.*}} ins(%[[IN1]] : {{.*}}) outs(%[[OUT1]] : {{.*}})
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// With threads=0 (the default) the runtime says how many threads there are
+// when the step runs.
+// RUNTIME: func.func private @lp_num_threads() -> index
+// RUNTIME-LABEL: func.func @large
+// RUNTIME-DAG: %[[ROWS:.*]] = arith.constant 4096 : index
+// RUNTIME: %[[T:.*]] = call @lp_num_threads() : () -> index
+// RUNTIME: %[[SIZE:.*]] = arith.ceildivui %[[ROWS]], %[[T]] : index
+// RUNTIME: %[[COUNT:.*]] = arith.ceildivui %[[ROWS]], %[[SIZE]] : index
+// RUNTIME: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[COUNT]])
+// RUNTIME-NEXT: arith.muli %[[I]], %[[SIZE]] : index
+// RUNTIME: linalg.generic
 func.func @large(%a: memref<4096x64xf32>, %b: memref<4096x64xf32>) {
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%a : memref<4096x64xf32>) outs(%b : memref<4096x64xf32>) {
@@ -66,16 +81,14 @@ func.func @col_sums(%a: memref<4096x64xf32>, %s: memref<64xf32>) {
 // CHECK-LABEL: func.func @small
 // CHECK-NOT: scf.parallel
 // CHECK: return
-// With min-work=1 and 4 threads: 4 chunks of 2 rows (8 rows), the last in
-// the default case.
+// With min-work=1 and 3 threads: 3 blocks of 3 rows (8 rows; the last block
+// has 2).
 // ALL-LABEL: func.func @small
+// ALL-DAG: arith.constant 3 : index
+// ALL-DAG: %[[ROWS:.*]] = arith.constant 8 : index
 // ALL: scf.parallel
-// ALL: case 0 {
-// ALL: memref.subview %arg0[0, 0] [2, 4] [1, 1]
-// ALL: case 2 {
-// ALL: memref.subview %arg0[4, 0] [2, 4] [1, 1]
-// ALL: default {
-// ALL: memref.subview %arg0[6, 0] [2, 4] [1, 1]
+// ALL: arith.subi %[[ROWS]]
+// ALL: memref.subview %arg0[%{{.*}}, 0] [%{{.*}}, 4] [1, 1]
 func.func @small(%a: memref<8x4xf32>, %b: memref<8x4xf32>) {
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%a : memref<8x4xf32>) outs(%b : memref<8x4xf32>) {
@@ -99,21 +112,16 @@ func.func @on_tensors(%a: tensor<2048x64xf32>) -> tensor<2048x64xf32> {
 }
 
 // A body that uses the outer loop's index (here to load from a buffer that
-// is not an operand, as window gradients do): each chunk after the first
-// adds its first row to linalg.index 0; other indices are unchanged.
+// is not an operand, as window gradients do): each block adds its first row
+// to linalg.index 0; other indices are unchanged.
 // CHECK-LABEL: func.func @outer_index_is_global
-// CHECK: scf.index_switch
-// CHECK: case 0 {
-// CHECK: linalg.generic
-// CHECK: %[[I0:.*]] = linalg.index 0 : index
-// CHECK-NOT: arith.addi %[[I0]]
-// CHECK: memref.load %arg1[%[[I0]]
-// CHECK: default {
+// CHECK: scf.parallel (%[[B:.*]]) =
+// CHECK: %[[FIRST:.*]] = arith.muli %[[B]]
 // CHECK: linalg.generic
 // CHECK: %[[I:.*]] = linalg.index 0 : index
-// CHECK-NEXT: %[[OFF:.*]] = arith.constant 2048 : index
-// CHECK-NEXT: %[[G:.*]] = arith.addi %[[I]], %[[OFF]] : index
+// CHECK-NEXT: %[[G:.*]] = arith.addi %[[I]], %[[FIRST]] : index
 // CHECK: %[[J:.*]] = linalg.index 1 : index
+// CHECK-NOT: arith.addi %[[J]]
 // CHECK: memref.load %arg1[%[[G]], %[[J]]]
 func.func @outer_index_is_global(%out: memref<4096x128xf32>, %table: memref<4096x128xf32>) {
   linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]}

@@ -16,6 +16,10 @@
   the MLP's forward function, read its signature JSON, call it on numpy
   buffers; the loss against a float64 numpy forward pass; a missing file
   and an unknown function come back as error strings.
+* test_split_kernels_ask_for_threads_at_run_time: a large kernel compiled
+  ahead of time with the default `threads` imports `lp_num_threads` (no
+  block count is baked in), and the runtime answers it with the OpenMP
+  thread count of the process that runs the step (OMP_NUM_THREADS=1, 3).
 * test_lp_exec_errors: a missing file, a file without LP functions, an
   unknown option, an unknown function, training without data: exit 1 and
   a message, no crash.
@@ -32,7 +36,7 @@ import numpy as np
 import pytest
 
 from aot import BIN, build_shared_object, run_lp_exec
-from lp_testing import REPO_ROOT, run_lp
+from lp_testing import REPO_ROOT, Model, run_lp
 from test_training import DATA, DIGITS_MLP, digits_data, init_mlp, numpy_sgd_losses, read_log  # noqa: F401
 
 DIGITS_CNN = REPO_ROOT / "examples" / "digits_cnn.mlir"
@@ -92,8 +96,8 @@ def test_aot_forward_matches_float64():
     ids=["mlp", "cnn"])
 def test_aot_native_is_bit_identical(digits_data, tmp_path, model, data, train_args):
     build = "--lp-build-train-step=" + " ".join(a[2:] for a in train_args)
-    # lp-run splits kernels into as many blocks as the machine has threads.
-    so = build_shared_object(model, tmp_path, [build], f"inplace-results=1 threads={os.cpu_count()}", cpu="native")
+    # Both split kernels into as many blocks as the runtime has threads.
+    so = build_shared_object(model, tmp_path, [build], "inplace-results=1", cpu="native")
     common = ["--train", f"--data={DATA / data}", "--steps=12", "--seed=3", "--log-every=0"]
     jit_log, aot_log = tmp_path / "jit.txt", tmp_path / "aot.txt"
     jit = run_lp([model, *common, *train_args, f"--loss-log={jit_log}", f"--checkpoint={tmp_path / 'jit.npz'}"])
@@ -166,6 +170,30 @@ def test_c_api_from_ctypes(digits_data, tmp_path):
     assert abs(float(loss) - ref) <= 1e-5 * abs(ref) + 1e-6, (float(loss), ref)
     rt.lp_step_free(step)
     rt.lp_code_close(code)
+
+
+def test_split_kernels_ask_for_threads_at_run_time(tmp_path):
+    m = Model(function="big")
+    x = m.arg("x", np.zeros((1024, 384), np.float32))  # 393216 points: split
+    m.ret(m.op("lp.exp", [x], (1024, 384), "f32"), "e")
+    model, _ = m.write(tmp_path)
+    so = build_shared_object(model, tmp_path)
+    undefined = subprocess.run(["nm", "-D", "--undefined-only", so], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"\bU lp_num_threads\b", undefined), undefined
+    probe = (
+        "import ctypes, sys\n"
+        f"rt = ctypes.CDLL({str(BIN.parent / 'lib' / 'libLPRuntime.so')!r}, mode=ctypes.RTLD_GLOBAL)\n"
+        "rt.lp_code_open.restype = ctypes.c_void_p\n"
+        "rt.lp_code_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]\n"
+        "rt.lp_num_threads.restype = ctypes.c_int64\n"
+        "err = ctypes.c_char_p()\n"
+        f"assert rt.lp_code_open({str(so).encode()!r}, ctypes.byref(err)), err.value\n"
+        "print(rt.lp_num_threads())\n")
+    for threads in ("1", "3"):
+        env = {**os.environ, "OMP_NUM_THREADS": threads}
+        proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.strip() == threads, (threads, proc.stdout, proc.stderr)
 
 
 def test_lp_exec_errors(digits_data, tmp_path):

@@ -4,7 +4,9 @@ Large ops (at least 262144 points, outer loop parallel) run as OpenMP loops
 over row chunks. Each chunk computes its rows exactly as the sequential
 kernel does, so results must match numpy's float64 reference to f32
 accuracy and be bit-identical to `--parallel=0`; odd row counts (chunks of
-different sizes) and a column reduction (not split) are included.
+different sizes) and a column reduction (not split) are included. How many
+chunks is decided when the step runs (the OpenMP thread count), so the same
+compiled code is run with OMP_NUM_THREADS 1, 3 and 5 as well.
 """
 
 from __future__ import annotations
@@ -35,14 +37,16 @@ def build(rng, rows, cols=384):
 @pytest.mark.parametrize("rows", ROWS)
 def test_parallel_kernels_match_numpy_and_sequential(rng, rows, tmp_path):
     m, x = build(rng, rows)
-    par = m.run(tmp_path / "par")
     seq = m.run(tmp_path / "seq", extra_args=["--parallel=0"])
     g = gelu_tanh(x)
     e = np.exp(g - g.max(axis=1, keepdims=True))
     want = {"softmax": e / e.sum(axis=1, keepdims=True), "colsum": g.sum(axis=0)}
-    for k, v in want.items():
-        np.testing.assert_allclose(par[k], v, rtol=2e-5, atol=1e-6 * np.abs(v).max(), err_msg=k)
-        np.testing.assert_array_equal(par[k], seq[k], err_msg=f"{k}: parallel differs from sequential")
+    for threads in (None, "1", "3", "5"):
+        par = m.run(tmp_path / f"par{threads}", env={"OMP_NUM_THREADS": threads} if threads else None)
+        for k, v in want.items():
+            label = f"{k}, OMP_NUM_THREADS={threads or 'unset'}"
+            np.testing.assert_allclose(par[k], v, rtol=2e-5, atol=1e-6 * np.abs(v).max(), err_msg=label)
+            np.testing.assert_array_equal(par[k], seq[k], err_msg=f"{label}: parallel differs from sequential")
 
 
 def conv_grad_input_ref(dy, w, x_shape, stride, pad):

@@ -2,7 +2,8 @@
 
 With `--parallel` (lp-run's default) a matmul of at least 2^20
 multiply-adds is cut along the longer of m and n into one block per
-hardware thread, each a single-threaded cblas_sgemm on pointers advanced to
+thread of the runtime (its OpenMP thread count, asked when the step runs:
+the same compiled code runs with OMP_NUM_THREADS 1, 3 and 5 too), each a single-threaded cblas_sgemm on pointers advanced to
 the block. The cases cut along m and along n, with lengths that are not
 multiples of the 16-row blocks, through transposed operands (the backward
 pass's forms, folded into the BLAS flags), and in a batch of large products;
@@ -49,10 +50,12 @@ def build(rng):
 
 def test_split_products_match_numpy(rng, tmp_path):
     m, want = build(rng)
-    split = m.run(tmp_path / "split")
-    whole = m.run(tmp_path / "whole", extra_args=["--parallel=0"])
+    runs = {"split": m.run(tmp_path / "split"),
+            "--parallel=0": m.run(tmp_path / "whole", extra_args=["--parallel=0"])}
+    for threads in ("1", "3", "5"):
+        runs[f"OMP_NUM_THREADS={threads}"] = m.run(tmp_path / f"t{threads}", env={"OMP_NUM_THREADS": threads})
     for name, ref in want.items():
         # 64 products of N(0,1) terms: f32 rounding is about 64 * 2^-24 * 8.
-        for label, out in (("split", split), ("--parallel=0", whole)):
+        for label, out in runs.items():
             np.testing.assert_allclose(out[name], ref, rtol=0, atol=1e-4,
                                        err_msg=f"{name} ({label})")

@@ -7,26 +7,34 @@
 
 // linalg on buffers to LLVM for the CPU. The product (2^20 multiply-adds)
 // becomes blocks of cblas_sgemm calls, the large elementwise op (2^18
-// points) blocks of rows, each block a call of its own kernel, both loops
-// OpenMP. How many blocks is the `threads` option, 2 by default: the output
-// is the same on every machine.
+// points) blocks of rows, every block a call of the same kernel, both loops
+// OpenMP. How many blocks is the `threads` option; by default (0) the
+// runtime's thread count, asked when the step runs, so the output is the
+// same on every machine.
+// CHECK: llvm.func @lp_num_threads() -> i64
 // CHECK-LABEL: llvm.func @product_and_tanh(
+// CHECK: llvm.call @lp_num_threads()
 // CHECK: omp.parallel
 // CHECK: omp.wsloop
 // CHECK: llvm.call @cblas_sgemm(
+// CHECK: llvm.call @cblas_sgemm(
+// CHECK: llvm.call @lp_num_threads()
 // CHECK: omp.parallel
 // CHECK: omp.wsloop
-// CHECK: llvm.switch
-// CHECK: llvm.call @product_and_tanh_kernel{{[0-9]}}(
-// CHECK: llvm.func @product_and_tanh_kernel1(
-// CHECK-NOT: llvm.func @product_and_tanh_kernel2(
+// CHECK: llvm.call @product_and_tanh_kernel0(
+// CHECK-NOT: llvm.func @product_and_tanh_kernel1(
 
 // LLVMIR: call void {{.*}}@__kmpc_fork_call(
 
+// A fixed count: constants, no call of the runtime.
+// FOUR-NOT: lp_num_threads
 // FOUR-LABEL: llvm.func @product_and_tanh(
+// FOUR: omp.wsloop
 // FOUR: llvm.call @cblas_sgemm(
-// FOUR: llvm.func @product_and_tanh_kernel3(
-// FOUR-NOT: llvm.func @product_and_tanh_kernel4(
+// FOUR: omp.wsloop
+// FOUR: llvm.call @product_and_tanh_kernel0(
+// FOUR-NOT: llvm.func @product_and_tanh_kernel1(
+// FOUR-NOT: lp_num_threads
 
 // One thread: nothing is split, and no OpenMP is left.
 // ONE-LABEL: llvm.func @product_and_tanh(

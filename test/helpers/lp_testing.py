@@ -110,11 +110,13 @@ class LpRunError(AssertionError):
     """lp-run exited non-zero where success was expected."""
 
 
-def run_lp(args: Sequence[str], *, cwd=None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Runs `lp-run args...` and returns the completed process (text mode)."""
+def run_lp(args: Sequence[str], *, cwd=None, timeout: float = 120, env=None) -> subprocess.CompletedProcess:
+    """Runs `lp-run args...` and returns the completed process (text mode);
+    `env` adds variables to this process's environment."""
     return subprocess.run(
         [lp_run_path(), *map(str, args)],
         cwd=cwd,
+        env={**os.environ, **env} if env else None,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -212,14 +214,15 @@ class Model:
         np.savez(data, **self.values)
         return model, data
 
-    def run(self, directory=None, extra_args: Sequence[str] = ()) -> dict:
-        """Runs the model; returns {result name: ndarray}. Raises LpRunError."""
+    def run(self, directory=None, extra_args: Sequence[str] = (), env=None) -> dict:
+        """Runs the model; returns {result name: ndarray}. Raises LpRunError.
+        `env` adds variables to lp-run's environment."""
         own = directory is None
         directory = Path(tempfile.mkdtemp(prefix="lp_test_")) if own else Path(directory)
         try:
             model, data = self.write(directory)
             out = directory / "out"
-            proc = run_lp([model, f"--data={data}", f"--output-dir={out}", *extra_args])
+            proc = run_lp([model, f"--data={data}", f"--output-dir={out}", *extra_args], env=env)
             if proc.returncode != 0:
                 raise LpRunError(
                     f"lp-run exited with {proc.returncode}\n--- stderr ---\n{proc.stderr}"

@@ -31,7 +31,6 @@
 
 #include <iostream>
 #include <malloc.h>
-#include <thread>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -141,10 +140,9 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.eps = eps;
   options.lowering.matmul = matmulLowering;
   options.lowering.approximateMath = approximateMath;
+  // Split kernels and products into as many blocks as the runtime has
+  // OpenMP threads when the step runs (the pipeline's default threads=0).
   options.lowering.parallel = parallelKernels;
-  // The driver resolves what the passes must not read: split kernels into
-  // as many blocks as this machine has threads.
-  options.lowering.threads = std::thread::hardware_concurrency();
 }
 
 /// Loads `function` from the compiled code.

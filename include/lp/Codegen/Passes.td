@@ -76,13 +76,16 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     `parallel-batches-below` run side by side (an `scf.parallel` over the
     batch). With `split-min`, each product of at least that many
     multiply-adds is cut along the longer of m and n (the operand read by
-    every block is then the smaller one) into `threads` blocks whose
+    every block is then the smaller one) into about `threads` blocks whose
     lengths are multiples of 16, an `scf.parallel` of calls on pointers
-    advanced to each block. Both become OpenMP loops, so the step uses one
-    thread pool; lp-run's dispatcher runs a call made inside a parallel
-    region on one OpenBLAS thread (`lp-cpu-codegen` sets both when
-    `parallel` is on, with its `threads`; below 2 threads nothing is
-    split).
+    advanced to each block. `threads` = 0 (the default) asks the runtime
+    when the step runs (`lp_num_threads()`, the OpenMP thread count), so
+    the block size and count are computed then, and an `scf.if` makes a
+    single block one plain call; a positive `threads` fixes them at compile
+    time (1: nothing is split). Both become OpenMP loops, so the step uses
+    one thread pool; the runtime's dispatcher runs a call made inside a
+    parallel region on one OpenBLAS thread (`lp-cpu-codegen` sets both when
+    `parallel` is on, with its `threads`).
 
     ```mlir
     linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
@@ -106,8 +109,9 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
            "Split products of at least this many multiply-adds (m*n*k) into "
            "blocks of rows or columns run by an scf.parallel (0: never)">,
     Option<"threads", "threads", "int64_t", /*default=*/"0",
-           "Blocks per split product (0 or 1: none are split; the pipelines "
-           "pass their `threads` option)">
+           "Blocks per split product: 0 as many as the runtime's threads, "
+           "asked at run time (lp_num_threads); 1 none are split; N about N "
+           "(the pipelines pass their `threads` option)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
@@ -346,52 +350,54 @@ def GuardExpUnderflow : Pass<"lp-guard-exp-underflow"> {
                            "mlir::math::MathDialect"];
 }
 
-def ParallelizeKernels : Pass<"lp-parallelize-kernels"> {
+def ParallelizeKernels : Pass<"lp-parallelize-kernels", "mlir::ModuleOp"> {
   let summary = "Run the outer loop of large linalg ops on several threads";
   let description = [{
     Splits every linalg op on buffers whose outermost iterator is parallel
     and whose static iteration space has at least `min-work` points into
-    `threads` blocks of rows of the outermost loop (nothing is split
-    below 2; the pass never reads the compiling machine, the pipeline's
-    `threads` option says how many): an `scf.parallel` over the block index
-    whose body is an `scf.index_switch` with one case per block, the op on
-    subviews with static offsets (with a dynamic offset LLVM left some
-    chunk kernels scalar). Operands the outer loop does not index are
-    passed whole; an operand indexed by an expression of it keeps the op
-    sequential. In lp-cpu-codegen it runs before lp-outline-kernels, so
-    each block becomes a call of an ordinary kernel function (compiled and
-    vectorised like any other) and `convert-scf-to-openmp` makes the loop
-    an OpenMP work-sharing loop (lp-run loads LLVM's OpenMP runtime). Ops
-    below `min-work`, with a reduction or a dynamic size outermost, stay
-    sequential: a fork costs microseconds.
+    blocks of rows of the outermost loop: an `scf.parallel` over the block
+    index whose body is the op on subviews of the block's rows. How many
+    blocks: `threads`, or with `threads` = 0 (the default) as many as the
+    runtime has threads, asked when the step runs (`lp_num_threads()`, the
+    OpenMP thread count: a step compiled on one machine uses the cores of
+    the one it runs on; the pass never reads the compiling machine). Rows
+    are cut evenly (`ceil(rows / threads)` per block, the last block
+    shorter). Operands the outer loop does not index are passed whole; an
+    operand indexed by an expression of it keeps the op sequential. In
+    lp-cpu-codegen it runs before lp-outline-kernels, so every block is a
+    call of one ordinary kernel function (compiled and vectorised like any
+    other; its outer size is dynamic) and `convert-scf-to-openmp` makes the
+    loop an OpenMP work-sharing loop. Ops below `min-work`, with a
+    reduction or a dynamic size outermost, stay sequential: a fork costs
+    microseconds.
 
     ```mlir
     linalg.generic ... outs(%o : memref<2048x512xf32>)
-    // becomes (threads=2)
-    scf.parallel (%c) = (%c0) to (%c2) step (%c1) {
-      scf.index_switch %c
-      case 0 {
-        %sv = memref.subview %o[0, 0] [1024, 512] [1, 1] ...
-        linalg.generic ... outs(%sv : memref<1024x512xf32, strided<[512, 1]>>)
-      }
-      default {
-        %sv = memref.subview %o[1024, 0] [1024, 512] [1, 1] ...
-        linalg.generic ... outs(%sv : memref<1024x512xf32, strided<[512, 1], offset: 524288>>)
-      }
+    // becomes
+    %t = func.call @lp_num_threads() : () -> index
+    %size = arith.ceildivui %c2048, %t : index
+    %count = arith.ceildivui %c2048, %size : index
+    scf.parallel (%c) = (%c0) to (%count) step (%c1) {
+      %first = arith.muli %c, %size : index
+      %rows = arith.minsi %size, (%c2048 - %first) : index
+      %sv = memref.subview %o[%first, 0] [%rows, 512] [1, 1] ...
+      linalg.generic ... outs(%sv : memref<?x512xf32, strided<[512, 1], offset: ?>>)
     }
     ```
   }];
   let options = [
-    Option<"threads", "threads", "unsigned", /*default=*/"0",
-           "Chunks per op (0 or 1: none are split; the pipelines pass their "
-           "`threads` option)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Blocks per op: 0 as many as the runtime's threads, asked at run "
+           "time (lp_num_threads); 1 none are split; N exactly N (the "
+           "pipelines pass their `threads` option)">,
     Option<"minWork", "min-work", "int64_t", /*default=*/"262144",
            "Smallest iteration space that is split">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::affine::AffineDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
 }
 
 def InlineAllocaScopes : Pass<"lp-inline-alloca-scopes"> {

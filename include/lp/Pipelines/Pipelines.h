@@ -77,11 +77,11 @@ struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
       llvm::cl::init(true)};
   Option<unsigned> threads{
       *this, "threads",
-      llvm::cl::desc("Blocks per split kernel or product with `parallel` "
-                     "(0 or 1: none are split). A fixed default, not the "
-                     "compiling machine's: lp-run passes its hardware "
-                     "threads"),
-      llvm::cl::init(2)};
+      llvm::cl::desc("Blocks per split kernel or product with `parallel`: "
+                     "0 (the default) as many as the runtime's OpenMP "
+                     "threads, asked when the step runs (lp_num_threads); "
+                     "1 none; N exactly N"),
+      llvm::cl::init(0)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
@@ -127,11 +127,11 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
   Option<unsigned> threads{
       *this, "threads",
-      llvm::cl::desc("Blocks per split kernel or product with `parallel` "
-                     "(0 or 1: none are split). A fixed default, not the "
-                     "compiling machine's: lp-run passes its hardware "
-                     "threads"),
-      llvm::cl::init(2)};
+      llvm::cl::desc("Blocks per split kernel or product with `parallel`: "
+                     "0 (the default) as many as the runtime's OpenMP "
+                     "threads, asked when the step runs (lp_num_threads); "
+                     "1 none; N exactly N"),
+      llvm::cl::init(0)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "

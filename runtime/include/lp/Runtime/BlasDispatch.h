@@ -37,6 +37,12 @@ void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
                    float alpha, const float *a, int lda, const float *b,
                    int ldb, float beta, float *c, int ldc);
 
+/// How many threads the OpenMP loops of a step run on (the OpenMP
+/// runtime's omp_get_max_threads(): OMP_NUM_THREADS sets it), at least 1;
+/// 1 before `loadBlas` succeeded. Compiled steps ask it through
+/// `lp_num_threads` to cut kernels and products into blocks.
+int64_t parallelThreads();
+
 } // namespace rt
 } // namespace lp
 
