@@ -37,9 +37,14 @@ static bool isFloatTensor(Value v) {
 FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
                                         IRMapping &mapping) {
   Location loc = model.getLoc();
-  if (model.getNumResults() == 0)
+  SmallVector<unsigned> lossResults;
+  for (unsigned i = 0; i < model.getNumResults(); ++i)
+    if (!isStateResult(model, i))
+      lossResults.push_back(i);
+  if (lossResults.empty())
     return model.emitError("model returns no loss"), failure();
-  for (auto [i, t] : llvm::enumerate(model.getResultTypes())) {
+  for (unsigned i : lossResults) {
+    Type t = model.getResultTypes()[i];
     auto tt = dyn_cast<RankedTensorType>(t);
     if (!tt || tt.getRank() != 0 || !isa<FloatType>(tt.getElementType()))
       return model.emitError() << "result #" << i
@@ -55,15 +60,24 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
     forward.push_back(clone);
   }
   Gradients result;
-  for (Value v : terminator->getOperands())
-    result.losses.push_back(mapping.lookup(v));
+  for (unsigned i = 0; i < model.getNumResults(); ++i) {
+    Value v = mapping.lookup(terminator->getOperand(i));
+    if (isStateResult(model, i))
+      result.stateUpdates.emplace_back(resultName(model, i), v);
+  }
+  for (unsigned i : lossResults) {
+    result.losses.push_back(mapping.lookup(terminator->getOperand(i)));
+    result.lossNames.push_back(resultName(model, i));
+  }
   for (Operation *op : forward)
     if (auto ce = dyn_cast<CrossEntropyOp>(op)) {
       result.logits = ce.getLogits();
       break;
     }
 
-  // Seeds: d total / d loss_i = weight_i.
+  // Seeds: d total / d loss_i = weight_i, each an lp.loss_seed (where
+  // gradient transforms scale the backward pass); the total is computed
+  // from the unscaled weights.
   SmallVector<double> weights(model.getNumResults(), 1.0);
   if (auto attr = model->getAttrOfType<ArrayAttr>(kLossWeightsAttr))
     for (auto [i, w] : llvm::enumerate(attr))
@@ -74,11 +88,15 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
     if (!inserted)
       it->second = AddOp::create(b, loc, v.getType(), it->second, g);
   };
-  for (auto [i, loss] : llvm::enumerate(result.losses)) {
+  for (auto [k, loss] : llvm::enumerate(result.losses)) {
+    double weight = weights[lossResults[k]];
     Type elem = cast<RankedTensorType>(loss.getType()).getElementType();
-    Value w = splat(b, loc, elem, weights[i]);
-    accumulate(loss, w);
-    Value term = MulOp::create(b, loc, loss.getType(), loss, w);
+    Value seed = LossSeedOp::create(b, loc, loss.getType(), loss,
+                                    b.getF64FloatAttr(weight));
+    result.seeds.push_back(seed);
+    accumulate(loss, seed);
+    Value term = MulOp::create(b, loc, loss.getType(), loss,
+                               splat(b, loc, elem, weight));
     result.total = result.total ? Value(AddOp::create(b, loc, loss.getType(),
                                                       result.total, term))
                                 : term;
@@ -86,6 +104,9 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
 
   // Reverse pass.
   for (Operation *op : llvm::reverse(forward)) {
+    // Constants (a model's `1.0`, `0.9`) have nothing to differentiate.
+    if (op->hasTrait<OpTrait::ConstantLike>())
+      continue;
     SmallVector<Value> resultGrads;
     bool any = false;
     for (Value r : op->getResults()) {

@@ -42,9 +42,7 @@ struct Differentiate : lp::impl::DifferentiateBase<Differentiate> {
       return signalPassFailure();
     }
     SmallVector<Value> results(grads->losses);
-    SmallVector<std::string> names;
-    for (unsigned i = 0; i < model.getNumResults(); ++i)
-      names.push_back(resultName(model, i));
+    SmallVector<std::string> names(grads->lossNames);
     results.push_back(grads->total);
     names.emplace_back(kLossTotal);
     for (auto [i, g] : llvm::enumerate(grads->argGrads)) {
@@ -52,6 +50,10 @@ struct Differentiate : lp::impl::DifferentiateBase<Differentiate> {
         continue;
       results.push_back(g);
       names.push_back(stateName(argName(model, i), kGrad));
+    }
+    for (auto &[name, value] : grads->stateUpdates) {
+      results.push_back(value);
+      names.push_back(name);
     }
     func::ReturnOp::create(b, model.getLoc(), results);
     fn.setFunctionType(

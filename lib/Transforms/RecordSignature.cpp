@@ -141,6 +141,8 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
       role = "loss_total";
     else if (name == kLogits)
       role = "logits";
+    else if (name == kStepSkippedName)
+      role = "step_skipped";
     else if (state != argRoles.end() && (state->second == ArgRole::Param ||
                                          state->second == ArgRole::State))
       role = "state";

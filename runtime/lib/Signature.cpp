@@ -14,11 +14,15 @@ struct RoleName {
   Role role;
   const char *name;
 };
-constexpr RoleName kRoles[] = {
-    {Role::Input, "input"},   {Role::Label, "label"},
-    {Role::Param, "param"},   {Role::State, "state"},
-    {Role::Loss, "loss"},     {Role::LossTotal, "loss_total"},
-    {Role::Logits, "logits"}, {Role::Output, "output"}};
+constexpr RoleName kRoles[] = {{Role::Input, "input"},
+                               {Role::Label, "label"},
+                               {Role::Param, "param"},
+                               {Role::State, "state"},
+                               {Role::Loss, "loss"},
+                               {Role::LossTotal, "loss_total"},
+                               {Role::Logits, "logits"},
+                               {Role::Output, "output"},
+                               {Role::StepSkipped, "step_skipped"}};
 
 struct InitName {
   InitSpec::Kind kind;

@@ -332,6 +332,10 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   int64_t totalIdx = step.resultIndex(Role::LossTotal);
   if (totalIdx < 0)
     return "'" + step.function + "' returns no loss_total result to train on";
+  // A step that can skip its update (step.skipped) goes on after a
+  // non-finite loss: it has not applied that step's gradients.
+  int64_t skippedIdx = step.resultIndex(Role::StepSkipped);
+  int64_t skippedSteps = 0;
   std::unique_ptr<std::ofstream> lossLog;
   if (!opts.lossLog.empty()) {
     lossLog = std::make_unique<std::ofstream>(
@@ -376,13 +380,21 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
         std::memcpy(it->second.data.data(), results[i].data.data(),
                     results[i].data.size());
     double loss = elementAsDouble(results[totalIdx], 0);
-    if (!std::isfinite(loss))
+    bool skipped =
+        skippedIdx >= 0 && elementAsDouble(results[skippedIdx], 0) != 0;
+    if (skipped) {
+      ++skippedSteps;
+      os << "step " << s + 1 << "  skipped: no update applied (loss "
+         << format("%g", loss) << ")\n";
+    } else if (!std::isfinite(loss)) {
       return "step " + std::to_string(s + 1) + ": the loss is " +
              std::to_string(loss) + "; stopping";
+    }
     if (lossLog) {
       *lossLog << s + 1;
       for (size_t i = 0; i < step.results.size(); ++i)
-        if (!state.count(step.results[i].name))
+        if (step.results[i].role == Role::Loss ||
+            step.results[i].role == Role::LossTotal)
           *lossLog << " " << format("%.9g", elementAsDouble(results[i], 0));
       *lossLog << "\n";
     }
@@ -403,6 +415,9 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
           !err.empty())
         return err;
   }
+  if (skippedSteps > 0)
+    os << "skipped " << skippedSteps << " of " << opts.steps - first
+       << " steps (step.skipped)\n";
   if (!opts.checkpointFile.empty())
     if (std::string err = saveState(step, state, opts.checkpointFile);
         !err.empty())

@@ -181,6 +181,9 @@ def train_and_check(problem, opt, kw, rtol, steps=5):
         for suffix, value in state.items():
             expected_keys.add(f"{name}.{suffix}")
             assert_float_close(got[f"{name}.{suffix}"], value, f"{name}.{suffix}", rtol)
+    if opt != "sgd":  # Adam's count of applied updates: every step's here
+        expected_keys.add("adam.t")
+        assert got["adam.t"].dtype == np.int64 and got["adam.t"].shape == () and int(got["adam.t"]) == steps
     assert set(got) == expected_keys, f"checkpoint arrays {sorted(got)}, expected {sorted(expected_keys)}"
     assert got["step"].dtype == np.int64 and got["step"].shape == () and int(got["step"]) == steps
 

@@ -414,7 +414,7 @@ def test_training_errors(small):
     ck = d / "ck.npz"
     run_ok(base + [f"--data={data}", "--optimizer=adam", f"--checkpoint={ck}"])
     full = dict(np.load(ck))
-    assert {"w", "w.adam.m", "w.adam.v", "step"} == set(full)
+    assert {"w", "w.adam.m", "w.adam.v", "adam.t", "step"} == set(full)
     partial = d / "partial.npz"
     np.savez(partial, **{k: v for k, v in full.items() if k != "w.adam.v"})
     expect_error(base + [f"--data={data}", "--optimizer=adam", "--steps=4", f"--resume={partial}"],

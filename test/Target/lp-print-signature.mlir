@@ -15,15 +15,17 @@
 // CHECK: "entry":"lp_entry_mlp","function":"mlp","lp_signature":1,"results":[{"dtype":"float32","name":"loss","role":"loss","shape":[]}]}
 // The train step: parameters and momentum buffers are updated in place
 // (inplace_arg); the new step count and the losses come back as
-// out-parameters.
+// out-parameters. State is in the order it was registered: `step` by
+// lp-build-gradients, then the momentum buffers by lp-apply-optimizer.
 // CHECK-NEXT: {"args":[{"dtype":"float32","init":{"a":0,"b":0,"kind":"glorot_uniform"},"name":"w","role":"param","shape":[4,3]},
+// CHECK-SAME: {"dtype":"int64","init":{"a":0,"b":0,"kind":"constant"},"name":"step","role":"state","shape":[]},
 // CHECK-SAME: {"dtype":"float32","init":{"a":0,"b":0,"kind":"constant"},"name":"w.sgd.momentum","role":"state","shape":[4,3]},
 // CHECK-SAME: {"dtype":"int64","index_bound":3,"name":"y","role":"label","shape":[8]}],
 // CHECK-SAME: "entry":"lp_entry_mlp_train_step","function":"mlp_train_step","lp_signature":1,
 // CHECK-SAME: "results":[{"dtype":"float32","inplace_arg":0,"name":"w","role":"state","shape":[4,3]},
-// CHECK-SAME: {"dtype":"float32","inplace_arg":2,"name":"w.sgd.momentum","role":"state","shape":[4,3]},
 // CHECK-SAME: {"dtype":"int64","name":"step","role":"state","shape":[]},
-// CHECK-SAME: {"dtype":"float32","name":"loss","role":"loss","shape":[]},{"dtype":"float32","name":"loss.total","role":"loss_total","shape":[]}],"step_counter":4}
+// CHECK-SAME: {"dtype":"float32","inplace_arg":3,"name":"w.sgd.momentum","role":"state","shape":[4,3]},
+// CHECK-SAME: {"dtype":"float32","name":"loss","role":"loss","shape":[]},{"dtype":"float32","name":"loss.total","role":"loss_total","shape":[]}],"step_counter":2}
 // The eval function returns the logits.
 // CHECK-NEXT: "entry":"lp_entry_mlp_eval","function":"mlp_eval"
 // CHECK-SAME: {"dtype":"float32","name":"logits","role":"logits","shape":[8,3]}

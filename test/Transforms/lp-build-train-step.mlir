@@ -7,32 +7,44 @@
 // The whole step lowers to LLVM.
 // RUN: lp-opt %s --lp-build-train-step="optimizer=adam" --lp-lower-to-llvm | FileCheck %s --check-prefix=LLVM
 
+// The stages: lp-build-gradients (forward, one seed per loss, reverse pass,
+// lp.gradients, `step`), then lp-apply-optimizer (updates that read their
+// gradient from lp.gradients, optimizer state registered after `step`).
 // SGD-LABEL: func.func @mlp_train_step
 // SGD-SAME: %arg0: tensor<4x3xf32> {lp.init = "glorot_uniform", lp.name = "w", lp.role = "param"}
 // SGD-SAME: %arg1: tensor<3xf32> {lp.init = "zeros", lp.name = "b", lp.role = "param"}
-// SGD-SAME: %arg2: tensor<4x3xf32> {lp.init = "zeros", lp.name = "w.sgd.momentum", lp.role = "state"}
-// SGD-SAME: %arg3: tensor<3xf32> {lp.init = "zeros", lp.name = "b.sgd.momentum", lp.role = "state"}
-// SGD-SAME: %arg4: tensor<i64> {lp.init = "zeros", lp.name = "step", lp.role = "state"}
+// SGD-SAME: %arg2: tensor<i64> {lp.init = "zeros", lp.name = "step", lp.role = "state"}
+// SGD-SAME: %arg3: tensor<4x3xf32> {lp.init = "zeros", lp.name = "w.sgd.momentum", lp.role = "state"}
+// SGD-SAME: %arg4: tensor<3xf32> {lp.init = "zeros", lp.name = "b.sgd.momentum", lp.role = "state"}
 // SGD-SAME: %arg5: tensor<8x4xf32> {lp.name = "x", lp.role = "input"}
 // SGD-SAME: %arg6: tensor<8xi64> {lp.name = "y", lp.role = "label"}
-// SGD-SAME: -> (tensor<4x3xf32> {lp.name = "w"}, tensor<3xf32> {lp.name = "b"}, tensor<4x3xf32> {lp.name = "w.sgd.momentum"}, tensor<3xf32> {lp.name = "b.sgd.momentum"}, tensor<i64> {lp.name = "step"}, tensor<f32> {lp.name = "loss"}, tensor<f32> {lp.name = "loss.total"})
-// SGD: %[[STEP:.*]] = arith.addi %arg4, %{{.*}} : tensor<i64>
-// SGD: %[[W:.*]], %[[WM:.*]] = lp.sgd_update %arg0, %{{.*}}, %arg2 {lr = 1.000000e-01 : f64, momentum = 9.000000e-01 : f64}
-// SGD: %[[B:.*]], %[[BM:.*]] = lp.sgd_update %arg1, %{{.*}}, %arg3
-// SGD: return %[[W]], %[[B]], %[[WM]], %[[BM]], %[[STEP]]
+// SGD-SAME: -> (tensor<4x3xf32> {lp.name = "w"}, tensor<3xf32> {lp.name = "b"}, tensor<i64> {lp.name = "step"}, tensor<4x3xf32> {lp.name = "w.sgd.momentum"}, tensor<3xf32> {lp.name = "b.sgd.momentum"}, tensor<f32> {lp.name = "loss"}, tensor<f32> {lp.name = "loss.total"})
+// SGD: %[[LOSS:.*]] = lp.cross_entropy
+// SGD: %[[SEED:.*]] = lp.loss_seed %[[LOSS]] {weight = 1.000000e+00 : f64}
+// SGD: lp.cross_entropy_grad %{{.*}}, %{{.*}}, %[[SEED]]
+// SGD: %[[STEP:.*]] = arith.addi %arg2, %{{.*}} : tensor<i64>
+// SGD: %[[G:.*]]:2 = lp.gradients %{{.*}}, %{{.*}} {params = ["w", "b"]}
+// SGD: %[[LR:.*]] = arith.constant dense<1.000000e-01> : tensor<f32>
+// SGD: %[[W:.*]], %[[WM:.*]] = lp.sgd_update %arg0, %[[G]]#0 momentum_buffer %arg3 lr %[[LR]] {momentum = 9.000000e-01 : f64}
+// SGD: %[[B:.*]], %[[BM:.*]] = lp.sgd_update %arg1, %[[G]]#1 momentum_buffer %arg4 lr %[[LR]]
+// SGD: return %[[W]], %[[B]], %[[STEP]], %[[WM]], %[[BM]]
 // SGD-LABEL: func.func @mlp_eval
 // SGD-SAME: -> (tensor<f32> {lp.name = "loss"}, tensor<f32> {lp.name = "loss.total"}, tensor<8x3xf32> {lp.name = "logits"})
 
 // Without momentum there is no buffer.
 // PLAIN-LABEL: func.func @mlp_train_step
 // PLAIN-NOT: sgd.momentum
-// PLAIN: lp.sgd_update %arg0, %{{.*}} {lr = 1.000000e-01 : f64, momentum = 0.000000e+00 : f64
+// PLAIN: lp.sgd_update %arg0, %{{.*}} lr %{{.*}} {momentum = 0.000000e+00 : f64
 // PLAIN-SAME: -> tensor<4x3xf32>
 
+// Adam counts the updates it applied in `adam.t` (here every step's).
 // ADAMW-LABEL: func.func @mlp_train_step
+// ADAMW-SAME: %arg2: tensor<i64> {lp.init = "zeros", lp.name = "step", lp.role = "state"}
+// ADAMW-SAME: %arg3: tensor<i64> {lp.init = "zeros", lp.name = "adam.t", lp.role = "state"}
 // ADAMW-SAME: lp.name = "w.adam.m"
 // ADAMW-SAME: lp.name = "w.adam.v"
-// ADAMW: lp.adam_update %arg0, %{{.*}}, %arg2, %arg3, %{{.*}} {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, decoupled = true, eps = 1.000000e-08 : f64, lr = 1.000000e-03 : f64, weight_decay = 1.000000e-02 : f64}
+// ADAMW: %[[T:.*]] = arith.addi %arg3, %{{.*}} : tensor<i64>
+// ADAMW: lp.adam_update %arg0, %{{.*}}, %arg4, %arg5 count %[[T]] lr %{{.*}} {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, decoupled = true, eps = 1.000000e-08 : f64, weight_decay = 1.000000e-02 : f64}
 
 // UNKNOWN: error: unknown optimizer 'rmsprop' (expected sgd, adam or adamw)
 // BADLR: error: lr must be positive, got 0

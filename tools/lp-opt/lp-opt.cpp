@@ -1,5 +1,6 @@
 //===- lp-opt.cpp - the LP optimizer driver -------------------------------===//
 
+#include "TestPasses.h"
 #include "lp/InitAll.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -9,6 +10,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   lp::registerAllDialects(registry);
   lp::registerAllPasses();
+  lp::test::registerTestPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "LP optimizer driver\n", registry));
 }

@@ -35,8 +35,8 @@ mlir::func::FuncOp declareRuntimeFunction(mlir::ModuleOp module,
 /// positive, otherwise a call of `lp_num_threads` (declared in `module`;
 /// null after an error when it cannot be), an index value.
 mlir::OpFoldResult threadCount(mlir::OpBuilder &b, mlir::Location loc,
-                        mlir::ModuleOp module, int64_t threads,
-                        llvm::StringRef pass);
+                               mlir::ModuleOp module, int64_t threads,
+                               llvm::StringRef pass);
 
 /// `len` iterations cut into about `threads` blocks whose
 /// sizes are multiples of `granule`: `size` = roundup(ceil(len / threads),

@@ -11,8 +11,17 @@ namespace lp {
 
 /// The forward values and gradients built into a new function body.
 struct Gradients {
-  llvm::SmallVector<mlir::Value> losses; ///< one per model result
-  mlir::Value total;                     ///< sum_i weight_i * loss_i
+  /// One per loss (a model result that is not a state update), with its
+  /// name.
+  llvm::SmallVector<mlir::Value> losses;
+  llvm::SmallVector<std::string> lossNames;
+  mlir::Value total; ///< sum_i weight_i * loss_i
+  /// The model's state updates (results named like a `state` argument):
+  /// name and next value. Not differentiated.
+  llvm::SmallVector<std::pair<std::string, mlir::Value>> stateUpdates;
+  /// The backward seed of each loss (lp.loss_seed: its weight), in the
+  /// order of `losses`.
+  llvm::SmallVector<mlir::Value> seeds;
   /// One per model argument: the gradient of `total` for `param`
   /// arguments, null for the others.
   llvm::SmallVector<mlir::Value> argGrads;
@@ -22,8 +31,9 @@ struct Gradients {
 
 /// Clones the body of `model` at `b`'s insertion point (model arguments are
 /// replaced through `mapping`, which must map each of them) and builds the
-/// reverse pass. Emits located errors (no loss, op without gradient rule)
-/// and warnings (parameter the loss does not depend on).
+/// reverse pass, started from one lp.loss_seed per loss. Emits located
+/// errors (no loss, op without gradient rule) and warnings (parameter the
+/// loss does not depend on).
 mlir::FailureOr<Gradients> buildGradients(mlir::func::FuncOp model,
                                           mlir::OpBuilder &b,
                                           mlir::IRMapping &mapping);

@@ -35,22 +35,85 @@ def Differentiate : Pass<"lp-differentiate", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
 
+def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
+  let summary = "Stage 1 of lp-build-train-step: the step up to its gradients";
+  let description = [{
+    For the model function `@f`, adds `@f_eval(args...) -> (losses...,
+    loss.total[, logits], state updates...)` and `@f_train_step(params...,
+    state..., step, batch...) -> (<p>.grad..., state updates..., step,
+    losses..., loss.total)`: the forward pass, one `lp.loss_seed` per loss
+    (the backward seed, today the loss's weight), the reverse pass, and one
+    `lp.gradients` op over every parameter gradient, whose results are the
+    `<p>.grad` results. `step` (tensor<i64>) counts iterations and always
+    advances. A model argument with `lp.role = "state"` and a result of the
+    same name are state the forward pass updates (counters, running
+    statistics): threaded through both functions, never batch, loss or
+    differentiated. Gradient transforms run next (the gradient contract,
+    docs/Architecture.md); lp-apply-optimizer ends the step.
+
+    ```mlir
+    // lp-opt --lp-build-gradients model.mlir
+    %seed = lp.loss_seed %loss {weight = 1.0 : f64} : (tensor<f32>) -> tensor<f32>
+    ...
+    %g:2 = lp.gradients %dw, %db {params = ["w", "b"]} : ...
+    return %g#0, %g#1, %step, %loss, %total  // w.grad, b.grad, step, ...
+    ```
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The model function (default: the one with lp.role arguments)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+}
+
+def ApplyOptimizer : Pass<"lp-apply-optimizer", "mlir::ModuleOp"> {
+  let summary = "Last stage of lp-build-train-step: the optimizer updates";
+  let description = [{
+    In every function with an `lp.gradients` op (built by
+    lp-build-gradients, rewritten by gradient transforms), replaces each
+    `<p>.grad` result by the update of parameter `p` (PyTorch's SGD, Adam,
+    AdamW: `lp.sgd_update`, `lp.adam_update`), which reads its gradient
+    from `lp.gradients`. Optimizer state is registered as state slots
+    (zeros): `<p>.sgd.momentum` (SGD with momentum) or `<p>.adam.m`,
+    `<p>.adam.v` and `adam.t`, Adam's count of applied updates. The
+    learning rate is one f32 constant (the option rounded once) that every
+    update takes as an operand. When `lp.gradients` has a skip predicate,
+    every update gets it (a skipped update changes no bit), `adam.t` does
+    not advance, and the step returns it as `step.skipped`.
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "sgd, adam or adamw">,
+    Option<"lr", "lr", "double", /*default=*/"0.01", "Learning rate">,
+    Option<"momentum", "momentum", "double", /*default=*/"0.0",
+           "SGD momentum">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
+           "Weight decay (L2 for sgd/adam, decoupled for adamw)">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
+    Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+}
+
 def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
   let summary = "Build the training step (autodiff + optimizer) of a model";
   let description = [{
     For the model function `@f`, adds
     `@f_train_step(params..., state..., batch...) -> (params'..., state'...,
-    losses..., loss.total)` and `@f_eval(params..., batch...) -> (losses...,
-    loss.total[, logits])`, and removes nothing. Every argument and result
-    carries an `lp.name`; a result named like an argument is that
-    argument's next value, so a runner binds state without knowing the
-    model. State: `step` (tensor<i64>, the number of steps taken) and per
-    parameter `<p>.sgd.momentum` (SGD with momentum) or `<p>.adam.m`,
-    `<p>.adam.v` (Adam, AdamW), all initialised to zeros (`lp.role =
-    "state"`). Updates follow PyTorch's SGD, Adam and AdamW (see
-    `lp.sgd_update`, `lp.adam_update`). `@f_eval` returns the logits of
-    the first `lp.cross_entropy` (named `logits`) for accuracy. These
-    names and those of features to come (`loss_scale`,
+    losses..., loss.total)` and `@f_eval(params..., state..., batch...) ->
+    (losses..., loss.total[, logits], state'...)`, and removes nothing, by
+    running its stages: `lp-build-gradients`, the gradient transforms in
+    the contract's order (scale seeds, unscale and check, clip, all-reduce;
+    none is selected by an option yet) and `lp-apply-optimizer` (see
+    those). Every argument and result carries an `lp.name`; a result named
+    like an argument is that argument's next value, so a runner binds state
+    without knowing the model. State: `step` (tensor<i64>, iterations),
+    the model's own `state` arguments, and the optimizer's slots
+    (`<p>.sgd.momentum`, or `<p>.adam.m`, `<p>.adam.v`, `adam.t`), all
+    initialised to zeros (`lp.role = "state"`). `@f_eval` returns the
+    logits of the first `lp.cross_entropy` (named `logits`) for accuracy.
+    These names and those of features to come (`loss_scale`,
     `<p>.observer.min`, ...) are reserved (`AbiNames.h`): a model argument
     or result that uses one is an error at that argument, naming its
     number, as is a loss named like an argument.

@@ -24,6 +24,7 @@ void lp::populateLPToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateLPReductionToLinalgPatterns(patterns);
   populateLPGradientToLinalgPatterns(patterns);
   populateLPOptimizerToLinalgPatterns(patterns);
+  populateLPStepToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -1,9 +1,11 @@
 //===- OptimizerPatterns.cpp - optimizer update ops to linalg -------------===//
 //
 // One elementwise linalg.generic per update, with one result per updated
-// tensor. Scalars that depend only on the step (Adam's bias corrections)
-// are computed once, outside the loop, in f64 (as PyTorch does in Python)
-// and rounded to the compute type.
+// tensor. Scalars that depend only on the step (Adam's bias corrections,
+// from the learning rate operand and the update count) are computed once,
+// outside the loop, in f64 (as PyTorch does in Python) and rounded to the
+// compute type. With a skip predicate every result selects its input: a
+// skipped update changes no bit.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,10 +28,15 @@ namespace {
 /// and returns one compute-typed value per result. Result 0 is the new
 /// parameter (input 0) and result i > 0 the new state input i + 1 (inputs
 /// are param, grad, state...): each result's init is that input, so that
-/// bufferization updates parameters and optimizer state in place.
+/// bufferization updates parameters and optimizer state in place. `skip`
+/// (a tensor<i1> or null) makes every result its input when true.
 SmallVector<Value> buildUpdate(
     OpBuilder &b, Location loc, TypeRange resultTypes, ValueRange inputs,
+    Value skip,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
+  Value skipScalar =
+      skip ? tensor::ExtractOp::create(b, loc, skip, ValueRange{}).getResult()
+           : Value();
   auto type = cast<RankedTensorType>(resultTypes[0]);
   int64_t rank = type.getRank();
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
@@ -60,16 +67,20 @@ SmallVector<Value> buildUpdate(
   auto generic = linalg::GenericOp::create(
       b, loc, resultTypes, ins, inits, maps, iters,
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        SmallVector<Value> in;
+        SmallVector<Value> raw, in;
         for (size_t k = 0; k < inputs.size(); ++k) {
-          Value a = tiedTo[k] >= 0 ? args[ins.size() + tiedTo[k]]
-                                   : args[insIndex[k]];
-          in.push_back(toCompute(nb, l, a));
+          raw.push_back(tiedTo[k] >= 0 ? args[ins.size() + tiedTo[k]]
+                                       : args[insIndex[k]]);
+          in.push_back(toCompute(nb, l, raw.back()));
         }
         SmallVector<Value> out = body(nb, l, in);
-        for (auto [i, t] : llvm::enumerate(resultTypes))
+        for (auto [i, t] : llvm::enumerate(resultTypes)) {
           out[i] = toType(nb, l, out[i],
                           cast<RankedTensorType>(t).getElementType());
+          if (skipScalar)
+            out[i] = arith::SelectOp::create(nb, l, skipScalar,
+                                             raw[i == 0 ? 0 : i + 1], out[i]);
+        }
         linalg::YieldOp::create(nb, l, out);
       });
   return generic.getResults();
@@ -79,11 +90,19 @@ struct SgdUpdateLowering : OpRewritePattern<SgdUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SgdUpdateOp op,
                                 PatternRewriter &rewriter) const override {
-    double lr = op.getLr().convertToDouble();
     double momentum = op.getMomentum().convertToDouble();
     double wd = op.getWeightDecay().convertToDouble();
+    Type compute = computeType(
+        cast<RankedTensorType>(op.getParam().getType()).getElementType());
+    Value lr = toType(rewriter, op.getLoc(),
+                      tensor::ExtractOp::create(rewriter, op.getLoc(),
+                                                op.getLr(), ValueRange{}),
+                      compute);
+    SmallVector<Value> inputs{op.getParam(), op.getGrad()};
+    if (op.getMomentumBuffer())
+      inputs.push_back(op.getMomentumBuffer());
     SmallVector<Value> results = buildUpdate(
-        rewriter, op.getLoc(), op->getResultTypes(), op->getOperands(),
+        rewriter, op.getLoc(), op->getResultTypes(), inputs, op.getSkip(),
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value p = a[0], g = a[1];
           if (wd != 0.0)
@@ -98,7 +117,7 @@ struct SgdUpdateLowering : OpRewritePattern<SgdUpdateOp> {
                 g);
           }
           out.push_back(arith::SubFOp::create(
-              b, l, p, arith::MulFOp::create(b, l, cst(b, l, p, lr), step)));
+              b, l, p, arith::MulFOp::create(b, l, lr, step)));
           if (a.size() == 3)
             out.push_back(step);
           return out;
@@ -113,7 +132,6 @@ struct AdamUpdateLowering : OpRewritePattern<AdamUpdateOp> {
   LogicalResult matchAndRewrite(AdamUpdateOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    double lr = op.getLr().convertToDouble();
     double b1 = op.getBeta1().convertToDouble();
     double b2 = op.getBeta2().convertToDouble();
     double eps = op.getEps().convertToDouble();
@@ -122,24 +140,33 @@ struct AdamUpdateLowering : OpRewritePattern<AdamUpdateOp> {
     Type compute = computeType(
         cast<RankedTensorType>(op.getParam().getType()).getElementType());
 
-    // step_size = lr / (1 - b1^t); bc2_sqrt = sqrt(1 - b2^t), in f64.
+    // step_size = lr / (1 - b1^t); bc2_sqrt = sqrt(1 - b2^t); AdamW's
+    // decay factor 1 - lr * wd: in f64.
     OpBuilder &b = rewriter;
-    Value t = tensor::ExtractOp::create(b, loc, op.getStep(), ValueRange{});
+    Value t = tensor::ExtractOp::create(b, loc, op.getCount(), ValueRange{});
     Value tf = arith::SIToFPOp::create(b, loc, b.getF64Type(), t);
     auto f64 = [&](double v) { return floatConst(b, loc, b.getF64Type(), v); };
+    Value lr = toType(
+        b, loc, tensor::ExtractOp::create(b, loc, op.getLr(), ValueRange{}),
+        b.getF64Type());
     Value one = f64(1.0);
+    Value decay =
+        toType(b, loc,
+               arith::SubFOp::create(
+                   b, loc, one, arith::MulFOp::create(b, loc, lr, f64(wd))),
+               compute);
     Value bc1 = arith::SubFOp::create(
         b, loc, one, math::PowFOp::create(b, loc, f64(b1), tf));
     Value bc2 = arith::SubFOp::create(
         b, loc, one, math::PowFOp::create(b, loc, f64(b2), tf));
-    Value stepSize = toType(b, loc, arith::DivFOp::create(b, loc, f64(lr), bc1),
-                            compute);
+    Value stepSize =
+        toType(b, loc, arith::DivFOp::create(b, loc, lr, bc1), compute);
     Value bc2Sqrt = toType(b, loc, math::SqrtOp::create(b, loc, bc2), compute);
 
     SmallVector<Value> results = buildUpdate(
         rewriter, loc, op->getResultTypes(),
         ValueRange{op.getParam(), op.getGrad(), op.getM(), op.getV()},
-        [&](OpBuilder &nb, Location l, ValueRange a) {
+        op.getSkip(), [&](OpBuilder &nb, Location l, ValueRange a) {
           auto c = [&](double v) { return cst(nb, l, a[0], v); };
           auto mul = [&](Value x, Value y) -> Value {
             return arith::MulFOp::create(nb, l, x, y);
@@ -152,7 +179,7 @@ struct AdamUpdateLowering : OpRewritePattern<AdamUpdateOp> {
           };
           Value p = a[0], g = a[1], m = a[2], v = a[3];
           if (wd != 0.0 && decoupled)
-            p = mul(p, c(1.0 - lr * wd));
+            p = mul(p, decay);
           if (wd != 0.0 && !decoupled)
             g = add(g, mul(c(wd), p));
           // m.lerp_(g, 1 - b1); v = b2 v + (1 - b2) g^2

@@ -295,8 +295,10 @@ func.func @reduce_max_grad_kept_dims(%x: tensor<4x8xf32>, %dy: tensor<4x1xf32>) 
 
 // One generic with two results: g = grad + wd * p; buf = momentum * buf + g;
 // p - lr * buf. The parameter and the buffer are the generic's outs (read
-// and written), so that bufferization updates them in place.
+// and written), so that bufferization updates them in place. The learning
+// rate operand is read once, outside the loop.
 // CHECK-LABEL: func.func @sgd_update_momentum_yields_param_and_buffer
+// CHECK: %[[LR:.*]] = tensor.extract %arg3[] : tensor<f32>
 // CHECK: %[[R:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel"]}
 // CHECK-SAME: ins(%arg1 : tensor<4xf32>) outs(%arg0, %arg2 : tensor<4xf32>, tensor<4xf32>)
 // CHECK: ^bb0(%[[G:.*]]: f32, %[[P:.*]]: f32, %[[B:.*]]: f32):
@@ -306,14 +308,13 @@ func.func @reduce_max_grad_kept_dims(%x: tensor<4x8xf32>, %dy: tensor<4x1xf32>) 
 // CHECK: %[[MU:.*]] = arith.constant 2.500000e-01 : f32
 // CHECK: %[[MB:.*]] = arith.mulf %[[MU]], %[[B]] : f32
 // CHECK: %[[BUF:.*]] = arith.addf %[[MB]], %[[GD]] : f32
-// CHECK: %[[LR:.*]] = arith.constant 5.000000e-01 : f32
 // CHECK: %[[STEP:.*]] = arith.mulf %[[LR]], %[[BUF]] : f32
 // CHECK: %[[NEWP:.*]] = arith.subf %[[P]], %[[STEP]] : f32
 // CHECK: linalg.yield %[[NEWP]], %[[BUF]] : f32, f32
 // CHECK: return %[[R]]#0, %[[R]]#1
 // LLVM-LABEL: llvm.func @sgd_update_momentum_yields_param_and_buffer(
-func.func @sgd_update_momentum_yields_param_and_buffer(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
-  %p2, %b2 = lp.sgd_update %p, %g, %b {lr = 0.5 : f64, momentum = 0.25 : f64, weight_decay = 0.125 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+func.func @sgd_update_momentum_yields_param_and_buffer(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %p2, %b2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.25 : f64, weight_decay = 0.125 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
   return %p2, %b2 : tensor<4xf32>, tensor<4xf32>
 }
 
@@ -321,19 +322,19 @@ func.func @sgd_update_momentum_yields_param_and_buffer(%p: tensor<4xf32>, %g: te
 
 // Without momentum and weight decay: one result, p - lr * g, in f32.
 // CHECK-LABEL: func.func @sgd_update_plain_bf16
+// CHECK: %[[LR:.*]] = tensor.extract %arg2[] : tensor<f32>
 // CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<4xbf16>) outs(%arg0 : tensor<4xbf16>)
 // CHECK: ^bb0(%[[G:.*]]: bf16, %[[P:.*]]: bf16):
 // CHECK: %[[PF:.*]] = arith.extf %[[P]] : bf16 to f32
 // CHECK: %[[GF:.*]] = arith.extf %[[G]] : bf16 to f32
-// CHECK: %[[LR:.*]] = arith.constant 5.000000e-01 : f32
 // CHECK: %[[STEP:.*]] = arith.mulf %[[LR]], %[[GF]] : f32
 // CHECK: %[[NEWP:.*]] = arith.subf %[[PF]], %[[STEP]] : f32
 // CHECK: %[[T:.*]] = arith.truncf %[[NEWP]] : f32 to bf16
 // CHECK: linalg.yield %[[T]] : bf16
 // CHECK: return %[[R]] : tensor<4xbf16>
 // LLVM-LABEL: llvm.func @sgd_update_plain_bf16(
-func.func @sgd_update_plain_bf16(%p: tensor<4xbf16>, %g: tensor<4xbf16>) -> tensor<4xbf16> {
-  %p2 = lp.sgd_update %p, %g {lr = 0.5 : f64, momentum = 0.0 : f64} : (tensor<4xbf16>, tensor<4xbf16>) -> tensor<4xbf16>
+func.func @sgd_update_plain_bf16(%p: tensor<4xbf16>, %g: tensor<4xbf16>, %lr: tensor<f32>) -> tensor<4xbf16> {
+  %p2 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64} : (tensor<4xbf16>, tensor<4xbf16>, tensor<f32>) -> tensor<4xbf16>
   return %p2 : tensor<4xbf16>
 }
 
@@ -363,27 +364,30 @@ func.func @sgd_update_plain_bf16(%p: tensor<4xbf16>, %g: tensor<4xbf16>) -> tens
 // CHECK: return %[[R]]#0, %[[R]]#1, %[[R]]#2
 // LLVM-LABEL: llvm.func @adam_update_bias_corrections_outside_loop(
 // LLVM: llvm.intr.pow
-func.func @adam_update_bias_corrections_outside_loop(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
-  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 0.5 : f64, beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+func.func @adam_update_bias_corrections_outside_loop(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return %p2, %m2, %v2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
 
 // -----
 
-// AdamW scales the parameter by 1 - lr * wd = 0.75 first; in f64 the step
-// scalars are not rounded.
+// AdamW scales the parameter by 1 - lr * wd first, computed once in f64
+// from the learning rate operand; in f64 the step scalars are not rounded.
 // CHECK-LABEL: func.func @adamw_update_decays_param_first_f64
+// CHECK: %[[LRF:.*]] = tensor.extract %arg5[] : tensor<f32>
+// CHECK: %[[LR:.*]] = arith.extf %[[LRF]] : f32 to f64
+// CHECK: %[[LRWD:.*]] = arith.mulf %[[LR]], %{{.*}} : f64
+// CHECK: %[[K:.*]] = arith.subf %{{.*}}, %[[LRWD]] : f64
 // CHECK: math.powf
 // CHECK-NOT: arith.truncf
 // CHECK: linalg.generic
 // CHECK: ^bb0(%{{.*}}: f64, %[[P:.*]]: f64, %{{.*}}: f64, %{{.*}}: f64):
-// CHECK-NEXT: %[[K:.*]] = arith.constant 7.500000e-01 : f64
 // CHECK-NEXT: %[[PD:.*]] = arith.mulf %[[P]], %[[K]] : f64
 // CHECK: %[[NEWP:.*]] = arith.subf %[[PD]], %{{.*}} : f64
 // CHECK: linalg.yield %[[NEWP]], %{{.*}}, %{{.*}} : f64, f64, f64
 // LLVM-LABEL: llvm.func @adamw_update_decays_param_first_f64(
-func.func @adamw_update_decays_param_first_f64(%p: tensor<4xf64>, %g: tensor<4xf64>, %m: tensor<4xf64>, %v: tensor<4xf64>, %t: tensor<i64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) {
-  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 0.5 : f64, beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64, weight_decay = 0.5 : f64, decoupled = true} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<i64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+func.func @adamw_update_decays_param_first_f64(%p: tensor<4xf64>, %g: tensor<4xf64>, %m: tensor<4xf64>, %v: tensor<4xf64>, %t: tensor<i64>, %lr: tensor<f32>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) {
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64, weight_decay = 0.5 : f64, decoupled = true} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<i64>, tensor<f32>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
   return %p2, %m2, %v2 : tensor<4xf64>, tensor<4xf64>, tensor<4xf64>
 }
 
@@ -404,7 +408,40 @@ func.func @adamw_update_decays_param_first_f64(%p: tensor<4xf64>, %g: tensor<4xf
 // CHECK: %[[T2:.*]] = arith.truncf %{{.*}} : f32 to f16
 // CHECK: linalg.yield %[[T0]], %[[T1]], %[[T2]] : f16, f16, f16
 // LLVM-LABEL: llvm.func @adam_update_l2_weight_decay_f16(
-func.func @adam_update_l2_weight_decay_f16(%p: tensor<4xf16>, %g: tensor<4xf16>, %m: tensor<4xf16>, %v: tensor<4xf16>, %t: tensor<i64>) -> (tensor<4xf16>, tensor<4xf16>, tensor<4xf16>) {
-  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 0.5 : f64, beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64, weight_decay = 0.125 : f64} : (tensor<4xf16>, tensor<4xf16>, tensor<4xf16>, tensor<4xf16>, tensor<i64>) -> (tensor<4xf16>, tensor<4xf16>, tensor<4xf16>)
+func.func @adam_update_l2_weight_decay_f16(%p: tensor<4xf16>, %g: tensor<4xf16>, %m: tensor<4xf16>, %v: tensor<4xf16>, %t: tensor<i64>, %lr: tensor<f32>) -> (tensor<4xf16>, tensor<4xf16>, tensor<4xf16>) {
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64, weight_decay = 0.125 : f64} : (tensor<4xf16>, tensor<4xf16>, tensor<4xf16>, tensor<4xf16>, tensor<i64>, tensor<f32>) -> (tensor<4xf16>, tensor<4xf16>, tensor<4xf16>)
   return %p2, %m2, %v2 : tensor<4xf16>, tensor<4xf16>, tensor<4xf16>
+}
+
+// -----
+
+// With a skip predicate every result selects its input (read in the
+// parameter's own type, before any rounding): a skipped update changes no
+// bit.
+// CHECK-LABEL: func.func @sgd_update_skip_selects_inputs_bf16
+// CHECK: %[[SKIP:.*]] = tensor.extract %arg4[] : tensor<i1>
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[G:.*]]: bf16, %[[P:.*]]: bf16, %[[B:.*]]: bf16):
+// CHECK: %[[NP:.*]] = arith.truncf %{{.*}} : f32 to bf16
+// CHECK: %[[SP:.*]] = arith.select %[[SKIP]], %[[P]], %[[NP]] : bf16
+// CHECK: %[[NB:.*]] = arith.truncf %{{.*}} : f32 to bf16
+// CHECK: %[[SB:.*]] = arith.select %[[SKIP]], %[[B]], %[[NB]] : bf16
+// CHECK: linalg.yield %[[SP]], %[[SB]] : bf16, bf16
+func.func @sgd_update_skip_selects_inputs_bf16(%p: tensor<4xbf16>, %g: tensor<4xbf16>, %b: tensor<4xbf16>, %lr: tensor<f32>, %skip: tensor<i1>) -> (tensor<4xbf16>, tensor<4xbf16>) {
+  %p2, %b2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr skip_if %skip {momentum = 0.9 : f64} : (tensor<4xbf16>, tensor<4xbf16>, tensor<4xbf16>, tensor<f32>, tensor<i1>) -> (tensor<4xbf16>, tensor<4xbf16>)
+  return %p2, %b2 : tensor<4xbf16>, tensor<4xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @adam_update_skip_selects_inputs
+// CHECK: %[[SKIP:.*]] = tensor.extract %arg6[] : tensor<i1>
+// CHECK: linalg.generic
+// CHECK: ^bb0(%{{.*}}: f32, %[[P:.*]]: f32, %[[M:.*]]: f32, %[[V:.*]]: f32):
+// CHECK: arith.select %[[SKIP]], %[[P]], %{{.*}} : f32
+// CHECK: arith.select %[[SKIP]], %[[M]], %{{.*}} : f32
+// CHECK: arith.select %[[SKIP]], %[[V]], %{{.*}} : f32
+func.func @adam_update_skip_selects_inputs(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>, %skip: tensor<i1>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr skip_if %skip {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>, tensor<i1>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return %p2, %m2, %v2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }

@@ -76,18 +76,18 @@ func.func @reduce_max_grad_mixed_float_types(%x: tensor<4x8xf32>, %dy: tensor<4x
 
 // -----
 
-func.func @sgd_update_mixed_buffer_type(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xbf16>) {
-  // expected-error@+1 {{'lp.sgd_update' op requires one float element type, got 'f32' and 'bf16'}}
-  %0:2 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>) -> (tensor<4xf32>, tensor<4xbf16>)
+func.func @sgd_update_mixed_buffer_type(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xbf16>, %lr: tensor<f32>) {
+  // expected-error@+1 {{'lp.sgd_update' op momentum buffer must have the param's type}}
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>, tensor<f32>) -> (tensor<4xf32>, tensor<4xbf16>)
   return
 }
 
 // -----
 
-func.func @adam_update_mixed_moment_type(%p: tensor<4xf16>, %g: tensor<4xf16>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
-  // expected-error@+1 {{'lp.adam_update' op requires one float element type, got 'f16' and 'f32'}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf16>, tensor<4xf16>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf16>, tensor<4xf32>, tensor<4xf32>)
+func.func @adam_update_mixed_moment_type(%p: tensor<4xf16>, %g: tensor<4xf16>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
+  // expected-error@+1 {{'lp.adam_update' op param, grad, moments and results must have one type}}
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf16>, tensor<4xf16>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf16>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
@@ -461,74 +461,74 @@ func.func @reduce_max_grad_partial_keepdims(%x: tensor<2x4x8xf32>, %dy: tensor<4
 // lp.sgd_update
 //===----------------------------------------------------------------------===//
 
-func.func @sgd_update_grad_shape(%p: tensor<4xf32>, %g: tensor<2x2xf32>) {
+func.func @sgd_update_grad_shape(%p: tensor<4xf32>, %g: tensor<2x2xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op param, grad and new param must have one type}}
-  %0 = lp.sgd_update %p, %g {lr = 0.1 : f64, momentum = 0.0 : f64} : (tensor<4xf32>, tensor<2x2xf32>) -> tensor<4xf32>
+  %0 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64} : (tensor<4xf32>, tensor<2x2xf32>, tensor<f32>) -> tensor<4xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_new_param_shape(%p: tensor<4xf32>, %g: tensor<4xf32>) {
+func.func @sgd_update_new_param_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op param, grad and new param must have one type}}
-  %0 = lp.sgd_update %p, %g {lr = 0.1 : f64, momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+  %0 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> tensor<8xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_buffer_without_result(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) {
+func.func @sgd_update_buffer_without_result(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op momentum buffer operand and result go together}}
-  %0 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %0 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_result_without_buffer(%p: tensor<4xf32>, %g: tensor<4xf32>) {
+func.func @sgd_update_result_without_buffer(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op momentum buffer operand and result go together}}
-  %0:2 = lp.sgd_update %p, %g {lr = 0.1 : f64, momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  %0:2 = lp.sgd_update %p, %g lr %lr {momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @sgd_update_momentum_without_buffer(%p: tensor<4xf32>, %g: tensor<4xf32>) {
+func.func @sgd_update_momentum_without_buffer(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op a momentum buffer is present exactly when momentum is non-zero}}
-  %0 = lp.sgd_update %p, %g {lr = 0.1 : f64, momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %0 = lp.sgd_update %p, %g lr %lr {momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_buffer_without_momentum(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) {
+func.func @sgd_update_buffer_without_momentum(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op a momentum buffer is present exactly when momentum is non-zero}}
-  %0:2 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
 // -0.0 compares equal to 0.0: no momentum.
-func.func @sgd_update_buffer_with_negative_zero_momentum(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) {
+func.func @sgd_update_buffer_with_negative_zero_momentum(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op a momentum buffer is present exactly when momentum is non-zero}}
-  %0:2 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = -0.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = -0.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @sgd_update_buffer_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<2x2xf32>) {
+func.func @sgd_update_buffer_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<2x2xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op momentum buffer must have the param's type}}
-  %0:2 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<2x2xf32>) -> (tensor<4xf32>, tensor<2x2xf32>)
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<2x2xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<2x2xf32>)
   return
 }
 
 // -----
 
-func.func @sgd_update_new_buffer_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) {
+func.func @sgd_update_new_buffer_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op momentum buffer must have the param's type}}
-  %0:2 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<8xf32>)
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<8xf32>)
   return
 }
 
@@ -538,73 +538,73 @@ func.func @sgd_update_new_buffer_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %b:
 // lp.adam_update
 //===----------------------------------------------------------------------===//
 
-func.func @adam_update_grad_shape(%p: tensor<4xf32>, %g: tensor<2x2xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_grad_shape(%p: tensor<4xf32>, %g: tensor<2x2xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op param, grad, moments and results must have one type}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_second_moment_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<1xf32>, %t: tensor<i64>) {
+func.func @adam_update_second_moment_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<1xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op param, grad, moments and results must have one type}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_new_v_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_new_v_shape(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op param, grad, moments and results must have one type}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<2x2xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<2x2xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_beta1_one(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_beta1_one(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op betas must be in [0, 1)}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 1.0 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 1.0 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_beta2_negative(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_beta2_negative(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op betas must be in [0, 1)}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = -0.5 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = -0.5 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_beta1_nan(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_beta1_nan(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op betas must be in [0, 1)}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0x7FF8000000000000 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0x7FF8000000000000 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_negative_eps(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_negative_eps(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op eps must be non-negative}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = -1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = -1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_nan_eps(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_nan_eps(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op eps must be non-negative}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 0x7FF8000000000000 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 0x7FF8000000000000 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
@@ -745,77 +745,77 @@ func.func @reduce_max_grad_missing_axes(%x: tensor<4xf32>, %dy: tensor<f32>) {
 
 // -----
 
-func.func @sgd_update_missing_lr(%p: tensor<4xf32>, %g: tensor<4xf32>) {
-  // expected-error@+1 {{'lp.sgd_update' op requires attribute 'lr'}}
-  %0 = lp.sgd_update %p, %g {momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+func.func @sgd_update_lr_f16(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f16>) {
+  // expected-error@+1 {{'lp.sgd_update' op operand #2 must be 0D tensor of 32-bit float or 64-bit float values, but got 'tensor<f16>'}}
+  %0 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<f16>) -> tensor<4xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_missing_momentum(%p: tensor<4xf32>, %g: tensor<4xf32>) {
+func.func @sgd_update_missing_momentum(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.sgd_update' op requires attribute 'momentum'}}
-  %0 = lp.sgd_update %p, %g {lr = 0.1 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %0 = lp.sgd_update %p, %g lr %lr : (tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_lr_f32(%p: tensor<4xf32>, %g: tensor<4xf32>) {
-  // expected-error@+1 {{'lp.sgd_update' op attribute 'lr' failed to satisfy constraint: 64-bit float attribute}}
-  %0 = lp.sgd_update %p, %g {lr = 0.1 : f32, momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+func.func @sgd_update_skip_not_i1(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f32>, %s: tensor<i8>) {
+  // expected-error@+1 {{'lp.sgd_update' op operand #3 must be 0D tensor of 1-bit signless integer values, but got 'tensor<i8>'}}
+  %0 = lp.sgd_update %p, %g lr %lr skip_if %s {momentum = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_integer_param(%p: tensor<4xi32>, %g: tensor<4xf32>) {
+func.func @sgd_update_integer_param(%p: tensor<4xi32>, %g: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error-re@+1 {{'lp.sgd_update' op operand #0 must be statically shaped tensor of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi32>'}}
-  %0 = lp.sgd_update %p, %g {lr = 0.1 : f64, momentum = 0.0 : f64} : (tensor<4xi32>, tensor<4xf32>) -> tensor<4xf32>
+  %0 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64} : (tensor<4xi32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return
 }
 
 // -----
 
-func.func @sgd_update_two_buffers(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) {
-  // expected-error@+1 {{'lp.sgd_update' op operand group starting at #2 requires 0 or 1 element, but found 2}}
-  %0:2 = lp.sgd_update %p, %g, %b, %b {lr = 0.1 : f64, momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+func.func @sgd_update_two_buffers(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) {
+  // expected-error@+1 {{expected 'lr'}}
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b, %b lr %lr {momentum = 0.9 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_missing_eps(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_missing_eps(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op requires attribute 'eps'}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_decoupled_not_bool(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>) {
+func.func @adam_update_decoupled_not_bool(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op attribute 'decoupled' failed to satisfy constraint: bool attribute}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, decoupled = 1 : i64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, decoupled = 1 : i64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_i32_step(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i32>) {
+func.func @adam_update_i32_step(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i32>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op operand #4 must be 0D tensor of 64-bit signless integer values, but got 'tensor<i32>'}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
-func.func @adam_update_rank1_step(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<1xi64>) {
+func.func @adam_update_rank1_step(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<1xi64>, %lr: tensor<f32>) {
   // expected-error@+1 {{'lp.adam_update' op operand #4 must be 0D tensor of 64-bit signless integer values, but got 'tensor<1xi64>'}}
-  %0:3 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1xi64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %0:3 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1xi64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
@@ -841,4 +841,52 @@ func.func @reduce_max_grad_repeated_axis(%x: tensor<4x8xf32>, %dy: tensor<4xf32>
   // expected-error @+1 {{axis -1 is repeated}}
   %r = lp.reduce_max_grad %x, %dy {axes = array<i64: 1, -1>} : (tensor<4x8xf32>, tensor<4xf32>) -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @gradients_names_count(%a: tensor<4xf32>, %b: tensor<2xf32>) {
+  // expected-error@+1 {{'lp.gradients' op needs one parameter name and one result per gradient, got 2 gradients, 1 names and 2 results}}
+  %0:2 = lp.gradients %a, %b {params = ["w"]} : (tensor<4xf32>, tensor<2xf32>) -> (tensor<4xf32>, tensor<2xf32>)
+  return
+}
+
+// -----
+
+func.func @gradients_result_type(%a: tensor<4xf32>) {
+  // expected-error@+1 {{'lp.gradients' op result #0 must have the type of gradient #0, 'tensor<4xf32>'}}
+  %0 = lp.gradients %a {params = ["w"]} : (tensor<4xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gradients_repeated_name(%a: tensor<4xf32>, %b: tensor<4xf32>) {
+  // expected-error@+1 {{'lp.gradients' op parameter name #1 is empty or repeated: 'w'}}
+  %0:2 = lp.gradients %a, %b {params = ["w", "w"]} : (tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @gradients_negative_phase(%a: tensor<4xf32>) {
+  // expected-error@+1 {{'lp.gradients' op phase must be non-negative}}
+  %0 = lp.gradients %a {params = ["w"], phase = -1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @loss_seed_not_scalar(%l: tensor<2xf32>) {
+  // expected-error@+1 {{'lp.loss_seed' op operand #0 must be 0D tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<2xf32>'}}
+  %0 = lp.loss_seed %l {weight = 1.0 : f64} : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @all_finite_no_operand() {
+  // expected-error@+1 {{'lp.all_finite' op needs at least one operand}}
+  %0 = lp.all_finite : () -> tensor<i1>
+  return
 }

@@ -346,32 +346,32 @@ func.func @reduce_max_grad_kept_all_dims_f64(%x: tensor<4x8xf64>, %dy: tensor<1x
 // With momentum: the buffer is an operand and a result. An explicit
 // weight_decay of 0.0 equals the default and prints elided.
 // CHECK-LABEL: func.func @sgd_update_momentum_f32
-// CHECK: %[[P:.*]], %[[B:.*]] = lp.sgd_update %arg0, %arg1, %arg2 {lr = 1.000000e-01 : f64, momentum = 9.000000e-01 : f64} : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>)
+// CHECK: %[[P:.*]], %[[B:.*]] = lp.sgd_update %arg0, %arg1 momentum_buffer %arg2 lr %arg3 {momentum = 9.000000e-01 : f64} : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<f32>) -> (tensor<4x8xf32>, tensor<4x8xf32>)
 // CHECK: return %[[P]], %[[B]]
-func.func @sgd_update_momentum_f32(%p: tensor<4x8xf32>, %g: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
-  %p2, %b2 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = 0.9 : f64, weight_decay = 0.0 : f64} : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>)
+func.func @sgd_update_momentum_f32(%p: tensor<4x8xf32>, %g: tensor<4x8xf32>, %b: tensor<4x8xf32>, %lr: tensor<f32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %p2, %b2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.9 : f64, weight_decay = 0.0 : f64} : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<f32>) -> (tensor<4x8xf32>, tensor<4x8xf32>)
   return %p2, %b2 : tensor<4x8xf32>, tensor<4x8xf32>
 }
 
 // Without momentum there is no buffer.
 // CHECK-LABEL: func.func @sgd_update_plain_weight_decay_f16
-// CHECK: lp.sgd_update %arg0, %arg1 {lr = 1.000000e-02 : f64, momentum = 0.000000e+00 : f64, weight_decay = 5.000000e-04 : f64} : (tensor<16xf16>, tensor<16xf16>) -> tensor<16xf16>
-func.func @sgd_update_plain_weight_decay_f16(%p: tensor<16xf16>, %g: tensor<16xf16>) -> tensor<16xf16> {
-  %p2 = lp.sgd_update %p, %g {lr = 0.01 : f64, momentum = 0.0 : f64, weight_decay = 5.0e-4 : f64} : (tensor<16xf16>, tensor<16xf16>) -> tensor<16xf16>
+// CHECK: lp.sgd_update %arg0, %arg1 lr %arg2 {momentum = 0.000000e+00 : f64, weight_decay = 5.000000e-04 : f64} : (tensor<16xf16>, tensor<16xf16>, tensor<f32>) -> tensor<16xf16>
+func.func @sgd_update_plain_weight_decay_f16(%p: tensor<16xf16>, %g: tensor<16xf16>, %lr: tensor<f32>) -> tensor<16xf16> {
+  %p2 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64, weight_decay = 5.0e-4 : f64} : (tensor<16xf16>, tensor<16xf16>, tensor<f32>) -> tensor<16xf16>
   return %p2 : tensor<16xf16>
 }
 
 // CHECK-LABEL: func.func @sgd_update_plain_scalar_bf16
-// CHECK: lp.sgd_update %arg0, %arg1 {lr = 1.000000e+00 : f64, momentum = 0.000000e+00 : f64} : (tensor<bf16>, tensor<bf16>) -> tensor<bf16>
-func.func @sgd_update_plain_scalar_bf16(%p: tensor<bf16>, %g: tensor<bf16>) -> tensor<bf16> {
-  %p2 = lp.sgd_update %p, %g {lr = 1.0 : f64, momentum = 0.0 : f64} : (tensor<bf16>, tensor<bf16>) -> tensor<bf16>
+// CHECK: lp.sgd_update %arg0, %arg1 lr %arg2 {momentum = 0.000000e+00 : f64} : (tensor<bf16>, tensor<bf16>, tensor<f32>) -> tensor<bf16>
+func.func @sgd_update_plain_scalar_bf16(%p: tensor<bf16>, %g: tensor<bf16>, %lr: tensor<f32>) -> tensor<bf16> {
+  %p2 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64} : (tensor<bf16>, tensor<bf16>, tensor<f32>) -> tensor<bf16>
   return %p2 : tensor<bf16>
 }
 
 // CHECK-LABEL: func.func @sgd_update_momentum_weight_decay_f64
-// CHECK: lp.sgd_update %arg0, %arg1, %arg2 {lr = 5.000000e-01 : f64, momentum = 2.500000e-01 : f64, weight_decay = 1.250000e-01 : f64} : (tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>) -> (tensor<2x3xf64>, tensor<2x3xf64>)
-func.func @sgd_update_momentum_weight_decay_f64(%p: tensor<2x3xf64>, %g: tensor<2x3xf64>, %b: tensor<2x3xf64>) -> (tensor<2x3xf64>, tensor<2x3xf64>) {
-  %p2, %b2 = lp.sgd_update %p, %g, %b {lr = 0.5 : f64, momentum = 0.25 : f64, weight_decay = 0.125 : f64} : (tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>) -> (tensor<2x3xf64>, tensor<2x3xf64>)
+// CHECK: lp.sgd_update %arg0, %arg1 momentum_buffer %arg2 lr %arg3 {momentum = 2.500000e-01 : f64, weight_decay = 1.250000e-01 : f64} : (tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>, tensor<f32>) -> (tensor<2x3xf64>, tensor<2x3xf64>)
+func.func @sgd_update_momentum_weight_decay_f64(%p: tensor<2x3xf64>, %g: tensor<2x3xf64>, %b: tensor<2x3xf64>, %lr: tensor<f32>) -> (tensor<2x3xf64>, tensor<2x3xf64>) {
+  %p2, %b2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.25 : f64, weight_decay = 0.125 : f64} : (tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>, tensor<f32>) -> (tensor<2x3xf64>, tensor<2x3xf64>)
   return %p2, %b2 : tensor<2x3xf64>, tensor<2x3xf64>
 }
 
@@ -381,38 +381,38 @@ func.func @sgd_update_momentum_weight_decay_f64(%p: tensor<2x3xf64>, %g: tensor<
 
 // Explicit defaults (weight_decay = 0.0, decoupled = false) print elided.
 // CHECK-LABEL: func.func @adam_update_explicit_defaults_f32
-// CHECK: %[[P:.*]], %[[M:.*]], %[[V:.*]] = lp.adam_update %arg0, %arg1, %arg2, %arg3, %arg4 {beta1 = 9.000000e-01 : f64, beta2 = 5.000000e-01 : f64, eps = 1.000000e-08 : f64, lr = 1.000000e-03 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+// CHECK: %[[P:.*]], %[[M:.*]], %[[V:.*]] = lp.adam_update %arg0, %arg1, %arg2, %arg3 count %arg4 lr %arg5 {beta1 = 9.000000e-01 : f64, beta2 = 5.000000e-01 : f64, eps = 1.000000e-08 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
 // CHECK: return %[[P]], %[[M]], %[[V]]
-func.func @adam_update_explicit_defaults_f32(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>)
+func.func @adam_update_explicit_defaults_f32(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>)
     -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
-  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.5 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64, decoupled = false}
-      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.5 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64, decoupled = false}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return %p2, %m2, %v2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
 
 // AdamW: decoupled weight decay.
 // CHECK-LABEL: func.func @adamw_update_f16
-// CHECK: lp.adam_update %arg0, %arg1, %arg2, %arg3, %arg4 {beta1 = 9.000000e-01 : f64, beta2 = 5.000000e-01 : f64, decoupled = true, eps = 1.000000e-08 : f64, lr = 1.000000e-03 : f64, weight_decay = 1.000000e-02 : f64} : (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<i64>) -> (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>)
-func.func @adamw_update_f16(%p: tensor<2x8xf16>, %g: tensor<2x8xf16>, %m: tensor<2x8xf16>, %v: tensor<2x8xf16>, %t: tensor<i64>) {
-  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64, beta2 = 0.5 : f64, eps = 1.0e-8 : f64, weight_decay = 1.0e-2 : f64, decoupled = true}
-      : (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<i64>) -> (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>)
+// CHECK: lp.adam_update %arg0, %arg1, %arg2, %arg3 count %arg4 lr %arg5 {beta1 = 9.000000e-01 : f64, beta2 = 5.000000e-01 : f64, decoupled = true, eps = 1.000000e-08 : f64, weight_decay = 1.000000e-02 : f64} : (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<i64>, tensor<f32>) -> (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>)
+func.func @adamw_update_f16(%p: tensor<2x8xf16>, %g: tensor<2x8xf16>, %m: tensor<2x8xf16>, %v: tensor<2x8xf16>, %t: tensor<i64>, %lr: tensor<f32>) {
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.5 : f64, eps = 1.0e-8 : f64, weight_decay = 1.0e-2 : f64, decoupled = true}
+      : (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>, tensor<i64>, tensor<f32>) -> (tensor<2x8xf16>, tensor<2x8xf16>, tensor<2x8xf16>)
   return
 }
 
 // Adam with L2 weight decay, defaulted decoupled; the betas' and eps's
 // boundary values 0 are allowed.
 // CHECK-LABEL: func.func @adam_update_l2_zero_betas_bf16
-// CHECK: lp.adam_update %arg0, %arg1, %arg2, %arg3, %arg4 {beta1 = 0.000000e+00 : f64, beta2 = 0.000000e+00 : f64, eps = 0.000000e+00 : f64, lr = 1.000000e-01 : f64, weight_decay = 1.000000e-01 : f64} : (tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<i64>) -> (tensor<bf16>, tensor<bf16>, tensor<bf16>)
-func.func @adam_update_l2_zero_betas_bf16(%p: tensor<bf16>, %g: tensor<bf16>, %m: tensor<bf16>, %v: tensor<bf16>, %t: tensor<i64>) {
-  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 0.1 : f64, beta1 = 0.0 : f64, beta2 = 0.0 : f64, eps = 0.0 : f64, weight_decay = 0.1 : f64}
-      : (tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<i64>) -> (tensor<bf16>, tensor<bf16>, tensor<bf16>)
+// CHECK: lp.adam_update %arg0, %arg1, %arg2, %arg3 count %arg4 lr %arg5 {beta1 = 0.000000e+00 : f64, beta2 = 0.000000e+00 : f64, eps = 0.000000e+00 : f64, weight_decay = 1.000000e-01 : f64} : (tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<i64>, tensor<f32>) -> (tensor<bf16>, tensor<bf16>, tensor<bf16>)
+func.func @adam_update_l2_zero_betas_bf16(%p: tensor<bf16>, %g: tensor<bf16>, %m: tensor<bf16>, %v: tensor<bf16>, %t: tensor<i64>, %lr: tensor<f32>) {
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.0 : f64, beta2 = 0.0 : f64, eps = 0.0 : f64, weight_decay = 0.1 : f64}
+      : (tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<bf16>, tensor<i64>, tensor<f32>) -> (tensor<bf16>, tensor<bf16>, tensor<bf16>)
   return
 }
 
 // CHECK-LABEL: func.func @adam_update_f64
-// CHECK: lp.adam_update %arg0, %arg1, %arg2, %arg3, %arg4 {beta1 = 5.000000e-01 : f64, beta2 = 7.500000e-01 : f64, eps = 1.000000e-08 : f64, lr = 1.000000e-03 : f64} : (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<i64>) -> (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>)
-func.func @adam_update_f64(%p: tensor<3x3xf64>, %g: tensor<3x3xf64>, %m: tensor<3x3xf64>, %v: tensor<3x3xf64>, %t: tensor<i64>) {
-  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.5 : f64, beta2 = 0.75 : f64, eps = 1.0e-8 : f64}
-      : (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<i64>) -> (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>)
+// CHECK: lp.adam_update %arg0, %arg1, %arg2, %arg3 count %arg4 lr %arg5 {beta1 = 5.000000e-01 : f64, beta2 = 7.500000e-01 : f64, eps = 1.000000e-08 : f64} : (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<i64>, tensor<f32>) -> (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>)
+func.func @adam_update_f64(%p: tensor<3x3xf64>, %g: tensor<3x3xf64>, %m: tensor<3x3xf64>, %v: tensor<3x3xf64>, %t: tensor<i64>, %lr: tensor<f32>) {
+  %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.5 : f64, beta2 = 0.75 : f64, eps = 1.0e-8 : f64}
+      : (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<i64>, tensor<f32>) -> (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>)
   return
 }

@@ -18,6 +18,8 @@ void populateLPReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateLPGradientToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns for the optimizer update ops.
 void populateLPOptimizerToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// lp.loss_seed, lp.gradients and lp.all_finite.
+void populateLPStepToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateLPToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);

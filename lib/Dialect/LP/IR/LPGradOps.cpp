@@ -1,7 +1,9 @@
 //===- LPGradOps.cpp - verifiers of gradient and optimizer ops ------------===//
 
 #include "VerifyUtils.h"
+
 #include "lp/Dialect/LP/IR/LPOps.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "mlir/Dialect/Traits.h"
 
@@ -153,7 +155,7 @@ LogicalResult ReduceMaxGradOp::verify() {
 }
 
 LogicalResult SgdUpdateOp::verify() {
-  if (failed(verifyCommon(*this)))
+  if (failed(verifyStatic(*this)))
     return failure();
   Type t = getParam().getType();
   if (getGrad().getType() != t || getNewParam().getType() != t)
@@ -171,7 +173,7 @@ LogicalResult SgdUpdateOp::verify() {
 }
 
 LogicalResult AdamUpdateOp::verify() {
-  if (failed(verifyCommon(*this)))
+  if (failed(verifyStatic(*this)))
     return failure();
   Type t = getParam().getType();
   for (Value v : {getGrad(), getM(), getV(), getNewParam(), getNewM(),
@@ -185,4 +187,38 @@ LogicalResult AdamUpdateOp::verify() {
   if (!(getEps().convertToDouble() >= 0))
     return emitOpError("eps must be non-negative");
   return success();
+}
+
+LogicalResult LossSeedOp::verify() { return verifyStatic(*this); }
+
+LogicalResult GradientsOp::verify() {
+  if (failed(verifyStatic(*this)))
+    return failure();
+  if (getGrads().size() != getResults().size() ||
+      getGrads().size() != getParams().size())
+    return emitOpError() << "needs one parameter name and one result per "
+                            "gradient, got "
+                         << getGrads().size() << " gradients, "
+                         << getParams().size() << " names and "
+                         << getResults().size() << " results";
+  llvm::StringSet<> seen;
+  for (auto [i, g, r, name] :
+       llvm::enumerate(getGrads(), getResults(), getParams())) {
+    if (g.getType() != r.getType())
+      return emitOpError() << "result #" << i << " must have the type of "
+                           << "gradient #" << i << ", " << g.getType();
+    StringRef n = cast<StringAttr>(name).getValue();
+    if (n.empty() || !seen.insert(n).second)
+      return emitOpError() << "parameter name #" << i
+                           << " is empty or repeated: '" << n << "'";
+  }
+  if (getPhaseAttr().getInt() < 0)
+    return emitOpError("phase must be non-negative");
+  return success();
+}
+
+LogicalResult AllFiniteOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one operand");
+  return verifyStatic(*this);
 }

@@ -20,6 +20,23 @@ bool lp::isParam(FunctionOpInterface fn, unsigned i) {
   return getArgRole(fn, i) == ArgRole::Param;
 }
 
+bool lp::isState(FunctionOpInterface fn, unsigned i) {
+  return getArgRole(fn, i) == ArgRole::State;
+}
+
+std::optional<unsigned> lp::findStateArg(FunctionOpInterface fn,
+                                         StringRef name) {
+  for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i)
+    if ((isParam(fn, i) || isState(fn, i)) && argName(fn, i) == name)
+      return i;
+  return std::nullopt;
+}
+
+bool lp::isStateResult(FunctionOpInterface fn, unsigned i) {
+  std::optional<unsigned> arg = findStateArg(fn, resultName(fn, i));
+  return arg && isState(fn, *arg);
+}
+
 std::string lp::argName(FunctionOpInterface fn, unsigned i) {
   if (auto name = fn.getArgAttrOfType<StringAttr>(i, kNameAttr))
     return name.getValue().str();

@@ -34,8 +34,20 @@ constexpr const char *kEntryPointsSymbol = "lp_entry_points";
 /// param (trained weights), state (optimizer state and counters a step
 /// threads through). Results: loss (one weighted term), loss_total (what
 /// the trainer reports), logits (compared with the label for accuracy),
-/// state (the next value of the argument of the same name), output.
-enum class Role { Input, Label, Param, State, Loss, LossTotal, Logits, Output };
+/// state (the next value of the argument of the same name), output,
+/// step_skipped (a train step's `step.skipped`: true when it applied no
+/// update).
+enum class Role {
+  Input,
+  Label,
+  Param,
+  State,
+  Loss,
+  LossTotal,
+  Logits,
+  Output,
+  StepSkipped
+};
 
 const char *roleName(Role role);
 

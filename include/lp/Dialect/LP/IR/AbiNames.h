@@ -24,6 +24,8 @@ inline constexpr std::string_view kStepName = "step";
 inline constexpr std::string_view kStepSkippedName = "step.skipped";
 inline constexpr std::string_view kLossTotal = "loss.total";
 inline constexpr std::string_view kLogits = "logits";
+/// Adam's count of applied updates (a skipped step does not advance it).
+inline constexpr std::string_view kAdamCount = "adam.t";
 inline constexpr std::string_view kLossScale = "loss_scale";
 inline constexpr std::string_view kLossScaleGrowth = "loss_scale.growth";
 inline constexpr std::string_view kFoundInf = "found_inf";
@@ -31,7 +33,7 @@ inline constexpr std::string_view kGradNorm = "grad_norm";
 
 /// Every whole name above: no model argument or result may use one.
 inline constexpr std::string_view kReservedNames[] = {
-    kStepName,  kStepSkippedName, kLossTotal, kLogits,
+    kStepName,  kStepSkippedName, kLossTotal, kLogits,  kAdamCount,
     kLossScale, kLossScaleGrowth, kFoundInf,  kGradNorm};
 
 /// Kinds of per-parameter values, named `<param>.<kind>` (see stateName).

@@ -73,5 +73,8 @@ def LP_Float : AnyTypeOf<[F32, F16, BF16, F64]>;
 def LP_FloatTensor : StaticShapeTensorOf<[F32, F16, BF16, F64]>;
 def LP_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
 def LP_ScalarFloatTensor : 0DTensorOf<[F32, F16, BF16, F64]>;
+/// A learning rate: f32, or f64 for f64 parameters.
+def LP_LearningRate : 0DTensorOf<[F32, F64]>;
+def LP_ScalarI1Tensor : 0DTensorOf<[I1]>;
 
 #endif // LP_DIALECT_TD

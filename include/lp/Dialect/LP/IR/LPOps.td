@@ -341,5 +341,6 @@ def LP_CastOp : LP_DiffOp<"cast"> {
 
 include "lp/Dialect/LP/IR/LPGradOps.td"
 include "lp/Dialect/LP/IR/LPOptimizerOps.td"
+include "lp/Dialect/LP/IR/LPStepOps.td"
 
 #endif // LP_OPS_TD

@@ -1,55 +1,74 @@
 //===- LPOptimizerOps.td - optimizer update ops ------------*- tablegen -*-===//
 //
 // Included from LPOps.td. One op per update rule, elementwise over a
-// parameter, with PyTorch's formulas.
+// parameter, with PyTorch's formulas. The learning rate is an operand (a
+// schedule computes it in f64 and rounds it to f32, or keeps f64 for f64
+// parameters), and so is an optional
+// skip predicate: a skipped update returns its parameter and state
+// unchanged, bit for bit.
 //
 //===----------------------------------------------------------------------===//
 
-def LP_SgdUpdateOp : LP_PureOp<"sgd_update"> {
+def LP_SgdUpdateOp : LP_PureOp<"sgd_update", [AttrSizedOperandSegments]> {
   let summary = "SGD step (PyTorch torch.optim.SGD, no dampening)";
   let description = [{
     `g = grad + weight_decay * param`; with momentum, `buf = momentum * buf
     + g` (the buffer starts at zero, so the first step copies `g`, as
     PyTorch) and `param - lr * buf`; without, `param - lr * g`. The
     momentum buffer operand and result are present exactly when
-    `momentum != 0`.
+    `momentum != 0`. With `skip_if` true, every result is its input.
 
     ```mlir
-    %p2, %b2 = lp.sgd_update %p, %g, %b {lr = 0.1 : f64, momentum = 0.9 : f64, weight_decay = 0.0 : f64}
-        : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+    %p2, %b2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.9 : f64, weight_decay = 0.0 : f64}
+        : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
     ```
   }];
   let arguments = (ins LP_FloatTensor:$param, LP_FloatTensor:$grad,
                        Optional<LP_FloatTensor>:$momentum_buffer,
-                       F64Attr:$lr, F64Attr:$momentum,
+                       LP_LearningRate:$lr,
+                       Optional<LP_ScalarI1Tensor>:$skip,
+                       F64Attr:$momentum,
                        DefaultValuedAttr<F64Attr, "0.0">:$weight_decay);
   let results = (outs LP_FloatTensor:$new_param,
                       Optional<LP_FloatTensor>:$new_momentum_buffer);
+  let assemblyFormat = [{
+    $param `,` $grad (`momentum_buffer` $momentum_buffer^)? `lr` $lr
+    (`skip_if` $skip^)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def LP_AdamUpdateOp : LP_PureOp<"adam_update"> {
   let summary = "Adam / AdamW step (PyTorch torch.optim.Adam / AdamW)";
   let description = [{
-    `step` is the new step count t >= 1 (tensor<i64>). Adam (`decoupled =
-    false`): `g = grad + weight_decay * param`. AdamW (`decoupled = true`):
-    `param *= 1 - lr * weight_decay` first. Then `m = b1 m + (1 - b1) g`,
-    `v = b2 v + (1 - b2) g^2`, `param -= (lr / (1 - b1^t)) * m /
-    (sqrt(v) / sqrt(1 - b2^t) + eps)`.
+    `count` is the number of updates applied so far, this one included
+    (t >= 1, tensor<i64>; a skipped step does not advance it, so the bias
+    corrections count applied updates only, as PyTorch's GradScaler leaves
+    Adam's step). Adam (`decoupled = false`): `g = grad + weight_decay *
+    param`. AdamW (`decoupled = true`): `param *= 1 - lr * weight_decay`
+    first. Then `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`, `param
+    -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)`. With
+    `skip_if` true, every result is its input.
 
     ```mlir
-    %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v, %t {lr = 1.0e-3 : f64, beta1 = 0.9 : f64,
+    %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.9 : f64,
         beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64, decoupled = false}
-        : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>)
+        : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>)
         -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
     ```
   }];
   let arguments = (ins LP_FloatTensor:$param, LP_FloatTensor:$grad,
                        LP_FloatTensor:$m, LP_FloatTensor:$v,
-                       0DTensorOf<[I64]>:$step,
-                       F64Attr:$lr, F64Attr:$beta1, F64Attr:$beta2,
+                       0DTensorOf<[I64]>:$count,
+                       LP_LearningRate:$lr,
+                       Optional<LP_ScalarI1Tensor>:$skip,
+                       F64Attr:$beta1, F64Attr:$beta2,
                        F64Attr:$eps,
                        DefaultValuedAttr<F64Attr, "0.0">:$weight_decay,
                        DefaultValuedAttr<BoolAttr, "false">:$decoupled);
   let results = (outs LP_FloatTensor:$new_param, LP_FloatTensor:$new_m,
                       LP_FloatTensor:$new_v);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $m `,` $v `count` $count `lr` $lr
+    (`skip_if` $skip^)? attr-dict `:` functional-type(operands, results)
+  }];
 }

@@ -23,6 +23,21 @@ std::optional<ArgRole> getArgRole(mlir::FunctionOpInterface fn, unsigned i);
 /// Whether argument `i` has `lp.role = "param"`.
 bool isParam(mlir::FunctionOpInterface fn, unsigned i);
 
+/// Whether argument `i` has `lp.role = "state"`: state the function
+/// threads through (a model's counters and running statistics, a train
+/// step's optimizer state), neither batch data nor differentiated.
+bool isState(mlir::FunctionOpInterface fn, unsigned i);
+
+/// The index of the argument with role param or state named `name`, or
+/// std::nullopt.
+std::optional<unsigned> findStateArg(mlir::FunctionOpInterface fn,
+                                     llvm::StringRef name);
+
+/// Whether result `i` is the next value of a state argument: a result named
+/// like an argument with role `state` (a model's state update; not a
+/// loss).
+bool isStateResult(mlir::FunctionOpInterface fn, unsigned i);
+
 /// The `lp.name` of argument `i` (default defaultArgName(i)).
 std::string argName(mlir::FunctionOpInterface fn, unsigned i);
 

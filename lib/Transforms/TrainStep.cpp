@@ -1,0 +1,114 @@
+//===- TrainStep.cpp - the places of a train step and its state -----------===//
+
+#include "lp/Transforms/TrainStep.h"
+#include "lp/Dialect/LP/IR/ModelFunction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace lp;
+
+StringRef lp::stringifyGradientPhase(GradientPhase phase) {
+  switch (phase) {
+  case GradientPhase::None:
+    return "none";
+  case GradientPhase::ScaleSeeds:
+    return "scale-seeds";
+  case GradientPhase::Unscale:
+    return "unscale";
+  case GradientPhase::Clip:
+    return "clip";
+  case GradientPhase::AllReduce:
+    return "all-reduce";
+  }
+  return "unknown";
+}
+
+SmallVector<func::FuncOp> lp::findGradientSteps(ModuleOp module) {
+  SmallVector<func::FuncOp> steps;
+  for (func::FuncOp fn : module.getOps<func::FuncOp>())
+    if (!fn.isExternal() && !fn.getOps<GradientsOp>().empty())
+      steps.push_back(fn);
+  return steps;
+}
+
+FailureOr<GradientsOp> lp::findGradients(func::FuncOp step, StringRef pass) {
+  SmallVector<GradientsOp> found;
+  step.walk([&](GradientsOp op) { found.push_back(op); });
+  if (found.size() != 1)
+    return step.emitError() << pass << " needs exactly one lp.gradients op in '"
+                            << step.getSymName() << "', found " << found.size()
+                            << " (run lp-build-gradients "
+                            << "first)";
+  return found.front();
+}
+
+LogicalResult lp::enterPhase(GradientsOp grads, GradientPhase phase,
+                             StringRef pass) {
+  auto applied = static_cast<GradientPhase>(grads.getPhase());
+  if (applied >= phase)
+    return grads.emitOpError()
+           << "has had its " << stringifyGradientPhase(applied)
+           << " transforms; " << pass << " (" << stringifyGradientPhase(phase)
+           << ") must run before them (order: scale-seeds, unscale, clip, "
+              "all-reduce)";
+  grads.setPhase(static_cast<int64_t>(phase));
+  return success();
+}
+
+void lp::addSkipPredicate(GradientsOp grads, Value skip) {
+  if (Value old = grads.getSkip()) {
+    OpBuilder b(grads);
+    skip = arith::OrIOp::create(b, grads.getLoc(), old, skip);
+  }
+  grads.getSkipMutable().assign(skip);
+}
+
+FailureOr<BlockArgument> lp::addStateSlot(func::FuncOp step, StringRef name,
+                                          Type type, StringRef init) {
+  unsigned index = 0;
+  for (unsigned i = 0; i < step.getNumArguments(); ++i) {
+    if (argName(step, i) == name)
+      return step.emitError() << "cannot add state '" << name << "' to '"
+                              << step.getSymName() << "': argument #" << i
+                              << " has that name",
+             failure();
+    if (isParam(step, i) || isState(step, i))
+      index = i + 1;
+  }
+  Builder b(step.getContext());
+  DictionaryAttr attrs = b.getDictionaryAttr(
+      {b.getNamedAttr(kRoleAttr,
+                      b.getStringAttr(stringifyArgRole(ArgRole::State))),
+       b.getNamedAttr(kNameAttr, b.getStringAttr(name)),
+       b.getNamedAttr(kInitAttr, b.getStringAttr(init))});
+  if (failed(step.insertArgument(index, type, attrs, step.getLoc())))
+    return failure();
+  return step.getArgument(index);
+}
+
+LogicalResult lp::addStepResult(func::FuncOp step, StringRef name,
+                                Value value) {
+  // A state result goes after the last one (state results lead: the
+  // runtime copies them back), anything else last.
+  bool isStateName = findStateArg(step, name).has_value();
+  unsigned index = isStateName ? 0 : step.getNumResults();
+  for (unsigned i = 0; i < step.getNumResults(); ++i) {
+    if (resultName(step, i) == name)
+      return step.emitError()
+             << "cannot add result '" << name << "' to '" << step.getSymName()
+             << "': result #" << i << " has that name";
+    if (isStateName && findStateArg(step, resultName(step, i)))
+      index = i + 1;
+  }
+  Builder b(step.getContext());
+  DictionaryAttr attrs =
+      b.getDictionaryAttr({b.getNamedAttr(kNameAttr, b.getStringAttr(name))});
+  if (failed(step.insertResult(index, value.getType(), attrs)))
+    return failure();
+  auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
+  SmallVector<Value> operands(ret.getOperands());
+  operands.insert(operands.begin() + index, value);
+  ret->setOperands(operands);
+  return success();
+}
