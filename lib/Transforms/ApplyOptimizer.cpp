@@ -47,13 +47,11 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
     ModuleOp module = getOperation();
     if (failed(checkOptions(module)))
       return signalPassFailure();
-    SmallVector<func::FuncOp> steps = findGradientSteps(module);
-    if (steps.empty()) {
-      module.emitError("lp-apply-optimizer: no function has an lp.gradients "
-                       "op (run lp-build-gradients first)");
+    FailureOr<SmallVector<func::FuncOp>> steps =
+        findGradientSteps(module, "lp-apply-optimizer");
+    if (failed(steps))
       return signalPassFailure();
-    }
-    for (func::FuncOp step : steps)
+    for (func::FuncOp step : *steps)
       if (failed(apply(step)))
         return signalPassFailure();
   }
@@ -74,7 +72,12 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
     if (failed(found))
       return failure();
     GradientsOp grads = *found;
+    if (failed(enterPhase(grads, GradientPhase::Apply, "lp-apply-optimizer")))
+      return failure();
     Location loc = grads.getLoc();
+    for (Attribute name : grads.getParams())
+      if (failed(argIndex(step, cast<StringAttr>(name).getValue())))
+        return failure();
     bool adam = optimizer != "sgd";
     bool withMomentum = !adam && momentum != 0.0;
     Value skip = grads.getSkip();

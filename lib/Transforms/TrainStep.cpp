@@ -20,15 +20,23 @@ StringRef lp::stringifyGradientPhase(GradientPhase phase) {
     return "clip";
   case GradientPhase::AllReduce:
     return "all-reduce";
+  case GradientPhase::Apply:
+    return "apply";
   }
   return "unknown";
 }
 
-SmallVector<func::FuncOp> lp::findGradientSteps(ModuleOp module) {
+FailureOr<SmallVector<func::FuncOp>> lp::findGradientSteps(ModuleOp module,
+                                                           StringRef pass) {
   SmallVector<func::FuncOp> steps;
   for (func::FuncOp fn : module.getOps<func::FuncOp>())
     if (!fn.isExternal() && !fn.getOps<GradientsOp>().empty())
       steps.push_back(fn);
+  if (steps.empty())
+    return module.emitError()
+           << pass
+           << ": no function has an lp.gradients op (it runs after "
+              "lp-build-gradients and before lp-apply-optimizer)";
   return steps;
 }
 
@@ -51,7 +59,7 @@ LogicalResult lp::enterPhase(GradientsOp grads, GradientPhase phase,
            << "has had its " << stringifyGradientPhase(applied)
            << " transforms; " << pass << " (" << stringifyGradientPhase(phase)
            << ") must run before them (order: scale-seeds, unscale, clip, "
-              "all-reduce)";
+              "all-reduce, apply)";
   grads.setPhase(static_cast<int64_t>(phase));
   return success();
 }

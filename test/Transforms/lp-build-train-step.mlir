@@ -23,7 +23,7 @@
 // SGD: %[[SEED:.*]] = lp.loss_seed %[[LOSS]] {weight = 1.000000e+00 : f64}
 // SGD: lp.cross_entropy_grad %{{.*}}, %{{.*}}, %[[SEED]]
 // SGD: %[[STEP:.*]] = arith.addi %arg2, %{{.*}} : tensor<i64>
-// SGD: %[[G:.*]]:2 = lp.gradients %{{.*}}, %{{.*}} {params = ["w", "b"]}
+// SGD: %[[G:.*]]:2 = lp.gradients %{{.*}}, %{{.*}} {params = ["w", "b"], phase = 5 : i64}
 // SGD: %[[LR:.*]] = arith.constant dense<1.000000e-01> : tensor<f32>
 // SGD: %[[W:.*]], %[[WM:.*]] = lp.sgd_update %arg0, %[[G]]#0 momentum_buffer %arg3 lr %[[LR]] {momentum = 9.000000e-01 : f64}
 // SGD: %[[B:.*]], %[[BM:.*]] = lp.sgd_update %arg1, %[[G]]#1 momentum_buffer %arg4 lr %[[LR]]

@@ -28,14 +28,18 @@ enum class GradientPhase : int64_t {
   Unscale = 2,    ///< unscale the gradients, check them, set skip_if
   Clip = 3,       ///< clip the gradients (by norm or value)
   AllReduce = 4,  ///< combine the gradients of several devices
+  Apply = 5,      ///< lp-apply-optimizer: the updates read the gradients
 };
 
-/// "scale-seeds", "unscale", "clip", "all-reduce" ("none" for None).
+/// "scale-seeds", "unscale", "clip", "all-reduce", "apply" ("none" for
+/// None).
 llvm::StringRef stringifyGradientPhase(GradientPhase phase);
 
 /// The functions of `module` that hold an lp.gradients op: train steps
-/// between lp-build-gradients and lp-apply-optimizer.
-llvm::SmallVector<mlir::func::FuncOp> findGradientSteps(mlir::ModuleOp module);
+/// between lp-build-gradients and lp-apply-optimizer. Fails with an error
+/// naming `pass` when there is none.
+mlir::FailureOr<llvm::SmallVector<mlir::func::FuncOp>>
+findGradientSteps(mlir::ModuleOp module, llvm::StringRef pass);
 
 /// The one lp.gradients op of `step`; an error naming `pass` otherwise.
 mlir::FailureOr<GradientsOp> findGradients(mlir::func::FuncOp step,

@@ -416,3 +416,19 @@ func.func @adam_update_f64(%p: tensor<3x3xf64>, %g: tensor<3x3xf64>, %m: tensor<
       : (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>, tensor<i64>, tensor<f32>) -> (tensor<3x3xf64>, tensor<3x3xf64>, tensor<3x3xf64>)
   return
 }
+
+// -----
+// The places of a train step (LPStepOps.td)
+
+// CHECK-LABEL: func.func @step_ops
+// CHECK: %[[S:.*]] = lp.loss_seed %arg0 {weight = 5.000000e-01 : f64} : (tensor<f32>) -> tensor<f32>
+// CHECK: %[[OK:.*]] = lp.all_finite %arg1, %arg2 : (tensor<4xf32>, tensor<2xbf16>) -> tensor<i1>
+// CHECK: %{{.*}}:2 = lp.gradients %arg1, %arg2 skip_if %arg3 {params = ["w", "b"], phase = 2 : i64} : (tensor<4xf32>, tensor<2xbf16>, tensor<i1>) -> (tensor<4xf32>, tensor<2xbf16>)
+// CHECK: lp.gradients %arg1 {params = ["w"]} : (tensor<4xf32>) -> tensor<4xf32>
+func.func @step_ops(%l: tensor<f32>, %a: tensor<4xf32>, %b: tensor<2xbf16>, %s: tensor<i1>) {
+  %seed = lp.loss_seed %l {weight = 0.5 : f64} : (tensor<f32>) -> tensor<f32>
+  %ok = lp.all_finite %a, %b : (tensor<4xf32>, tensor<2xbf16>) -> tensor<i1>
+  %g:2 = lp.gradients %a, %b skip_if %s {params = ["w", "b"], phase = 2 : i64} : (tensor<4xf32>, tensor<2xbf16>, tensor<i1>) -> (tensor<4xf32>, tensor<2xbf16>)
+  %h = lp.gradients %a {params = ["w"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}

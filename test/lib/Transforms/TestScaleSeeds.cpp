@@ -37,7 +37,11 @@ struct TestScaleSeeds : PassWrapper<TestScaleSeeds, OperationPass<ModuleOp>> {
                         llvm::cl::init(1024.0)};
 
   void runOnOperation() override {
-    for (func::FuncOp step : lp::findGradientSteps(getOperation())) {
+    FailureOr<SmallVector<func::FuncOp>> steps =
+        lp::findGradientSteps(getOperation(), getArgument());
+    if (failed(steps))
+      return signalPassFailure();
+    for (func::FuncOp step : *steps) {
       FailureOr<lp::GradientsOp> grads = lp::findGradients(step, getArgument());
       if (failed(grads) ||
           failed(lp::enterPhase(*grads, lp::GradientPhase::ScaleSeeds,

@@ -81,7 +81,11 @@ struct TestUnscaleGradients
   }
 
   void runOnOperation() override {
-    for (func::FuncOp step : lp::findGradientSteps(getOperation()))
+    FailureOr<SmallVector<func::FuncOp>> steps =
+        lp::findGradientSteps(getOperation(), getArgument());
+    if (failed(steps))
+      return signalPassFailure();
+    for (func::FuncOp step : *steps)
       if (failed(rewrite(step)))
         return signalPassFailure();
   }

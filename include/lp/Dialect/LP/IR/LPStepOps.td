@@ -34,7 +34,7 @@ def LP_GradientsOp : LP_PureOp<"gradients", [AttrSizedOperandSegments]> {
     from here. Gradient transforms rewrite the operands (unscaling,
     clipping, all-reduce), in the order `phase` enforces (the last phase
     applied: 0 none, 1 scale seeds, 2 unscale and check, 3 clip, 4
-    all-reduce), and may set `skip_if`: a predicate under which no update
+    all-reduce, 5 the optimizer's updates), and may set `skip_if`: a predicate under which no update
     is applied this step (parameters and optimizer state stay bit-identical;
     the step returns `step.skipped`). Nothing folds it; the lowering to
     linalg forwards the operands.
