@@ -76,11 +76,18 @@ def test_power_of_two_scaling_is_exact(digits_data, tmp_path):
     np.testing.assert_allclose(got, ref, rtol=1e-4)
 
 
-def linear_data(rng, bad_batch):
+def linear_step(rng, tmp_path, apply, bad_batch):
+    """The LINEAR model's step with the test transforms and `apply`
+    compiled ahead of time, and train.npz: 4 batches of 8, batch
+    `bad_batch` holding an infinity. Returns (step.so, x, y)."""
+    model = tmp_path / "lin.mlir"
+    model.write_text(LINEAR)
+    so = build_shared_object(model, tmp_path, [*SCALE, apply], "inplace-results=1")
     x = rng.standard_normal((32, 4)).astype(np.float32)
     y = rng.integers(0, 3, 32).astype(np.int64)
     x[bad_batch * 8 + 3, 2] = np.inf
-    return x, y
+    np.savez(tmp_path / "train.npz", x=x, y=y)
+    return so, x, y
 
 
 def numpy_adam(params, x, y, steps, lr, b1, b2, eps, batch=8):
@@ -112,12 +119,7 @@ def numpy_adam(params, x, y, steps, lr, b1, b2, eps, batch=8):
 
 
 def test_skipped_steps_match_numpy_adam(rng, tmp_path):
-    model = tmp_path / "lin.mlir"
-    model.write_text(LINEAR)
-    so = build_shared_object(model, tmp_path, [*SCALE, "--lp-apply-optimizer=optimizer=adam lr=0.05"],
-                             "inplace-results=1")
-    x, y = linear_data(rng, bad_batch=1)
-    np.savez(tmp_path / "train.npz", x=x, y=y)
+    so, x, y = linear_step(rng, tmp_path, "--lp-apply-optimizer=optimizer=adam lr=0.05", bad_batch=1)
     g = np.random.default_rng(5)
     params = {"w": g.uniform(-0.8, 0.8, (4, 3)).astype(np.float32), "b": g.uniform(-0.1, 0.1, 3).astype(np.float32)}
     np.savez(tmp_path / "init.npz", **params)
@@ -153,12 +155,8 @@ def test_skipped_steps_match_numpy_adam(rng, tmp_path):
 
 
 def test_resume_is_bit_identical(rng, tmp_path):
-    model = tmp_path / "lin.mlir"
-    model.write_text(LINEAR)
-    so = build_shared_object(model, tmp_path, [*SCALE, "--lp-apply-optimizer=optimizer=adamw lr=0.02 weight-decay=0.1"],
-                             "inplace-results=1")
-    x, y = linear_data(rng, bad_batch=2)
-    np.savez(tmp_path / "train.npz", x=x, y=y)
+    so, _, _ = linear_step(rng, tmp_path, "--lp-apply-optimizer=optimizer=adamw lr=0.02 weight-decay=0.1",
+                           bad_batch=2)
     common = [so, "--train", f"--data={tmp_path / 'train.npz'}", "--seed=4", "--log-every=0"]
     for args in (["--steps=6", f"--checkpoint={tmp_path / 'full.npz'}"],
                  ["--steps=3", f"--checkpoint={tmp_path / 'half.npz'}"],

@@ -10,10 +10,11 @@ def Differentiate : Pass<"lp-differentiate", "mlir::ModuleOp"> {
   let description = [{
     For the model function `@f` (the only function with `lp.role`
     arguments, or the one named by `function`), adds `@f_grad` with the
-    same arguments that returns `(losses..., loss.total, grads...)`: every
-    loss of `@f`, their weighted sum (`lp.loss_weights`, default 1) and the
-    gradient of that sum with respect to every `param` argument (named
-    `<param>.grad`). Gradients come from each op's VjpOpInterface rule; an
+    same arguments that returns `(losses..., loss.total, grads...,
+    state...)`: every loss of `@f`, their weighted sum (`lp.loss_weights`,
+    default 1), the gradient of that sum with respect to every `param`
+    argument (named `<param>.grad`) and the model's state updates (results
+    named like a `state` argument, not differentiated). Gradients come from each op's VjpOpInterface rule; an
     op without one is an error. A parameter the loss does not depend on
     gets a zero gradient and a warning. A model argument or result named
     like a value `@f_grad` adds (`loss.total`, `<param>.grad`) is an error
