@@ -373,3 +373,33 @@ def test_bf16_to_f16(from_bf16, mode):
     with np.errstate(over="ignore"):
         want = wide.astype(np.float16) if mode == "nearest_even" else round_to_format(wide, "f16", mode)
     assert_bits_equal(from_bf16[f"x.f16.{mode}"], want, what=f"bf16 -> f16 {mode}")
+
+
+def double_rounding_traps(rng):
+    """f64 values a hair above or below a midpoint of f16 and of bf16 (and
+    the issue's 1 + 2^-8 + 2^-40): rounded through f32 first, the hair is
+    lost and the tie rule decides wrongly. Plus random f64 in range."""
+    vals = [1.0 + 2.0**-8 + 2.0**-40, 1.0 + 2.0**-8 - 2.0**-40, 1.0 + 2.0**-11 + 2.0**-40,
+            -(1.0 + 2.0**-11 + 2.0**-40), 3.0 + 2.0**-6 + 2.0**-45, 0.0, -0.0, np.inf, -np.inf, np.nan]
+    for bits in (8, 11):  # bf16, f16 precisions
+        m = rng.integers(2**(bits - 1), 2**bits, 200).astype(np.float64)  # significands
+        e = rng.integers(-10, 10, 200).astype(np.float64)
+        mid = (m + 0.5) * 2.0**(e - bits + 1)  # a midpoint between two neighbours
+        hair = mid * 2.0**-35
+        vals += list(mid + hair) + list(mid - hair) + list(-(mid + hair))
+    vals += list(rng.standard_normal(500) * 10.0 ** rng.integers(-3, 4, 500))
+    return np.array(vals, np.float64)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("elem", ["bf16", "f16", "f32"])
+def test_casts_from_f64_round_once(rng, mode, elem):
+    x = double_rounding_traps(rng)
+    m = Model()
+    m.ret(m.op("lp.cast", [m.arg("x", x)], x.shape, elem, MODES[mode]), "y")
+    got = m.run()["y"].astype(np.float64)
+    want = round_to_format(x, elem, mode)
+    nan = np.isnan(want)
+    assert np.array_equal(np.isnan(got), nan)
+    np.testing.assert_array_equal(got[~nan], want[~nan])
+    assert np.array_equal(np.signbit(got[~nan]), np.signbit(want[~nan]))

@@ -30,7 +30,7 @@ sqrt inputs lie in [0.5, 3].
 
 Also: tied weights (an embedding table reused, transposed, as the output
 projection), a chain (linear, layer_norm, gelu, linear, cross_entropy),
-the documented tie rule of max pooling / reduce_max (every tied position
+the tie rules of max pooling / reduce_max (test_max_ties.py; every tied position
 gets the gradient; checked exactly, since finite differences are
 meaningless at a tie), a parameter that does not reach the loss (zero
 gradient and a warning), and lp-opt's errors (no gradient rule, non-scalar
@@ -330,37 +330,6 @@ def test_tied_embedding(rng, tmp_path):
     z = g.op("lp.linear", [h, tt], (2, 3, 5))
     g.term(z, ["table"], lambda t: np.tanh(t[ids]) @ t.T)
     g.check(tmp_path)
-
-
-def test_max_ties_documented_behaviour(tmp_path):
-    """Documented (docs/Training.md): max pooling and reduce_max send the
-    gradient to every position equal to the maximum (no finite-difference
-    check is possible at a tie)."""
-    m = Model()
-    x = np.array([[[[1.0, 3.0, 3.0, 0.0], [3.0, 2.0, -1.0, -1.0]]]])  # [1, 1, 2, 4]
-    vx = m.arg("x", x, attrs=PARAM)
-    pool = m.op("lp.max_pool2d", [vx], (1, 1, 1, 2), F64, "{kernel = array<i64: 2, 2>}")
-    pool_r = m.arg("r1", np.array([[[[2.0, -5.0]]]]), attrs=INPUT)
-    s1 = m.op("lp.reduce_sum", [m.op("lp.mul", [pool, pool_r], pool.shape, F64)], (), F64, axes_attr([0, 1, 2, 3]))
-    red = m.op("lp.reduce_max", [vx], (), F64, axes_attr([0, 1, 2, 3]))
-    s2 = m.op("lp.mul", [red, m.arg("r2", np.array(7.0), attrs=INPUT)], (), F64)
-    m.ret(m.op("lp.add", [s1, s2], (), F64), "loss")
-    model, data = m.write(tmp_path)
-    proc = run_lp_opt([model, "--lp-differentiate", "-o", tmp_path / "g.mlir"])
-    assert proc.returncode == 0, proc.stderr
-    proc = run_lp([tmp_path / "g.mlir", "--function=main_grad", f"--data={data}", f"--params={data}",
-                   f"--output-dir={tmp_path / 'out'}"])
-    assert proc.returncode == 0, proc.stderr
-    got = np.load(tmp_path / "out" / "x.grad.npy")
-    want = np.zeros_like(x)
-    # Pool windows [[1, 3], [3, 2]] (max 3, twice) and [[3, 0], [-1, -1]] (3, once).
-    want[0, 0, 0, 1] += 2.0
-    want[0, 0, 1, 0] += 2.0
-    want[0, 0, 0, 2] += -5.0
-    # The global maximum 3 appears three times.
-    for pos in [(0, 0, 0, 1), (0, 0, 0, 2), (0, 0, 1, 0)]:
-        want[pos] += 7.0
-    np.testing.assert_array_equal(got, want)
 
 
 def test_losses(rng, tmp_path):

@@ -33,6 +33,18 @@ def run_lp_opt(args, timeout=120) -> subprocess.CompletedProcess:
     )
 
 
+def gradient_of(model, tmp_path, name):
+    """Differentiates `model` (an lp_testing.Model) with lp-differentiate,
+    runs `main_grad` on its values and returns the gradient `<name>.grad`."""
+    path, data = model.write(tmp_path)
+    proc = run_lp_opt([path, "--lp-differentiate", "-o", tmp_path / "g.mlir"])
+    assert proc.returncode == 0, proc.stderr
+    proc = run_lp([tmp_path / "g.mlir", "--function=main_grad", f"--data={data}", f"--params={data}",
+                   f"--output-dir={tmp_path / 'out'}"])
+    assert proc.returncode == 0, proc.stderr
+    return np.load(tmp_path / "out" / f"{name}.grad.npy")
+
+
 # ---------------------------------------------------------------------------
 # The harness
 # ---------------------------------------------------------------------------

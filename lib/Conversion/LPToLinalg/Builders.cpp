@@ -32,6 +32,29 @@ Value toType(OpBuilder &b, Location loc, Value v, Type type) {
     return v;
   auto from = cast<FloatType>(v.getType());
   auto to = cast<FloatType>(type);
+  if (from.isF64() && to.isBF16()) {
+    // f64 -> bf16 in one rounding: to f32 rounded to odd (an inexact result
+    // keeps a set last bit, so the f32 -> bf16 rounding that follows sees
+    // which side of a bf16 midpoint the f64 value is on), then to bf16.
+    // Through a plain f32 the value is rounded twice: 1 + 2^-8 + 2^-40
+    // would give 1.0, not 1.0078125.
+    Value f = arith::TruncFOp::create(b, loc, b.getF32Type(), v);
+    Value back = arith::ExtFOp::create(b, loc, from, f);
+    Value inexact =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE, back, v);
+    Value over = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                       math::AbsFOp::create(b, loc, back),
+                                       math::AbsFOp::create(b, loc, v));
+    Type i32 = b.getI32Type();
+    Value bits = arith::BitcastOp::create(b, loc, i32, f);
+    Value one = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(1));
+    Value towardZero = arith::SelectOp::create(
+        b, loc, over, arith::SubIOp::create(b, loc, bits, one), bits);
+    Value odd = arith::SelectOp::create(
+        b, loc, inexact, arith::OrIOp::create(b, loc, towardZero, one), bits);
+    return arith::TruncFOp::create(
+        b, loc, type, arith::BitcastOp::create(b, loc, b.getF32Type(), odd));
+  }
   if (from.getWidth() < to.getWidth())
     return arith::ExtFOp::create(b, loc, type, v);
   if (from.getWidth() > to.getWidth())

@@ -103,10 +103,11 @@ struct GeluLowering : OpRewritePattern<GeluOp> {
                 b, loc, one, math::ExpOp::create(b, loc, minus2u));
             return arith::DivFOp::create(b, loc, x, denom);
           }
-          Value inner = math::ErfOp::create(
+          // 1 + erf(x / sqrt 2) = erfc(-x / sqrt 2): no cancellation in
+          // the negative tail (gelu(-6) = -5.9e-9, not -0).
+          Value factor = math::ErfcOp::create(
               b, loc,
-              arith::MulFOp::create(b, loc, x, cst(b, loc, x, M_SQRT1_2)));
-          Value factor = arith::AddFOp::create(b, loc, one, inner);
+              arith::MulFOp::create(b, loc, x, cst(b, loc, x, -M_SQRT1_2)));
           return arith::MulFOp::create(
               b, loc, arith::MulFOp::create(b, loc, half, x), factor);
         });

@@ -35,6 +35,76 @@ Value index(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// Whether `x` is the maximum `m` it was reduced into: equal, or both NaN
+/// (a NaN is the maximum, as the forward's arith.maximumf makes it).
+Value isMaximum(OpBuilder &b, Location loc, Value x, Value m) {
+  auto isNan = [&](Value v) -> Value {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
+  };
+  Value equal = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, m);
+  Value bothNan = arith::AndIOp::create(b, loc, isNan(x), isNan(m));
+  return arith::OrIOp::create(b, loc, equal, bothNan);
+}
+
+/// For every window (n, c, oh, ow) of a max pooling of `x`, the row-major
+/// offset kh * KW + kw of its first maximum (PyTorch's argmax: the first
+/// position equal to the window's maximum `pooled`, a NaN counting as the
+/// maximum), as a float tensor. A min-reduction over the window, so the
+/// order the loops run in does not matter.
+Value firstMaximum(OpBuilder &b, Location loc, Value x, Value pooled,
+                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                   ArrayRef<int64_t> pad) {
+  MLIRContext *ctx = b.getContext();
+  Value padded = padSpatial(b, loc, x, pad, kNegInf);
+  ArrayRef<int64_t> outShape = shapeOf(pooled);
+  SmallVector<int64_t> iterShape(outShape);
+  iterShape.append(kernel.begin(), kernel.end());
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineMap window = AffineMap::get(
+      6, 0, {d(0), d(1), d(2) * stride[0] + d(4), d(3) * stride[1] + d(5)},
+      ctx);
+  double none = double(kernel[0] * kernel[1]);
+  // An empty tensor of the kernel's shape only gives the kernel loops their
+  // extent (linalg needs every loop read plainly somewhere).
+  Value extent = emptyTensor(
+      b, loc, kernel,
+      computeType(cast<RankedTensorType>(x.getType()).getElementType()));
+  return buildReduction(
+      b, loc, iterShape, ValueRange{extent, padded, pooled},
+      {dimsMap(ctx, 6, {4, 5}), window, dimsMap(ctx, 6, {0, 1, 2, 3})},
+      {false, false, false, false, true, true}, none,
+      [&](OpBuilder &nb, Location l, Value acc, ValueRange xs) -> Value {
+        Value kh = linalg::IndexOp::create(nb, l, 4);
+        Value kw = linalg::IndexOp::create(nb, l, 5);
+        Value offset = arith::AddIOp::create(
+            nb, l, arith::MulIOp::create(nb, l, kh, index(nb, l, kernel[1])),
+            kw);
+        Value k = arith::UIToFPOp::create(
+            nb, l, acc.getType(),
+            arith::IndexCastOp::create(nb, l, nb.getI64Type(), offset));
+        // Padding never wins, also when the window's maximum is -inf.
+        Value hit = isMaximum(nb, l, xs[1], xs[2]);
+        for (int64_t dim : {0, 1}) {
+          Value at = arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l,
+                                    linalg::IndexOp::create(nb, l, 2 + dim),
+                                    index(nb, l, stride[dim])),
+              linalg::IndexOp::create(nb, l, 4 + dim));
+          Value low = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge,
+                                            at, index(nb, l, pad[dim]));
+          Value high = arith::CmpIOp::create(
+              nb, l, arith::CmpIPredicate::slt, at,
+              index(nb, l, pad[dim] + shapeOf(x)[2 + dim]));
+          hit = arith::AndIOp::create(nb, l, hit,
+                                      arith::AndIOp::create(nb, l, low, high));
+        }
+        Value candidate =
+            arith::SelectOp::create(nb, l, hit, k, cst(nb, l, acc, none));
+        return arith::MinimumFOp::create(nb, l, acc, candidate);
+      });
+}
+
 struct ReluGradLowering : OpRewritePattern<ReluGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReluGradOp op,
@@ -84,9 +154,10 @@ struct GeluGradLowering : OpRewritePattern<GeluGradOp> {
             Value du = mul(c(k), add(c(1.0), mul(c(3 * kGeluCubic), x2)));
             d = add(s, mul(mul(c(2.0), x), mul(mul(s, oneMinusS), du)));
           } else {
-            // Phi(x) + x phi(x)
-            Value cdf = mul(c(0.5), add(c(1.0), math::ErfOp::create(
-                                                    b, loc, mul(x, c(M_SQRT1_2)))));
+            // Phi(x) + x phi(x), Phi(x) = erfc(-x / sqrt 2) / 2 (no
+            // cancellation in the negative tail).
+            Value cdf = mul(
+                c(0.5), math::ErfcOp::create(b, loc, mul(x, c(-M_SQRT1_2))));
             Value pdf = mul(c(1.0 / std::sqrt(2.0 * M_PI)),
                             math::ExpOp::create(b, loc,
                                                 mul(c(-0.5), mul(x, x))));
@@ -261,23 +332,22 @@ struct PoolGradLowering : OpRewritePattern<PoolGrad> {
     ArrayRef<int64_t> dyShape = shapeOf(dy);
     ArrayRef<int64_t> kernel = op.getKernel(), pad = op.getPadding();
     SmallVector<int64_t, 2> stride = op.getStrideOrKernel();
-    SmallVector<Value> inputs;
-    SmallVector<AffineMap> maps;
-    Value pooled;
+    Value first;
     if constexpr (isMax) {
-      // Recompute the forward maxima (padding never wins).
-      pooled = MaxPool2dOp::create(rewriter, loc, dy.getType(), op.getInput(),
-                                   op.getKernelAttr(), op.getStrideAttr(),
-                                   op.getPaddingAttr());
-      inputs.push_back(op.getInput());
-      maps.push_back(dimsMap(ctx, 6, {0, 1, 2, 3}));
+      // Each window's gradient goes to its first maximum (row-major), as in
+      // PyTorch: recompute the forward maxima (padding never wins), then
+      // the offset of the first position that reaches it.
+      Value pooled = MaxPool2dOp::create(
+          rewriter, loc, dy.getType(), op.getInput(), op.getKernelAttr(),
+          op.getStrideAttr(), op.getPaddingAttr());
+      first = firstMaximum(rewriter, loc, op.getInput(), pooled, kernel, stride,
+                           pad);
     }
     double count = kernel[0] * kernel[1];
     Value r = gatherWindows(
-        rewriter, loc, type, kernel, stride, pad, dyShape.drop_front(2), inputs,
-        maps,
+        rewriter, loc, type, kernel, stride, pad, dyShape.drop_front(2), {}, {},
         [&](OpBuilder &b, Location l, const WindowSource &src,
-            ValueRange a) -> Value {
+            ValueRange) -> Value {
           auto idx = [&](int64_t d) -> Value {
             return linalg::IndexOp::create(b, l, d);
           };
@@ -286,10 +356,17 @@ struct PoolGradLowering : OpRewritePattern<PoolGrad> {
           Value g = toCompute(b, l, tensor::ExtractOp::create(b, l, dy, at));
           Value term;
           if constexpr (isMax) {
-            Value m = toCompute(b, l,
-                                tensor::ExtractOp::create(b, l, pooled, at));
+            // This position's offset in the window is (kh, kw).
+            Value offset = arith::AddIOp::create(
+                b, l,
+                arith::MulIOp::create(b, l, idx(4), index(b, l, kernel[1])),
+                idx(5));
+            Value f = tensor::ExtractOp::create(b, l, first, at);
+            Value k = arith::UIToFPOp::create(
+                b, l, f.getType(),
+                arith::IndexCastOp::create(b, l, b.getI64Type(), offset));
             Value hit =
-                arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], m);
+                arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, k, f);
             valid = arith::AndIOp::create(b, l, valid, hit);
             term = g;
           } else {
@@ -403,6 +480,9 @@ struct CrossEntropyGradLowering : OpRewritePattern<CrossEntropyGradOp> {
   }
 };
 
+/// The gradient of a maximum is split evenly among the positions that
+/// reach it (as torch.amax and JAX do): dx = dy / count where x is the
+/// maximum (a NaN counts as the maximum), 0 elsewhere.
 struct ReduceMaxGradLowering : OpRewritePattern<ReduceMaxGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReduceMaxGradOp op,
@@ -415,18 +495,27 @@ struct ReduceMaxGradLowering : OpRewritePattern<ReduceMaxGradOp> {
     SmallVector<bool> reduced = flagAxes(op.getAxes(), rank);
     AffineMap id = identityMap(ctx, rank), kept = keptDimsMap(ctx, reduced);
     Value m = reduceOne(rewriter, loc, x, reduced, kNegInf, maxCombine);
+    Value count = buildReduction(
+        rewriter, loc, shape, ValueRange{x, m}, {id, kept}, reduced, 0.0,
+        [](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          Value one =
+              arith::SelectOp::create(b, l, isMaximum(b, l, xs[0], xs[1]),
+                                      cst(b, l, acc, 1.0), cst(b, l, acc, 0.0));
+          return arith::AddFOp::create(b, l, acc, one);
+        });
     Value dy = op.getGrad();
     AffineMap dyMap = int64_t(shapeOf(dy).size()) == rank
                           ? broadcastMap(ctx, shapeOf(dy), shape)
                           : kept;
-    Value r = buildMapped(
-        rewriter, loc, resultTypeOf(op), ValueRange{x, m, dy}, {id, kept, dyMap},
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value hit = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
-                                            a[0], a[1]);
-          return arith::SelectOp::create(b, l, hit, a[2],
-                                         cst(b, l, a[2], 0.0));
-        });
+    Value r = buildMapped(rewriter, loc, resultTypeOf(op),
+                          ValueRange{x, m, count, dy}, {id, kept, kept, dyMap},
+                          [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            Value share = arith::DivFOp::create(
+                                b, l, a[3], toType(b, l, a[2], a[3].getType()));
+                            return arith::SelectOp::create(
+                                b, l, isMaximum(b, l, a[0], a[1]), share,
+                                cst(b, l, a[3], 0.0));
+                          });
     rewriter.replaceOp(op, r);
     return success();
   }

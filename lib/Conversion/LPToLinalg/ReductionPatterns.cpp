@@ -145,30 +145,51 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
       trailing.push_back(getAffineDimExpr(i, ctx));
     AffineMap affineMap = AffineMap::get(rank, 0, trailing, ctx);
 
+    // The mean, corrected: m0 = sum / n, then mean = m0 + sum(x - m0) / n
+    // (the corrected two-pass algorithm). The f32 quotient sum / n is
+    // inexact; the correction makes the mean of a constant row that
+    // constant exactly (so its normalised values are exactly 0, as
+    // PyTorch's) and removes the first-order error of rows with a large
+    // common offset. var = sum((x - m0)^2) / n - (sum(x - m0) / n)^2.
     Value sum = reduceOne(rewriter, loc, x, reduced, 0.0, addCombine);
-    // Sum of squared deviations from the mean (two-pass, as numpy).
+    auto deviation = [n](OpBuilder &b, Location l, Value x,
+                         Value sum) -> Value {
+      Value m0 = arith::DivFOp::create(b, l, sum, cst(b, l, sum, n));
+      return arith::SubFOp::create(b, l, x, m0);
+    };
+    Value dev = buildReduction(
+        rewriter, loc, shape, ValueRange{x, sum}, {id, kept}, reduced, 0.0,
+        [&](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          return arith::AddFOp::create(b, l, acc,
+                                       deviation(b, l, xs[0], xs[1]));
+        });
     Value sq = buildReduction(
         rewriter, loc, shape, ValueRange{x, sum}, {id, kept}, reduced, 0.0,
-        [n](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
-          Value mean = arith::DivFOp::create(b, l, xs[1], cst(b, l, xs[1], n));
-          Value d = arith::SubFOp::create(b, l, xs[0], mean);
+        [&](OpBuilder &b, Location l, Value acc, ValueRange xs) -> Value {
+          Value d = deviation(b, l, xs[0], xs[1]);
           return arith::AddFOp::create(b, l, acc,
                                        arith::MulFOp::create(b, l, d, d));
         });
     double eps = op.getEpsilon().convertToDouble();
     Value r = buildMapped(
         rewriter, loc, resultTypeOf(op),
-        ValueRange{x, sum, sq, op.getGamma(), op.getBeta()},
-        {id, kept, kept, affineMap, affineMap},
+        ValueRange{x, sum, dev, sq, op.getGamma(), op.getBeta()},
+        {id, kept, kept, kept, affineMap, affineMap},
         [n, eps](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value mean = arith::DivFOp::create(b, l, a[1], cst(b, l, a[1], n));
-          Value var = arith::DivFOp::create(b, l, a[2], cst(b, l, a[2], n));
+          Value shift = arith::DivFOp::create(b, l, a[2], cst(b, l, a[2], n));
+          Value mean = arith::AddFOp::create(
+              b, l, arith::DivFOp::create(b, l, a[1], cst(b, l, a[1], n)),
+              shift);
+          Value var = arith::SubFOp::create(
+              b, l, arith::DivFOp::create(b, l, a[3], cst(b, l, a[3], n)),
+              arith::MulFOp::create(b, l, shift, shift));
+          var = arith::MaximumFOp::create(b, l, var, cst(b, l, var, 0.0));
           Value inv = math::RsqrtOp::create(
               b, l, arith::AddFOp::create(b, l, var, cst(b, l, var, eps)));
           Value norm = arith::MulFOp::create(
               b, l, arith::SubFOp::create(b, l, a[0], mean), inv);
           return arith::AddFOp::create(
-              b, l, arith::MulFOp::create(b, l, norm, a[3]), a[4]);
+              b, l, arith::MulFOp::create(b, l, norm, a[4]), a[5]);
         });
     rewriter.replaceOp(op, r);
     return success();

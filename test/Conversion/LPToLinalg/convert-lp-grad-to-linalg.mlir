@@ -55,12 +55,15 @@ func.func @relu_grad_selects_where_input_positive(%x: tensor<4x8xf32>, %dy: tens
 
 // -----
 
-// Phi(x) + x phi(x), in f32, times the incoming gradient.
+// Phi(x) + x phi(x), in f32, times the incoming gradient; Phi(x) =
+// erfc(-x / sqrt 2) / 2 (no cancellation in the negative tail).
 // CHECK-LABEL: func.func @gelu_grad_erf_bf16
 // CHECK: ^bb0(%[[X:.*]]: bf16, %[[DY:.*]]: bf16, %{{.*}}: bf16):
 // CHECK: %[[XF:.*]] = arith.extf %[[X]] : bf16 to f32
 // CHECK: %[[DYF:.*]] = arith.extf %[[DY]] : bf16 to f32
-// CHECK: math.erf %{{.*}} : f32
+// CHECK: %[[NEG:.*]] = arith.constant -0.707106769 : f32
+// CHECK: %[[U:.*]] = arith.mulf %[[XF]], %[[NEG]] : f32
+// CHECK: math.erfc %[[U]] : f32
 // CHECK: math.exp %{{.*}} : f32
 // CHECK: %[[D:.*]] = arith.addf %{{.*}}, %{{.*}} : f32
 // CHECK: %[[G:.*]] = arith.mulf %[[DYF]], %[[D]] : f32
@@ -160,16 +163,23 @@ func.func @conv2d_grad_filter_f16_accumulates_in_f32(%x: tensor<1x2x5x5xf16>, %d
 
 // -----
 
-// The forward maxima are recomputed; a position receives a window's
-// gradient where it equals the window's maximum.
+// The forward maxima are recomputed; each window's first maximum in
+// row-major order (its offset kh * KW + kw, a min-reduction over the window
+// of the offsets that reach the maximum; a NaN counts as the maximum) is
+// the one position that receives the window's gradient (PyTorch's rule).
 // CHECK-LABEL: func.func @max_pool2d_grad_routes_to_maxima
 // CHECK: %[[MAX:.*]] = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%arg0, %{{.*}} : tensor<1x2x4x4xf32>, tensor<2x2xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins(%{{.*}}, %arg0 : tensor<2x2xf32>, tensor<1x2x4x4xf32>)
-// CHECK: ^bb0(%{{.*}}: f32, %[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[FIRST:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%{{.*}}, %arg0, %[[MAX]] : tensor<2x2xf32>, tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>)
+// CHECK: ^bb0(%{{.*}}: f32, %[[X:.*]]: f32, %[[M:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK: %[[EQ:.*]] = arith.cmpf oeq, %[[X]], %[[M]] : f32
+// CHECK: arith.cmpf uno, %[[X]], %[[X]] : f32
+// CHECK: %[[K:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
+// CHECK: arith.minimumf %[[ACC]], %[[K]] : f32
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
 // CHECK: %[[G:.*]] = tensor.extract %arg1[{{.*}}] : tensor<1x2x2x2xf32>
-// CHECK: %[[M:.*]] = tensor.extract %[[MAX]][{{.*}}] : tensor<1x2x2x2xf32>
-// CHECK: %[[HIT:.*]] = arith.cmpf oeq, %[[X]], %[[M]] : f32
+// CHECK: %[[F:.*]] = tensor.extract %[[FIRST]][{{.*}}] : tensor<1x2x2x2xf32>
+// CHECK: %[[HIT:.*]] = arith.cmpf oeq, %{{.*}}, %[[F]] : f32
 // CHECK: %[[OK:.*]] = arith.andi %{{.*}}, %[[HIT]] : i1
 // CHECK: arith.select %[[OK]], %[[G]], %{{.*}} : f32
 // LLVM-LABEL: llvm.func @max_pool2d_grad_routes_to_maxima(
@@ -181,7 +191,8 @@ func.func @max_pool2d_grad_routes_to_maxima(%x: tensor<1x2x4x4xf32>, %dy: tensor
 
 // -----
 
-// Padding is -inf in the recomputed forward pass, so it never wins.
+// Padding is -inf in the recomputed forward pass, and the first-maximum
+// search skips padded positions (also when a window's maximum is -inf).
 // CHECK-LABEL: func.func @max_pool2d_grad_padding_never_wins
 // CHECK: %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: %[[PAD:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
@@ -189,6 +200,9 @@ func.func @max_pool2d_grad_routes_to_maxima(%x: tensor<1x2x4x4xf32>, %dy: tensor
 // CHECK: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[PAD]], %{{.*}} : tensor<1x1x5x5xf32>, tensor<3x3xf32>)
 // CHECK: linalg.generic
 // CHECK: arith.cmpf oeq
+// CHECK: arith.cmpi sge
+// CHECK: arith.cmpi slt
+// CHECK: arith.minimumf
 // LLVM-LABEL: llvm.func @max_pool2d_grad_padding_never_wins(
 func.func @max_pool2d_grad_padding_never_wins(%x: tensor<1x1x3x3xf32>, %dy: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
   %0 = lp.max_pool2d_grad %x, %dy {kernel = array<i64: 3, 3>, stride = array<i64: 1, 1>, padding = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
@@ -264,14 +278,20 @@ func.func @cross_entropy_grad_softmax_minus_one_hot(%l: tensor<8x10xf32>, %y: te
 
 // -----
 
+// The gradient is split evenly among the tied maxima: a count of the
+// positions that reach the maximum, then dy / count at those positions.
 // CHECK-LABEL: func.func @reduce_max_grad_dropped_dims
 // CHECK: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: arith.maximumf
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME: ins(%arg0, %[[MAX]], %arg1 : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>)
-// CHECK: ^bb0(%[[X:.*]]: f32, %[[M:.*]]: f32, %[[G:.*]]: f32, %{{.*}}: f32):
-// CHECK: %[[HIT:.*]] = arith.cmpf oeq, %[[X]], %[[M]] : f32
-// CHECK: arith.select %[[HIT]], %[[G]], %{{.*}} : f32
+// CHECK: %[[COUNT:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK-SAME: ins(%arg0, %[[MAX]] : tensor<4x8xf32>, tensor<4xf32>)
+// CHECK: arith.addf
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%arg0, %[[MAX]], %[[COUNT]], %arg1 : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[M:.*]]: f32, %[[N:.*]]: f32, %[[G:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[SHARE:.*]] = arith.divf %[[G]], %[[N]] : f32
+// CHECK: %[[EQ:.*]] = arith.cmpf oeq, %[[X]], %[[M]] : f32
+// CHECK: arith.select %{{.*}}, %[[SHARE]], %{{.*}} : f32
 // LLVM-LABEL: llvm.func @reduce_max_grad_dropped_dims(
 func.func @reduce_max_grad_dropped_dims(%x: tensor<4x8xf32>, %dy: tensor<4xf32>) -> tensor<4x8xf32> {
   %0 = lp.reduce_max_grad %x, %dy {axes = array<i64: 1>} : (tensor<4x8xf32>, tensor<4xf32>) -> tensor<4x8xf32>
@@ -282,8 +302,8 @@ func.func @reduce_max_grad_dropped_dims(%x: tensor<4x8xf32>, %dy: tensor<4xf32>)
 
 // A keepdims-shaped gradient is read through a broadcast map.
 // CHECK-LABEL: func.func @reduce_max_grad_kept_dims
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, 0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME: ins(%arg0, %{{.*}}, %arg1 : tensor<4x8xf32>, tensor<4xf32>, tensor<4x1xf32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, 0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%arg0, %{{.*}}, %{{.*}}, %arg1 : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x1xf32>)
 // CHECK: arith.cmpf oeq
 // LLVM-LABEL: llvm.func @reduce_max_grad_kept_dims(
 func.func @reduce_max_grad_kept_dims(%x: tensor<4x8xf32>, %dy: tensor<4x1xf32>) -> tensor<4x8xf32> {

@@ -99,8 +99,11 @@ LogicalResult LayerNormOp::buildVjp(OpBuilder &b, ValueRange dy,
   for (int64_t i = axis; i < rank; ++i)
     axes.push_back(i);
   Type elem = elementType(x);
-  // Recompute the normalised input: xhat = (x - mean) * rstd.
-  Value xc = binary<SubOp>(b, loc, x, meanKeep(b, loc, x, axes));
+  // Recompute the normalised input: xhat = (x - mean) * rstd, with the
+  // mean corrected as in the forward lowering (x - m0, less its own mean:
+  // exactly 0 for a constant row).
+  Value xc0 = binary<SubOp>(b, loc, x, meanKeep(b, loc, x, axes));
+  Value xc = binary<SubOp>(b, loc, xc0, meanKeep(b, loc, xc0, axes));
   Value var = meanKeep(b, loc, binary<MulOp>(b, loc, xc, xc), axes);
   Value eps = scalar(b, loc, elem, getEpsilon().convertToDouble());
   Value stdev = SqrtOp::create(b, loc, var.getType(),

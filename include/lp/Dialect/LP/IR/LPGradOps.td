@@ -94,8 +94,9 @@ class LP_PoolGradOp<string mnemonic> : LP_PureOp<mnemonic> {
 def LP_MaxPool2dGradOp : LP_PoolGradOp<"max_pool2d_grad"> {
   let summary = "Gradient of max_pool2d";
   let description = [{
-    Routes each output gradient to the input positions that equal the
-    window's maximum (with ties, every tied position receives it).
+    Routes each output gradient to one input position, the window's first
+    maximum in row-major order (PyTorch's argmax; a NaN is the maximum;
+    padding never wins). Overlapping windows add up.
 
     ```mlir
     %dx = lp.max_pool2d_grad %x, %dy {kernel = array<i64: 2, 2>}
@@ -154,7 +155,8 @@ def LP_ReduceMaxGradOp : LP_PureOp<"reduce_max_grad"> {
   let summary = "Gradient of reduce_max";
   let description = [{
     `grad` has the shape of the reduce_max result (with or without
-    `keepdims`); it reaches every position equal to the maximum.
+    `keepdims`); it is split evenly among the positions equal to the
+    maximum (as torch.amax and JAX do; a NaN is the maximum).
 
     ```mlir
     %dx = lp.reduce_max_grad %x, %dy {axes = array<i64: 1>} : (tensor<4x8xf32>, tensor<4xf32>) -> tensor<4x8xf32>
