@@ -77,8 +77,7 @@ static std::string summarize(const TensorSlot &slot, const npy::Array &a) {
   return text + buf;
 }
 
-/// mkdir -p.
-static std::string createDirectories(const std::string &dir) {
+std::string lp::rt::createDirectories(const std::string &dir) {
   for (size_t i = 1; i <= dir.size(); ++i) {
     if (i != dir.size() && dir[i] != '/')
       continue;

@@ -222,6 +222,27 @@ std::string saveState(const Signature &sig, const ArrayMap &state,
   return e;
 }
 
+/// Writes each parameter of `sig` as `<dir>/<name>.npy` (the directory is
+/// created) and says so.
+std::string writeParams(const Signature &sig, const ArrayMap &state,
+                        const std::string &dir, std::ostream &os) {
+  if (std::string e = createDirectories(dir); !e.empty())
+    return e;
+  int64_t written = 0;
+  for (const TensorSlot &slot : sig.args) {
+    if (slot.role != Role::Param)
+      continue;
+    std::string e =
+        npy::writeNpy(dir + "/" + slot.name + ".npy", state.at(slot.name));
+    if (!e.empty())
+      return e;
+    ++written;
+  }
+  os << "wrote the " << written << " trained parameters to " << dir
+     << "/<name>.npy\n";
+  return "";
+}
+
 /// Mean loss and accuracy of `eval` over all full batches of `file`.
 std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
                      std::ostream &os) {
@@ -282,47 +303,67 @@ std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
   return "";
 }
 
-} // namespace
+/// The training set and the held-out set, read and bound (the datasets
+/// point into the arrays: a TrainingData does not move once loaded).
+struct TrainingData {
+  ArrayMap arrays, evalArrays;
+  Dataset train;
+  std::optional<Dataset> eval;
+};
 
-std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
-                          const TrainOptions &opts, std::ostream &os) {
-  const Signature &step = stepFn.signature();
-  const Signature &eval = evalFn.signature();
-  ArrayMap arrays;
+/// Reads and binds `opts.dataFile` to `step`'s batch arguments and
+/// `opts.evalFile` (if any) to `eval`'s: names, dtypes, shapes, the batch
+/// size, enough examples. Returns an empty string or a message.
+std::string loadTrainingData(const Signature &step, const Signature &eval,
+                             const TrainOptions &opts, TrainingData &data) {
   if (opts.dataFile.empty())
     return "training needs a data file";
   if (opts.steps < 0 || opts.logEvery < 0 || opts.checkpointEvery < 0)
     return "the step count, log and checkpoint intervals must not be "
            "negative";
-  std::string e = npy::readNpz(opts.dataFile, arrays);
+  std::string e = npy::readNpz(opts.dataFile, data.arrays);
   if (!e.empty())
     return e;
-  Dataset dataset;
-  e = bindDataset(step, arrays, opts.dataFile, dataset);
+  e = bindDataset(step, data.arrays, opts.dataFile, data.train);
   if (!e.empty())
     return e;
-  Dataset *ds = &dataset;
-  if (opts.batchSize && opts.batchSize != ds->batch)
+  if (opts.batchSize && opts.batchSize != data.train.batch)
     return "--batch-size " + std::to_string(opts.batchSize) +
-           " differs from the model's batch size " + std::to_string(ds->batch) +
+           " differs from the model's batch size " +
+           std::to_string(data.train.batch) +
            " (the batch size is part of the model's static shapes)";
+  if (opts.evalFile.empty())
+    return "";
+  e = npy::readNpz(opts.evalFile, data.evalArrays);
+  if (!e.empty())
+    return e;
+  data.eval.emplace();
+  return bindDataset(eval, data.evalArrays, opts.evalFile, *data.eval,
+                     /*partialOk=*/true);
+}
+
+} // namespace
+
+std::string lp::rt::checkTrainingData(const Signature &model,
+                                      const TrainOptions &opts) {
+  TrainingData data;
+  return loadTrainingData(model, model, opts, data);
+}
+
+std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
+                          const TrainOptions &opts, std::ostream &os) {
+  const Signature &step = stepFn.signature();
+  const Signature &eval = evalFn.signature();
+  TrainingData data;
+  std::string e = loadTrainingData(step, eval, opts, data);
+  if (!e.empty())
+    return e;
+  Dataset *ds = &data.train;
   ArrayMap state;
   e = loadState(step, opts, state);
   if (!e.empty())
     return e;
-  // Read the held-out set before training, so that a bad file fails fast.
-  ArrayMap evalArrays;
-  std::optional<Dataset> evalSet;
-  if (!opts.evalFile.empty()) {
-    std::string err = npy::readNpz(opts.evalFile, evalArrays);
-    if (!err.empty())
-      return err;
-    evalSet.emplace();
-    err = bindDataset(eval, evalArrays, opts.evalFile, *evalSet,
-                      /*partialOk=*/true);
-    if (!err.empty())
-      return err;
-  }
+  std::optional<Dataset> &evalSet = data.eval;
 
   int64_t first = 0;
   if (step.stepCounter)
@@ -355,23 +396,32 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   std::vector<npy::Array> batch, results;
   std::vector<int64_t> order;
   int64_t orderEpoch = -1;
-  auto start = std::chrono::steady_clock::now();
-  int64_t sinceLog = 0;
+  // The rate counts the steps' own time (binding, the call, copying state
+  // back), not checkpoint writes or logging; the first step of a run
+  // (warm-up: first touches of every buffer, thread start-up) is reported
+  // on its own and left out of the rates and the mean.
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
+  double intervalSeconds = 0, timedSeconds = 0;
+  int64_t sinceLog = 0, timedSteps = 0;
+  auto runStart = Clock::now();
   for (int64_t s = first; s < opts.steps; ++s) {
     int64_t epoch = s / perEpoch;
     if (epoch != orderEpoch) {
       order = epochOrder(ds->examples, opts.seed, epoch, opts.shuffle);
       orderEpoch = epoch;
     }
+    auto stepStart = Clock::now();
     std::vector<void *> args =
         bindStep(step, state, *ds, order, (s % perEpoch) * ds->batch, batch);
-    auto callStart = std::chrono::steady_clock::now();
+    auto callStart = Clock::now();
     stepFn.call(args, results);
     if (timeLog)
-      *timeLog << format("%.4f\n",
-                         std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - callStart)
-                             .count());
+      *timeLog << format("%.4f\n", std::chrono::duration<double, std::milli>(
+                                       Clock::now() - callStart)
+                                       .count());
     // Copy every result named like a state argument back into it (results
     // updated in place are already there): state buffers never move.
     for (size_t i = 0; i < step.results.size(); ++i)
@@ -379,6 +429,14 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
           it != state.end() && step.isOutParam(i))
         std::memcpy(it->second.data.data(), results[i].data.data(),
                     results[i].data.size());
+    double stepSeconds = seconds(stepStart, Clock::now());
+    bool warmUp = s == first;
+    if (!warmUp) {
+      intervalSeconds += stepSeconds;
+      timedSeconds += stepSeconds;
+      ++sinceLog;
+      ++timedSteps;
+    }
     double loss = elementAsDouble(results[totalIdx], 0);
     bool skipped =
         skippedIdx >= 0 && elementAsDouble(results[skippedIdx], 0) != 0;
@@ -398,15 +456,17 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
           *lossLog << " " << format("%.9g", elementAsDouble(results[i], 0));
       *lossLog << "\n";
     }
-    ++sinceLog;
     bool last = s + 1 == opts.steps;
-    if (opts.logEvery > 0 && ((s + 1) % opts.logEvery == 0 || last)) {
-      double secs = std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+    if (opts.logEvery > 0 && warmUp) {
+      os << "step " << s + 1 << "  loss " << format("%.6f", loss)
+         << "  (first step, warm-up: " << format("%.1f", stepSeconds * 1e3)
+         << " ms)\n";
+    } else if (opts.logEvery > 0 && ((s + 1) % opts.logEvery == 0 || last) &&
+               sinceLog > 0) {
       os << "step " << s + 1 << "  loss " << format("%.6f", loss) << "  "
-         << format("%.0f", sinceLog * ds->batch / secs) << " examples/s\n";
-      start = std::chrono::steady_clock::now();
+         << format("%.0f", sinceLog * ds->batch / intervalSeconds)
+         << " examples/s\n";
+      intervalSeconds = 0;
       sinceLog = 0;
     }
     if (!opts.checkpointFile.empty() && opts.checkpointEvery > 0 &&
@@ -415,6 +475,15 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
           !err.empty())
         return err;
   }
+  if (opts.steps > first) {
+    os << "trained " << opts.steps - first << " steps in "
+       << format("%.2f", seconds(runStart, Clock::now())) << " s";
+    if (timedSteps > 0)
+      os << ": " << format("%.3f", timedSeconds / timedSteps * 1e3)
+         << " ms/step after the first (steps only, no checkpoints or "
+            "logging)";
+    os << "\n";
+  }
   if (skippedSteps > 0)
     os << "skipped " << skippedSteps << " of " << opts.steps - first
        << " steps (step.skipped)\n";
@@ -422,6 +491,14 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     if (std::string err = saveState(step, state, opts.checkpointFile);
         !err.empty())
       return err;
+  if (!opts.outputDir.empty()) {
+    if (std::string err = writeParams(step, state, opts.outputDir, os);
+        !err.empty())
+      return err;
+  } else if (opts.checkpointFile.empty()) {
+    os << "note: the trained parameters are discarded (give --checkpoint "
+          "or --output-dir to keep them)\n";
+  }
   if (evalSet)
     return evaluate(evalFn, state, &*evalSet, os);
   return "";

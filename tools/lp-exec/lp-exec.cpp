@@ -148,6 +148,7 @@ int main(int argc, char **argv) {
     opts.paramsFile = cl.get("params");
     opts.resumeFile = cl.get("resume");
     opts.checkpointFile = cl.get("checkpoint");
+    opts.outputDir = cl.get("output-dir");
     opts.lossLog = cl.get("loss-log");
     opts.stepTimes = cl.get("step-times");
     error = train(step, eval, opts, std::cout);

@@ -35,50 +35,78 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+// --help lists these three categories only (the LLVM and MLIR options stay
+// reachable through --help-hidden).
+static cl::OptionCategory runCat("Running a function");
+static cl::OptionCategory trainCat("Training (--train)");
+static cl::OptionCategory lowerCat("Lowering");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
-                                      cl::Required);
-static cl::opt<std::string> functionName(
-    "function", cl::desc("Function to run (default: the only public one)"));
+                                      cl::Required, cl::cat(runCat));
 static cl::opt<std::string>
-    dataFile("data", cl::desc(".npz whose arrays bind arguments by name"));
+    functionName("function",
+                 cl::desc("Function to run (default: the only public one)"),
+                 cl::cat(runCat));
+static cl::opt<std::string>
+    dataFile("data", cl::desc(".npz whose arrays bind arguments by name"),
+             cl::cat(runCat));
 static cl::list<std::string>
-    inputs("input", cl::desc("name=file.npy binds one argument"));
-static cl::opt<std::string> paramsFile(
-    "params", cl::desc(".npz of parameter values (instead of lp.init)"));
+    inputs("input", cl::desc("name=file.npy binds one argument"),
+           cl::cat(runCat));
+static cl::opt<std::string>
+    paramsFile("params",
+               cl::desc(".npz of parameter values (instead of lp.init)"),
+               cl::cat(runCat));
 static cl::opt<bool> randomInputs(
     "random-inputs",
-    cl::desc("Fill inputs that have no data with seeded random values"));
-static cl::opt<uint64_t> seed("seed", cl::desc("Seed for initialisers and "
-                                               "random inputs"),
-                              cl::init(0));
+    cl::desc("Fill inputs that have no data with seeded random values"),
+    cl::cat(runCat));
+static cl::opt<uint64_t> seed("seed",
+                              cl::desc("Seed for initialisers, random inputs "
+                                       "and the batch order (default 0)"),
+                              cl::init(0), cl::cat(runCat));
 static cl::opt<std::string>
-    outputDir("output-dir", cl::desc("Write each result as <name>.npy here"));
+    outputDir("output-dir",
+              cl::desc("Write each result (with --train: each trained "
+                       "parameter) as <name>.npy here"),
+              cl::cat(runCat));
 
 // Training.
-static cl::OptionCategory trainCat("Training (--train)");
 static cl::opt<bool> trainMode(
     "train", cl::desc("Build the train step (lp-build-train-step) and train "
                       "on --data; evaluate on --eval-data"),
     cl::cat(trainCat));
-static cl::opt<int64_t> steps("steps", cl::desc("Total number of steps"),
+static cl::opt<int64_t> steps("steps",
+                              cl::desc("Total number of steps (default 100)"),
                               cl::init(100), cl::cat(trainCat));
-static cl::opt<int64_t> batchSize(
-    "batch-size", cl::desc("Checked against the model's batch size"),
-    cl::init(0), cl::cat(trainCat));
+static cl::opt<int64_t>
+    batchSize("batch-size",
+              cl::desc("Checked against the model's batch size (default: the "
+                       "model's)"),
+              cl::init(0), cl::cat(trainCat));
 static cl::opt<std::string> optimizer("optimizer",
-                                      cl::desc("sgd, adam or adamw"),
+                                      cl::desc("sgd, adam or adamw (default "
+                                               "sgd)"),
                                       cl::init("sgd"), cl::cat(trainCat));
-static cl::opt<double> lr("lr", cl::desc("Learning rate"), cl::init(0.01),
-                          cl::cat(trainCat));
-static cl::opt<double> momentum("momentum", cl::desc("SGD momentum"),
+static cl::opt<double> lr("lr", cl::desc("Learning rate (default 0.01)"),
+                          cl::init(0.01), cl::cat(trainCat));
+static cl::opt<double> momentum("momentum",
+                                cl::desc("SGD momentum (default 0)"),
                                 cl::init(0.0), cl::cat(trainCat));
-static cl::opt<double> weightDecay("weight-decay", cl::desc("Weight decay"),
+static cl::opt<double> weightDecay("weight-decay",
+                                   cl::desc("Weight decay: L2 for sgd and "
+                                            "adam, decoupled for adamw "
+                                            "(default 0)"),
                                    cl::init(0.0), cl::cat(trainCat));
-static cl::opt<double> beta1("beta1", cl::init(0.9), cl::cat(trainCat));
-static cl::opt<double> beta2("beta2", cl::init(0.999), cl::cat(trainCat));
-static cl::opt<double> eps("eps", cl::init(1e-8), cl::cat(trainCat));
+static cl::opt<double> beta1("beta1", cl::desc("Adam beta1 (default 0.9)"),
+                             cl::init(0.9), cl::cat(trainCat));
+static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (default 0.999)"),
+                             cl::init(0.999), cl::cat(trainCat));
+static cl::opt<double> eps("eps", cl::desc("Adam epsilon (default 1e-8)"),
+                           cl::init(1e-8), cl::cat(trainCat));
 static cl::opt<int64_t> logEvery("log-every",
-                                 cl::desc("Print progress every K steps"),
+                                 cl::desc("Print progress every K steps "
+                                          "(default 10; 0: never)"),
                                  cl::init(10), cl::cat(trainCat));
 static cl::opt<bool> noShuffle("no-shuffle",
                                cl::desc("Take batches in data order"),
@@ -90,7 +118,8 @@ static cl::opt<std::string> checkpoint(
     "checkpoint", cl::desc("Write parameters and optimizer state here (.npz)"),
     cl::cat(trainCat));
 static cl::opt<int64_t> checkpointEvery(
-    "checkpoint-every", cl::desc("Also checkpoint every K steps"),
+    "checkpoint-every",
+    cl::desc("Also checkpoint every K steps (default 0: at the end only)"),
     cl::init(0), cl::cat(trainCat));
 static cl::opt<std::string> resume("resume",
                                    cl::desc("Continue from a checkpoint"),
@@ -102,22 +131,23 @@ static cl::opt<std::string> stepTimes(
     cl::cat(trainCat));
 static cl::opt<lp::MatmulLowering> matmulLowering(
     "matmul", cl::desc("How f32 matmuls run (lp-lower-to-llvm's option)"),
-    cl::init(lp::MatmulLowering::Blas),
+    cl::init(lp::MatmulLowering::Blas), cl::cat(lowerCat),
     cl::values(clEnumValN(lp::MatmulLowering::Blas, "blas",
                           "cblas_sgemm calls (the default)"),
                clEnumValN(lp::MatmulLowering::Vector, "vector",
                           "generated tiled vector code"),
-               clEnumValN(lp::MatmulLowering::Loops, "loops",
-                          "plain loops")));
+               clEnumValN(lp::MatmulLowering::Loops, "loops", "plain loops")));
 static cl::opt<bool> approximateMath(
     "approximate-math",
     cl::desc("Inline polynomial exp/log/tanh/erf (a few ulp; see "
-             "docs/Performance.md)"));
+             "docs/Performance.md; default off)"),
+    cl::cat(lowerCat));
 static cl::opt<bool> parallelKernels(
     "parallel",
-    cl::desc("Split large generated kernels over the machine's threads "
-             "(OpenMP; default on, --parallel=0 runs them on one thread)"),
-    cl::init(true));
+    cl::desc("Split large kernels and products over the threads of the "
+             "running process (OpenMP; default on, --parallel=0 runs them on "
+             "one thread)"),
+    cl::init(true), cl::cat(lowerCat));
 static cl::opt<std::string> lossLog(
     "loss-log", cl::desc("Append 'step loss... total' lines to this file"),
     cl::cat(trainCat));
@@ -152,23 +182,14 @@ static int loadStep(lp::CompiledModule &compiled, const std::string &function,
   return error.empty() ? 0 : fail(error);
 }
 
-/// --train: compile the step and eval functions, then run the loop.
+/// --train: check the data against the model's batch arguments, compile
+/// the step and eval functions, then run the loop.
 static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
   if (dataFile.empty())
     return fail("--train needs --data with the training set");
   if (steps < 0 || logEvery < 0 || checkpointEvery < 0)
     return fail("--steps, --log-every and --checkpoint-every must not be "
                 "negative");
-  auto compiled = lp::compile(module, options);
-  if (!compiled)
-    return fail(toString(compiled.takeError()));
-  llvm::outs() << llvm::format("compile: pipeline %.3f s, jit %.3f s\n",
-                               compiled->pipelineSeconds, compiled->jitSeconds);
-  llvm::outs().flush();
-  lp::rt::Step step, eval;
-  if (loadStep(*compiled, compiled->trainStep, step) ||
-      loadStep(*compiled, compiled->eval, eval))
-    return 1;
   lp::rt::TrainOptions opts;
   opts.steps = steps;
   opts.logEvery = logEvery;
@@ -181,9 +202,30 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
   opts.resumeFile = resume;
   opts.checkpointFile = checkpoint;
   opts.checkpointEvery = checkpointEvery;
+  opts.outputDir = outputDir;
   opts.lossLog = lossLog;
   opts.stepTimes = stepTimes;
-  std::string error = lp::rt::train(step, eval, opts, std::cout);
+  // Bad data fails before the (slow) compilation.
+  FailureOr<std::string> described = lp::describeSelected(module, options);
+  if (failed(described))
+    return 1; // located error reported
+  lp::rt::Signature model;
+  std::string error = lp::rt::parseSignature(*described, model);
+  if (error.empty())
+    error = lp::rt::checkTrainingData(model, opts);
+  if (!error.empty())
+    return fail(error);
+  auto compiled = lp::compile(module, options);
+  if (!compiled)
+    return fail(toString(compiled.takeError()));
+  llvm::outs() << llvm::format("compile: pipeline %.3f s, jit %.3f s\n",
+                               compiled->pipelineSeconds, compiled->jitSeconds);
+  llvm::outs().flush();
+  lp::rt::Step step, eval;
+  if (loadStep(*compiled, compiled->trainStep, step) ||
+      loadStep(*compiled, compiled->eval, eval))
+    return 1;
+  error = lp::rt::train(step, eval, opts, std::cout);
   std::cout.flush();
   return error.empty() ? 0 : fail(error);
 }
@@ -234,6 +276,7 @@ int main(int argc, char **argv) {
   // reuse across steps). 32 MiB is glibc's largest threshold.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  cl::HideUnrelatedOptions({&runCat, &trainCat, &lowerCat});
   cl::ParseCommandLineOptions(argc, argv, "LP model runner (CPU JIT)\n");
 
   DialectRegistry registry;

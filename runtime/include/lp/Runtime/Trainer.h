@@ -20,6 +20,7 @@ struct TrainOptions {
   bool shuffle = true;
   std::string dataFile, evalFile, paramsFile, resumeFile;
   std::string checkpointFile; ///< written at the end (and every K steps)
+  std::string outputDir; ///< the trained parameters as <name>.npy, at the end
   int64_t checkpointEvery = 0;
   std::string lossLog;   ///< one line per step: step and every loss
   std::string stepTimes; ///< one line per step: its call's wall time, ms
@@ -31,9 +32,20 @@ struct TrainOptions {
 /// the seed and the step number, so a run resumed from a checkpoint sees
 /// the same batches as an uninterrupted one. Parameters and state live in
 /// buffers allocated once; results that are not updated in place are
-/// copied into them. Returns an empty string or a message.
+/// copied into them. Progress lines report the first step on its own
+/// (warm-up) and rates over the steps' own time; the run ends with its
+/// total time and mean ms/step. Without a checkpoint file or an output
+/// directory it says that the trained parameters are discarded. Returns an
+/// empty string or a message.
 std::string train(const Step &step, const Step &eval, const TrainOptions &opts,
                   std::ostream &os);
+
+/// Checks the training data of `opts` (and its held-out set) against the
+/// batch arguments of `model` (the model function, or its train step: they
+/// have the same batch arguments) before anything is compiled: names,
+/// dtypes, shapes, batch size, enough examples. Returns an empty string or
+/// a message, the one `train` would give.
+std::string checkTrainingData(const Signature &model, const TrainOptions &opts);
 
 /// Options of one call of a function on data bound by name.
 struct RunOptions {
@@ -55,6 +67,9 @@ std::string bindArguments(const Signature &sig, const RunOptions &opts,
 /// per result and writes them to `opts.outputDir`.
 std::string runOnce(const Step &fn, std::vector<npy::Array> &args,
                     const RunOptions &opts, std::ostream &os);
+
+/// mkdir -p `dir`; an empty string or a message.
+std::string createDirectories(const std::string &dir);
 
 } // namespace rt
 } // namespace lp
