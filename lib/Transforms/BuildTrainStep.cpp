@@ -2,9 +2,8 @@
 //
 // Emits @f_train_step (forward, reverse pass, optimizer update, all state
 // threaded functionally) and @f_eval (forward losses and logits) by running
-// its stages: lp-build-gradients, the gradient transforms in the order of
-// the gradient contract (none are selected by options yet), and
-// lp-apply-optimizer.
+// its stages: lp-build-gradients, the gradient transforms its options
+// select, in the order of the gradient contract, and lp-apply-optimizer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +27,13 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     lp::BuildGradientsOptions gradients;
     gradients.function = function;
     pm.addPass(lp::createBuildGradients(gradients));
+    // Gradient transforms, in the contract's order.
+    if (clipNorm > 0 || clipValue > 0) {
+      lp::ClipGradientsOptions clip;
+      clip.maxNorm = clipNorm;
+      clip.maxValue = clipValue;
+      pm.addPass(lp::createClipGradients(clip));
+    }
     lp::ApplyOptimizerOptions apply;
     apply.optimizer = optimizer;
     apply.lr = lr;

@@ -104,6 +104,16 @@ static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (default 0.999)"),
                              cl::init(0.999), cl::cat(trainCat));
 static cl::opt<double> eps("eps", cl::desc("Adam epsilon (default 1e-8)"),
                            cl::init(1e-8), cl::cat(trainCat));
+static cl::opt<double> clipGradNorm(
+    "clip-grad-norm",
+    cl::desc("Clip the gradients' global 2-norm to this, as PyTorch's "
+             "clip_grad_norm_ (default 0: off)"),
+    cl::init(0.0), cl::cat(trainCat));
+static cl::opt<double> clipGradValue(
+    "clip-grad-value",
+    cl::desc("Clamp every gradient element to [-v, v], as PyTorch's "
+             "clip_grad_value_ (default 0: off)"),
+    cl::init(0.0), cl::cat(trainCat));
 static cl::opt<int64_t> logEvery("log-every",
                                  cl::desc("Print progress every K steps "
                                           "(default 10; 0: never)"),
@@ -168,6 +178,8 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.beta1 = beta1;
   options.trainStep.beta2 = beta2;
   options.trainStep.eps = eps;
+  options.trainStep.clipNorm = clipGradNorm;
+  options.trainStep.clipValue = clipGradValue;
   options.lowering.matmul = matmulLowering;
   options.lowering.approximateMath = approximateMath;
   // Split kernels and products into as many blocks as the runtime has

@@ -67,6 +67,31 @@ def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
 
+def ClipGradients : Pass<"lp-clip-gradients", "mlir::ModuleOp"> {
+  let summary = "Gradient transform (phase clip): clip by global norm or value";
+  let description = [{
+    Runs between lp-build-gradients and lp-apply-optimizer, after the
+    scale-seeds and unscale transforms (the gradient contract,
+    docs/Architecture.md). With `max-norm`, PyTorch's `clip_grad_norm_`:
+    the global 2-norm of all parameter gradients (in f32, f64 when a
+    gradient is f64), every gradient multiplied by `min(max-norm / (norm +
+    1e-6), 1)`, and the norm before clipping returned as the step result
+    `grad_norm`. With `max-value`, `clip_grad_value_`: every element clamped
+    to `[-max-value, max-value]` (a NaN stays NaN). Exactly one of the two.
+
+    ```mlir
+    // lp-opt --lp-build-gradients --lp-clip-gradients=max-norm=1.0 --lp-apply-optimizer
+    ```
+  }];
+  let options = [
+    Option<"maxNorm", "max-norm", "double", /*default=*/"0.0",
+           "Clip the global 2-norm of the gradients to this (0: off)">,
+    Option<"maxValue", "max-value", "double", /*default=*/"0.0",
+           "Clamp every gradient element to [-v, v] (0: off)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+}
+
 def ApplyOptimizer : Pass<"lp-apply-optimizer", "mlir::ModuleOp"> {
   let summary = "Last stage of lp-build-train-step: the optimizer updates";
   let description = [{
@@ -106,8 +131,8 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     (losses..., loss.total[, logits], state'...)`, and removes nothing, by
     running its stages: `lp-build-gradients`, the gradient transforms in
     the contract's order (scale seeds, unscale and check, clip, all-reduce;
-    none is selected by an option yet) and `lp-apply-optimizer` (see
-    those). Every argument and result carries an `lp.name`; a result named
+    today `clip-norm` / `clip-value` select `lp-clip-gradients`) and
+    `lp-apply-optimizer` (see those). Every argument and result carries an `lp.name`; a result named
     like an argument is that argument's next value, so a runner binds state
     without knowing the model. State: `step` (tensor<i64>, iterations),
     the model's own `state` arguments, and the optimizer's slots
@@ -135,7 +160,13 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
            "Weight decay (L2 for sgd/adam, decoupled for adamw)">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
-    Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">
+    Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">,
+    Option<"clipNorm", "clip-norm", "double", /*default=*/"0.0",
+           "Clip the gradients' global 2-norm to this (lp-clip-gradients "
+           "max-norm; 0: off)">,
+    Option<"clipValue", "clip-value", "double", /*default=*/"0.0",
+           "Clamp the gradients to [-v, v] (lp-clip-gradients max-value; "
+           "0: off)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }

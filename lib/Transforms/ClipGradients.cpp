@@ -1,0 +1,119 @@
+//===- ClipGradients.cpp - the lp-clip-gradients pass ---------------------===//
+//
+// A gradient transform of phase `clip` (docs/Architecture.md, "The gradient
+// contract"): PyTorch's clip_grad_norm_ (the global 2-norm of all
+// parameter gradients; every gradient times min(max_norm / (norm + 1e-6),
+// 1); the step returns the norm before clipping as `grad_norm`) or
+// clip_grad_value_ (every element clamped to [-v, v]; a NaN stays NaN).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Dialect/LP/IR/AbiNames.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+#include "lp/Transforms/Passes.h"
+#include "lp/Transforms/TrainStep.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+namespace lp {
+#define GEN_PASS_DEF_CLIPGRADIENTS
+#include "lp/Transforms/Passes.h.inc"
+} // namespace lp
+
+using namespace mlir;
+using namespace lp;
+
+namespace {
+
+/// A constant tensor of `type` filled with `v`.
+Value splat(OpBuilder &b, Location loc, RankedTensorType type, double v) {
+  return arith::ConstantOp::create(
+      b, loc, type,
+      DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(), v)));
+}
+
+struct ClipGradients : lp::impl::ClipGradientsBase<ClipGradients> {
+  using ClipGradientsBase::ClipGradientsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if ((maxNorm > 0) == (maxValue > 0) || maxNorm < 0 || maxValue < 0) {
+      module.emitError("lp-clip-gradients needs exactly one of max-norm and "
+                       "max-value, positive");
+      return signalPassFailure();
+    }
+    FailureOr<SmallVector<func::FuncOp>> steps =
+        findGradientSteps(module, "lp-clip-gradients");
+    if (failed(steps))
+      return signalPassFailure();
+    for (func::FuncOp step : *steps) {
+      FailureOr<GradientsOp> grads = findGradients(step, "lp-clip-gradients");
+      if (failed(grads) ||
+          failed(enterPhase(*grads, GradientPhase::Clip, "lp-clip-gradients")))
+        return signalPassFailure();
+      if (failed(maxNorm > 0 ? clipNorm(step, *grads) : clipValue(*grads)))
+        return signalPassFailure();
+    }
+  }
+
+  /// g' = clamp(g, -v, v) elementwise (arith.maximumf/minimumf propagate
+  /// NaN, as torch.clamp).
+  LogicalResult clipValue(GradientsOp grads) {
+    OpBuilder b(grads);
+    Location loc = grads.getLoc();
+    SmallVector<Value> clipped;
+    for (Value g : grads.getGrads()) {
+      auto type = cast<RankedTensorType>(g.getType());
+      Value low =
+          arith::MaximumFOp::create(b, loc, g, splat(b, loc, type, -maxValue));
+      clipped.push_back(arith::MinimumFOp::create(
+          b, loc, low, splat(b, loc, type, maxValue)));
+    }
+    grads.getGradsMutable().assign(clipped);
+    return success();
+  }
+
+  /// The global 2-norm in f32 (f64 when a gradient is f64), the clip
+  /// coefficient, every gradient times it; `grad_norm` is returned.
+  LogicalResult clipNorm(func::FuncOp step, GradientsOp grads) {
+    OpBuilder b(grads);
+    Location loc = grads.getLoc();
+    bool f64 = llvm::any_of(grads.getGrads(), [](Value g) {
+      return cast<RankedTensorType>(g.getType()).getElementType().isF64();
+    });
+    auto scalar =
+        RankedTensorType::get({}, f64 ? Type(b.getF64Type()) : b.getF32Type());
+    Value total;
+    for (Value g : grads.getGrads()) {
+      auto type = cast<RankedTensorType>(g.getType());
+      Value s = MulOp::create(b, loc, type, g, g);
+      if (type.getRank() > 0) {
+        auto axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+        s = ReduceSumOp::create(
+            b, loc, RankedTensorType::get({}, type.getElementType()), s,
+            b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
+      }
+      if (s.getType() != scalar)
+        s = CastOp::create(b, loc, scalar, s);
+      total = total ? Value(AddOp::create(b, loc, scalar, total, s)) : s;
+    }
+    Value norm = SqrtOp::create(b, loc, scalar, total);
+    Value coef = DivOp::create(
+        b, loc, scalar, splat(b, loc, scalar, maxNorm),
+        AddOp::create(b, loc, scalar, norm, splat(b, loc, scalar, 1e-6)));
+    coef = arith::MinimumFOp::create(b, loc, coef, splat(b, loc, scalar, 1.0));
+    SmallVector<Value> clipped;
+    for (Value g : grads.getGrads()) {
+      auto type = cast<RankedTensorType>(g.getType());
+      Value c = coef;
+      if (type.getElementType() != scalar.getElementType())
+        c = CastOp::create(
+            b, loc, RankedTensorType::get({}, type.getElementType()), coef);
+      clipped.push_back(MulOp::create(b, loc, type, g, c));
+    }
+    grads.getGradsMutable().assign(clipped);
+    return addStepResult(step, kGradNorm, norm);
+  }
+};
+
+} // namespace
