@@ -11,6 +11,7 @@
 
 #include "lp/Dialect/LP/IR/LPOps.h"
 #include "lp/Dialect/LP/IR/ModelFunction.h"
+#include "lp/Transforms/LearningRate.h"
 #include "lp/Transforms/Passes.h"
 #include "lp/Transforms/TrainStep.h"
 
@@ -40,7 +41,22 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
           "momentum, weight-decay and eps must be non-negative");
     if (!(beta1 >= 0.0 && beta1 < 1.0 && beta2 >= 0.0 && beta2 < 1.0))
       return module.emitError("beta1 and beta2 must be in [0, 1)");
+    if (std::string e = checkSchedule(schedule()); !e.empty())
+      return module.emitError(e);
     return success();
+  }
+
+  LearningRateSchedule schedule() const {
+    LearningRateSchedule s;
+    s.kind = lrSchedule;
+    s.lr = lr;
+    s.warmupSteps = warmupSteps;
+    s.warmupStartFactor = warmupStartFactor;
+    s.totalSteps = totalSteps;
+    s.minLr = minLr;
+    s.stepSize = stepSize;
+    s.gamma = gamma;
+    return s;
   }
 
   void runOnOperation() override {
@@ -108,13 +124,11 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
     bool f64 = llvm::any_of(grads.getGrads(), [](Value g) {
       return cast<RankedTensorType>(g.getType()).getElementType().isF64();
     });
-    auto lrType =
-        RankedTensorType::get({}, f64 ? Type(b.getF64Type()) : b.getF32Type());
-    Value lrValue = arith::ConstantOp::create(
-        b, loc, lrType,
-        DenseElementsAttr::get(lrType,
-                               b.getFloatAttr(lrType.getElementType(),
-                                              f64 ? lr : double(float(lr)))));
+    FailureOr<Value> lrValue =
+        buildLearningRate(b, loc, step, schedule(),
+                          f64 ? Type(b.getF64Type()) : Type(b.getF32Type()));
+    if (failed(lrValue))
+      return failure();
 
     auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
     for (auto [k, nameAttr] : llvm::enumerate(grads.getParams())) {
@@ -142,7 +156,7 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
         if (failed(m) || failed(v))
           return failure();
         auto upd = AdamUpdateOp::create(
-            b, loc, TypeRange{t, t, t}, param, grad, *m, *v, count, lrValue,
+            b, loc, TypeRange{t, t, t}, param, grad, *m, *v, count, *lrValue,
             skip, b.getF64FloatAttr(beta1), b.getF64FloatAttr(beta2),
             b.getF64FloatAttr(eps), b.getF64FloatAttr(weightDecay),
             b.getBoolAttr(optimizer == "adamw"));
@@ -160,9 +174,9 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
           buf = *slot;
           types.push_back(t);
         }
-        auto upd = SgdUpdateOp::create(b, loc, types, param, grad, buf, lrValue,
-                                       skip, b.getF64FloatAttr(momentum),
-                                       b.getF64FloatAttr(weightDecay));
+        auto upd = SgdUpdateOp::create(
+            b, loc, types, param, grad, buf, *lrValue, skip,
+            b.getF64FloatAttr(momentum), b.getF64FloatAttr(weightDecay));
         newParam = upd.getNewParam();
         if (withMomentum)
           newState = {{stateName(p, kSgdMomentum), upd.getNewMomentumBuffer()}};

@@ -42,6 +42,13 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     apply.beta1 = beta1;
     apply.beta2 = beta2;
     apply.eps = eps;
+    apply.lrSchedule = lrSchedule;
+    apply.warmupSteps = warmupSteps;
+    apply.warmupStartFactor = warmupStartFactor;
+    apply.totalSteps = totalSteps;
+    apply.minLr = minLr;
+    apply.stepSize = stepSize;
+    apply.gamma = gamma;
     pm.addPass(lp::createApplyOptimizer(apply));
     if (failed(runPipeline(pm, getOperation())))
       signalPassFailure();

@@ -1,6 +1,10 @@
 // RUN: lp-opt %s --lp-apply-optimizer="optimizer=adam lr=0.001" | FileCheck %s
 // RUN: lp-opt %s --lp-apply-optimizer="optimizer=sgd lr=0.5 momentum=0.9" | FileCheck %s --check-prefix=SGD
 // RUN: not lp-opt %s --lp-apply-optimizer="optimizer=rmsprop" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: lp-opt %s --lp-apply-optimizer="lr=0.5 lr-schedule=cosine total-steps=10 min-lr=0.1" | FileCheck %s --check-prefix=COSINE
+// RUN: lp-opt %s --lp-apply-optimizer="lr=0.5 lr-schedule=step step-size=3 gamma=0.5" | FileCheck %s --check-prefix=STEPLR
+// RUN: lp-opt %s --lp-apply-optimizer="lr=0.5 lr-schedule=linear-warmup warmup-steps=4" | FileCheck %s --check-prefix=WARMUP
+// RUN: not lp-opt %s --lp-apply-optimizer="lr-schedule=cosine" 2>&1 | FileCheck %s --check-prefix=NOTOTAL
 // The last stage of lp-build-train-step, on a train step written by hand as
 // lp-build-gradients and a gradient transform leave it: `w.grad` is the
 // result of lp.gradients, which a transform gave a skip predicate.
@@ -51,3 +55,16 @@ func.func @f_train_step(%w: tensor<4xf32> {lp.role = "param", lp.name = "w"},
 }
 
 // UNKNOWN: error: unknown optimizer 'rmsprop' (expected sgd, adam or adamw)
+
+// Schedules: the learning rate is computed from the `step` argument (the
+// iterations before this one) in f64 and rounded to f32 once.
+// COSINE-LABEL: func.func @f_train_step
+// COSINE: %[[I:.*]] = arith.sitofp %arg1 : tensor<i64> to tensor<f64>
+// COSINE: %[[A:.*]] = arith.mulf %{{.*}}, %[[I]] : tensor<f64>
+// COSINE: math.cos
+// COSINE: %[[LR:.*]] = arith.truncf %{{.*}} : tensor<f64> to tensor<f32>
+// COSINE: lp.sgd_update %arg0, %{{.*}} lr %[[LR]]
+// STEPLR: math.floor
+// STEPLR: math.powf
+// WARMUP: arith.minimumf %{{.*}}, %{{.*}} : tensor<f64>
+// NOTOTAL: error: the cosine schedule needs total-steps > 0 and min-lr >= 0

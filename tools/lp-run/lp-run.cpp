@@ -104,6 +104,32 @@ static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (default 0.999)"),
                              cl::init(0.999), cl::cat(trainCat));
 static cl::opt<double> eps("eps", cl::desc("Adam epsilon (default 1e-8)"),
                            cl::init(1e-8), cl::cat(trainCat));
+static cl::opt<std::string> lrSchedule(
+    "lr-schedule",
+    cl::desc("constant, linear-warmup (LinearLR), cosine (CosineAnnealingLR) "
+             "or step (StepLR), computed in the step from its count "
+             "(default constant)"),
+    cl::init("constant"), cl::cat(trainCat));
+static cl::opt<int64_t>
+    warmupSteps("warmup-steps", cl::desc("linear-warmup: steps to reach --lr"),
+                cl::init(0), cl::cat(trainCat));
+static cl::opt<double> warmupStartFactor(
+    "warmup-start-factor",
+    cl::desc("linear-warmup: the first step's fraction of --lr (default "
+             "1/3, LinearLR's)"),
+    cl::init(1.0 / 3.0), cl::cat(trainCat));
+static cl::opt<int64_t>
+    lrTotalSteps("lr-total-steps",
+                 cl::desc("cosine: T_max, steps from --lr to --min-lr"),
+                 cl::init(0), cl::cat(trainCat));
+static cl::opt<double> minLr("min-lr", cl::desc("cosine: eta_min (default 0)"),
+                             cl::init(0.0), cl::cat(trainCat));
+static cl::opt<int64_t> lrStepSize("lr-step-size",
+                                   cl::desc("step: decay every K steps"),
+                                   cl::init(0), cl::cat(trainCat));
+static cl::opt<double> lrGamma("lr-gamma",
+                               cl::desc("step: decay factor (default 0.1)"),
+                               cl::init(0.1), cl::cat(trainCat));
 static cl::opt<double> clipGradNorm(
     "clip-grad-norm",
     cl::desc("Clip the gradients' global 2-norm to this, as PyTorch's "
@@ -180,6 +206,13 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.eps = eps;
   options.trainStep.clipNorm = clipGradNorm;
   options.trainStep.clipValue = clipGradValue;
+  options.trainStep.lrSchedule = lrSchedule;
+  options.trainStep.warmupSteps = warmupSteps;
+  options.trainStep.warmupStartFactor = warmupStartFactor;
+  options.trainStep.totalSteps = lrTotalSteps;
+  options.trainStep.minLr = minLr;
+  options.trainStep.stepSize = lrStepSize;
+  options.trainStep.gamma = lrGamma;
   options.lowering.matmul = matmulLowering;
   options.lowering.approximateMath = approximateMath;
   // Split kernels and products into as many blocks as the runtime has

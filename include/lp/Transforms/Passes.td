@@ -105,7 +105,10 @@ def ApplyOptimizer : Pass<"lp-apply-optimizer", "mlir::ModuleOp"> {
     learning rate is one f32 constant (the option rounded once) that every
     update takes as an operand. When `lp.gradients` has a skip predicate,
     every update gets it (a skipped update changes no bit), `adam.t` does
-    not advance, and the step returns it as `step.skipped`.
+    not advance, and the step returns it as `step.skipped`. With
+    `lr-schedule`, the learning rate is computed in the step from `step`
+    (iterations before this one) in f64 and rounded once: `linear-warmup`
+    (LinearLR), `cosine` (CosineAnnealingLR, closed form), `step` (StepLR).
   }];
   let options = [
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
@@ -117,9 +120,28 @@ def ApplyOptimizer : Pass<"lp-apply-optimizer", "mlir::ModuleOp"> {
            "Weight decay (L2 for sgd/adam, decoupled for adamw)">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
-    Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">
+    Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">,
+    Option<"lrSchedule", "lr-schedule", "std::string",
+           /*default=*/"\"constant\"",
+           "constant, linear-warmup, cosine or step (PyTorch's LinearLR, "
+           "CosineAnnealingLR, StepLR), driven by `step`">,
+    Option<"warmupSteps", "warmup-steps", "int64_t", /*default=*/"0",
+           "linear-warmup: steps to reach lr">,
+    Option<"warmupStartFactor", "warmup-start-factor", "double",
+           /*default=*/"1.0 / 3.0",
+           "linear-warmup: the first step's fraction of lr (LinearLR's "
+           "start_factor)">,
+    Option<"totalSteps", "total-steps", "int64_t", /*default=*/"0",
+           "cosine: the period's half (CosineAnnealingLR's T_max)">,
+    Option<"minLr", "min-lr", "double", /*default=*/"0.0",
+           "cosine: the lowest learning rate (eta_min)">,
+    Option<"stepSize", "step-size", "int64_t", /*default=*/"0",
+           "step: decay every this many steps">,
+    Option<"gamma", "gamma", "double", /*default=*/"0.1",
+           "step: the decay factor">
   ];
-  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect", "::lp::LPDialect"];
 }
 
 def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
@@ -166,9 +188,28 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
            "max-norm; 0: off)">,
     Option<"clipValue", "clip-value", "double", /*default=*/"0.0",
            "Clamp the gradients to [-v, v] (lp-clip-gradients max-value; "
-           "0: off)">
+           "0: off)">,
+    Option<"lrSchedule", "lr-schedule", "std::string",
+           /*default=*/"\"constant\"",
+           "constant, linear-warmup, cosine or step (PyTorch's LinearLR, "
+           "CosineAnnealingLR, StepLR), driven by `step`">,
+    Option<"warmupSteps", "warmup-steps", "int64_t", /*default=*/"0",
+           "linear-warmup: steps to reach lr">,
+    Option<"warmupStartFactor", "warmup-start-factor", "double",
+           /*default=*/"1.0 / 3.0",
+           "linear-warmup: the first step's fraction of lr (LinearLR's "
+           "start_factor)">,
+    Option<"totalSteps", "total-steps", "int64_t", /*default=*/"0",
+           "cosine: the period's half (CosineAnnealingLR's T_max)">,
+    Option<"minLr", "min-lr", "double", /*default=*/"0.0",
+           "cosine: the lowest learning rate (eta_min)">,
+    Option<"stepSize", "step-size", "int64_t", /*default=*/"0",
+           "step: decay every this many steps">,
+    Option<"gamma", "gamma", "double", /*default=*/"0.1",
+           "step: the decay factor">
   ];
-  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect", "::lp::LPDialect"];
 }
 
 def OutlineBlocks : Pass<"lp-outline-blocks", "mlir::ModuleOp"> {
