@@ -13,34 +13,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from linear_classifier import MODEL, batch_of, gradients
 from lp_testing import run_lp
 
-MODEL = """
-func.func @lin(%x: tensor<8x4xf32> {lp.role = "input", lp.name = "x"},
-               %y: tensor<8xi64> {lp.role = "label", lp.name = "y"},
-               %w: tensor<4x3xf32> {lp.role = "param", lp.name = "w", lp.init = "glorot_uniform"},
-               %b: tensor<3xf32> {lp.role = "param", lp.name = "b", lp.init = "zeros"})
-    -> (tensor<f32> {lp.name = "loss"}) {
-  %h = lp.linear %x, %w, %b : (tensor<8x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
-  %l = lp.cross_entropy %h, %y : (tensor<8x3xf32>, tensor<8xi64>) -> tensor<f32>
-  return %l : tensor<f32>
-}
-"""
 
 
-def reference(params, x, y, steps, lr, momentum, max_norm=None, max_value=None, batch=8):
+def reference(params, x, y, steps, lr, momentum, max_norm=None, max_value=None):
     p = {k: v.astype(np.float64) for k, v in params.items()}
     buf = {k: np.zeros_like(v) for k, v in p.items()}
     clipped = 0
     for i in range(steps):
-        first = (i % (x.shape[0] // batch)) * batch
-        xb, yb = x[first:first + batch].astype(np.float64), y[first:first + batch]
-        z = xb @ p["w"] + p["b"]
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        dz = e / e.sum(axis=1, keepdims=True)
-        dz[np.arange(batch), yb] -= 1
-        dz /= batch
-        g = {"w": xb.T @ dz, "b": dz.sum(axis=0)}
+        g = gradients(p, *batch_of(x, y, i))
         if max_norm is not None:
             norm = np.sqrt(sum((v**2).sum() for v in g.values()))
             coef = min(max_norm / (norm + 1e-6), 1.0)

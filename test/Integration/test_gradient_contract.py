@@ -30,22 +30,12 @@ import re
 import numpy as np
 
 from aot import build_shared_object, run_lp_exec
+from linear_classifier import MODEL as LINEAR, batch_of, gradients
 from lp_testing import run_lp
 from test_training import DIGITS_MLP, digits_data, init_mlp, numpy_sgd_losses, read_log  # noqa: F401
 
 SCALE = ["--lp-build-gradients", "--lp-test-scale-seeds=factor=1024", "--lp-test-unscale-gradients=factor=1024"]
 
-LINEAR = """
-func.func @lin(%x: tensor<8x4xf32> {lp.role = "input", lp.name = "x"},
-               %y: tensor<8xi64> {lp.role = "label", lp.name = "y"},
-               %w: tensor<4x3xf32> {lp.role = "param", lp.name = "w", lp.init = "glorot_uniform"},
-               %b: tensor<3xf32> {lp.role = "param", lp.name = "b", lp.init = "zeros"})
-    -> (tensor<f32> {lp.name = "loss"}) {
-  %h = lp.linear %x, %w, %b : (tensor<8x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
-  %l = lp.cross_entropy %h, %y : (tensor<8x3xf32>, tensor<8xi64>) -> tensor<f32>
-  return %l : tensor<f32>
-}
-"""
 
 
 def test_power_of_two_scaling_is_exact(digits_data, tmp_path):
@@ -90,7 +80,7 @@ def linear_step(rng, tmp_path, apply, bad_batch):
     return so, x, y
 
 
-def numpy_adam(params, x, y, steps, lr, b1, b2, eps, batch=8):
+def numpy_adam(params, x, y, steps, lr, b1, b2, eps):
     """float64 Adam (PyTorch's formulas) on softmax cross-entropy; a step
     whose gradients are not finite applies nothing and does not count."""
     p = {k: v.astype(np.float64) for k, v in params.items()}
@@ -98,15 +88,7 @@ def numpy_adam(params, x, y, steps, lr, b1, b2, eps, batch=8):
     v2 = {k: np.zeros_like(v) for k, v in p.items()}
     t = skipped = 0
     for i in range(steps):
-        first = (i % (x.shape[0] // batch)) * batch
-        xb, yb = x[first:first + batch].astype(np.float64), y[first:first + batch]
-        with np.errstate(all="ignore"):
-            z = xb @ p["w"] + p["b"]
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            dz = e / e.sum(axis=1, keepdims=True)
-            dz[np.arange(batch), yb] -= 1
-            dz /= batch
-            g = {"w": xb.T @ dz, "b": dz.sum(axis=0)}
+        g = gradients(p, *batch_of(x, y, i))
         if not all(np.isfinite(gv).all() for gv in g.values()):
             skipped += 1
             continue
