@@ -76,6 +76,8 @@ struct ClipGradients : lp::impl::ClipGradientsBase<ClipGradients> {
   /// The global 2-norm in f32 (f64 when a gradient is f64), the clip
   /// coefficient, every gradient times it; `grad_norm` is returned.
   LogicalResult clipNorm(func::FuncOp step, GradientsOp grads) {
+    if (grads.getGrads().empty())
+      return success(); // no parameter: nothing to clip
     OpBuilder b(grads);
     Location loc = grads.getLoc();
     bool f64 = llvm::any_of(grads.getGrads(), [](Value g) {

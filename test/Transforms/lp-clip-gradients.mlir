@@ -47,3 +47,4 @@ func.func @f(%x: tensor<8x4xf32> {lp.role = "input", lp.name = "x"},
   %l = lp.cross_entropy %h, %y : (tensor<8x3xf32>, tensor<8xi64>) -> tensor<f32>
   return %l : tensor<f32>
 }
+
