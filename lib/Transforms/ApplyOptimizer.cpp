@@ -138,6 +138,16 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
         return failure();
       Value param = step.getArgument(*pi);
       Value grad = grads.getResult(k);
+      if (maximize) {
+        // PyTorch's maximize: the update follows -grad (exact negation).
+        b.setInsertionPoint(ret);
+        auto elem = cast<RankedTensorType>(grad.getType()).getElementType();
+        auto scalar = RankedTensorType::get({}, elem);
+        Value minusOne = arith::ConstantOp::create(
+            b, loc, scalar,
+            DenseElementsAttr::get(scalar, b.getFloatAttr(elem, -1.0)));
+        grad = MulOp::create(b, loc, grad.getType(), grad, minusOne);
+      }
       Type t = param.getType();
       // The update belongs to the layer that uses the parameter.
       Attribute layer;

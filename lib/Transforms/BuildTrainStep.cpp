@@ -42,6 +42,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     apply.beta1 = beta1;
     apply.beta2 = beta2;
     apply.eps = eps;
+    apply.maximize = maximize;
     apply.lrSchedule = lrSchedule;
     apply.warmupSteps = warmupSteps;
     apply.warmupStartFactor = warmupStartFactor;

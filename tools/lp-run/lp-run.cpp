@@ -104,6 +104,10 @@ static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (default 0.999)"),
                              cl::init(0.999), cl::cat(trainCat));
 static cl::opt<double> eps("eps", cl::desc("Adam epsilon (default 1e-8)"),
                            cl::init(1e-8), cl::cat(trainCat));
+static cl::opt<bool>
+    maximize("maximize",
+             cl::desc("Maximise the loss (PyTorch's maximize; default off)"),
+             cl::cat(trainCat));
 static cl::opt<std::string> lrSchedule(
     "lr-schedule",
     cl::desc("constant, linear-warmup (LinearLR), cosine (CosineAnnealingLR) "
@@ -204,6 +208,7 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.beta1 = beta1;
   options.trainStep.beta2 = beta2;
   options.trainStep.eps = eps;
+  options.trainStep.maximize = maximize;
   options.trainStep.clipNorm = clipGradNorm;
   options.trainStep.clipValue = clipGradValue;
   options.trainStep.lrSchedule = lrSchedule;
@@ -260,6 +265,23 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
     error = lp::rt::checkTrainingData(model, opts);
   if (!error.empty())
     return fail(error);
+  // Say which settings the step is built with (defaults included).
+  const auto &t = options.trainStep;
+  auto g = [](double v) { return llvm::format("%g", v); };
+  llvm::outs() << "optimizer: " << t.optimizer << " lr=" << g(t.lr);
+  if (t.optimizer == "sgd")
+    llvm::outs() << " momentum=" << g(t.momentum);
+  else
+    llvm::outs() << " beta1=" << g(t.beta1) << " beta2=" << g(t.beta2)
+                 << " eps=" << g(t.eps);
+  llvm::outs() << " weight-decay=" << g(t.weightDecay)
+               << (t.maximize ? " maximize" : "")
+               << " lr-schedule=" << t.lrSchedule;
+  if (t.clipNorm > 0)
+    llvm::outs() << " clip-grad-norm=" << g(t.clipNorm);
+  if (t.clipValue > 0)
+    llvm::outs() << " clip-grad-value=" << g(t.clipValue);
+  llvm::outs() << "\n";
   auto compiled = lp::compile(module, options);
   if (!compiled)
     return fail(toString(compiled.takeError()));

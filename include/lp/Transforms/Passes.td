@@ -121,6 +121,9 @@ def ApplyOptimizer : Pass<"lp-apply-optimizer", "mlir::ModuleOp"> {
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
     Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">,
+    Option<"maximize", "maximize", "bool", /*default=*/"false",
+           "Maximise the loss: the updates use the negated gradient "
+           "(PyTorch's maximize)">,
     Option<"lrSchedule", "lr-schedule", "std::string",
            /*default=*/"\"constant\"",
            "constant, linear-warmup, cosine or step (PyTorch's LinearLR, "
@@ -183,6 +186,9 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
     Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">,
+    Option<"maximize", "maximize", "bool", /*default=*/"false",
+           "Maximise the loss: the updates use the negated gradient "
+           "(PyTorch's maximize)">,
     Option<"clipNorm", "clip-norm", "double", /*default=*/"0.0",
            "Clip the gradients' global 2-norm to this (lp-clip-gradients "
            "max-norm; 0: off)">,
