@@ -232,6 +232,17 @@ static int loadStep(lp::CompiledModule &compiled, const std::string &function,
   return error.empty() ? 0 : fail(error);
 }
 
+/// The calling convention of the selected function, before compiling
+/// anything (a located error or a message is reported: returns 1).
+static int describe(ModuleOp module, const lp::CompileOptions &options,
+                    lp::rt::Signature &signature) {
+  FailureOr<std::string> described = lp::describeSelected(module, options);
+  if (failed(described))
+    return 1; // located error reported
+  std::string error = lp::rt::parseSignature(*described, signature);
+  return error.empty() ? 0 : fail(error);
+}
+
 /// --train: check the data against the model's batch arguments, compile
 /// the step and eval functions, then run the loop.
 static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
@@ -256,13 +267,10 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
   opts.lossLog = lossLog;
   opts.stepTimes = stepTimes;
   // Bad data fails before the (slow) compilation.
-  FailureOr<std::string> described = lp::describeSelected(module, options);
-  if (failed(described))
-    return 1; // located error reported
   lp::rt::Signature model;
-  std::string error = lp::rt::parseSignature(*described, model);
-  if (error.empty())
-    error = lp::rt::checkTrainingData(model, opts);
+  if (describe(module, options, model))
+    return 1;
+  std::string error = lp::rt::checkTrainingData(model, opts);
   if (!error.empty())
     return fail(error);
   // Say which settings the step is built with (defaults included).
@@ -300,13 +308,9 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
 /// Binds the arguments first, so that bad data fails before compiling,
 /// then compiles and calls the function once.
 static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
-  FailureOr<std::string> described = lp::describeSelected(module, options);
-  if (failed(described))
-    return 1; // located error reported
   lp::rt::Signature signature;
-  std::string error = lp::rt::parseSignature(*described, signature);
-  if (!error.empty())
-    return fail(error);
+  if (describe(module, options, signature))
+    return 1;
   lp::rt::RunOptions run;
   run.dataFile = dataFile;
   for (const std::string &binding : inputs) {
@@ -320,7 +324,7 @@ static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
   run.seed = seed;
   run.outputDir = outputDir;
   std::vector<lp::npy::Array> args;
-  error = lp::rt::bindArguments(signature, run, args);
+  std::string error = lp::rt::bindArguments(signature, run, args);
   if (!error.empty())
     return fail(error);
   auto compiled = lp::compile(module, options);
