@@ -12,10 +12,13 @@
 #include "lp/Dialect/LP/IR/LPOps.h"
 #include "lp/Dialect/LP/IR/ModelFunction.h"
 #include "lp/Transforms/LearningRate.h"
+#include "lp/Transforms/OptimizerSettings.h"
 #include "lp/Transforms/Passes.h"
 #include "lp/Transforms/TrainStep.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <map>
 
 namespace lp {
 #define GEN_PASS_DEF_APPLYOPTIMIZER
@@ -30,20 +33,38 @@ namespace {
 struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
   using ApplyOptimizerBase::ApplyOptimizerBase;
 
+  /// The settings the options give every parameter before groups.
+  OptimizerSettings baseSettings() const {
+    OptimizerSettings s;
+    s.lr = lr;
+    s.momentum = momentum;
+    s.dampening = dampening;
+    s.weightDecay = weightDecay;
+    s.beta1 = beta1;
+    s.beta2 = beta2;
+    s.eps = eps;
+    s.nesterov = nesterov;
+    s.amsgrad = amsgrad;
+    return s;
+  }
+
   LogicalResult checkOptions(ModuleOp module) {
-    if (optimizer != "sgd" && optimizer != "adam" && optimizer != "adamw")
-      return module.emitError() << "unknown optimizer '" << optimizer
-                                << "' (expected sgd, adam or adamw)";
-    if (!(lr > 0.0))
-      return module.emitError() << "lr must be positive, got " << lr;
-    if (!(momentum >= 0.0) || !(weightDecay >= 0.0) || !(eps >= 0.0))
-      return module.emitError(
-          "momentum, weight-decay and eps must be non-negative");
-    if (!(beta1 >= 0.0 && beta1 < 1.0 && beta2 >= 0.0 && beta2 < 1.0))
-      return module.emitError("beta1 and beta2 must be in [0, 1)");
+    if (std::string e = checkSettings(baseSettings(), optimizer); !e.empty())
+      return module.emitError(e);
+    groups.clear();
+    if (std::string e = parseParamGroups(paramGroups, groups); !e.empty())
+      return module.emitError(e);
     if (std::string e = checkSchedule(schedule()); !e.empty())
       return module.emitError(e);
     return success();
+  }
+
+  /// The schedule of a parameter whose (group's) base rate is `base`:
+  /// schedules scale each group's rate, as PyTorch's schedulers do.
+  LearningRateSchedule schedule(double base) const {
+    LearningRateSchedule s = schedule();
+    s.lr = base;
+    return s;
   }
 
   LearningRateSchedule schedule() const {
@@ -83,6 +104,50 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
            failure();
   }
 
+  /// Each parameter's settings: the options, then the groups. Fails when
+  /// a group matches no parameter or a parameter's settings are invalid.
+  FailureOr<SmallVector<OptimizerSettings>> settingsOf(func::FuncOp step,
+                                                       GradientsOp grads) {
+    SmallVector<OptimizerSettings> all;
+    for (Attribute name : grads.getParams()) {
+      StringRef p = cast<StringAttr>(name).getValue();
+      all.push_back(settingsFor(p, baseSettings(), groups));
+      if (std::string e = checkSettings(all.back(), optimizer); !e.empty())
+        return step.emitError() << "parameter '" << p << "': " << e, failure();
+    }
+    for (const ParamGroup &group : groups)
+      if (llvm::none_of(grads.getParams(), [&](Attribute name) {
+            return matches(group, cast<StringAttr>(name).getValue());
+          }))
+        return step.emitError()
+                   << "parameter group '" << group.pattern
+                   << "' matches no parameter of '" << step.getSymName() << "'",
+               failure();
+    return all;
+  }
+
+  /// A count of applied updates in state slot `name`: the slot plus one,
+  /// plus zero on a skipped step; returned as the slot's next value.
+  FailureOr<Value> buildCount(func::FuncOp step, StringRef name, Value skip,
+                              Location loc) {
+    auto type = RankedTensorType::get({}, IntegerType::get(&getContext(), 64));
+    FailureOr<BlockArgument> t = addStateSlot(step, name, type);
+    if (failed(t))
+      return failure();
+    OpBuilder b = OpBuilder::atBlockTerminator(&step.getBody().front());
+    auto i64 = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(b, loc, type,
+                                       DenseElementsAttr::get(type, v));
+    };
+    Value inc =
+        skip ? Value(arith::SelectOp::create(b, loc, skip, i64(0), i64(1)))
+             : i64(1);
+    Value count = arith::AddIOp::create(b, loc, *t, inc);
+    if (failed(addStepResult(step, name, count)))
+      return failure();
+    return count;
+  }
+
   LogicalResult apply(func::FuncOp step) {
     FailureOr<GradientsOp> found = findGradients(step, "lp-apply-optimizer");
     if (failed(found))
@@ -94,45 +159,48 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
     for (Attribute name : grads.getParams())
       if (failed(argIndex(step, cast<StringAttr>(name).getValue())))
         return failure();
+    FailureOr<SmallVector<OptimizerSettings>> settings =
+        settingsOf(step, grads);
+    if (failed(settings))
+      return failure();
     bool adam = optimizer != "sgd";
-    bool withMomentum = !adam && momentum != 0.0;
     Value skip = grads.getSkip();
 
-    // Adam's count of applied updates (not advanced by a skipped step).
+    // The counts of applied updates (not advanced by a skipped step):
+    // Adam's bias corrections, SGD's first update with dampening.
     Value count;
-    auto countType =
-        RankedTensorType::get({}, IntegerType::get(&getContext(), 64));
-    if (adam) {
-      FailureOr<BlockArgument> t = addStateSlot(step, kAdamCount, countType);
-      if (failed(t))
+    if (adam || llvm::any_of(*settings, [](const OptimizerSettings &s) {
+          return s.momentum != 0.0 && s.dampening != 0.0;
+        })) {
+      FailureOr<Value> c =
+          buildCount(step, adam ? kAdamCount : kSgdCount, skip, loc);
+      if (failed(c))
         return failure();
-      OpBuilder b = OpBuilder::atBlockTerminator(&step.getBody().front());
-      auto i64 = [&](int64_t v) -> Value {
-        return arith::ConstantOp::create(b, loc, countType,
-                                         DenseElementsAttr::get(countType, v));
-      };
-      Value inc =
-          skip ? Value(arith::SelectOp::create(b, loc, skip, i64(0), i64(1)))
-               : i64(1);
-      count = arith::AddIOp::create(b, loc, *t, inc);
-      if (failed(addStepResult(step, kAdamCount, count)))
-        return failure();
+      count = *c;
     }
-    // The learning rate: computed in f64, rounded to f32 once (kept in f64
-    // when a parameter is f64, as PyTorch keeps Python's float).
+    // The learning rates, one per distinct base rate: computed in f64,
+    // rounded to f32 once (kept in f64 when a parameter is f64, as
+    // PyTorch keeps Python's float).
     OpBuilder b = OpBuilder::atBlockTerminator(&step.getBody().front());
     bool f64 = llvm::any_of(grads.getGrads(), [](Value g) {
       return cast<RankedTensorType>(g.getType()).getElementType().isF64();
     });
-    FailureOr<Value> lrValue =
-        buildLearningRate(b, loc, step, schedule(),
-                          f64 ? Type(b.getF64Type()) : Type(b.getF32Type()));
-    if (failed(lrValue))
-      return failure();
+    std::map<double, Value> rates;
+    for (const OptimizerSettings &s : *settings) {
+      if (rates.count(s.lr))
+        continue;
+      FailureOr<Value> rate =
+          buildLearningRate(b, loc, step, schedule(s.lr),
+                            f64 ? Type(b.getF64Type()) : Type(b.getF32Type()));
+      if (failed(rate))
+        return failure();
+      rates[s.lr] = *rate;
+    }
 
     auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
     for (auto [k, nameAttr] : llvm::enumerate(grads.getParams())) {
       StringRef p = cast<StringAttr>(nameAttr).getValue();
+      const OptimizerSettings &s = (*settings)[k];
       FailureOr<unsigned> pi = argIndex(step, p);
       if (failed(pi))
         return failure();
@@ -154,42 +222,37 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
       for (Operation *user : param.getUsers())
         if ((layer = user->getAttr(kLayerAttr)))
           break;
-      SmallVector<std::pair<std::string, Value>> newState;
-      Value newParam;
+      // State slots of kind `kind`, in order.
+      SmallVector<Value> slots;
+      for (std::string_view kind : stateKinds(s, adam)) {
+        FailureOr<BlockArgument> slot =
+            addStateSlot(step, stateName(p, kind), t);
+        if (failed(slot))
+          return failure();
+        slots.push_back(*slot);
+      }
       b.setInsertionPoint(ret);
       Operation *last = ret->getPrevNode();
+      SmallVector<Value> results;
+      Value rate = rates[s.lr];
       if (adam) {
-        FailureOr<BlockArgument> m =
-            addStateSlot(step, stateName(p, kAdamM), t);
-        FailureOr<BlockArgument> v =
-            addStateSlot(step, stateName(p, kAdamV), t);
-        if (failed(m) || failed(v))
-          return failure();
+        Value vMax = s.amsgrad ? slots[2] : Value();
+        SmallVector<Type> types(s.amsgrad ? 4 : 3, t);
         auto upd = AdamUpdateOp::create(
-            b, loc, TypeRange{t, t, t}, param, grad, *m, *v, count, *lrValue,
-            skip, b.getF64FloatAttr(beta1), b.getF64FloatAttr(beta2),
-            b.getF64FloatAttr(eps), b.getF64FloatAttr(weightDecay),
+            b, loc, types, param, grad, slots[0], slots[1], vMax, count, rate,
+            skip, b.getF64FloatAttr(s.beta1), b.getF64FloatAttr(s.beta2),
+            b.getF64FloatAttr(s.eps), b.getF64FloatAttr(s.weightDecay),
             b.getBoolAttr(optimizer == "adamw"));
-        newParam = upd.getNewParam();
-        newState = {{stateName(p, kAdamM), upd.getNewM()},
-                    {stateName(p, kAdamV), upd.getNewV()}};
+        results = llvm::to_vector_of<Value>(upd->getResults());
       } else {
-        Value buf;
-        SmallVector<Type> types{t};
-        if (withMomentum) {
-          FailureOr<BlockArgument> slot =
-              addStateSlot(step, stateName(p, kSgdMomentum), t);
-          if (failed(slot))
-            return failure();
-          buf = *slot;
-          types.push_back(t);
-        }
+        Value buf = slots.empty() ? Value() : slots[0];
+        Value sgdCount = buf && s.dampening != 0.0 ? count : Value();
+        SmallVector<Type> types(buf ? 2 : 1, t);
         auto upd = SgdUpdateOp::create(
-            b, loc, types, param, grad, buf, *lrValue, skip,
-            b.getF64FloatAttr(momentum), b.getF64FloatAttr(weightDecay));
-        newParam = upd.getNewParam();
-        if (withMomentum)
-          newState = {{stateName(p, kSgdMomentum), upd.getNewMomentumBuffer()}};
+            b, loc, types, param, grad, buf, sgdCount, rate, skip,
+            b.getF64FloatAttr(s.momentum), b.getF64FloatAttr(s.dampening),
+            b.getBoolAttr(s.nesterov), b.getF64FloatAttr(s.weightDecay));
+        results = llvm::to_vector_of<Value>(upd->getResults());
       }
       if (layer)
         for (Operation *op = last->getNextNode(); op != ret;
@@ -199,17 +262,34 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
       std::string gradName = stateName(p, kGrad);
       for (unsigned i = 0; i < step.getNumResults(); ++i)
         if (resultName(step, i) == gradName) {
-          ret->setOperand(i, newParam);
+          ret->setOperand(i, results[0]);
           step.setResultAttr(i, kNameAttr, b.getStringAttr(p));
         }
-      for (auto &[name, value] : newState)
-        if (failed(addStepResult(step, name, value)))
+      for (auto [kind, value] :
+           llvm::zip_equal(stateKinds(s, adam), ArrayRef(results).drop_front()))
+        if (failed(addStepResult(step, stateName(p, kind), value)))
           return failure();
     }
     if (skip && failed(addStepResult(step, kStepSkippedName, skip)))
       return failure();
     return success();
   }
+
+  /// The kinds of a parameter's optimizer state, in the update op's order.
+  static SmallVector<std::string_view> stateKinds(const OptimizerSettings &s,
+                                                  bool adam) {
+    if (adam) {
+      SmallVector<std::string_view> kinds{kAdamM, kAdamV};
+      if (s.amsgrad)
+        kinds.push_back(kAdamVMax);
+      return kinds;
+    }
+    if (s.momentum != 0.0)
+      return {kSgdMomentum};
+    return {};
+  }
+
+  std::vector<ParamGroup> groups;
 };
 
 } // namespace

@@ -38,6 +38,10 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     apply.optimizer = optimizer;
     apply.lr = lr;
     apply.momentum = momentum;
+    apply.dampening = dampening;
+    apply.nesterov = nesterov;
+    apply.amsgrad = amsgrad;
+    apply.paramGroups = paramGroups;
     apply.weightDecay = weightDecay;
     apply.beta1 = beta1;
     apply.beta2 = beta2;

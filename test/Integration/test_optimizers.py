@@ -14,15 +14,17 @@ The reference follows PyTorch's code operation by operation in float32
 (Python scalars enter as float32, as PyTorch casts them for float
 tensors; Adam's bias corrections are Python floats, i.e. float64):
 
-SGD:   g = grad + wd * p;  buf = g (first step) else momentum * buf + g;
-       p = p - lr * buf    (p = p - lr * g without momentum)
+SGD:   g = grad + wd * p;  buf = g (first step) else momentum * buf +
+       (1 - dampening) * g;  d = g + momentum * buf (nesterov) or buf;
+       p = p - lr * d      (p = p - lr * g without momentum)
 Adam:  g = grad + wd * p;  m.lerp_(g, 1 - b1);  v = v * b2 + (1 - b2) * g * g;
        bc1 = 1 - b1**t; bc2 = 1 - b2**t (float64);
        denom = sqrt(v) / sqrt(bc2) + eps;  p = p + (-lr / bc1) * m / denom
 AdamW: p = p * (1 - lr * wd) first, then Adam without the wd * p term.
 
 Compared: the final parameters and optimizer state in the checkpoint
-(`w`, `w.sgd.momentum`, `w.adam.m`, `w.adam.v`, ..., `step`), with
+(`w`, `w.sgd.momentum`, `w.adam.m`, `w.adam.v`, ..., `step`, `sgd.t`,
+`adam.t`), with
 rtol 1e-6 (fused multiply-adds and operation order may differ from
 PyTorch's kernels by an ulp or two per operation, ~1e-7 relative) plus an
 absolute 1e-6 * max|value| for entries that cancel towards 0; and the
@@ -87,14 +89,15 @@ def torch_lerp(start, end, weight):
     return (end - diff * (c(1) - w)).astype(c)
 
 
-def sgd_reference(p, g, steps, lr, momentum, wd):
+def sgd_reference(p, g, steps, lr, momentum, wd, dampening=0.0, nesterov=False):
     c = p.dtype.type  # Python scalars become the tensor's type, as in PyTorch
     p, buf = p.copy(), None
     for _ in range(steps):
         d = g + c(wd) * p if wd else g.copy()
         if momentum:
-            buf = d.copy() if buf is None else c(momentum) * buf + d
-            d = buf
+            new = c(1 - dampening) * d if dampening else d
+            buf = d.copy() if buf is None else c(momentum) * buf + new
+            d = d + c(momentum) * buf if nesterov else buf
         p = (p + c(-lr) * d).astype(c)
     state = {}
     if momentum:
@@ -126,7 +129,8 @@ def adam_reference(p, g, steps, lr, b1, b2, eps, wd, decoupled):
 
 def reference(opt, p, g, steps, kw):
     if opt == "sgd":
-        return sgd_reference(p, g, steps, kw["lr"], kw.get("momentum", 0.0), kw.get("weight_decay", 0.0))
+        return sgd_reference(p, g, steps, kw["lr"], kw.get("momentum", 0.0), kw.get("weight_decay", 0.0),
+                             kw.get("dampening", 0.0), kw.get("nesterov", False))
     return adam_reference(
         p,
         g,
@@ -152,6 +156,8 @@ CONFIGS = {
     "sgd_wd": ("sgd", dict(lr=0.01, weight_decay=0.1)),
     "sgd_momentum": ("sgd", dict(lr=0.01, momentum=0.9)),
     "sgd_momentum_wd": ("sgd", dict(lr=0.003, momentum=0.8, weight_decay=0.05)),
+    "sgd_dampening": ("sgd", dict(lr=0.01, momentum=0.9, dampening=0.25)),
+    "sgd_nesterov_wd": ("sgd", dict(lr=0.003, momentum=0.8, nesterov=True, weight_decay=0.05)),
     "adam": ("adam", dict(lr=0.01)),
     "adam_wd": ("adam", dict(lr=0.02, weight_decay=0.1, beta1=0.8, beta2=0.99)),
     "adam_eps": ("adam", dict(lr=0.01, eps=1e-3)),  # eps after the bias correction matters
@@ -160,7 +166,8 @@ CONFIGS = {
 }
 
 FLAGS = {"lr": "--lr", "momentum": "--momentum", "weight_decay": "--weight-decay",
-         "beta1": "--beta1", "beta2": "--beta2", "eps": "--eps"}
+         "beta1": "--beta1", "beta2": "--beta2", "eps": "--eps", "dampening": "--dampening",
+         "nesterov": "--nesterov"}
 
 
 def train_and_check(problem, opt, kw, rtol, steps=5):
@@ -181,9 +188,10 @@ def train_and_check(problem, opt, kw, rtol, steps=5):
         for suffix, value in state.items():
             expected_keys.add(f"{name}.{suffix}")
             assert_float_close(got[f"{name}.{suffix}"], value, f"{name}.{suffix}", rtol)
-    if opt != "sgd":  # Adam's count of applied updates: every step's here
-        expected_keys.add("adam.t")
-        assert got["adam.t"].dtype == np.int64 and got["adam.t"].shape == () and int(got["adam.t"]) == steps
+    count = "sgd.t" if kw.get("dampening") else "adam.t" if opt != "sgd" else None
+    if count:  # the count of applied updates: every step's here
+        expected_keys.add(count)
+        assert got[count].dtype == np.int64 and got[count].shape == () and int(got[count]) == steps
     assert set(got) == expected_keys, f"checkpoint arrays {sorted(got)}, expected {sorted(expected_keys)}"
     assert got["step"].dtype == np.int64 and got["step"].shape == () and int(got["step"]) == steps
 
@@ -212,7 +220,7 @@ def test_optimizer_matches_pytorch_formulas(rng, tmp_path, config):
     train_and_check(make_problem(rng, tmp_path), opt, kw, rtol=1e-6)
 
 
-@pytest.mark.parametrize("config", ["sgd_momentum_wd", "adam_wd", "adamw_betas"])
+@pytest.mark.parametrize("config", ["sgd_momentum_wd", "sgd_dampening", "adam_wd", "adamw_betas"])
 def test_optimizer_f64(rng, tmp_path, config):
     """f64 parameters: the optimizer state is f64 too, and the update is
     computed in f64 (PyTorch's formulas on double tensors)."""

@@ -23,6 +23,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -93,6 +94,14 @@ static cl::opt<double> lr("lr", cl::desc("Learning rate (default 0.01)"),
 static cl::opt<double> momentum("momentum",
                                 cl::desc("SGD momentum (default 0)"),
                                 cl::init(0.0), cl::cat(trainCat));
+static cl::opt<double>
+    dampening("dampening",
+              cl::desc("SGD dampening of the momentum's new term (default 0)"),
+              cl::init(0.0), cl::cat(trainCat));
+static cl::opt<bool>
+    nesterov("nesterov",
+             cl::desc("SGD Nesterov momentum (needs --momentum; default off)"),
+             cl::cat(trainCat));
 static cl::opt<double> weightDecay("weight-decay",
                                    cl::desc("Weight decay: L2 for sgd and "
                                             "adam, decoupled for adamw "
@@ -104,6 +113,17 @@ static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (default 0.999)"),
                              cl::init(0.999), cl::cat(trainCat));
 static cl::opt<double> eps("eps", cl::desc("Adam epsilon (default 1e-8)"),
                            cl::init(1e-8), cl::cat(trainCat));
+static cl::opt<bool> amsgrad("amsgrad",
+                             cl::desc("Adam/AdamW with AMSGrad (default off)"),
+                             cl::cat(trainCat));
+static cl::list<std::string> paramGroups(
+    "param-group",
+    cl::desc("GLOB:KEY=VALUE[,KEY=VALUE...]: settings for the parameters "
+             "whose names match (keys lr, momentum, dampening, "
+             "weight-decay, beta1, beta2, eps, nesterov, amsgrad); "
+             "repeatable, the last match wins; e.g. "
+             "--param-group='{*.b,*.gamma}:weight-decay=0'"),
+    cl::cat(trainCat));
 static cl::opt<bool>
     maximize("maximize",
              cl::desc("Maximise the loss (PyTorch's maximize; default off)"),
@@ -204,6 +224,10 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.optimizer = optimizer;
   options.trainStep.lr = lr;
   options.trainStep.momentum = momentum;
+  options.trainStep.dampening = dampening;
+  options.trainStep.nesterov = nesterov;
+  options.trainStep.amsgrad = amsgrad;
+  options.trainStep.paramGroups = llvm::join(paramGroups, ";");
   options.trainStep.weightDecay = weightDecay;
   options.trainStep.beta1 = beta1;
   options.trainStep.beta2 = beta2;
@@ -278,13 +302,17 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
   auto g = [](double v) { return llvm::format("%g", v); };
   llvm::outs() << "optimizer: " << t.optimizer << " lr=" << g(t.lr);
   if (t.optimizer == "sgd")
-    llvm::outs() << " momentum=" << g(t.momentum);
+    llvm::outs() << " momentum=" << g(t.momentum)
+                 << " dampening=" << g(t.dampening)
+                 << (t.nesterov ? " nesterov" : "");
   else
     llvm::outs() << " beta1=" << g(t.beta1) << " beta2=" << g(t.beta2)
-                 << " eps=" << g(t.eps);
+                 << " eps=" << g(t.eps) << (t.amsgrad ? " amsgrad" : "");
   llvm::outs() << " weight-decay=" << g(t.weightDecay)
                << (t.maximize ? " maximize" : "")
                << " lr-schedule=" << t.lrSchedule;
+  for (const std::string &group : paramGroups)
+    llvm::outs() << " param-group=" << group;
   if (t.clipNorm > 0)
     llvm::outs() << " clip-grad-norm=" << g(t.clipNorm);
   if (t.clipValue > 0)

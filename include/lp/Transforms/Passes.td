@@ -100,12 +100,18 @@ def ApplyOptimizer : Pass<"lp-apply-optimizer", "mlir::ModuleOp"> {
     `<p>.grad` result by the update of parameter `p` (PyTorch's SGD, Adam,
     AdamW: `lp.sgd_update`, `lp.adam_update`), which reads its gradient
     from `lp.gradients`. Optimizer state is registered as state slots
-    (zeros): `<p>.sgd.momentum` (SGD with momentum) or `<p>.adam.m`,
-    `<p>.adam.v` and `adam.t`, Adam's count of applied updates. The
-    learning rate is one f32 constant (the option rounded once) that every
-    update takes as an operand. When `lp.gradients` has a skip predicate,
-    every update gets it (a skipped update changes no bit), `adam.t` does
-    not advance, and the step returns it as `step.skipped`. With
+    (zeros): `<p>.sgd.momentum` (SGD with momentum; `sgd.t`, the count of
+    applied updates, with dampening) or `<p>.adam.m`, `<p>.adam.v`
+    (`<p>.adam.v_max` with AMSGrad) and `adam.t`, Adam's count of applied
+    updates. The learning rate is an f32 constant (the option rounded
+    once) that the updates take as an operand. `param-groups` overrides
+    the settings by parameter name, as PyTorch's parameter groups
+    (`GLOB:KEY=VALUE[,KEY=VALUE...]`, groups separated by `;`, the last
+    match wins, keys lr, momentum, dampening, weight-decay, beta1, beta2,
+    eps, nesterov, amsgrad; a group that matches no parameter is an
+    error). When `lp.gradients` has a skip predicate, every update gets it
+    (a skipped update changes no bit), the counts do not advance, and the
+    step returns it as `step.skipped`. With
     `lr-schedule`, the learning rate is computed in the step from `step`
     (iterations before this one) in f64 and rounded once: `linear-warmup`
     (LinearLR), `cosine` (CosineAnnealingLR, closed form), `step` (StepLR).
@@ -116,14 +122,23 @@ def ApplyOptimizer : Pass<"lp-apply-optimizer", "mlir::ModuleOp"> {
     Option<"lr", "lr", "double", /*default=*/"0.01", "Learning rate">,
     Option<"momentum", "momentum", "double", /*default=*/"0.0",
            "SGD momentum">,
+    Option<"dampening", "dampening", "double", /*default=*/"0.0",
+           "SGD dampening of the momentum buffer's new term">,
+    Option<"nesterov", "nesterov", "bool", /*default=*/"false",
+           "SGD Nesterov momentum (needs momentum, no dampening)">,
     Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
            "Weight decay (L2 for sgd/adam, decoupled for adamw)">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
     Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">,
+    Option<"amsgrad", "amsgrad", "bool", /*default=*/"false",
+           "Adam/AdamW with AMSGrad (the running maximum of v)">,
     Option<"maximize", "maximize", "bool", /*default=*/"false",
            "Maximise the loss: the updates use the negated gradient "
            "(PyTorch's maximize)">,
+    Option<"paramGroups", "param-groups", "std::string", /*default=*/"\"\"",
+           "Per-parameter settings, GLOB:KEY=VALUE[,...][;...] (the last "
+           "matching group wins; e.g. '{*.b,*.gamma}:weight-decay=0')">,
     Option<"lrSchedule", "lr-schedule", "std::string",
            /*default=*/"\"constant\"",
            "constant, linear-warmup, cosine or step (PyTorch's LinearLR, "
@@ -161,7 +176,8 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     like an argument is that argument's next value, so a runner binds state
     without knowing the model. State: `step` (tensor<i64>, iterations),
     the model's own `state` arguments, and the optimizer's slots
-    (`<p>.sgd.momentum`, or `<p>.adam.m`, `<p>.adam.v`, `adam.t`), all
+    (`<p>.sgd.momentum`, `sgd.t`, or `<p>.adam.m`, `<p>.adam.v`,
+    `<p>.adam.v_max`, `adam.t`), all
     initialised to zeros (`lp.role = "state"`). `@f_eval` returns the
     logits of the first `lp.cross_entropy` (named `logits`) for accuracy.
     These names and those of features to come (`loss_scale`,
@@ -181,14 +197,23 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     Option<"lr", "lr", "double", /*default=*/"0.01", "Learning rate">,
     Option<"momentum", "momentum", "double", /*default=*/"0.0",
            "SGD momentum">,
+    Option<"dampening", "dampening", "double", /*default=*/"0.0",
+           "SGD dampening of the momentum buffer's new term">,
+    Option<"nesterov", "nesterov", "bool", /*default=*/"false",
+           "SGD Nesterov momentum (needs momentum, no dampening)">,
     Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
            "Weight decay (L2 for sgd/adam, decoupled for adamw)">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
     Option<"eps", "eps", "double", /*default=*/"1.0e-8", "Adam epsilon">,
+    Option<"amsgrad", "amsgrad", "bool", /*default=*/"false",
+           "Adam/AdamW with AMSGrad (the running maximum of v)">,
     Option<"maximize", "maximize", "bool", /*default=*/"false",
            "Maximise the loss: the updates use the negated gradient "
            "(PyTorch's maximize)">,
+    Option<"paramGroups", "param-groups", "std::string", /*default=*/"\"\"",
+           "Per-parameter settings, GLOB:KEY=VALUE[,...][;...] (the last "
+           "matching group wins; e.g. '{*.b,*.gamma}:weight-decay=0')">,
     Option<"clipNorm", "clip-norm", "double", /*default=*/"0.0",
            "Clip the gradients' global 2-norm to this (lp-clip-gradients "
            "max-norm; 0: off)">,

@@ -90,36 +90,55 @@ struct SgdUpdateLowering : OpRewritePattern<SgdUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SgdUpdateOp op,
                                 PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
     double momentum = op.getMomentum().convertToDouble();
+    double dampening = op.getDampening().convertToDouble();
+    bool nesterov = op.getNesterov();
     double wd = op.getWeightDecay().convertToDouble();
     Type compute = computeType(
         cast<RankedTensorType>(op.getParam().getType()).getElementType());
-    Value lr = toType(rewriter, op.getLoc(),
-                      tensor::ExtractOp::create(rewriter, op.getLoc(),
-                                                op.getLr(), ValueRange{}),
-                      compute);
+    Value lr = toType(
+        rewriter, loc,
+        tensor::ExtractOp::create(rewriter, loc, op.getLr(), ValueRange{}),
+        compute);
+    // With dampening, the first applied update copies g into the buffer.
+    Value first;
+    if (Value count = op.getCount()) {
+      Value t = tensor::ExtractOp::create(rewriter, loc, count, ValueRange{});
+      Value one = arith::ConstantOp::create(rewriter, loc,
+                                            rewriter.getI64IntegerAttr(1));
+      first = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, t,
+                                    one);
+    }
     SmallVector<Value> inputs{op.getParam(), op.getGrad()};
     if (op.getMomentumBuffer())
       inputs.push_back(op.getMomentumBuffer());
     SmallVector<Value> results = buildUpdate(
-        rewriter, op.getLoc(), op->getResultTypes(), inputs, op.getSkip(),
+        rewriter, loc, op->getResultTypes(), inputs, op.getSkip(),
         [&](OpBuilder &b, Location l, ValueRange a) {
+          auto c = [&](double v) { return cst(b, l, a[0], v); };
+          auto mul = [&](Value x, Value y) -> Value {
+            return arith::MulFOp::create(b, l, x, y);
+          };
+          auto add = [&](Value x, Value y) -> Value {
+            return arith::AddFOp::create(b, l, x, y);
+          };
           Value p = a[0], g = a[1];
           if (wd != 0.0)
-            g = arith::AddFOp::create(
-                b, l, g, arith::MulFOp::create(b, l, cst(b, l, p, wd), p));
-          Value step = g;
-          SmallVector<Value> out;
+            g = add(g, mul(c(wd), p));
+          Value step = g, buf;
           if (a.size() == 3) {
-            // buf = momentum * buf + g (buf starts at zero: first step = g)
-            step = arith::AddFOp::create(
-                b, l, arith::MulFOp::create(b, l, cst(b, l, p, momentum), a[2]),
-                g);
+            // buf = momentum * buf + (1 - dampening) * g; the buffer starts
+            // at zero, so without dampening the first update is g.
+            Value scaled = dampening != 0.0 ? mul(c(1.0 - dampening), g) : g;
+            buf = add(mul(c(momentum), a[2]), scaled);
+            if (first)
+              buf = arith::SelectOp::create(b, l, first, g, buf);
+            step = nesterov ? add(g, mul(c(momentum), buf)) : buf;
           }
-          out.push_back(arith::SubFOp::create(
-              b, l, p, arith::MulFOp::create(b, l, lr, step)));
-          if (a.size() == 3)
-            out.push_back(step);
+          SmallVector<Value> out{arith::SubFOp::create(b, l, p, mul(lr, step))};
+          if (buf)
+            out.push_back(buf);
           return out;
         });
     rewriter.replaceOp(op, results);
@@ -163,10 +182,13 @@ struct AdamUpdateLowering : OpRewritePattern<AdamUpdateOp> {
         toType(b, loc, arith::DivFOp::create(b, loc, lr, bc1), compute);
     Value bc2Sqrt = toType(b, loc, math::SqrtOp::create(b, loc, bc2), compute);
 
+    SmallVector<Value> inputs{op.getParam(), op.getGrad(), op.getM(),
+                              op.getV()};
+    if (op.getVMax())
+      inputs.push_back(op.getVMax());
     SmallVector<Value> results = buildUpdate(
-        rewriter, loc, op->getResultTypes(),
-        ValueRange{op.getParam(), op.getGrad(), op.getM(), op.getV()},
-        op.getSkip(), [&](OpBuilder &nb, Location l, ValueRange a) {
+        rewriter, loc, op->getResultTypes(), inputs, op.getSkip(),
+        [&](OpBuilder &nb, Location l, ValueRange a) {
           auto c = [&](double v) { return cst(nb, l, a[0], v); };
           auto mul = [&](Value x, Value y) -> Value {
             return arith::MulFOp::create(nb, l, x, y);
@@ -185,13 +207,21 @@ struct AdamUpdateLowering : OpRewritePattern<AdamUpdateOp> {
           // m.lerp_(g, 1 - b1); v = b2 v + (1 - b2) g^2
           Value m2 = add(m, mul(c(1.0 - b1), sub(g, m)));
           Value v2 = add(mul(v, c(b2)), mul(mul(g, g), c(1.0 - b2)));
-          Value denom = add(
-              arith::DivFOp::create(nb, l, math::SqrtOp::create(nb, l, v2),
-                                    bc2Sqrt),
-              c(eps));
+          // AMSGrad: the running maximum of v (torch.maximum: NaN wins).
+          Value vMax = a.size() == 5
+                           ? Value(arith::MaximumFOp::create(nb, l, a[4], v2))
+                           : Value();
+          Value denom =
+              add(arith::DivFOp::create(
+                      nb, l, math::SqrtOp::create(nb, l, vMax ? vMax : v2),
+                      bc2Sqrt),
+                  c(eps));
           Value p2 = sub(p, mul(stepSize, arith::DivFOp::create(nb, l, m2,
                                                                 denom)));
-          return SmallVector<Value>{p2, m2, v2};
+          SmallVector<Value> out{p2, m2, v2};
+          if (vMax)
+            out.push_back(vMax);
+          return out;
         });
     rewriter.replaceOp(op, results);
     return success();

@@ -340,6 +340,48 @@ func.func @sgd_update_momentum_yields_param_and_buffer(%p: tensor<4xf32>, %g: te
 
 // -----
 
+// Dampening: the count of applied updates tells the first update apart
+// (compared once, outside the loop), which copies g into the buffer;
+// later ones add (1 - dampening) * g.
+// CHECK-LABEL: func.func @sgd_update_dampening_first_update_copies_g
+// CHECK: %[[T:.*]] = tensor.extract %arg3[] : tensor<i64>
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[T]], %{{.*}} : i64
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[G:.*]]: f32, %[[P:.*]]: f32, %[[B:.*]]: f32):
+// CHECK: %[[KEEP:.*]] = arith.constant 7.500000e-01 : f32
+// CHECK: %[[GD:.*]] = arith.mulf %[[KEEP]], %[[G]] : f32
+// CHECK: %[[MB:.*]] = arith.mulf %{{.*}}, %[[B]] : f32
+// CHECK: %[[SUM:.*]] = arith.addf %[[MB]], %[[GD]] : f32
+// CHECK: %[[BUF:.*]] = arith.select %[[FIRST]], %[[G]], %[[SUM]] : f32
+// CHECK: %[[STEP:.*]] = arith.mulf %{{.*}}, %[[BUF]] : f32
+// CHECK: %[[NEWP:.*]] = arith.subf %[[P]], %[[STEP]] : f32
+// CHECK: linalg.yield %[[NEWP]], %[[BUF]] : f32, f32
+// LLVM-LABEL: llvm.func @sgd_update_dampening_first_update_copies_g(
+func.func @sgd_update_dampening_first_update_copies_g(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %p2, %b2 = lp.sgd_update %p, %g momentum_buffer %b count %t lr %lr {momentum = 0.5 : f64, dampening = 0.25 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return %p2, %b2 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Nesterov: the step is g + momentum * buf; the buffer is as without it.
+// CHECK-LABEL: func.func @sgd_update_nesterov_looks_ahead
+// CHECK: ^bb0(%[[G:.*]]: f32, %[[P:.*]]: f32, %[[B:.*]]: f32):
+// CHECK: %[[BUF:.*]] = arith.addf %{{.*}}, %[[G]] : f32
+// CHECK: %[[MU:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: %[[LOOK:.*]] = arith.mulf %[[MU]], %[[BUF]] : f32
+// CHECK: %[[D:.*]] = arith.addf %[[G]], %[[LOOK]] : f32
+// CHECK: %[[STEP:.*]] = arith.mulf %{{.*}}, %[[D]] : f32
+// CHECK: %[[NEWP:.*]] = arith.subf %[[P]], %[[STEP]] : f32
+// CHECK: linalg.yield %[[NEWP]], %[[BUF]] : f32, f32
+// LLVM-LABEL: llvm.func @sgd_update_nesterov_looks_ahead(
+func.func @sgd_update_nesterov_looks_ahead(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %p2, %b2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.5 : f64, nesterov = true} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return %p2, %b2 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
 // Without momentum and weight decay: one result, p - lr * g, in f32.
 // CHECK-LABEL: func.func @sgd_update_plain_bf16
 // CHECK: %[[LR:.*]] = tensor.extract %arg2[] : tensor<f32>
@@ -387,6 +429,24 @@ func.func @sgd_update_plain_bf16(%p: tensor<4xbf16>, %g: tensor<4xbf16>, %lr: te
 func.func @adam_update_bias_corrections_outside_loop(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %p2, %m2, %v2 = lp.adam_update %p, %g, %m, %v count %t lr %lr {beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return %p2, %m2, %v2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// AMSGrad: a fourth result, max(v_max, v), updated in place and used in
+// the denominator instead of v.
+// CHECK-LABEL: func.func @adam_update_amsgrad_uses_running_max
+// CHECK: %[[R:.*]]:4 = linalg.generic
+// CHECK-SAME: outs(%arg0, %arg2, %arg3, %arg4 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+// CHECK: ^bb0(%{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %[[VMAX:.*]]: f32):
+// CHECK: %[[MAX:.*]] = arith.maximumf %[[VMAX]], %[[V2:.*]] : f32
+// CHECK: %[[SQ:.*]] = math.sqrt %[[MAX]] : f32
+// CHECK: linalg.yield %{{.*}}, %{{.*}}, %[[V2]], %[[MAX]] : f32, f32, f32, f32
+// CHECK: return %[[R]]#0, %[[R]]#1, %[[R]]#2, %[[R]]#3
+// LLVM-LABEL: llvm.func @adam_update_amsgrad_uses_running_max(
+func.func @adam_update_amsgrad_uses_running_max(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %vmax: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %p2, %m2, %v2, %vm2 = lp.adam_update %p, %g, %m, %v max_v %vmax count %t lr %lr {beta1 = 0.75 : f64, beta2 = 0.5 : f64, eps = 0.25 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return %p2, %m2, %v2, %vm2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
 
 // -----

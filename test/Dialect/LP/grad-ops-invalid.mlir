@@ -890,3 +890,36 @@ func.func @all_finite_no_operand() {
   %0 = lp.all_finite : () -> tensor<i1>
   return
 }
+
+// -----
+
+func.func @sgd_update_nesterov_with_dampening(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
+  // expected-error@+1 {{'lp.sgd_update' op nesterov needs momentum and zero dampening}}
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b count %t lr %lr {momentum = 0.9 : f64, dampening = 0.5 : f64, nesterov = true} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @sgd_update_dampening_without_count(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %lr: tensor<f32>) {
+  // expected-error@+1 {{'lp.sgd_update' op a count is present exactly when momentum and dampening are non-zero}}
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b lr %lr {momentum = 0.9 : f64, dampening = 0.5 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @sgd_update_dampening_out_of_range(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
+  // expected-error@+1 {{'lp.sgd_update' op dampening must be in [0, 1], got 2}}
+  %0:2 = lp.sgd_update %p, %g momentum_buffer %b count %t lr %lr {momentum = 0.9 : f64, dampening = 2.0 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @adam_update_max_v_without_result(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %vm: tensor<4xf32>, %t: tensor<i64>, %lr: tensor<f32>) {
+  // expected-error@+1 {{'lp.adam_update' op max_v operand and result go together}}
+  %0:3 = lp.adam_update %p, %g, %m, %v max_v %vm count %t lr %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64}
+      : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<i64>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return
+}

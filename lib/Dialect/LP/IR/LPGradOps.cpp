@@ -169,6 +169,14 @@ LogicalResult SgdUpdateOp::verify() {
   if (hasBuffer && (getMomentumBuffer().getType() != t ||
                     getNewMomentumBuffer().getType() != t))
     return emitOpError("momentum buffer must have the param's type");
+  double dampening = getDampening().convertToDouble();
+  if (!(dampening >= 0.0 && dampening <= 1.0))
+    return emitOpError() << "dampening must be in [0, 1], got " << dampening;
+  if (getNesterov() && (!hasBuffer || dampening != 0.0))
+    return emitOpError("nesterov needs momentum and zero dampening");
+  if (static_cast<bool>(getCount()) != (hasBuffer && dampening != 0.0))
+    return emitOpError("a count is present exactly when momentum and "
+                       "dampening are non-zero");
   return success();
 }
 
@@ -177,10 +185,12 @@ LogicalResult AdamUpdateOp::verify() {
     return failure();
   Type t = getParam().getType();
   for (Value v : {getGrad(), getM(), getV(), getNewParam(), getNewM(),
-                  getNewV()})
-    if (v.getType() != t)
+                  getNewV(), getVMax(), getNewVMax()})
+    if (v && v.getType() != t)
       return emitOpError("param, grad, moments and results must have one "
                          "type");
+  if (static_cast<bool>(getVMax()) != static_cast<bool>(getNewVMax()))
+    return emitOpError("max_v operand and result go together");
   double b1 = getBeta1().convertToDouble(), b2 = getBeta2().convertToDouble();
   if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1))
     return emitOpError("betas must be in [0, 1)");

@@ -26,6 +26,9 @@ inline constexpr std::string_view kLossTotal = "loss.total";
 inline constexpr std::string_view kLogits = "logits";
 /// Adam's count of applied updates (a skipped step does not advance it).
 inline constexpr std::string_view kAdamCount = "adam.t";
+/// SGD's count of applied updates, present with dampening (the first
+/// update copies the gradient into the momentum buffer).
+inline constexpr std::string_view kSgdCount = "sgd.t";
 inline constexpr std::string_view kLossScale = "loss_scale";
 inline constexpr std::string_view kLossScaleGrowth = "loss_scale.growth";
 inline constexpr std::string_view kFoundInf = "found_inf";
@@ -33,13 +36,15 @@ inline constexpr std::string_view kGradNorm = "grad_norm";
 
 /// Every whole name above: no model argument or result may use one.
 inline constexpr std::string_view kReservedNames[] = {
-    kStepName,  kStepSkippedName, kLossTotal, kLogits,  kAdamCount,
-    kLossScale, kLossScaleGrowth, kFoundInf,  kGradNorm};
+    kStepName, kStepSkippedName, kLossTotal,       kLogits,   kAdamCount,
+    kSgdCount, kLossScale,       kLossScaleGrowth, kFoundInf, kGradNorm};
 
 /// Kinds of per-parameter values, named `<param>.<kind>` (see stateName).
 inline constexpr std::string_view kSgdMomentum = "sgd.momentum";
 inline constexpr std::string_view kAdamM = "adam.m";
 inline constexpr std::string_view kAdamV = "adam.v";
+/// AMSGrad's running maximum of `adam.v`.
+inline constexpr std::string_view kAdamVMax = "adam.v_max";
 inline constexpr std::string_view kGrad = "grad";
 inline constexpr std::string_view kObserverMin = "observer.min";
 inline constexpr std::string_view kObserverMax = "observer.max";
@@ -47,7 +52,8 @@ inline constexpr std::string_view kMask = "mask";
 
 /// Every kind above: `<p>.<kind>` is reserved for each parameter `p`.
 inline constexpr std::string_view kReservedKinds[] = {
-    kSgdMomentum, kAdamM, kAdamV, kGrad, kObserverMin, kObserverMax, kMask};
+    kSgdMomentum, kAdamM,       kAdamV,       kAdamVMax,
+    kGrad,        kObserverMin, kObserverMax, kMask};
 
 /// The name of the `kind` value of parameter `param`, e.g.
 /// stateName("fc1.w", kAdamM) == "fc1.w.adam.m".
