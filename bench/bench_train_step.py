@@ -46,7 +46,8 @@ QUICK = {"digits_mlp": (5, 20, 2), "large_mlp": (1, 3, 1),
          "char_lm": (2, 3, 1), "image_cnn": (2, 3, 1)}
 CHECK_STEPS = 3
 SETTLE_S = 1.0  # idle seconds before each workload
-MATMUL_LOWERINGS = ("blas", "vector", "loops")  # lp-run --matmul
+# lp-run --matmul, and blas with one library forced (lp-run --contraction)
+MATMUL_LOWERINGS = ("blas", "vector", "loops", "blas:openblas", "blas:onednn")
 
 
 def import_peers():
@@ -94,6 +95,7 @@ def parse_args(argv):
     p.add_argument("--lp-matmul", default="blas,vector", metavar="LIST",
                    help="comma-separated f32 matmul lowerings to run LP with, "
                    "one row each (lp-run --matmul: blas, vector, loops; "
+                   "blas:openblas and blas:onednn force lp-run --contraction; "
                    "default blas,vector)")
     p.add_argument("--no-compile", action="store_true", help="skip torch.compile")
     p.add_argument("--no-model-check", action="store_true",
@@ -147,12 +149,17 @@ def repeat_medians(step_ms, warmup, steps, repeats):
 
 def lp_framework(matmul):
     """The table's name of LP run with this matmul lowering."""
+    if matmul.startswith("blas:"):
+        return f"lp (contraction={matmul[5:]})"
     return "lp" if matmul == "blas" else f"lp (matmul={matmul})"
 
 
 def lp_args(args, matmul):
-    """lp-run's --matmul flag (none for blas on an lp-run without it)."""
-    return [f"--matmul={matmul}"] if lp_runner.has_matmul(args.lp_run) else []
+    """lp-run's --matmul flag (none for blas on an lp-run without it), and
+    --contraction for blas:<library>."""
+    lowering, _, library = matmul.partition(":")
+    flags = [f"--matmul={lowering}"] if lp_runner.has_matmul(args.lp_run) else []
+    return flags + ([f"--contraction={library}"] if library else [])
 
 
 def first_line(error):
@@ -202,6 +209,8 @@ def run_lp(args, w, data, init, plan_, tmp, out, matmul):
         row.startup = f"{r.wall_s - sum(r.step_ms) / 1e3:.2f} (process - steps)"
     out(f"{row.framework}: {row.ms:.3f} ms/step; timing: {r.method}")
     out(f"    {r.command}")
+    for line in r.contractions:  # the CPU, libraries and kernels chosen
+        out(f"    {line}")
     return row
 
 

@@ -33,6 +33,7 @@ class LpResult:
     jit_s: float = None
     wall_s: float = 0.0   # the whole lp-run process
     command: str = ""
+    contractions: list = dataclasses.field(default_factory=list)  # --verbose
 
 
 def _exit_error(cmd, r):
@@ -61,6 +62,19 @@ def has_step_times(lp_run):
 def has_matmul(lp_run):
     """Whether this lp-run takes --matmul=blas|vector|loops."""
     return "--matmul=" in help_text(lp_run)
+
+
+def has_verbose(lp_run):
+    """Whether this lp-run prints the contraction report (--verbose)."""
+    return "--verbose" in help_text(lp_run)
+
+
+REPORT_PREFIXES = ("cpu: ", "openblas: ", "onednn: ", "contractions (", "kernel: ")
+
+
+def contraction_report(stdout):
+    """lp-run --verbose's lines on the CPU, the libraries and kernels."""
+    return [line for line in stdout.splitlines() if line.startswith(REPORT_PREFIXES)]
 
 
 def parse_compile_line(text):
@@ -127,6 +141,7 @@ def train(lp_run, workload, data, init, steps, lr, momentum, tmp,
            "--optimizer=sgd", f"--lr={lr}", f"--momentum={momentum}",
            f"--loss-log={loss_log}"]
     cmd += [f"--step-times={times}", "--log-every=0"] if native else ["--log-every=1"]
+    cmd += ["--verbose"] if has_verbose(lp_run) else []
     cmd += list(extra_args)
     t0 = time.perf_counter()
     try:
@@ -158,4 +173,4 @@ def train(lp_run, workload, data, init, steps, lr, momentum, tmp,
     if len(step_ms) != steps:
         raise LpError(f"lp-run reported {len(step_ms)} step times for {steps} steps")
     return LpResult(losses, step_ms, method, pipeline_s, jit_s, wall,
-                    " ".join(cmd))
+                    " ".join(cmd), contraction_report(r.stdout))

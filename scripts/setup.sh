@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
-              cmake ninja-build g++ zlib1g-dev libgtest-dev libopenblas-dev libomp5
+              cmake ninja-build g++ zlib1g-dev libgtest-dev libopenblas-dev libomp5 libdnnl-dev
               python3 python3-pip)
 PIP_PACKAGES=(numpy ml_dtypes scikit-learn pytest lit)
 

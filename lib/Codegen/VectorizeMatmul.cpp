@@ -11,10 +11,14 @@
 #include "lp/Codegen/Passes.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -78,20 +82,112 @@ void hoistResultTile(RewriterBase &rewriter, scf::ForOp loop) {
   rewriter.moveOpAfter(write, newLoop);
 }
 
+/// Whether only the outermost loop of `op` (m, or the batch) has a dynamic
+/// range: a block of rows of a product that lp-parallelize-kernels split
+/// by the run-time thread count.
+bool onlyOuterDynamic(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  return !ranges.empty() && ShapedType::isDynamic(ranges.front()) &&
+         llvm::none_of(ArrayRef(ranges).drop_front(), ShapedType::isDynamic);
+}
+
+/// Replaces `op`, whose outermost loop has a dynamic range, by copies on
+/// static blocks of that loop: a loop over full blocks of `block` rows,
+/// then a loop over the remaining rows one at a time. Returns the copies
+/// (each with static ranges), or nothing when an operand indexes the loop
+/// other than plainly.
+SmallVector<linalg::LinalgOp>
+staticOuterBlocks(RewriterBase &rewriter, linalg::LinalgOp op, int64_t block) {
+  MLIRContext *ctx = op->getContext();
+  AffineExpr outer = getAffineDimExpr(0, ctx);
+  // Which dimension of each operand the outer loop indexes (-1: none).
+  SmallVector<int> dims;
+  Value extent;
+  for (OpOperand &operand : op->getOpOperands()) {
+    int dim = -1;
+    for (auto [i, e] :
+         llvm::enumerate(op.getMatchingIndexingMap(&operand).getResults())) {
+      if (e == outer)
+        dim = i;
+      else if (e.isFunctionOfDim(0))
+        return {};
+    }
+    dims.push_back(dim);
+  }
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  for (auto [operand, dim] : llvm::zip(op->getOpOperands(), dims))
+    if (dim >= 0 && !extent)
+      extent = memref::DimOp::create(rewriter, loc, operand.get(), dim);
+  if (!extent)
+    return {};
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value step = arith::ConstantIndexOp::create(rewriter, loc, block);
+  Value full = arith::SubIOp::create(
+      rewriter, loc, extent,
+      arith::RemUIOp::create(rewriter, loc, extent, step));
+  SmallVector<linalg::LinalgOp> copies;
+  auto emit = [&](Value lb, Value ub, Value st, int64_t size) {
+    auto loop = scf::ForOp::create(rewriter, loc, lb, ub, st);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(loop.getBody()->getTerminator());
+    IRMapping mapping;
+    for (auto [operand, dim] : llvm::zip(op->getOpOperands(), dims)) {
+      if (dim < 0)
+        continue;
+      auto type = cast<MemRefType>(operand.get().getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes,
+          strides(type.getRank(), rewriter.getIndexAttr(1));
+      for (auto [d, n] : llvm::enumerate(type.getShape()))
+        sizes.push_back(ShapedType::isDynamic(n)
+                            ? OpFoldResult(memref::DimOp::create(
+                                               rewriter, loc, operand.get(), d)
+                                               .getResult())
+                            : rewriter.getIndexAttr(n));
+      offsets[dim] = loop.getInductionVar();
+      sizes[dim] = rewriter.getIndexAttr(size);
+      mapping.map(operand.get(),
+                  memref::SubViewOp::create(rewriter, loc, operand.get(),
+                                            offsets, sizes, strides)
+                      .getResult());
+    }
+    copies.push_back(
+        cast<linalg::LinalgOp>(rewriter.clone(*op.getOperation(), mapping)));
+  };
+  emit(zero, full, step, block);
+  emit(full, extent, one, 1);
+  rewriter.eraseOp(op);
+  return copies;
+}
+
 struct VectorizeMatmul : lp::impl::VectorizeMatmulBase<VectorizeMatmul> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    SmallVector<linalg::LinalgOp> ops;
+    SmallVector<linalg::LinalgOp> ops, dynamicOuter;
     fn.walk([&](linalg::LinalgOp op) {
       auto f32 = [](Value v) {
         return getElementTypeOrSelf(v.getType()).isF32();
       };
-      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) &&
-          op.hasPureBufferSemantics() &&
-          llvm::all_of(op->getOperands(), f32) &&
-          !llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+      if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) ||
+          !op.hasPureBufferSemantics() || !llvm::all_of(op->getOperands(), f32))
+        return;
+      if (!llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
         ops.push_back(op);
+      else if (onlyOuterDynamic(op))
+        dynamicOuter.push_back(op);
     });
+    {
+      // Blocks of rows with a run-time size: static blocks of 8 rows (of 1
+      // batch) and single remaining rows, each tiled as below.
+      IRRewriter rewriter(&getContext());
+      for (linalg::LinalgOp op : dynamicOuter)
+        llvm::append_range(
+            ops, staticOuterBlocks(rewriter, op,
+                                   isa<linalg::BatchMatmulOp>(op) ? 1 : 8));
+    }
     if (ops.empty())
       return;
     IRRewriter rewriter(&getContext());

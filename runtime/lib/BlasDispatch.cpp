@@ -1,4 +1,4 @@
-//===- BlasDispatch.cpp - the cblas_sgemm that compiled steps call --------===//
+//===- BlasDispatch.cpp - OpenBLAS, loaded by the runtime -----------------===//
 
 #include "lp/Runtime/BlasDispatch.h"
 
@@ -16,13 +16,15 @@ void (*setThreads)(int) = nullptr;
 int (*getThreads)(void) = nullptr;
 int (*inParallel)(void) = nullptr; // libomp's omp_in_parallel
 int (*maxThreads)(void) = nullptr; // libomp's omp_get_max_threads
+char *(*getCorename)(void) = nullptr;
+char *(*getConfig)(void) = nullptr;
 int allThreads = 0;
 // Batches of small products call in from several OpenMP threads.
 std::atomic<int> currentThreads = 0;
 
 } // namespace
 
-void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
+void lp::rt::openBlasSgemm(int order, int transA, int transB, int m, int n,
                            int k, float alpha, const float *a, int lda,
                            const float *b, int ldb, float beta, float *c,
                            int ldc) {
@@ -52,6 +54,10 @@ std::string lp::rt::loadBlas() {
       dlsym(handle, "openblas_set_num_threads"));
   getThreads = reinterpret_cast<int (*)(void)>(
       dlsym(handle, "openblas_get_num_threads"));
+  getCorename =
+      reinterpret_cast<char *(*)(void)>(dlsym(handle, "openblas_get_corename"));
+  getConfig =
+      reinterpret_cast<char *(*)(void)>(dlsym(handle, "openblas_get_config"));
   if (!cblasSgemm || !setThreads || !getThreads)
     return (std::string(LP_BLAS_LIBRARY) + " lacks cblas_sgemm or "
                                            "openblas_set/get_num_threads");
@@ -76,4 +82,14 @@ std::string lp::rt::loadBlas() {
 int64_t lp::rt::parallelThreads() {
   int threads = maxThreads ? maxThreads() : 1;
   return threads > 0 ? threads : 1;
+}
+
+std::string lp::rt::openBlasCore() {
+  const char *core = cblasSgemm && getCorename ? getCorename() : nullptr;
+  return core ? core : "";
+}
+
+std::string lp::rt::openBlasConfig() {
+  const char *config = cblasSgemm && getConfig ? getConfig() : nullptr;
+  return config ? config : "";
 }

@@ -2,6 +2,7 @@
 
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Runtime/BlasDispatch.h"
+#include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/HalfFloat.h"
 
 #include <atomic>
@@ -108,7 +109,8 @@ _mlir_memref_to_llvm_free(void *pointer) {
   std::free(pointer);
 }
 
-/// lp-linalg-to-blas's calls: LP's dispatcher in front of OpenBLAS.
+/// lp-linalg-to-blas's calls: LP's dispatcher in front of OpenBLAS and
+/// oneDNN (Contractions.h).
 __attribute__((visibility("default"))) void
 cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
             const float *a, int lda, const float *b, int ldb, float beta,
@@ -140,7 +142,7 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
   return symbols;
 }
 
-std::string lp::rt::prepareHostSymbols() { return loadBlas(); }
+std::string lp::rt::prepareHostSymbols() { return prepareContractions(); }
 
 lp::rt::AllocationStats lp::rt::allocationStats() {
   return {allocations.load(), frees.load()};

@@ -72,3 +72,27 @@ func.func @tensors_untouched(%a: tensor<8x4xf32>, %b: tensor<4x32xf32>, %c: tens
   %r = linalg.matmul ins(%a, %b : tensor<8x4xf32>, tensor<4x32xf32>) outs(%c : tensor<8x32xf32>) -> tensor<8x32xf32>
   return %r : tensor<8x32xf32>
 }
+
+// -----
+
+// A block of rows whose count is known only at run time (lp-parallelize-
+// kernels cuts products by the run-time thread count): full blocks of 8
+// rows with static shapes, then the remaining rows one at a time, each
+// tiled and vectorised as a static product (no scalar fallback).
+// CHECK-LABEL: func.func @gemm_dynamic_rows
+// CHECK: %[[M:.*]] = memref.dim %arg0, %c0
+// CHECK: %[[REM:.*]] = arith.remui %[[M]], %c8
+// CHECK: %[[FULL:.*]] = arith.subi %[[M]], %[[REM]]
+// CHECK: scf.for %[[I:.*]] = %c0 to %[[FULL]] step %c8
+// CHECK: memref.subview %arg0[%[[I]], 0] [8, 16] [1, 1]
+// CHECK: vector.fma %{{.*}} : vector<32xf32>
+// CHECK: scf.for %[[J:.*]] = %[[FULL]] to %[[M]] step %c1
+// CHECK: memref.subview %arg0[%[[J]], 0] [1, 16] [1, 1]
+// CHECK: vector.fma %{{.*}} : vector<32xf32>
+// CHECK-NOT: linalg.matmul
+func.func @gemm_dynamic_rows(%a: memref<?x16xf32, strided<[16, 1], offset: ?>>, %b: memref<16x32xf32>,
+                             %c: memref<?x32xf32, strided<[32, 1], offset: ?>>) {
+  linalg.matmul ins(%a, %b : memref<?x16xf32, strided<[16, 1], offset: ?>>, memref<16x32xf32>)
+                outs(%c : memref<?x32xf32, strided<[32, 1], offset: ?>>)
+  return
+}

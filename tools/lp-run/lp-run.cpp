@@ -14,6 +14,7 @@
 
 #include "lp/InitAll.h"
 #include "lp/Runner/Compile.h"
+#include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/Trainer.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -197,6 +198,17 @@ static cl::opt<lp::MatmulLowering> matmulLowering(
                clEnumValN(lp::MatmulLowering::Vector, "vector",
                           "generated tiled vector code"),
                clEnumValN(lp::MatmulLowering::Loops, "loops", "plain loops")));
+static cl::opt<std::string> contraction(
+    "contraction",
+    cl::desc("The library that runs the cblas_sgemm calls of --matmul=blas: "
+             "auto (by the CPU's ISA class), openblas or onednn (default: "
+             "LP_CONTRACTION, else auto)"),
+    cl::cat(lowerCat));
+static cl::opt<bool>
+    verbose("verbose",
+            cl::desc("Print the CPU's features and the library and kernels "
+                     "that ran each class of products"),
+            cl::cat(runCat));
 static cl::opt<bool> approximateMath(
     "approximate-math",
     cl::desc("Inline polynomial exp/log/tanh/erf (a few ulp; see "
@@ -397,5 +409,11 @@ int main(int argc, char **argv) {
     return 1; // the parser has reported a located error
   lp::CompileOptions options;
   setCompileOptions(options);
-  return trainMode ? runTraining(*module, options) : runOnce(*module, options);
+  if (std::string e = lp::rt::setContraction(contraction); !e.empty())
+    return fail(e);
+  int rc =
+      trainMode ? runTraining(*module, options) : runOnce(*module, options);
+  if (verbose && rc == 0)
+    llvm::outs() << lp::rt::contractionReport();
+  return rc;
 }

@@ -1,9 +1,10 @@
-//===- BlasDispatch.h - the cblas_sgemm that compiled steps call -*- C++
-//-*-===//
+//===- BlasDispatch.h - OpenBLAS, loaded by the runtime ---------*- C++ -*-===//
 //
 // Matmuls lowered by lp-linalg-to-blas call `cblas_sgemm`. The runtime
-// defines that symbol itself (HostSymbols.h): a dispatcher that picks the
-// OpenBLAS thread count and calls OpenBLAS, which it loads privately.
+// defines that symbol itself (HostSymbols.h) as its contraction dispatcher
+// (Contractions.h), which calls OpenBLAS (loaded privately, here) or
+// oneDNN. This file: loading OpenBLAS and the OpenMP runtime, the OpenBLAS
+// thread count per call, and which kernels OpenBLAS chose.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,12 +31,18 @@ constexpr int64_t kBlasSingleThreadBelow = int64_t(1) << 22;
 /// loaded, which is why nothing links it.
 std::string loadBlas();
 
-/// The dispatcher: one OpenBLAS thread inside an OpenMP parallel region
+/// OpenBLAS's sgemm on one thread inside an OpenMP parallel region
 /// (where lp-linalg-to-blas's blocks and batches run) and for small
 /// products, all otherwise. `loadBlas` must have succeeded.
-void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
+void openBlasSgemm(int order, int transA, int transB, int m, int n, int k,
                    float alpha, const float *a, int lda, const float *b,
                    int ldb, float beta, float *c, int ldc);
+
+/// OpenBLAS's version and the name of the kernels it chose for this CPU
+/// (`openblas_get_corename()`, e.g. "Haswell", "Zen", "SkylakeX" or a
+/// generic "Prescott"); empty before `loadBlas` succeeded.
+std::string openBlasConfig();
+std::string openBlasCore();
 
 /// How many threads the OpenMP loops of a step run on (the OpenMP
 /// runtime's omp_get_max_threads(): OMP_NUM_THREADS sets it), at least 1;

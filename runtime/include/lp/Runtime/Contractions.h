@@ -1,0 +1,58 @@
+//===- Contractions.h - which library runs each product ---------*- C++ -*-===//
+//
+// Every f32 product a step makes through lp-linalg-to-blas reaches the
+// runtime's `cblas_sgemm`, which sends it to OpenBLAS or oneDNN by a policy
+// chosen from the CPU's ISA features (CpuFeatures.h), never from its model:
+//
+//   amx / avx512 class: oneDNN for every size (its brgemm kernels);
+//   avx2 class: OpenBLAS for small (< 2^18 multiply-adds) and large
+//     (>= 2^28) products, oneDNN for the sizes between, where it was
+//     faster on the AVX2 machine measured (docs/Performance.md);
+//   a CPU below AVX2: OpenBLAS.
+//
+// OpenBLAS chooses its kernels by CPU model; when the kernels it chose are
+// for a narrower ISA class than the CPU's (Debian's 0.3.21 runs generic
+// Prescott kernels on Emerald Rapids), `auto` sends every product to
+// oneDNN, and refuses to run (an error) when oneDNN is not there either.
+// `openblas` and `onednn` force one library (LP_CONTRACTION or lp-run
+// --contraction).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_RUNTIME_CONTRACTIONS_H
+#define LP_RUNTIME_CONTRACTIONS_H
+
+#include <cstdint>
+#include <string>
+
+namespace lp {
+namespace rt {
+
+/// Size classes by multiply-adds (m * n * k).
+constexpr int64_t kSmallProductBelow = int64_t(1) << 18;
+constexpr int64_t kLargeProductFrom = int64_t(1) << 28;
+
+/// Selects the policy: "auto", "openblas" or "onednn" (empty: the
+/// LP_CONTRACTION environment variable, else "auto"). Must precede the
+/// first product; an empty string or a message.
+std::string setContraction(const std::string &name);
+
+/// Loads the libraries the policy needs and fixes the policy: an empty
+/// string or why no product can run (called when a step is loaded).
+std::string prepareContractions();
+
+/// Runs one row-major product (cblas_sgemm's arguments) with the library
+/// the policy gives its size class.
+void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
+                   float alpha, const float *a, int lda, const float *b,
+                   int ldb, float beta, float *c, int ldc);
+
+/// What runs the products: the CPU, its features, the libraries, their
+/// versions and kernels, the library of each size class and the oneDNN
+/// kernels created so far; one item per line.
+std::string contractionReport();
+
+} // namespace rt
+} // namespace lp
+
+#endif // LP_RUNTIME_CONTRACTIONS_H

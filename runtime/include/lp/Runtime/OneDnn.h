@@ -1,0 +1,40 @@
+//===- OneDnn.h - f32 products through oneDNN -------------------*- C++ -*-===//
+//
+// oneDNN (Debian's libdnnl, 2.6) picks its kernels from the CPU's ISA
+// features (AVX2, AVX-512, AVX512_BF16, AMX), not from the CPU model. The
+// runtime loads it with dlopen after LLVM's OpenMP runtime, so that its
+// GNU OpenMP calls (GOMP_parallel, omp_*) bind to libomp, which exports
+// them: oneDNN's threads are then the compiled kernels' threads, one pool.
+// Matmul primitives are created once per shape and thread (the step's
+// first call) and cached, never per call.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_RUNTIME_ONEDNN_H
+#define LP_RUNTIME_ONEDNN_H
+
+#include <string>
+
+namespace lp {
+namespace rt {
+
+/// Loads oneDNN once; an empty string or why it cannot be used. The
+/// OpenMP runtime must be loaded (RTLD_GLOBAL) before.
+std::string loadOneDnn();
+
+/// oneDNN's version ("2.6.3") and the ISA its kernels use
+/// ("avx2", "avx512_core_amx", ...); empty when not loaded.
+std::string oneDnnVersion();
+std::string oneDnnIsa();
+
+/// Row-major C = A B + beta C (transposed A/B by flag; beta 0 or 1) with
+/// oneDNN's matmul: false when oneDNN cannot run it (then nothing was
+/// written). `implementation` (if not null) receives the kernel's name.
+bool oneDnnSgemm(bool transA, bool transB, int m, int n, int k, const float *a,
+                 int lda, const float *b, int ldb, float beta, float *c,
+                 int ldc, std::string *implementation = nullptr);
+
+} // namespace rt
+} // namespace lp
+
+#endif // LP_RUNTIME_ONEDNN_H

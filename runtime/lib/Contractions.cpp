@@ -1,0 +1,174 @@
+//===- Contractions.cpp - which library runs each product -----------------===//
+
+#include "lp/Runtime/Contractions.h"
+#include "lp/Runtime/BlasDispatch.h"
+#include "lp/Runtime/CpuFeatures.h"
+#include "lp/Runtime/OneDnn.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+
+namespace {
+
+enum class Library { OpenBlas, OneDnn };
+
+struct Policy {
+  std::string name; // auto, openblas, onednn
+  bool prepared = false;
+  Library bySize[3] = {Library::OpenBlas, Library::OpenBlas, Library::OpenBlas};
+  std::string note; // why auto chose what it chose
+};
+
+Policy policy;
+std::mutex kernelsLock;
+std::set<std::string> kernelsSeen; // "class: onednn <impl>"
+
+const char *const kClassNames[3] = {"small", "mid", "large"};
+
+int sizeClass(int64_t macs) {
+  return macs < lp::rt::kSmallProductBelow  ? 0
+         : macs < lp::rt::kLargeProductFrom ? 1
+                                            : 2;
+}
+
+/// The ISA class of OpenBLAS's kernels, from their name: 3 avx512, 2 avx2,
+/// 1 older (SSE/AVX), 0 unknown.
+int openBlasClass(std::string core) {
+  std::transform(core.begin(), core.end(), core.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (const char *c : {"skylakex", "cooperlake", "sapphirerapids"})
+    if (core == c)
+      return 3;
+  for (const char *c : {"haswell", "zen", "skylake"})
+    if (core == c)
+      return 2;
+  return core.empty() ? 0 : 1;
+}
+
+int cpuClass(const lp::rt::CpuFeatures &f) {
+  return f.avx512 ? 3 : f.avx2 && f.fma ? 2 : 1;
+}
+
+const char *libraryName(Library l) {
+  return l == Library::OneDnn ? "onednn" : "openblas";
+}
+
+} // namespace
+
+std::string lp::rt::setContraction(const std::string &name) {
+  std::string chosen = name;
+  if (chosen.empty()) {
+    const char *env = std::getenv("LP_CONTRACTION");
+    chosen = env && *env ? env : "auto";
+  }
+  if (chosen != "auto" && chosen != "openblas" && chosen != "onednn")
+    return "unknown contraction library '" + chosen +
+           "' (expected auto, openblas or onednn)";
+  if (policy.prepared && chosen != policy.name)
+    return "the contraction library is fixed once a step is loaded";
+  policy.name = chosen;
+  return "";
+}
+
+std::string lp::rt::prepareContractions() {
+  if (policy.prepared)
+    return "";
+  if (policy.name.empty())
+    if (std::string e = setContraction(""); !e.empty())
+      return e;
+  // OpenBLAS and the OpenMP runtime first: oneDNN's OpenMP calls bind to
+  // the runtime loaded before it.
+  if (std::string e = loadBlas(); !e.empty())
+    return e;
+  const CpuFeatures &cpu = cpuFeatures();
+  std::string dnnlError = loadOneDnn();
+  bool haveDnnl = dnnlError.empty();
+  bool degraded = openBlasClass(openBlasCore()) < cpuClass(cpu);
+  auto all = [&](Library l) {
+    std::fill(std::begin(policy.bySize), std::end(policy.bySize), l);
+  };
+  if (policy.name == "openblas") {
+    all(Library::OpenBlas);
+    policy.note = "forced";
+    if (degraded)
+      policy.note += "; OpenBLAS's '" + openBlasCore() +
+                     "' kernels are below the CPU's " + cpu.isaClass() +
+                     " class";
+  } else if (policy.name == "onednn") {
+    if (!haveDnnl)
+      return dnnlError;
+    all(Library::OneDnn);
+    policy.note = "forced";
+  } else if (degraded && cpuClass(cpu) >= 2) {
+    if (!haveDnnl)
+      return "OpenBLAS runs its '" + openBlasCore() +
+             "' kernels, below this CPU's " + cpu.isaClass() +
+             " class, and oneDNN cannot be used (" + dnnlError +
+             "): set OPENBLAS_CORETYPE to this CPU's kernels or install "
+             "libdnnl-dev";
+    all(Library::OneDnn);
+    policy.note = "OpenBLAS's '" + openBlasCore() +
+                  "' kernels are below the "
+                  "CPU's " +
+                  cpu.isaClass() + " class";
+  } else if (haveDnnl && cpuClass(cpu) >= 3) {
+    all(Library::OneDnn);
+    policy.note = std::string(cpu.isaClass()) + " class";
+  } else if (haveDnnl && cpuClass(cpu) == 2) {
+    policy.bySize[1] = Library::OneDnn;
+    policy.note = "avx2 class";
+  } else {
+    policy.note = haveDnnl ? "below avx2" : "no oneDNN: " + dnnlError;
+  }
+  policy.prepared = true;
+  return "";
+}
+
+void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
+                           int k, float alpha, const float *a, int lda,
+                           const float *b, int ldb, float beta, float *c,
+                           int ldc) {
+  constexpr int kRowMajor = 101, kTrans = 112;
+  int cls = sizeClass(int64_t(m) * n * k);
+  if (policy.bySize[cls] == Library::OneDnn && order == kRowMajor &&
+      alpha == 1.0f) {
+    std::string impl;
+    if (oneDnnSgemm(transA == kTrans, transB == kTrans, m, n, k, a, lda, b, ldb,
+                    beta, c, ldc, &impl)) {
+      std::string seen = std::string(kClassNames[cls]) + ": onednn " + impl;
+      thread_local std::set<std::string> local;
+      if (local.insert(seen).second) {
+        std::lock_guard<std::mutex> lock(kernelsLock);
+        kernelsSeen.insert(seen);
+      }
+      return;
+    }
+  }
+  openBlasSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                ldc);
+}
+
+std::string lp::rt::contractionReport() {
+  const CpuFeatures &cpu = cpuFeatures();
+  std::string r = "cpu: " + (cpu.model.empty() ? "unknown" : cpu.model) + " (" +
+                  cpu.vendor + " family " + std::to_string(cpu.family) +
+                  " model " + std::to_string(cpu.modelNumber) + "), " +
+                  cpu.isaClass() + " class: " + cpu.flags() + "\n";
+  r +=
+      "openblas: " + openBlasConfig() + " (kernels '" + openBlasCore() + "')\n";
+  std::string version = oneDnnVersion();
+  r += version.empty() ? std::string("onednn: not loaded\n")
+                       : "onednn: " + version + " (isa " + oneDnnIsa() + ")\n";
+  r += "contractions (" + policy.name + ", " + policy.note + "):";
+  for (int cls = 0; cls < 3; ++cls)
+    r += std::string(" ") + kClassNames[cls] + " " +
+         libraryName(policy.bySize[cls]) + (cls < 2 ? "," : "");
+  r += " (small < 2^18 multiply-adds <= mid < 2^28 <= large)\n";
+  std::lock_guard<std::mutex> lock(kernelsLock);
+  for (const std::string &k : kernelsSeen)
+    r += "kernel: " + k + "\n";
+  return r;
+}

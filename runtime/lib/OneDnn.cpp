@@ -1,0 +1,230 @@
+//===- OneDnn.cpp - f32 products through oneDNN ---------------------------===//
+//
+// oneDNN's C API, looked up with dlsym (its types from dnnl.h). Each thread
+// keeps its own stream and primitive cache, so primitives are never run
+// by two threads at once and the cache needs no lock.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Runtime/OneDnn.h"
+
+#ifdef LP_DNNL_LIBRARY
+#include <oneapi/dnnl/dnnl.h>
+
+#include <dlfcn.h>
+#include <map>
+#include <memory>
+#include <tuple>
+
+namespace {
+
+struct Api {
+  decltype(&dnnl_engine_create) engineCreate;
+  decltype(&dnnl_stream_create) streamCreate;
+  decltype(&dnnl_memory_desc_init_by_strides) memoryDescInit;
+  decltype(&dnnl_matmul_desc_init) matmulDescInit;
+  decltype(&dnnl_primitive_attr_create) attrCreate;
+  decltype(&dnnl_primitive_attr_destroy) attrDestroy;
+  decltype(&dnnl_post_ops_create) postOpsCreate;
+  decltype(&dnnl_post_ops_destroy) postOpsDestroy;
+  decltype(&dnnl_post_ops_append_sum) appendSum;
+  decltype(&dnnl_primitive_attr_set_post_ops) setPostOps;
+  decltype(&dnnl_primitive_desc_create) pdCreate;
+  decltype(&dnnl_primitive_desc_query) pdQuery;
+  decltype(&dnnl_primitive_desc_destroy) pdDestroy;
+  decltype(&dnnl_primitive_create) primitiveCreate;
+  decltype(&dnnl_memory_create) memoryCreate;
+  decltype(&dnnl_memory_set_data_handle) setHandle;
+  decltype(&dnnl_primitive_execute) execute;
+  decltype(&dnnl_stream_wait) streamWait;
+  decltype(&dnnl_get_effective_cpu_isa) effectiveIsa;
+  decltype(&dnnl_version) version;
+};
+
+Api api;
+bool loaded = false;
+dnnl_engine_t engine = nullptr;
+
+/// One cached product: the primitive, its memory objects (their data
+/// handles set per call) and the kernel's name.
+struct Product {
+  dnnl_primitive_t primitive = nullptr;
+  dnnl_memory_t a = nullptr, b = nullptr, c = nullptr;
+  std::string implementation;
+};
+
+using Key = std::tuple<bool, bool, int, int, int, int, int, int, bool>;
+
+struct ThreadState {
+  dnnl_stream_t stream = nullptr;
+  std::map<Key, Product> products;
+};
+
+template <typename F> bool sym(void *h, const char *name, F &f) {
+  f = reinterpret_cast<F>(dlsym(h, name));
+  return f != nullptr;
+}
+
+/// The product for `key`, created on first use; null when oneDNN has no
+/// implementation for it.
+Product *product(ThreadState &t, const Key &key) {
+  auto it = t.products.find(key);
+  if (it != t.products.end())
+    return it->second.primitive ? &it->second : nullptr;
+  Product &p = t.products[key];
+  auto [transA, transB, m, n, k, lda, ldb, ldc, accumulate] = key;
+  dnnl_dims_t ad = {m, k}, bd = {k, n}, cd = {m, n};
+  dnnl_dims_t as = {transA ? 1 : lda, transA ? lda : 1};
+  dnnl_dims_t bs = {transB ? 1 : ldb, transB ? ldb : 1};
+  dnnl_dims_t cs = {ldc, 1};
+  dnnl_memory_desc_t amd, bmd, cmd;
+  dnnl_matmul_desc_t desc;
+  if (api.memoryDescInit(&amd, 2, ad, dnnl_f32, as) != dnnl_success ||
+      api.memoryDescInit(&bmd, 2, bd, dnnl_f32, bs) != dnnl_success ||
+      api.memoryDescInit(&cmd, 2, cd, dnnl_f32, cs) != dnnl_success ||
+      api.matmulDescInit(&desc, &amd, &bmd, nullptr, &cmd) != dnnl_success)
+    return nullptr;
+  dnnl_primitive_attr_t attr = nullptr;
+  dnnl_post_ops_t ops = nullptr;
+  if (accumulate) { // beta = 1: a sum post-op
+    api.attrCreate(&attr);
+    api.postOpsCreate(&ops);
+    api.appendSum(ops, 1.0f);
+    api.setPostOps(attr, ops);
+  }
+  dnnl_primitive_desc_t pd = nullptr;
+  dnnl_status_t status = api.pdCreate(&pd, &desc, attr, engine, nullptr);
+  if (ops)
+    api.postOpsDestroy(ops);
+  if (attr)
+    api.attrDestroy(attr);
+  if (status != dnnl_success)
+    return nullptr;
+  const char *impl = nullptr;
+  if (api.pdQuery(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success &&
+      impl)
+    p.implementation = impl;
+  status = api.primitiveCreate(&p.primitive, pd);
+  api.pdDestroy(pd);
+  if (status != dnnl_success) {
+    p.primitive = nullptr;
+    return nullptr;
+  }
+  api.memoryCreate(&p.a, &amd, engine, DNNL_MEMORY_NONE);
+  api.memoryCreate(&p.b, &bmd, engine, DNNL_MEMORY_NONE);
+  api.memoryCreate(&p.c, &cmd, engine, DNNL_MEMORY_NONE);
+  return &p;
+}
+
+} // namespace
+
+std::string lp::rt::loadOneDnn() {
+  if (loaded)
+    return "";
+  void *h = dlopen(LP_DNNL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+  if (!h)
+    return "cannot load oneDNN " + std::string(LP_DNNL_LIBRARY) + ": " +
+           dlerror();
+  bool ok = sym(h, "dnnl_engine_create", api.engineCreate) &&
+            sym(h, "dnnl_stream_create", api.streamCreate) &&
+            sym(h, "dnnl_memory_desc_init_by_strides", api.memoryDescInit) &&
+            sym(h, "dnnl_matmul_desc_init", api.matmulDescInit) &&
+            sym(h, "dnnl_primitive_attr_create", api.attrCreate) &&
+            sym(h, "dnnl_primitive_attr_destroy", api.attrDestroy) &&
+            sym(h, "dnnl_post_ops_create", api.postOpsCreate) &&
+            sym(h, "dnnl_post_ops_destroy", api.postOpsDestroy) &&
+            sym(h, "dnnl_post_ops_append_sum", api.appendSum) &&
+            sym(h, "dnnl_primitive_attr_set_post_ops", api.setPostOps) &&
+            sym(h, "dnnl_primitive_desc_create", api.pdCreate) &&
+            sym(h, "dnnl_primitive_desc_query", api.pdQuery) &&
+            sym(h, "dnnl_primitive_desc_destroy", api.pdDestroy) &&
+            sym(h, "dnnl_primitive_create", api.primitiveCreate) &&
+            sym(h, "dnnl_memory_create", api.memoryCreate) &&
+            sym(h, "dnnl_memory_set_data_handle", api.setHandle) &&
+            sym(h, "dnnl_primitive_execute", api.execute) &&
+            sym(h, "dnnl_stream_wait", api.streamWait) &&
+            sym(h, "dnnl_get_effective_cpu_isa", api.effectiveIsa) &&
+            sym(h, "dnnl_version", api.version);
+  if (!ok)
+    return std::string(LP_DNNL_LIBRARY) + " lacks a oneDNN 2.x C API entry";
+  if (api.engineCreate(&engine, dnnl_cpu, 0) != dnnl_success)
+    return "oneDNN cannot create a CPU engine";
+  loaded = true;
+  return "";
+}
+
+std::string lp::rt::oneDnnVersion() {
+  if (!loaded)
+    return "";
+  const dnnl_version_t *v = api.version();
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+         std::to_string(v->patch);
+}
+
+std::string lp::rt::oneDnnIsa() {
+  if (!loaded)
+    return "";
+  switch (api.effectiveIsa()) {
+  case dnnl_cpu_isa_sse41:
+    return "sse41";
+  case dnnl_cpu_isa_avx:
+    return "avx";
+  case dnnl_cpu_isa_avx2:
+    return "avx2";
+  case dnnl_cpu_isa_avx2_vnni:
+    return "avx2_vnni";
+  case dnnl_cpu_isa_avx512_core:
+    return "avx512_core";
+  case dnnl_cpu_isa_avx512_core_vnni:
+    return "avx512_core_vnni";
+  case dnnl_cpu_isa_avx512_core_bf16:
+    return "avx512_core_bf16";
+  case dnnl_cpu_isa_avx512_core_amx:
+    return "avx512_core_amx";
+  default:
+    return "other";
+  }
+}
+
+bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
+                         const float *a, int lda, const float *b, int ldb,
+                         float beta, float *c, int ldc,
+                         std::string *implementation) {
+  if (!loaded || (beta != 0.0f && beta != 1.0f))
+    return false;
+  thread_local ThreadState t;
+  if (!t.stream && api.streamCreate(&t.stream, engine,
+                                    dnnl_stream_default_flags) != dnnl_success)
+    return false;
+  Product *p =
+      product(t, Key{transA, transB, m, n, k, lda, ldb, ldc, beta != 0.0f});
+  if (!p)
+    return false;
+  api.setHandle(p->a, const_cast<float *>(a));
+  api.setHandle(p->b, const_cast<float *>(b));
+  api.setHandle(p->c, c);
+  dnnl_exec_arg_t args[] = {
+      {DNNL_ARG_SRC, p->a}, {DNNL_ARG_WEIGHTS, p->b}, {DNNL_ARG_DST, p->c}};
+  if (api.execute(p->primitive, t.stream, 3, args) != dnnl_success)
+    return false;
+  api.streamWait(t.stream);
+  if (implementation)
+    *implementation = p->implementation;
+  return true;
+}
+
+#else // no oneDNN at build time
+
+std::string lp::rt::loadOneDnn() {
+  return "this LP was built without oneDNN (libdnnl-dev; scripts/setup.sh "
+         "installs it)";
+}
+std::string lp::rt::oneDnnVersion() { return ""; }
+std::string lp::rt::oneDnnIsa() { return ""; }
+bool lp::rt::oneDnnSgemm(bool, bool, int, int, int, const float *, int,
+                         const float *, int, float, float *, int,
+                         std::string *) {
+  return false;
+}
+
+#endif
