@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""f32 products through each contraction path of LP, side by side with
+PyTorch's, on the shapes of the benchmark workloads (issue 17).
+
+    python3 bench/bench_products.py [--lp-run build/bin/lp-run] [--steps 20] [--out report.md]
+
+For each shape (m, k, n) it trains the model `loss = sum(x @ w)` (x an
+[m, k] input, w a [k, n] parameter) for `--steps` steps with lp-run, once
+per contraction path: `--contraction=openblas`, `--contraction=onednn`,
+`auto` (the runtime's ISA-class policy) and the generated code
+(`--matmul=vector`). A step is two products of the shape's size, x @ w and
+the weight gradient x^T @ dY, plus an elementwise update: 4 m k n
+floating-point operations. PyTorch runs the same step (`(x @ w).sum()`,
+backward, SGD) in the same process for reference. Reported: the median
+ms per step (lp-run --step-times: the compiled call only) and GFLOP/s, and
+the CPU, its flags, the library versions and the kernels each run chose
+(lp-run --verbose).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+# name: (m, k, n) -- the large MLP's three products (batch 256), the char
+# LM's per-token projections and attention products, the digits MLP's.
+SHAPES = {
+    "large_mlp 256x1024x4096": (256, 1024, 4096),
+    "large_mlp 256x4096x4096": (256, 4096, 4096),
+    "large_mlp 256x4096x1024": (256, 4096, 1024),
+    "char_lm 2048x128x512": (2048, 128, 512),
+    "char_lm 2048x512x128": (2048, 512, 128),
+    "attention 64x64x64": (64, 64, 64),
+    "digits 64x64x128": (64, 64, 128),
+}
+PATHS = [("auto", []), ("openblas", ["--contraction=openblas"]), ("onednn", ["--contraction=onednn"]),
+         ("vector", ["--matmul=vector"])]
+REPORT = ("cpu: ", "openblas: ", "onednn: ", "contractions (", "kernel: ")
+
+
+def model_text(m, k, n):
+    return f"""func.func @prod(%x: tensor<{m}x{k}xf32> {{lp.role = "input", lp.name = "x"}},
+                %w: tensor<{k}x{n}xf32> {{lp.role = "param", lp.name = "w", lp.init = "glorot_uniform"}})
+    -> (tensor<f32> {{lp.name = "loss"}}) {{
+  %y = lp.matmul %x, %w : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  %l = lp.reduce_sum %y {{axes = array<i64: 0, 1>}} : (tensor<{m}x{n}xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}}
+"""
+
+
+def lp_step_ms(lp_run, tmp, m, k, n, steps, extra):
+    model = os.path.join(tmp, f"p{m}_{k}_{n}.mlir")
+    data = os.path.join(tmp, f"p{m}_{k}_{n}.npz")
+    times = os.path.join(tmp, "times.txt")
+    with open(model, "w") as f:
+        f.write(model_text(m, k, n))
+    np.savez(data, x=np.random.default_rng(0).standard_normal((2 * m, k)).astype(np.float32))
+    if os.path.exists(times):
+        os.remove(times)
+    cmd = [lp_run, model, "--train", f"--data={data}", f"--steps={steps}", "--log-every=0", "--lr=1e-6",
+           f"--step-times={times}", "--verbose", *extra]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"lp-run failed: {' '.join(cmd)}\n{r.stderr}")
+    ms = [float(v) for v in open(times).read().split()]
+    report = [line for line in r.stdout.splitlines() if line.startswith(REPORT)]
+    return statistics.median(ms[2:] if len(ms) > 4 else ms), report
+
+
+def torch_step_ms(m, k, n, steps):
+    import torch
+
+    x = torch.randn(m, k)
+    w = torch.randn(k, n, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1e-6)
+    ms = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        (x @ w).sum().backward()
+        opt.step()
+        ms.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(ms[2:]), f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lp-run", default=os.path.join(REPO, "build", "bin", "lp-run"))
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--shapes", help="comma-separated names (default: all)")
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    try:
+        import torch  # noqa: F401
+        have_torch = True
+    except ImportError:
+        have_torch = False
+    names = args.shapes.split(",") if args.shapes else list(SHAPES)
+    lines = [f"# f32 products by contraction path ({time.strftime('%Y-%m-%d')})", "",
+             f"`python3 bench/bench_products.py --steps {args.steps}`; a step is x @ w and x^T @ dY "
+             "(4 m k n flops) and the update; ms per step is the median, GFLOP/s = 4 m k n / time.", ""]
+    header = "| shape (m x k x n) | " + " | ".join(p for p, _ in PATHS) + (" | torch |" if have_torch else " |")
+    rows, reports, torch_note = [], {}, ""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            m, k, n = SHAPES[name]
+            flops = 4.0 * m * k * n
+            cells = []
+            for path, extra in PATHS:
+                ms, report = lp_step_ms(args.lp_run, tmp, m, k, n, args.steps, extra)
+                reports[(name, path)] = report
+                cells.append(f"{ms:.3f} ms ({flops / ms * 1e-6:.0f})")
+            if have_torch:
+                ms, torch_note = torch_step_ms(m, k, n, args.steps)
+                cells.append(f"{ms:.3f} ms ({flops / ms * 1e-6:.0f})")
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+            print(rows[-1], flush=True)
+    lines += [header, "|---" * (len(PATHS) + 1 + have_torch) + "|", *rows, "",
+              "Cells: ms per step (GFLOP/s)." + (f" PyTorch: {torch_note}." if have_torch else ""), "",
+              "What each run chose (lp-run --verbose, first shape; kernels per shape below):", ""]
+    first = names[0]
+    lines += [f"    {line}" for line in reports[(first, "auto")] if not line.startswith("kernel: ")]
+    for name in names:
+        chose = []
+        for path, _ in PATHS:
+            kernels = [line[len("kernel: "):] for line in reports[(name, path)] if line.startswith("kernel: ")]
+            chose.append(f"{path}: {', '.join(kernels) if kernels else 'OpenBLAS' if path != 'vector' else 'generated'}")
+        lines.append(f"- {name}: " + "; ".join(chose))
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()
