@@ -1,6 +1,7 @@
 //===- Compile.cpp - compile a model into runnable code -------------------===//
 
 #include "lp/Runner/Compile.h"
+#include "lp/Runtime/HostSymbols.h"
 #include "lp/Transforms/FindFunction.h"
 #include "lp/Transforms/Signature.h"
 
@@ -115,6 +116,10 @@ llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
     return fail(options.train ? "lowering the train step failed"
                               : "lowering '" + compiled.function + "' failed");
   compiled.pipelineSeconds = secondsSince(start);
+  // The libraries the step's products run on (Contractions.h): a bad
+  // choice (an ISA this CPU lacks, no library) is reported as it is.
+  if (std::string e = rt::prepareHostSymbols(); !e.empty())
+    return fail(e);
   auto jitStart = std::chrono::steady_clock::now();
   auto code = JitCode::create(module);
   if (!code)

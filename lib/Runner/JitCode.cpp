@@ -61,7 +61,7 @@ JitCode::create(mlir::ModuleOp module) {
   setenv("KMP_BLOCKTIME", "5", /*overwrite=*/0);
   std::string error = rt::prepareHostSymbols();
   if (!error.empty())
-    return llvm::createStringError(error);
+    return llvm::createStringError("the runtime cannot run steps: " + error);
   auto engine = mlir::ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();

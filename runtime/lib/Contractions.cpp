@@ -23,6 +23,7 @@ struct Policy {
 };
 
 Policy policy;
+std::string isaCap; // oneDNN's maximum ISA, empty: the CPU's best
 std::mutex kernelsLock;
 std::set<std::string> kernelsSeen; // "class: onednn <impl>"
 
@@ -73,6 +74,8 @@ std::string lp::rt::setContraction(const std::string &name) {
   return "";
 }
 
+void lp::rt::setContractionIsa(const std::string &isa) { isaCap = isa; }
+
 std::string lp::rt::prepareContractions() {
   if (policy.prepared)
     return "";
@@ -84,8 +87,13 @@ std::string lp::rt::prepareContractions() {
   if (std::string e = loadBlas(); !e.empty())
     return e;
   const CpuFeatures &cpu = cpuFeatures();
-  std::string dnnlError = loadOneDnn();
+  if (isaCap.empty())
+    if (const char *env = std::getenv("LP_CONTRACTION_ISA"))
+      isaCap = env;
+  std::string dnnlError = loadOneDnn(isaCap);
   bool haveDnnl = dnnlError.empty();
+  if (!isaCap.empty() && !haveDnnl)
+    return dnnlError; // a forced ISA is never silently dropped
   bool degraded = openBlasClass(openBlasCore()) < cpuClass(cpu);
   auto all = [&](Library l) {
     std::fill(std::begin(policy.bySize), std::end(policy.bySize), l);

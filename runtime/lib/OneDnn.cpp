@@ -39,7 +39,18 @@ struct Api {
   decltype(&dnnl_stream_wait) streamWait;
   decltype(&dnnl_get_effective_cpu_isa) effectiveIsa;
   decltype(&dnnl_version) version;
+  decltype(&dnnl_set_max_cpu_isa) setMaxIsa;
 };
+
+struct IsaName {
+  const char *name;
+  dnnl_cpu_isa_t isa;
+};
+const IsaName kIsas[] = {{"sse41", dnnl_cpu_isa_sse41},
+                         {"avx2", dnnl_cpu_isa_avx2},
+                         {"avx512_core", dnnl_cpu_isa_avx512_core},
+                         {"avx512_core_bf16", dnnl_cpu_isa_avx512_core_bf16},
+                         {"avx512_core_amx", dnnl_cpu_isa_avx512_core_amx}};
 
 Api api;
 bool loaded = false;
@@ -59,6 +70,8 @@ struct ThreadState {
   dnnl_stream_t stream = nullptr;
   std::map<Key, Product> products;
 };
+
+std::string oneDnnIsaOf(dnnl_cpu_isa_t isa);
 
 template <typename F> bool sym(void *h, const char *name, F &f) {
   f = reinterpret_cast<F>(dlsym(h, name));
@@ -118,9 +131,24 @@ Product *product(ThreadState &t, const Key &key) {
 
 } // namespace
 
-std::string lp::rt::loadOneDnn() {
+const char *const *lp::rt::oneDnnIsaNames() {
+  static const char *const names[] = {"sse41",           "avx2",
+                                      "avx512_core",     "avx512_core_bf16",
+                                      "avx512_core_amx", nullptr};
+  return names;
+}
+
+std::string lp::rt::loadOneDnn(const std::string &maxIsa) {
   if (loaded)
     return "";
+  const IsaName *cap = nullptr;
+  for (const IsaName &i : kIsas)
+    if (maxIsa == i.name)
+      cap = &i;
+  if (!maxIsa.empty() && !cap)
+    return "unknown oneDNN ISA '" + maxIsa +
+           "' (expected sse41, avx2, avx512_core, avx512_core_bf16 or "
+           "avx512_core_amx)";
   void *h = dlopen(LP_DNNL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
   if (!h)
     return "cannot load oneDNN " + std::string(LP_DNNL_LIBRARY) + ": " +
@@ -144,9 +172,15 @@ std::string lp::rt::loadOneDnn() {
             sym(h, "dnnl_primitive_execute", api.execute) &&
             sym(h, "dnnl_stream_wait", api.streamWait) &&
             sym(h, "dnnl_get_effective_cpu_isa", api.effectiveIsa) &&
-            sym(h, "dnnl_version", api.version);
+            sym(h, "dnnl_version", api.version) &&
+            sym(h, "dnnl_set_max_cpu_isa", api.setMaxIsa);
   if (!ok)
     return std::string(LP_DNNL_LIBRARY) + " lacks a oneDNN 2.x C API entry";
+  if (cap && api.setMaxIsa(cap->isa) != dnnl_success)
+    return "oneDNN cannot cap its ISA at " + maxIsa;
+  if (cap && (api.effectiveIsa() & cap->isa) != cap->isa)
+    return "this CPU has no " + maxIsa +
+           " (oneDNN's best here: " + oneDnnIsaOf(api.effectiveIsa()) + ")";
   if (api.engineCreate(&engine, dnnl_cpu, 0) != dnnl_success)
     return "oneDNN cannot create a CPU engine";
   loaded = true;
@@ -162,9 +196,12 @@ std::string lp::rt::oneDnnVersion() {
 }
 
 std::string lp::rt::oneDnnIsa() {
-  if (!loaded)
-    return "";
-  switch (api.effectiveIsa()) {
+  return loaded ? oneDnnIsaOf(api.effectiveIsa()) : "";
+}
+
+namespace {
+std::string oneDnnIsaOf(dnnl_cpu_isa_t isa) {
+  switch (isa) {
   case dnnl_cpu_isa_sse41:
     return "sse41";
   case dnnl_cpu_isa_avx:
@@ -185,6 +222,7 @@ std::string lp::rt::oneDnnIsa() {
     return "other";
   }
 }
+} // namespace
 
 bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
                          const float *a, int lda, const float *b, int ldb,
@@ -215,7 +253,11 @@ bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
 
 #else // no oneDNN at build time
 
-std::string lp::rt::loadOneDnn() {
+const char *const *lp::rt::oneDnnIsaNames() {
+  static const char *const names[] = {nullptr};
+  return names;
+}
+std::string lp::rt::loadOneDnn(const std::string &) {
   return "this LP was built without oneDNN (libdnnl-dev; scripts/setup.sh "
          "installs it)";
 }

@@ -184,3 +184,42 @@ def test_library_choice_errors(tmp_path):
     proc = run_lp([model, f"--data={data}", "--verbose"], env={"LP_CONTRACTION": "onednn"})
     if "without oneDNN" not in proc.stderr:
         assert proc.returncode == 0 and "contractions (onednn, forced)" in proc.stdout, proc.stdout + proc.stderr
+
+
+# oneDNN's ISA levels, narrowest first, with the /proc/cpuinfo flags each needs.
+ISAS = {
+    "sse41": {"sse4_1"},
+    "avx2": {"avx2", "fma"},
+    "avx512_core": {"avx512f", "avx512bw", "avx512vl", "avx512dq"},
+    "avx512_core_bf16": {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16"},
+    "avx512_core_amx": {"avx512f", "avx512bw", "avx512vl", "avx512dq", "amx_bf16", "amx_tile"},
+}
+
+
+@pytest.mark.parametrize("isa", list(ISAS))
+def test_each_onednn_isa_the_cpu_has(tmp_path, isa):
+    """Every oneDNN path this CPU supports, forced with --contraction-isa,
+    computes the products right and reports that ISA; one it does not
+    support is a clear error (and the test says it skipped the numbers)."""
+    skip_without_onednn("onednn", tmp_path)
+    m, want = build(np.random.default_rng(2))
+    model, data = m.write(tmp_path)
+    proc = run_lp([model, f"--data={data}", "--contraction=onednn", f"--contraction-isa={isa}", "--verbose",
+                   f"--output-dir={tmp_path / 'out'}"])
+    if not ISAS[isa] <= cpu_flags():
+        assert proc.returncode == 1 and f"this CPU has no {isa}" in proc.stderr, proc.stdout + proc.stderr
+        pytest.skip(f"this CPU lacks {sorted(ISAS[isa] - cpu_flags())}: the {isa} kernels cannot run here "
+                    "(the error was checked)")
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(rf"^onednn: [0-9.]+ \(isa {isa}\)", proc.stdout, re.M), proc.stdout
+    for name, (ref, k) in want.items():
+        np.testing.assert_allclose(np.load(tmp_path / "out" / f"{name}.npy"), ref, rtol=0, atol=2e-6 * k,
+                                   err_msg=f"{name} ({isa})")
+
+
+def test_unknown_isa_is_an_error(tmp_path):
+    skip_without_onednn("onednn", tmp_path)
+    m, _ = build(np.random.default_rng(3))
+    model, data = m.write(tmp_path)
+    proc = run_lp([model, f"--data={data}", "--contraction-isa=avx9"])
+    assert proc.returncode == 1 and "unknown oneDNN ISA 'avx9'" in proc.stderr, proc.stderr

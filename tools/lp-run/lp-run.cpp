@@ -204,6 +204,12 @@ static cl::opt<std::string> contraction(
              "auto (by the CPU's ISA class), openblas or onednn (default: "
              "LP_CONTRACTION, else auto)"),
     cl::cat(lowerCat));
+static cl::opt<std::string> contractionIsa(
+    "contraction-isa",
+    cl::desc("Cap oneDNN's kernels at this ISA: sse41, avx2, avx512_core, "
+             "avx512_core_bf16 or avx512_core_amx (default: "
+             "LP_CONTRACTION_ISA, else the CPU's best)"),
+    cl::cat(lowerCat));
 static cl::opt<bool>
     verbose("verbose",
             cl::desc("Print the CPU's features and the library and kernels "
@@ -411,6 +417,7 @@ int main(int argc, char **argv) {
   setCompileOptions(options);
   if (std::string e = lp::rt::setContraction(contraction); !e.empty())
     return fail(e);
+  lp::rt::setContractionIsa(contractionIsa);
   int rc =
       trainMode ? runTraining(*module, options) : runOnce(*module, options);
   if (verbose && rc == 0)

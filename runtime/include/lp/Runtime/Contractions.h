@@ -37,6 +37,12 @@ constexpr int64_t kLargeProductFrom = int64_t(1) << 28;
 /// first product; an empty string or a message.
 std::string setContraction(const std::string &name);
 
+/// Caps the ISA of oneDNN's kernels ("sse41", "avx2", "avx512_core",
+/// "avx512_core_bf16", "avx512_core_amx"; empty: LP_CONTRACTION_ISA, else
+/// the CPU's best), so that a narrower path than the CPU's can be forced
+/// and tested. An ISA the CPU lacks is an error when a step is loaded.
+void setContractionIsa(const std::string &isa);
+
 /// Loads the libraries the policy needs and fixes the policy: an empty
 /// string or why no product can run (called when a step is loaded).
 std::string prepareContractions();

@@ -19,8 +19,13 @@ namespace lp {
 namespace rt {
 
 /// Loads oneDNN once; an empty string or why it cannot be used. The
-/// OpenMP runtime must be loaded (RTLD_GLOBAL) before.
-std::string loadOneDnn();
+/// OpenMP runtime must be loaded (RTLD_GLOBAL) before. `maxIsa` (one of
+/// oneDnnIsaNames(), or empty: the CPU's best) caps the ISA its kernels
+/// use, so that every narrower path can be forced and tested.
+std::string loadOneDnn(const std::string &maxIsa = "");
+
+/// The ISA names loadOneDnn accepts, narrowest first.
+const char *const *oneDnnIsaNames();
 
 /// oneDNN's version ("2.6.3") and the ISA its kernels use
 /// ("avx2", "avx512_core_amx", ...); empty when not loaded.
