@@ -1,7 +1,10 @@
 //===- LinalgToBlas.cpp - the lp-linalg-to-blas pass ----------------------===//
 //
 // f32 linalg.matmul / linalg.batch_matmul on buffers become calls to the
-// CBLAS routine cblas_sgemm (row major), one per batch. Transposed operand
+// CBLAS routine cblas_sgemm (row major), one per batch; those whose A and B
+// are bf16 or f16 (accumulating in an f32 result, as lp.matmul lowers) call
+// the runtime's lp_gemm_bf16 / lp_gemm_f16, which take the same arguments
+// (docs/Performance.md, "Contractions"). Transposed operand
 // maps become the transA/transB flags; a zero fill of the result right
 // before the matmul becomes beta = 0. With `split-min`, each large product
 // is split into `threads` row or column blocks (by default as many as the
@@ -51,11 +54,11 @@ Layout classify(AffineMap map, unsigned row, unsigned col, unsigned batch) {
   return Layout::Unsupported;
 }
 
-/// True when the memref's innermost stride is statically 1 (rows are
-/// contiguous), which BLAS needs.
-bool hasUnitInnerStride(Value v) {
+/// True when the memref holds `elem` and its innermost stride is
+/// statically 1 (rows are contiguous), which BLAS needs.
+bool hasUnitInnerStride(Value v, Type elem) {
   auto type = dyn_cast<MemRefType>(v.getType());
-  if (!type || !type.getElementType().isF32())
+  if (!type || type.getElementType() != elem)
     return false;
   SmallVector<int64_t> strides;
   int64_t offset;
@@ -70,6 +73,7 @@ bool hasUnitInnerStride(Value v) {
 std::pair<Value, Value> pointerAndLd(OpBuilder &b, Location loc, Value m,
                                      Value batch, Value row = nullptr,
                                      Value col = nullptr) {
+  int64_t bytes = cast<MemRefType>(m.getType()).getElementTypeBitWidth() / 8;
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, m);
   Value base =
       memref::ExtractAlignedPointerAsIndexOp::create(b, loc,
@@ -88,9 +92,9 @@ std::pair<Value, Value> pointerAndLd(OpBuilder &b, Location loc, Value m,
     add(row, ldIndex);
   if (col) // the innermost stride is 1 (hasUnitInnerStride)
     add(col, nullptr);
-  Value four = arith::ConstantIndexOp::create(b, loc, 4);
+  Value size = arith::ConstantIndexOp::create(b, loc, bytes);
   Value addr = arith::AddIOp::create(
-      b, loc, base, arith::MulIOp::create(b, loc, elems, four));
+      b, loc, base, arith::MulIOp::create(b, loc, elems, size));
   Value addr64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), addr);
   Value ptr = LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
@@ -112,17 +116,30 @@ struct Split {
 /// register tiles).
 constexpr int64_t kTile = 16;
 
-/// The declaration of cblas_sgemm, or null (with an error) when the module
-/// already has a different symbol of that name.
-func::FuncOp declareSgemm(ModuleOp module) {
+/// The runtime's product for A and B of element type `input` (C is f32):
+/// cblas_sgemm for f32, lp_gemm_bf16 / lp_gemm_f16 (the same arguments;
+/// A and B hold 16-bit values) for bf16 / f16; empty for other types.
+StringRef gemmFunction(Type input) {
+  if (input.isF32())
+    return "cblas_sgemm";
+  if (input.isBF16())
+    return "lp_gemm_bf16";
+  if (input.isF16())
+    return "lp_gemm_f16";
+  return "";
+}
+
+/// The declaration of `name` (cblas_sgemm's signature), or null (with an
+/// error) when the module already has a different symbol of that name.
+func::FuncOp declareGemm(ModuleOp module, StringRef name) {
   Builder b(module.getContext());
   Type i32 = b.getI32Type(), f32 = b.getF32Type();
   Type ptr = LLVM::LLVMPointerType::get(b.getContext());
   auto type = b.getFunctionType(
       {i32, i32, i32, i32, i32, i32, f32, ptr, i32, ptr, i32, f32, ptr, i32},
       {});
-  return lp::declareRuntimeFunction(module, "cblas_sgemm", type,
-                                    "lp-linalg-to-blas", "CBLAS");
+  return lp::declareRuntimeFunction(module, name, type, "lp-linalg-to-blas",
+                                    "CBLAS");
 }
 
 /// The zero fill of `out` immediately before `op`, if any.
@@ -145,8 +162,12 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       return false;
     Value a = op.getDpsInputs()[0], bm = op.getDpsInputs()[1];
     Value c = op.getDpsInits()[0];
-    if (!hasUnitInnerStride(a) || !hasUnitInnerStride(bm) ||
-        !hasUnitInnerStride(c))
+    // A and B of one type (f32, bf16 or f16), C and the accumulation f32.
+    Type input = getElementTypeOrSelf(a.getType());
+    StringRef function = gemmFunction(input);
+    Type f32Type = Float32Type::get(op->getContext());
+    if (function.empty() || !hasUnitInnerStride(a, input) ||
+        !hasUnitInnerStride(bm, input) || !hasUnitInnerStride(c, f32Type))
       return false;
     // Loop dims: [b,] m, n, k.
     unsigned off = batched ? 1 : 0;
@@ -165,7 +186,7 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       return false;
 
     func::FuncOp sgemm =
-        declareSgemm(op->template getParentOfType<ModuleOp>());
+        declareGemm(op->template getParentOfType<ModuleOp>(), function);
     if (!sgemm) {
       failedDeclare = true;
       return false;

@@ -3,6 +3,7 @@
 #include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/BlasDispatch.h"
 #include "lp/Runtime/CpuFeatures.h"
+#include "lp/Runtime/HalfFloat.h"
 #include "lp/Runtime/OneDnn.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <vector>
 
 namespace {
 
@@ -135,6 +137,39 @@ std::string lp::rt::prepareContractions() {
   return "";
 }
 
+namespace {
+
+/// Records that `what` ran a product of size class `cls` (once per thread
+/// and kind, then once in the shared set).
+void noteKernel(int cls, const std::string &what) {
+  std::string seen = std::string(kClassNames[cls]) + ": " + what;
+  thread_local std::set<std::string> local;
+  if (local.insert(seen).second) {
+    std::lock_guard<std::mutex> lock(kernelsLock);
+    kernelsSeen.insert(seen);
+  }
+}
+
+/// `rows` x `cols` 16-bit values at `src` (leading dimension `ld`) as
+/// contiguous f32 in `dst`.
+void widen(bool bf16, const void *src, int rows, int cols, int ld,
+           std::vector<float> &dst) {
+  dst.resize(size_t(rows) * cols);
+  const uint16_t *s = static_cast<const uint16_t *>(src);
+  for (int r = 0; r < rows; ++r) {
+    const uint16_t *row = s + size_t(r) * ld;
+    float *out = dst.data() + size_t(r) * cols;
+    if (bf16)
+      for (int c = 0; c < cols; ++c)
+        out[c] = lp::bf16ToFloat(row[c]);
+    else
+      for (int c = 0; c < cols; ++c)
+        out[c] = lp::halfToFloat(row[c]);
+  }
+}
+
+} // namespace
+
 void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
                            int k, float alpha, const float *a, int lda,
                            const float *b, int ldb, float beta, float *c,
@@ -146,17 +181,38 @@ void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
     std::string impl;
     if (oneDnnSgemm(transA == kTrans, transB == kTrans, m, n, k, a, lda, b, ldb,
                     beta, c, ldc, &impl)) {
-      std::string seen = std::string(kClassNames[cls]) + ": onednn " + impl;
-      thread_local std::set<std::string> local;
-      if (local.insert(seen).second) {
-        std::lock_guard<std::mutex> lock(kernelsLock);
-        kernelsSeen.insert(seen);
-      }
+      noteKernel(cls, "onednn " + impl);
       return;
     }
   }
   openBlasSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c,
                 ldc);
+}
+
+void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,
+                              int m, int n, int k, float alpha, const void *a,
+                              int lda, const void *b, int ldb, float beta,
+                              float *c, int ldc) {
+  constexpr int kRowMajor = 101, kTrans = 112;
+  int cls = sizeClass(int64_t(m) * n * k);
+  const char *type = bf16 ? "bf16" : "f16";
+  if (policy.name != "openblas" && order == kRowMajor && alpha == 1.0f) {
+    std::string impl;
+    if (oneDnnGemm(bf16 ? rt::GemmInput::BF16 : rt::GemmInput::F16,
+                   transA == kTrans, transB == kTrans, m, n, k, a, lda, b, ldb,
+                   beta, c, ldc, &impl)) {
+      noteKernel(cls, "onednn " + impl + " (" + type + ")");
+      return;
+    }
+  }
+  // Widened once per call: A and B as stored, then the f32 product.
+  thread_local std::vector<float> wa, wb;
+  bool ta = transA == kTrans, tb = transB == kTrans;
+  widen(bf16, a, ta ? k : m, ta ? m : k, lda, wa);
+  widen(bf16, b, tb ? n : k, tb ? k : n, ldb, wb);
+  noteKernel(cls, std::string(type) + " widened to f32");
+  sgemmDispatch(order, transA, transB, m, n, k, alpha, wa.data(), ta ? m : k,
+                wb.data(), tb ? k : n, beta, c, ldc);
 }
 
 std::string lp::rt::contractionReport() {

@@ -119,6 +119,22 @@ cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
                         beta, c, ldc);
 }
 
+/// lp-linalg-to-blas's products of bf16 or f16 operands (f32 result).
+__attribute__((visibility("default"))) void
+lp_gemm_bf16(int order, int transA, int transB, int m, int n, int k,
+             float alpha, const void *a, int lda, const void *b, int ldb,
+             float beta, float *c, int ldc) {
+  lp::rt::lowpGemmDispatch(true, order, transA, transB, m, n, k, alpha, a, lda,
+                           b, ldb, beta, c, ldc);
+}
+__attribute__((visibility("default"))) void
+lp_gemm_f16(int order, int transA, int transB, int m, int n, int k, float alpha,
+            const void *a, int lda, const void *b, int ldb, float beta,
+            float *c, int ldc) {
+  lp::rt::lowpGemmDispatch(false, order, transA, transB, m, n, k, alpha, a, lda,
+                           b, ldb, beta, c, ldc);
+}
+
 /// lp-parallelize-kernels' and lp-linalg-to-blas's block count (their
 /// `threads` = 0): the OpenMP thread count.
 __attribute__((visibility("default"))) int64_t lp_num_threads() {
@@ -130,6 +146,8 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
   static const std::vector<HostSymbol> symbols = {
       {"memrefCopy", reinterpret_cast<void *>(&memrefCopy)},
       {"cblas_sgemm", reinterpret_cast<void *>(&cblas_sgemm)},
+      {"lp_gemm_bf16", reinterpret_cast<void *>(&lp_gemm_bf16)},
+      {"lp_gemm_f16", reinterpret_cast<void *>(&lp_gemm_f16)},
       {"lp_num_threads", reinterpret_cast<void *>(&lp_num_threads)},
       {"__truncsfbf2", reinterpret_cast<void *>(&__truncsfbf2)},
       {"__truncdfbf2", reinterpret_cast<void *>(&__truncdfbf2)},

@@ -64,7 +64,7 @@ struct Product {
   std::string implementation;
 };
 
-using Key = std::tuple<bool, bool, int, int, int, int, int, int, bool>;
+using Key = std::tuple<int, bool, bool, int, int, int, int, int, int, bool>;
 
 struct ThreadState {
   dnnl_stream_t stream = nullptr;
@@ -85,15 +85,18 @@ Product *product(ThreadState &t, const Key &key) {
   if (it != t.products.end())
     return it->second.primitive ? &it->second : nullptr;
   Product &p = t.products[key];
-  auto [transA, transB, m, n, k, lda, ldb, ldc, accumulate] = key;
+  auto [input, transA, transB, m, n, k, lda, ldb, ldc, accumulate] = key;
+  dnnl_data_type_t in = input == int(lp::rt::GemmInput::BF16)  ? dnnl_bf16
+                        : input == int(lp::rt::GemmInput::F16) ? dnnl_f16
+                                                               : dnnl_f32;
   dnnl_dims_t ad = {m, k}, bd = {k, n}, cd = {m, n};
   dnnl_dims_t as = {transA ? 1 : lda, transA ? lda : 1};
   dnnl_dims_t bs = {transB ? 1 : ldb, transB ? ldb : 1};
   dnnl_dims_t cs = {ldc, 1};
   dnnl_memory_desc_t amd, bmd, cmd;
   dnnl_matmul_desc_t desc;
-  if (api.memoryDescInit(&amd, 2, ad, dnnl_f32, as) != dnnl_success ||
-      api.memoryDescInit(&bmd, 2, bd, dnnl_f32, bs) != dnnl_success ||
+  if (api.memoryDescInit(&amd, 2, ad, in, as) != dnnl_success ||
+      api.memoryDescInit(&bmd, 2, bd, in, bs) != dnnl_success ||
       api.memoryDescInit(&cmd, 2, cd, dnnl_f32, cs) != dnnl_success ||
       api.matmulDescInit(&desc, &amd, &bmd, nullptr, &cmd) != dnnl_success)
     return nullptr;
@@ -117,6 +120,11 @@ Product *product(ThreadState &t, const Key &key) {
   if (api.pdQuery(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success &&
       impl)
     p.implementation = impl;
+  // The reference kernels are loops for checking oneDNN, not for running.
+  if (p.implementation.rfind("ref", 0) == 0) {
+    api.pdDestroy(pd);
+    return nullptr;
+  }
   status = api.primitiveCreate(&p.primitive, pd);
   api.pdDestroy(pd);
   if (status != dnnl_success) {
@@ -224,22 +232,22 @@ std::string oneDnnIsaOf(dnnl_cpu_isa_t isa) {
 }
 } // namespace
 
-bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
-                         const float *a, int lda, const float *b, int ldb,
-                         float beta, float *c, int ldc,
-                         std::string *implementation) {
+bool lp::rt::oneDnnGemm(GemmInput input, bool transA, bool transB, int m, int n,
+                        int k, const void *a, int lda, const void *b, int ldb,
+                        float beta, float *c, int ldc,
+                        std::string *implementation) {
   if (!loaded || (beta != 0.0f && beta != 1.0f))
     return false;
   thread_local ThreadState t;
   if (!t.stream && api.streamCreate(&t.stream, engine,
                                     dnnl_stream_default_flags) != dnnl_success)
     return false;
-  Product *p =
-      product(t, Key{transA, transB, m, n, k, lda, ldb, ldc, beta != 0.0f});
+  Product *p = product(
+      t, Key{int(input), transA, transB, m, n, k, lda, ldb, ldc, beta != 0.0f});
   if (!p)
     return false;
-  api.setHandle(p->a, const_cast<float *>(a));
-  api.setHandle(p->b, const_cast<float *>(b));
+  api.setHandle(p->a, const_cast<void *>(a));
+  api.setHandle(p->b, const_cast<void *>(b));
   api.setHandle(p->c, c);
   dnnl_exec_arg_t args[] = {
       {DNNL_ARG_SRC, p->a}, {DNNL_ARG_WEIGHTS, p->b}, {DNNL_ARG_DST, p->c}};
@@ -249,6 +257,14 @@ bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
   if (implementation)
     *implementation = p->implementation;
   return true;
+}
+
+bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
+                         const float *a, int lda, const float *b, int ldb,
+                         float beta, float *c, int ldc,
+                         std::string *implementation) {
+  return oneDnnGemm(GemmInput::F32, transA, transB, m, n, k, a, lda, b, ldb,
+                    beta, c, ldc, implementation);
 }
 
 #else // no oneDNN at build time
@@ -266,6 +282,10 @@ std::string lp::rt::oneDnnIsa() { return ""; }
 bool lp::rt::oneDnnSgemm(bool, bool, int, int, int, const float *, int,
                          const float *, int, float, float *, int,
                          std::string *) {
+  return false;
+}
+bool lp::rt::oneDnnGemm(GemmInput, bool, bool, int, int, int, const void *, int,
+                        const void *, int, float, float *, int, std::string *) {
   return false;
 }
 

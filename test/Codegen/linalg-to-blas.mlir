@@ -232,7 +232,36 @@ func.func @two_matmuls_one_declaration(%a: memref<4x8xf32>, %b: memref<8x5xf32>,
 
 // -----
 
-// Not sgemm: f64 and mixed element types, a broadcast (1-D) operand, an
+// bf16 and f16 operands accumulated in f32 (how lp.matmul lowers them)
+// call the runtime's lp_gemm_bf16 / lp_gemm_f16, with cblas_sgemm's
+// arguments; their addresses advance by 2 bytes per element.
+// CHECK-DAG: func.func private @lp_gemm_bf16(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32)
+// CHECK-DAG: func.func private @lp_gemm_f16(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32)
+// CHECK-LABEL: func.func @bf16_product
+// CHECK: memref.extract_strided_metadata %arg0 : memref<64x128xbf16>
+// CHECK: %[[TWO:.*]] = arith.constant 2 : index
+// CHECK: arith.muli %{{.*}}, %[[TWO]] : index
+// CHECK: memref.extract_strided_metadata %arg2 : memref<64x10xf32>
+// CHECK: %[[FOUR:.*]] = arith.constant 4 : index
+// CHECK: call @lp_gemm_bf16(
+// CHECK-NOT: linalg.matmul
+func.func @bf16_product(%a: memref<64x128xbf16>, %b: memref<128x10xbf16>, %c: memref<64x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
+  linalg.matmul ins(%a, %b : memref<64x128xbf16>, memref<128x10xbf16>) outs(%c : memref<64x10xf32>)
+  return
+}
+// CHECK-LABEL: func.func @f16_product_transposed_b
+// CHECK: call @lp_gemm_f16(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+func.func @f16_product_transposed_b(%a: memref<64x128xf16>, %b: memref<10x128xf16>, %c: memref<64x10xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%a, %b : memref<64x128xf16>, memref<10x128xf16>) outs(%c : memref<64x10xf32>)
+  return
+}
+
+// -----
+
+// Not a library product: f64, mixed input types, a bf16 result, a broadcast (1-D) operand, an
 // innermost stride of 2, a dynamic size, and tensors.
 // CHECK-NOT: cblas_sgemm
 // CHECK-LABEL: func.func @f64_is_left
@@ -242,10 +271,17 @@ func.func @f64_is_left(%a: memref<4x8xf64>, %b: memref<8x5xf64>, %c: memref<4x5x
   return
 }
 
-// CHECK-LABEL: func.func @f16_inputs_are_left
-// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<4x8xf16>, memref<8x5xf16>) outs(%arg2 : memref<4x5xf32>)
-func.func @f16_inputs_are_left(%a: memref<4x8xf16>, %b: memref<8x5xf16>, %c: memref<4x5xf32>) {
-  linalg.matmul ins(%a, %b : memref<4x8xf16>, memref<8x5xf16>) outs(%c : memref<4x5xf32>)
+// CHECK-LABEL: func.func @mixed_inputs_are_left
+// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<4x8xf16>, memref<8x5xf32>) outs(%arg2 : memref<4x5xf32>)
+func.func @mixed_inputs_are_left(%a: memref<4x8xf16>, %b: memref<8x5xf32>, %c: memref<4x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x8xf16>, memref<8x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @lowp_result_is_left
+// CHECK: linalg.matmul ins(%arg0, %arg1 : memref<4x8xbf16>, memref<8x5xbf16>) outs(%arg2 : memref<4x5xbf16>)
+func.func @lowp_result_is_left(%a: memref<4x8xbf16>, %b: memref<8x5xbf16>, %c: memref<4x5xbf16>) {
+  linalg.matmul ins(%a, %b : memref<4x8xbf16>, memref<8x5xbf16>) outs(%c : memref<4x5xbf16>)
   return
 }
 

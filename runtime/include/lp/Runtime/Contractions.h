@@ -53,6 +53,15 @@ void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
                    float alpha, const float *a, int lda, const float *b,
                    int ldb, float beta, float *c, int ldc);
 
+/// A product whose A and B are bf16 or f16 (raw 16-bit values) and whose
+/// C and accumulation are f32 (lp-linalg-to-blas's `lp_gemm_bf16` /
+/// `lp_gemm_f16`): oneDNN's kernels where the CPU has them for that type
+/// (AVX512_BF16, AMX, AVX512_FP16), else both operands widened to f32 once
+/// per call and the f32 product (the same policy as sgemmDispatch).
+void lowpGemmDispatch(bool bf16, int order, int transA, int transB, int m,
+                      int n, int k, float alpha, const void *a, int lda,
+                      const void *b, int ldb, float beta, float *c, int ldc);
+
 /// What runs the products: the CPU, its features, the libraries, their
 /// versions and kernels, the library of each size class and the oneDNN
 /// kernels created so far; one item per line.

@@ -39,6 +39,16 @@ bool oneDnnSgemm(bool transA, bool transB, int m, int n, int k, const float *a,
                  int lda, const float *b, int ldb, float beta, float *c,
                  int ldc, std::string *implementation = nullptr);
 
+/// The element types of A and B a product may have.
+enum class GemmInput { F32, BF16, F16 };
+
+/// The same with A and B of `input` type (C is f32, the accumulation too):
+/// false also when oneDNN has only its reference (`ref:`) kernel for it
+/// on this CPU, which the runtime never uses.
+bool oneDnnGemm(GemmInput input, bool transA, bool transB, int m, int n, int k,
+                const void *a, int lda, const void *b, int ldb, float beta,
+                float *c, int ldc, std::string *implementation = nullptr);
+
 } // namespace rt
 } // namespace lp
 

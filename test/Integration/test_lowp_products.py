@@ -1,0 +1,85 @@
+"""Products of bf16 and f16 operands (lp.matmul accumulates them in f32 and
+rounds the result once) through the runtime's lp_gemm_bf16 / lp_gemm_f16:
+oneDNN's kernels where the CPU has them for the type (AVX512_BF16, AMX,
+AVX512_FP16), else both operands widened to f32 once per call and the f32
+product of the contraction policy. Checked against the float64 product of
+the same bf16/f16 values rounded once to the result type (within 1 ulp:
+f32 accumulation can move a result across a rounding boundary; results
+that cancel towards 0 within the f32 accumulation's error bound), in every
+size class, with transposed operands and in a batch, with each contraction
+library; --verbose names what ran them, and never oneDNN's reference
+kernels.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+from lp_testing import Model, assert_ulp_close, run_lp
+from test_contractions import cpu_flags, skip_without_onednn
+
+T = "{permutation = array<i64: 1, 0>}"
+CASES = {
+    "small": ((8, 16), (16, 8), False, False),
+    "small_at": ((16, 9), (16, 8), True, False),
+    "mid": ((200, 96), (96, 160), False, False),
+    "mid_bt": ((200, 96), (160, 96), False, True),
+    "large": ((512, 1024), (1024, 520), False, False),
+    "batch": ((3, 40, 64), (3, 64, 24), False, False),
+}
+TYPES = {"bf16": ml_dtypes.bfloat16, "f16": np.float16}
+
+
+def build(rng, elem):
+    m, want = Model(), {}
+    dtype = TYPES[elem]
+    for name, (a_s, b_s, ta, tb) in CASES.items():
+        a = rng.standard_normal(a_s).astype(dtype)
+        b = rng.standard_normal(b_s).astype(dtype)
+        av, bv = m.arg(f"a_{name}", a), m.arg(f"b_{name}", b)
+        a64, b64 = a.astype(np.float64), b.astype(np.float64)
+        if ta:
+            a64 = a64.T
+            av = m.op("lp.transpose", [av], a64.shape, elem, T)
+        if tb:
+            b64 = b64.T
+            bv = m.op("lp.transpose", [bv], b64.shape, elem, T)
+        ref = np.matmul(a64, b64)
+        m.ret(m.op("lp.matmul", [av, bv], ref.shape, elem), name)
+        want[name] = (ref, a64.shape[-1])
+    return m, want
+
+
+@pytest.mark.parametrize("library", ["auto", "openblas", "onednn"])
+@pytest.mark.parametrize("elem", list(TYPES))
+def test_lowp_products_match_float64(rng, tmp_path, elem, library):
+    skip_without_onednn(library, tmp_path)
+    m, want = build(rng, elem)
+    out = m.run(tmp_path / "run", extra_args=[f"--contraction={library}"])
+    for name, (ref, k) in want.items():
+        # Results that cancel towards 0 carry the f32 accumulation's error,
+        # about k 2^-24 times the terms (N(0,1) here), many ulps of a tiny
+        # bf16/f16 value: allowed as an absolute bound.
+        assert_ulp_close(out[name], ref, elem, ulps=1, atol=k * 2.0**-22,
+                         what=f"{name} ({elem}, {library})")
+
+
+@pytest.mark.parametrize("elem", list(TYPES))
+def test_report_names_the_lowp_kernels(rng, tmp_path, elem):
+    m, _ = build(rng, elem)
+    model, data = m.write(tmp_path)
+    proc = run_lp([model, f"--data={data}", "--verbose", f"--output-dir={tmp_path / 'out'}"])
+    assert proc.returncode == 0, proc.stderr
+    kernels = re.findall(r"^kernel: (\w+): (.*)$", proc.stdout, re.M)
+    mine = [(cls, k) for cls, k in kernels if elem in k]
+    # (the large product is cut into mid-size blocks, one per thread)
+    assert {"small", "mid"} <= {cls for cls, _ in mine}, proc.stdout
+    assert not any(k.startswith("onednn ref") for _, k in mine), proc.stdout
+    native = {"bf16": {"avx512_bf16"}, "f16": {"avx512_fp16"}}[elem]
+    if not native <= cpu_flags():
+        # No bf16/f16 arithmetic on this CPU: the widened f32 path.
+        assert all(k == f"{elem} widened to f32" for _, k in mine), proc.stdout
