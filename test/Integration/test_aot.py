@@ -220,3 +220,24 @@ def test_lp_exec_errors(digits_data, tmp_path):
     # for dlopen to search for.
     here = subprocess.run([BIN / "lp-exec", so.name, "--list"], cwd=so.parent, capture_output=True, text=True)
     assert here.returncode == 0 and here.stdout.split() == ["digits_mlp"], here
+
+
+@pytest.mark.parametrize("library", ["openblas", "onednn"])
+def test_aot_runs_the_same_contraction_kernels(digits_data, tmp_path, library):
+    """The library behind the products is the runtime's choice: a step
+    compiled ahead of time and run by lp-exec with --contraction=X reports
+    the same policy as lp-run with it, and trains bit-identically."""
+    so = build_shared_object(DIGITS_MLP, tmp_path, ["--lp-build-train-step=momentum=0.9 lr=0.1"],
+                             "inplace-results=1", cpu="native")
+    common = ["--train", f"--data={digits_data}", "--steps=8", "--seed=1", "--log-every=0",
+              f"--contraction={library}", "--verbose"]
+    jit_log, aot_log = tmp_path / "jit.txt", tmp_path / "aot.txt"
+    jit = run_lp([DIGITS_MLP, *common, "--momentum=0.9", "--lr=0.1", f"--loss-log={jit_log}"])
+    if jit.returncode != 0 and "without oneDNN" in jit.stderr:
+        pytest.skip(jit.stderr.strip())
+    assert jit.returncode == 0, jit.stderr
+    aot = run_lp_exec([so, *common, f"--loss-log={aot_log}"])
+    assert aot.returncode == 0, aot.stderr
+    policy = [re.search(rf"^contractions \({library}, .*$", p.stdout, re.M) for p in (jit, aot)]
+    assert policy[0] and policy[1] and policy[0].group(0) == policy[1].group(0), jit.stdout + aot.stdout
+    assert aot_log.read_text() == jit_log.read_text()

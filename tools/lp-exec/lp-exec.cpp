@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/Trainer.h"
 
 #include <algorithm>
@@ -81,7 +82,9 @@ const char *kKnown[] = {"function",      "list",
                         "params",        "resume",
                         "checkpoint",    "checkpoint-every",
                         "loss-log",      "step-times",
-                        "random-inputs", "output-dir"};
+                        "random-inputs", "output-dir",
+                        "contraction",   "contraction-isa",
+                        "verbose"};
 } // namespace
 
 int main(int argc, char **argv) {
@@ -96,6 +99,10 @@ int main(int argc, char **argv) {
       return fail("unknown option '--" + name + "'");
   if (!cl.error.empty())
     return fail(cl.error);
+  // The libraries behind the step's products, as lp-run's options.
+  if (std::string e = lp::rt::setContraction(cl.get("contraction")); !e.empty())
+    return fail(e);
+  lp::rt::setContractionIsa(cl.get("contraction-isa"));
   std::string error;
   auto code = SharedObject::open(cl.file, error);
   if (!code)
@@ -152,6 +159,8 @@ int main(int argc, char **argv) {
     opts.lossLog = cl.get("loss-log");
     opts.stepTimes = cl.get("step-times");
     error = train(step, eval, opts, std::cout);
+    if (error.empty() && cl.has("verbose"))
+      std::cout << lp::rt::contractionReport();
     return error.empty() ? 0 : fail(error);
   }
 
@@ -177,5 +186,7 @@ int main(int argc, char **argv) {
   error = bindArguments(fn.signature(), run, args);
   if (error.empty())
     error = runOnce(fn, args, run, std::cout);
+  if (error.empty() && cl.has("verbose"))
+    std::cout << lp::rt::contractionReport();
   return error.empty() ? 0 : fail(error);
 }
