@@ -47,7 +47,8 @@ QUICK = {"digits_mlp": (5, 20, 2), "large_mlp": (1, 3, 1),
 CHECK_STEPS = 3
 SETTLE_S = 1.0  # idle seconds before each workload
 # lp-run --matmul, and blas with one library forced (lp-run --contraction)
-MATMUL_LOWERINGS = ("blas", "vector", "loops", "blas:openblas", "blas:onednn")
+# and the im2col convolutions (lp-run --conv=im2col) instead of the library's
+MATMUL_LOWERINGS = ("blas", "vector", "loops", "blas:openblas", "blas:onednn", "blas:im2col")
 
 
 def import_peers():
@@ -95,7 +96,8 @@ def parse_args(argv):
     p.add_argument("--lp-matmul", default="blas,vector", metavar="LIST",
                    help="comma-separated f32 matmul lowerings to run LP with, "
                    "one row each (lp-run --matmul: blas, vector, loops; "
-                   "blas:openblas and blas:onednn force lp-run --contraction; "
+                   "blas:openblas and blas:onednn force lp-run --contraction, "
+                   "blas:im2col lp-run --conv=im2col; "
                    "default blas,vector)")
     p.add_argument("--no-compile", action="store_true", help="skip torch.compile")
     p.add_argument("--no-model-check", action="store_true",
@@ -149,6 +151,8 @@ def repeat_medians(step_ms, warmup, steps, repeats):
 
 def lp_framework(matmul):
     """The table's name of LP run with this matmul lowering."""
+    if matmul == "blas:im2col":
+        return "lp (conv=im2col)"
     if matmul.startswith("blas:"):
         return f"lp (contraction={matmul[5:]})"
     return "lp" if matmul == "blas" else f"lp (matmul={matmul})"
@@ -159,6 +163,8 @@ def lp_args(args, matmul):
     --contraction for blas:<library>."""
     lowering, _, library = matmul.partition(":")
     flags = [f"--matmul={lowering}"] if lp_runner.has_matmul(args.lp_run) else []
+    if library == "im2col":
+        return flags + ["--conv=im2col"]
     return flags + ([f"--contraction={library}"] if library else [])
 
 

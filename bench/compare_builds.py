@@ -35,7 +35,7 @@ def run_once(lp_run, extra):
         m = re.match(r"## (\w+):", line)
         if m:
             workload = m.group(1)
-        m = re.match(r"(lp(?: \((?:matmul|contraction)=\w+\))?): ([0-9.]+) ms/step", line)
+        m = re.match(r"(lp(?: \((?:matmul|contraction|conv)=\w+\))?): ([0-9.]+) ms/step", line)
         if m and workload:
             times[(workload, m.group(1))] = float(m.group(2))
     return times, proc.stdout

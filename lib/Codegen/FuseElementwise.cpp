@@ -28,13 +28,15 @@ using namespace mlir;
 
 namespace {
 
-/// Ops fusion may rewrite: anything but linalg ops that are named ops or
-/// contractions (a generic with a multiply-add reduction).
+/// Ops fusion may rewrite: anything but linalg ops that are named ops,
+/// contractions (a generic with a multiply-add reduction) or marked for a
+/// library (`library_call`: the library computes exactly that op).
 bool fusible(Operation *op) {
   auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
   if (!linalgOp)
     return true;
-  return isa<linalg::GenericOp>(op) &&
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  return generic && !generic.getLibraryCallAttr() &&
          !linalg::isaContractionOpInterface(linalgOp);
 }
 

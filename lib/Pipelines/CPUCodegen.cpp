@@ -24,6 +24,8 @@ static constexpr int64_t kSplitProductsFrom = int64_t(1) << 20;
 
 void lp::buildCPUCodegenPipeline(OpPassManager &pm,
                                  const CPUCodegenOptions &options) {
+  // Before any splitting or outlining: a marked convolution is one call.
+  pm.addPass(lp::createConvsToLibrary());
   if (options.matmul == MatmulLowering::Blas) {
     LinalgToBlasOptions blas;
     if (options.parallel) {

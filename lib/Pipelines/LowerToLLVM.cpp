@@ -17,6 +17,7 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   LowerToLinalgOptions front;
   front.outlineBlocks = options.outlineBlocks;
   front.fuseElementwise = options.fuseElementwise;
+  front.conv = options.conv;
   buildLowerToLinalgPipeline(pm, front);
 
   BufferizeOptions bufferize;

@@ -22,7 +22,9 @@ void lp::buildLowerToLinalgPipeline(OpPassManager &pm,
   pm.addPass(lp::createRecordSignature());
   if (options.outlineBlocks)
     pm.addPass(lp::createOutlineBlocks());
-  pm.addPass(lp::createConvertLPToLinalg());
+  ConvertLPToLinalgOptions convert;
+  convert.convLibrary = options.conv == ConvLowering::Library;
+  pm.addPass(lp::createConvertLPToLinalg(convert));
   // arith on tensors (the step counter) becomes linalg too.
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());

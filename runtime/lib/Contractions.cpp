@@ -142,12 +142,7 @@ namespace {
 /// Records that `what` ran a product of size class `cls` (once per thread
 /// and kind, then once in the shared set).
 void noteKernel(int cls, const std::string &what) {
-  std::string seen = std::string(kClassNames[cls]) + ": " + what;
-  thread_local std::set<std::string> local;
-  if (local.insert(seen).second) {
-    std::lock_guard<std::mutex> lock(kernelsLock);
-    kernelsSeen.insert(seen);
-  }
+  lp::rt::recordKernel(std::string(kClassNames[cls]) + ": " + what);
 }
 
 /// `rows` x `cols` 16-bit values at `src` (leading dimension `ld`) as
@@ -213,6 +208,14 @@ void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,
   noteKernel(cls, std::string(type) + " widened to f32");
   sgemmDispatch(order, transA, transB, m, n, k, alpha, wa.data(), ta ? m : k,
                 wb.data(), tb ? k : n, beta, c, ldc);
+}
+
+void lp::rt::recordKernel(const std::string &what) {
+  thread_local std::set<std::string> local;
+  if (local.insert(what).second) {
+    std::lock_guard<std::mutex> lock(kernelsLock);
+    kernelsSeen.insert(what);
+  }
 }
 
 std::string lp::rt::contractionReport() {

@@ -3,6 +3,7 @@
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Runtime/BlasDispatch.h"
 #include "lp/Runtime/Contractions.h"
+#include "lp/Runtime/Convolutions.h"
 #include "lp/Runtime/HalfFloat.h"
 
 #include <atomic>
@@ -135,6 +136,20 @@ lp_gemm_f16(int order, int transA, int transB, int m, int n, int k, float alpha,
                            b, ldb, beta, c, ldc);
 }
 
+/// lp-convs-to-library's calls (Convolutions.h).
+#define LP_CONV_ENTRY(NAME, KIND)                                              \
+  __attribute__((visibility("default"))) void NAME(                            \
+      const float *a, const float *b, float *out, int64_t n, int64_t c,        \
+      int64_t h, int64_t w, int64_t f, int64_t kh, int64_t kw, int64_t oh,     \
+      int64_t ow, int64_t sh, int64_t sw, int64_t ph, int64_t pw) {            \
+    lp::rt::convolution(KIND, a, b, out,                                       \
+                        {n, c, h, w, f, kh, kw, oh, ow, sh, sw, ph, pw});      \
+  }
+LP_CONV_ENTRY(lp_conv2d_f32, lp::rt::ConvKind::Forward)
+LP_CONV_ENTRY(lp_conv2d_grad_filter_f32, lp::rt::ConvKind::GradFilter)
+LP_CONV_ENTRY(lp_conv2d_grad_input_f32, lp::rt::ConvKind::GradInput)
+#undef LP_CONV_ENTRY
+
 /// lp-parallelize-kernels' and lp-linalg-to-blas's block count (their
 /// `threads` = 0): the OpenMP thread count.
 __attribute__((visibility("default"))) int64_t lp_num_threads() {
@@ -148,6 +163,11 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
       {"cblas_sgemm", reinterpret_cast<void *>(&cblas_sgemm)},
       {"lp_gemm_bf16", reinterpret_cast<void *>(&lp_gemm_bf16)},
       {"lp_gemm_f16", reinterpret_cast<void *>(&lp_gemm_f16)},
+      {"lp_conv2d_f32", reinterpret_cast<void *>(&lp_conv2d_f32)},
+      {"lp_conv2d_grad_filter_f32",
+       reinterpret_cast<void *>(&lp_conv2d_grad_filter_f32)},
+      {"lp_conv2d_grad_input_f32",
+       reinterpret_cast<void *>(&lp_conv2d_grad_input_f32)},
       {"lp_num_threads", reinterpret_cast<void *>(&lp_num_threads)},
       {"__truncsfbf2", reinterpret_cast<void *>(&__truncsfbf2)},
       {"__truncdfbf2", reinterpret_cast<void *>(&__truncdfbf2)},

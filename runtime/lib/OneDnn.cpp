@@ -9,38 +9,18 @@
 #include "lp/Runtime/OneDnn.h"
 
 #ifdef LP_DNNL_LIBRARY
-#include <oneapi/dnnl/dnnl.h>
+#include "OneDnnApi.h"
 
 #include <dlfcn.h>
 #include <map>
 #include <memory>
 #include <tuple>
 
-namespace {
+lp::rt::dnnl::Api lp::rt::dnnl::api;
+bool lp::rt::dnnl::loaded = false;
+dnnl_engine_t lp::rt::dnnl::engine = nullptr;
 
-struct Api {
-  decltype(&dnnl_engine_create) engineCreate;
-  decltype(&dnnl_stream_create) streamCreate;
-  decltype(&dnnl_memory_desc_init_by_strides) memoryDescInit;
-  decltype(&dnnl_matmul_desc_init) matmulDescInit;
-  decltype(&dnnl_primitive_attr_create) attrCreate;
-  decltype(&dnnl_primitive_attr_destroy) attrDestroy;
-  decltype(&dnnl_post_ops_create) postOpsCreate;
-  decltype(&dnnl_post_ops_destroy) postOpsDestroy;
-  decltype(&dnnl_post_ops_append_sum) appendSum;
-  decltype(&dnnl_primitive_attr_set_post_ops) setPostOps;
-  decltype(&dnnl_primitive_desc_create) pdCreate;
-  decltype(&dnnl_primitive_desc_query) pdQuery;
-  decltype(&dnnl_primitive_desc_destroy) pdDestroy;
-  decltype(&dnnl_primitive_create) primitiveCreate;
-  decltype(&dnnl_memory_create) memoryCreate;
-  decltype(&dnnl_memory_set_data_handle) setHandle;
-  decltype(&dnnl_primitive_execute) execute;
-  decltype(&dnnl_stream_wait) streamWait;
-  decltype(&dnnl_get_effective_cpu_isa) effectiveIsa;
-  decltype(&dnnl_version) version;
-  decltype(&dnnl_set_max_cpu_isa) setMaxIsa;
-};
+namespace {
 
 struct IsaName {
   const char *name;
@@ -52,9 +32,9 @@ const IsaName kIsas[] = {{"sse41", dnnl_cpu_isa_sse41},
                          {"avx512_core_bf16", dnnl_cpu_isa_avx512_core_bf16},
                          {"avx512_core_amx", dnnl_cpu_isa_avx512_core_amx}};
 
-Api api;
-bool loaded = false;
-dnnl_engine_t engine = nullptr;
+using lp::rt::dnnl::api;
+using lp::rt::dnnl::engine;
+using lp::rt::dnnl::loaded;
 
 /// One cached product: the primitive, its memory objects (their data
 /// handles set per call) and the kernel's name.
@@ -181,7 +161,16 @@ std::string lp::rt::loadOneDnn(const std::string &maxIsa) {
             sym(h, "dnnl_stream_wait", api.streamWait) &&
             sym(h, "dnnl_get_effective_cpu_isa", api.effectiveIsa) &&
             sym(h, "dnnl_version", api.version) &&
-            sym(h, "dnnl_set_max_cpu_isa", api.setMaxIsa);
+            sym(h, "dnnl_set_max_cpu_isa", api.setMaxIsa) &&
+            sym(h, "dnnl_memory_desc_init_by_tag", api.memoryDescInitByTag) &&
+            sym(h, "dnnl_convolution_forward_desc_init", api.convForwardInit) &&
+            sym(h, "dnnl_convolution_backward_data_desc_init",
+                api.convBackwardDataInit) &&
+            sym(h, "dnnl_convolution_backward_weights_desc_init",
+                api.convBackwardWeightsInit) &&
+            sym(h, "dnnl_primitive_desc_query_md", api.pdQueryMd) &&
+            sym(h, "dnnl_memory_desc_equal", api.memoryDescEqual) &&
+            sym(h, "dnnl_reorder_primitive_desc_create", api.reorderPdCreate);
   if (!ok)
     return std::string(LP_DNNL_LIBRARY) + " lacks a oneDNN 2.x C API entry";
   if (cap && api.setMaxIsa(cap->isa) != dnnl_success)

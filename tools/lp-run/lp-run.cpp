@@ -198,6 +198,13 @@ static cl::opt<lp::MatmulLowering> matmulLowering(
                clEnumValN(lp::MatmulLowering::Vector, "vector",
                           "generated tiled vector code"),
                clEnumValN(lp::MatmulLowering::Loops, "loops", "plain loops")));
+static cl::opt<lp::ConvLowering> convLowering(
+    "conv", cl::desc("How f32 convolutions run (lp-lower-to-llvm's option)"),
+    cl::init(lp::ConvLowering::Library), cl::cat(lowerCat),
+    cl::values(clEnumValN(lp::ConvLowering::Library, "library",
+                          "the runtime's direct convolutions (the default)"),
+               clEnumValN(lp::ConvLowering::Im2col, "im2col",
+                          "im2col copies and products")));
 static cl::opt<std::string> contraction(
     "contraction",
     cl::desc("The library that runs the cblas_sgemm calls of --matmul=blas: "
@@ -261,6 +268,7 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.stepSize = lrStepSize;
   options.trainStep.gamma = lrGamma;
   options.lowering.matmul = matmulLowering;
+  options.lowering.conv = convLowering;
   options.lowering.approximateMath = approximateMath;
   // Split kernels and products into as many blocks as the runtime has
   // OpenMP threads when the step runs (the pipeline's default threads=0).

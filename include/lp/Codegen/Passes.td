@@ -58,6 +58,37 @@ def FoldTransposeIntoMatmul : Pass<"lp-fold-transpose-into-matmul"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def ConvsToLibrary : Pass<"lp-convs-to-library", "mlir::ModuleOp"> {
+  let summary = "Call the runtime's direct convolutions for marked generics";
+  let description = [{
+    Replaces each `linalg.generic` on buffers marked `library_call =
+    "lp_conv2d_f32"`, `"lp_conv2d_grad_filter_f32"` or
+    `"lp_conv2d_grad_input_f32"` (convert-lp-to-linalg `conv-library`, which
+    documents their semantics) by a call of that runtime function, with the
+    three buffers' addresses, the sizes N, C, H, W (of the generic's
+    input: the padded one for the forward and filter-gradient calls), F,
+    KH, KW, OH, OW, the stride and the padding (`lp.conv`; 0 for the calls
+    that read the padded input) as `i64`s. The zero fill of the
+    result right before the generic is dropped (the runtime writes every
+    element). A generic whose buffers are not contiguous row-major, whose
+    maps are not the expected ones or whose result is not zero-filled right
+    before stays as it is: it is a correct, slow lowering by itself. The
+    runtime runs oneDNN's direct convolutions (`runtime/lib/OneDnnConv.cpp`,
+    kernels chosen by the CPU's ISA), or plain loops without oneDNN.
+
+    ```mlir
+    linalg.fill ins(%zero : f32) outs(%y : memref<32x32x32x32xf32>)
+    linalg.generic {library_call = "lp_conv2d_f32", lp.conv = array<i64: 1, 1, 1, 1>, ...}
+        ins(%xp, %w : memref<32x3x34x34xf32>, memref<32x3x3x3xf32>) outs(%y : ...)
+    // becomes
+    func.call @lp_conv2d_f32(%px, %pw, %py, %c32, %c3, %c34, %c34, %c32,
+        %c3, %c3, %c32, %c32, %c1, %c1, %c0, %c0) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, i64, ...) -> ()
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::func::FuncDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
   let summary = "Call cblas_sgemm for f32 matmuls on buffers";
   let description = [{

@@ -26,6 +26,13 @@ def ConvertLPToLinalg : Pass<"convert-lp-to-linalg"> {
     } -> tensor<4xf32>
     ```
   }];
+  let options = [
+    Option<"convLibrary", "conv-library", "bool", /*default=*/"false",
+           "f32 conv2d and its gradients as linalg.generic ops marked "
+           "`library_call = \"lp_conv2d...\"` (direct convolutions of the "
+           "runtime, through lp-convs-to-library) instead of im2col and "
+           "products">
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect", "mlir::scf::SCFDialect",

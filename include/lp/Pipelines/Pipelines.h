@@ -24,9 +24,27 @@ namespace lp {
 /// How the CPU back end lowers f32 matmuls.
 enum class MatmulLowering { Blas, Vector, Loops };
 
+/// How f32 convolutions and their gradients are lowered: direct
+/// convolutions of the runtime (convert-lp-to-linalg conv-library,
+/// lp-convs-to-library) or im2col copies and products.
+enum class ConvLowering { Library, Im2col };
+
+#define LP_CONV_OPTION                                                         \
+  Option<ConvLowering> conv {                                                  \
+    *this, "conv", llvm::cl::desc("How f32 convolutions run"),                 \
+        llvm::cl::init(ConvLowering::Library),                                 \
+        llvm::cl::values(                                                      \
+            clEnumValN(ConvLowering::Library, "library",                       \
+                       "the runtime's direct convolutions (oneDNN; the "       \
+                       "default)"),                                            \
+            clEnumValN(ConvLowering::Im2col, "im2col",                         \
+                       "im2col copies and products"))                          \
+  }
+
 /// Options of `lp-lower-to-linalg`.
 struct LowerToLinalgOptions
     : public mlir::PassPipelineOptions<LowerToLinalgOptions> {
+  LP_CONV_OPTION;
   Option<bool> outlineBlocks{
       *this, "outline-blocks",
       llvm::cl::desc("Lower each repeated block once: outline its runs into "
@@ -95,6 +113,7 @@ struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
 /// stages run one after another).
 struct LowerToLLVMOptions
     : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
+  LP_CONV_OPTION;
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse elementwise linalg ops into their producers and "

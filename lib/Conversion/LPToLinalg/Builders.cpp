@@ -352,3 +352,18 @@ Value clampedIndex(OpBuilder &b, Location loc, Value id, int64_t size) {
 }
 
 } // namespace lp::detail
+
+Value lp::detail::finishContraction(OpBuilder &b, Location loc, Value acc,
+                                    Value bias, int64_t dim,
+                                    RankedTensorType resultType) {
+  if (!bias)
+    return convertElements(b, loc, acc, resultType.getElementType());
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = resultType.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap biasMap = AffineMap::get(rank, 0, getAffineDimExpr(dim, ctx));
+  return buildMapped(b, loc, resultType, ValueRange{acc, bias}, {id, biasMap},
+                     [](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+                       return arith::AddFOp::create(nb, nloc, a[0], a[1]);
+                     });
+}

@@ -131,6 +131,12 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::RankedTensorType resultTypeOf(mlir::Operation *op);
 llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
 
+/// Adds an optional bias along dimension `dim` of the f32 accumulator `acc`
+/// and rounds to `resultType` (whose shape equals acc's).
+mlir::Value finishContraction(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value acc, mlir::Value bias, int64_t dim,
+                              mlir::RankedTensorType resultType);
+
 /// Casts every element of `v` to `elementType` (nearest even).
 mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value v, mlir::Type elementType);

@@ -30,12 +30,15 @@ void lp::populateLPToLinalgConversionPatterns(RewritePatternSet &patterns) {
 namespace {
 struct ConvertLPToLinalg
     : lp::impl::ConvertLPToLinalgBase<ConvertLPToLinalg> {
+  using ConvertLPToLinalgBase::ConvertLPToLinalgBase;
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalDialect<lp::LPDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     lp::populateLPToLinalgConversionPatterns(patterns);
+    if (convLibrary)
+      lp::populateLPConvToLibraryPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

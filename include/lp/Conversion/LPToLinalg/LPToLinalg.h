@@ -21,7 +21,12 @@ void populateLPOptimizerToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// lp.loss_seed, lp.gradients and lp.all_finite.
 void populateLPStepToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
-/// All of the above.
+/// f32 conv2d and its gradients as linalg.generic ops marked for the
+/// runtime's direct convolutions (lp-convs-to-library); they take
+/// precedence over the im2col patterns.
+void populateLPConvToLibraryPatterns(mlir::RewritePatternSet &patterns);
+
+/// All of the above but the library convolutions.
 void populateLPToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace lp

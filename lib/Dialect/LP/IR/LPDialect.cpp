@@ -168,5 +168,14 @@ LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
                 "a function";
     return success();
   }
+  if (name == kConvAttr) {
+    auto params = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!params || params.size() != 4 ||
+        llvm::any_of(params.asArrayRef(), [](int64_t v) { return v < 0; }) ||
+        params[0] < 1 || params[1] < 1)
+      return op->emitError() << "'lp.conv' must be [stride h, stride w, "
+                                "padding h, padding w], strides >= 1";
+    return success();
+  }
   return op->emitError() << "unknown lp attribute '" << name << "'";
 }

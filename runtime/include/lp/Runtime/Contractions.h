@@ -62,6 +62,9 @@ void lowpGemmDispatch(bool bf16, int order, int transA, int transB, int m,
                       int n, int k, float alpha, const void *a, int lda,
                       const void *b, int ldb, float beta, float *c, int ldc);
 
+/// Records that `what` ran (a `kernel:` line of the report), once.
+void recordKernel(const std::string &what);
+
 /// What runs the products: the CPU, its features, the libraries, their
 /// versions and kernels, the library of each size class and the oneDNN
 /// kernels created so far; one item per line.

@@ -31,6 +31,10 @@ constexpr llvm::StringLiteral kInplaceResultsAttr = "lp.inplace_results";
 /// On a public function: its calling convention as a JSON document
 /// (lp-record-signature; include/lp/Transforms/Signature.h).
 constexpr llvm::StringLiteral kSignatureAttr = "lp.signature";
+/// On a linalg.generic marked `library_call = "lp_conv2d..."`: the
+/// convolution's stride and padding, [sh, sw, ph, pw]
+/// (convert-lp-to-linalg conv-library; lp-convs-to-library reads it).
+constexpr llvm::StringLiteral kConvAttr = "lp.conv";
 /// The symbols a compiled function is found by (lp-emit-entry-points):
 /// its signature document and its packed entry point.
 inline std::string signatureSymbol(llvm::StringRef fn) {
