@@ -32,8 +32,9 @@ struct Unranked {
 extern "C" {
 
 /// memref.copy between views of any layout (MLIR's C runner utils ABI):
-/// element by element over the shape, or one memcpy when both are
-/// contiguous in the same order.
+/// the trailing dimensions contiguous in both views are one block (one
+/// memcpy: a row of a padding copy, or everything when both are
+/// contiguous in the same order); an odometer walks the others.
 __attribute__((visibility("default"))) void
 memrefCopy(int64_t elementSize, Unranked *src, Unranked *dst) {
   int64_t rank = src->rank;
@@ -44,30 +45,41 @@ memrefCopy(int64_t elementSize, Unranked *src, Unranked *dst) {
   char *from = s.aligned + s.offset * elementSize;
   char *to = d.aligned + d.offset * elementSize;
   int64_t total = 1;
-  bool contiguous = true;
-  for (int64_t i = rank - 1; i >= 0; --i) {
-    contiguous &=
-        sizes[i] == 1 || (srcStrides[i] == total && dstStrides[i] == total);
+  for (int64_t i = 0; i < rank; ++i)
     total *= sizes[i];
-  }
   if (total == 0)
     return;
-  if (contiguous) {
-    std::memmove(to, from, total * elementSize);
+  // Dimensions [outer, rank) form one contiguous block in both views.
+  int64_t outer = rank, block = 1;
+  while (outer > 0) {
+    int64_t i = outer - 1;
+    if (sizes[i] != 1 && (srcStrides[i] != block || dstStrides[i] != block))
+      break;
+    block *= sizes[i];
+    --outer;
+  }
+  size_t bytes = size_t(block) * elementSize;
+  if (outer == 0) {
+    std::memmove(to, from, bytes);
     return;
   }
-  // An odometer over the indices, advancing both element pointers.
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t n = 0; n < total; ++n) {
-    std::memcpy(to, from, elementSize);
-    for (int64_t i = rank - 1; i >= 0; --i) {
+  int64_t index[16] = {};
+  std::vector<int64_t> heapIndex;
+  int64_t *idx = index;
+  if (outer > 16) {
+    heapIndex.assign(outer, 0);
+    idx = heapIndex.data();
+  }
+  for (int64_t n = 0, blocks = total / block; n < blocks; ++n) {
+    std::memcpy(to, from, bytes);
+    for (int64_t i = outer - 1; i >= 0; --i) {
       from += srcStrides[i] * elementSize;
       to += dstStrides[i] * elementSize;
-      if (++index[i] < sizes[i])
+      if (++idx[i] < sizes[i])
         break;
       from -= srcStrides[i] * sizes[i] * elementSize;
       to -= dstStrides[i] * sizes[i] * elementSize;
-      index[i] = 0;
+      idx[i] = 0;
     }
   }
 }

@@ -173,6 +173,35 @@ TEST(HostSymbols, MemrefCopyFollowsStrides) {
   EXPECT_EQ(target, 7);
 }
 
+TEST(HostSymbols, MemrefCopyIntoPaddedRows) {
+  MemrefCopyFn copy = memrefCopy();
+  ASSERT_NE(copy, nullptr);
+  // A dense 2x2x3 source into the interior of a 2x4x5 buffer (a padding
+  // copy: rows contiguous in both, copied whole), and into every other
+  // column of a 2x2x6 buffer (a spread: element by element).
+  float src[12], padded[40] = {}, spread[24] = {};
+  for (int i = 0; i < 12; ++i)
+    src[i] = float(i + 1);
+  Descriptor<3> from{src, src, 0, {2, 2, 3}, {6, 3, 1}};
+  Descriptor<3> interior{padded, padded, 6, {2, 2, 3}, {20, 5, 1}};
+  Unranked s{3, &from}, d{3, &interior};
+  copy(sizeof(float), &s, &d);
+  for (int b = 0; b < 2; ++b)
+    for (int r = 0; r < 4; ++r)
+      for (int c = 0; c < 5; ++c) {
+        bool inside = r >= 1 && r <= 2 && c >= 1 && c <= 3;
+        float want = inside ? src[b * 6 + (r - 1) * 3 + (c - 1)] : 0.0f;
+        EXPECT_EQ(padded[b * 20 + r * 5 + c], want) << b << r << c;
+      }
+  Descriptor<3> everyOther{spread, spread, 0, {2, 2, 3}, {12, 6, 2}};
+  Unranked e{3, &everyOther};
+  copy(sizeof(float), &s, &e);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_EQ(spread[2 * i], src[i]) << i;
+    EXPECT_EQ(spread[2 * i + 1], 0.0f) << i;
+  }
+}
+
 } // namespace
 
 namespace {
