@@ -59,16 +59,6 @@ Value address(OpBuilder &b, Location loc, Value m) {
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
 }
 
-/// The zero fill of `out` immediately before `op`, if any.
-linalg::FillOp zeroFillBefore(Operation *op, Value out) {
-  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
-  if (!fill || fill.getOutputs()[0] != out)
-    return nullptr;
-  auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
-  auto value = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
-  return value && value.getValue().isZero() ? fill : nullptr;
-}
-
 struct ConvsToLibrary : lp::impl::ConvsToLibraryBase<ConvsToLibrary> {
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> ops;
@@ -120,7 +110,7 @@ struct ConvsToLibrary : lp::impl::ConvsToLibraryBase<ConvsToLibrary> {
         op.getIndexingMapsArray() !=
             expectedMaps(kind, p.take_front(2), op.getContext()))
       return success();
-    linalg::FillOp fill = zeroFillBefore(op, out);
+    linalg::FillOp fill = lp::zeroFillBefore(op, out);
     if (!fill)
       return success();
     // N, C, H, W, F, KH, KW, OH, OW, sh, sw, ph, pw.

@@ -142,16 +142,6 @@ func::FuncOp declareGemm(ModuleOp module, StringRef name) {
                                     "CBLAS");
 }
 
-/// The zero fill of `out` immediately before `op`, if any.
-linalg::FillOp zeroFillBefore(Operation *op, Value out) {
-  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
-  if (!fill || fill.getOutputs()[0] != out)
-    return nullptr;
-  auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
-  auto value = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
-  return value && value.getValue().isZero() ? fill : nullptr;
-}
-
 struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
   using LinalgToBlasBase::LinalgToBlasBase;
 
@@ -194,7 +184,7 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     OpBuilder b(op);
     Location loc = op.getLoc();
     float beta = 1.0f;
-    if (linalg::FillOp fill = zeroFillBefore(op, c)) {
+    if (linalg::FillOp fill = lp::zeroFillBefore(op, c)) {
       fill.erase();
       beta = 0.0f;
     }

@@ -134,23 +134,11 @@ struct ParallelizeKernels
         rewriter, loc, blocks.size,
         arith::SubIOp::create(rewriter, loc, total, first));
     IRMapping mapping;
-    for (auto [operand, dim] : llvm::zip(op->getOpOperands(), outerDim)) {
-      if (dim < 0)
-        continue;
-      auto type = cast<MemRefType>(operand.get().getType());
-      SmallVector<OpFoldResult> offsets(type.getRank(),
-                                        rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizes,
-          strides(type.getRank(), rewriter.getIndexAttr(1));
-      for (int64_t d : type.getShape())
-        sizes.push_back(rewriter.getIndexAttr(d));
-      offsets[dim] = first;
-      sizes[dim] = rows;
-      mapping.map(operand.get(),
-                  memref::SubViewOp::create(rewriter, loc, operand.get(),
-                                            offsets, sizes, strides)
-                      .getResult());
-    }
+    for (auto [operand, dim] : llvm::zip(op->getOpOperands(), outerDim))
+      if (dim >= 0)
+        mapping.map(
+            operand.get(),
+            lp::subviewAlong(rewriter, loc, operand.get(), dim, first, rows));
     Operation *block = rewriter.clone(*op.getOperation(), mapping);
     offsetOuterIndex(rewriter, block, first);
     rewriter.eraseOp(op);

@@ -3,6 +3,7 @@
 #include "lp/Codegen/RuntimeCalls.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
@@ -56,4 +57,29 @@ lp::Blocks lp::splitIntoBlocks(OpBuilder &b, Location loc, int64_t len,
         b, loc, arith::CeilDivUIOp::create(b, loc, size, g), g);
   }
   return {size, arith::CeilDivUIOp::create(b, loc, total, size)};
+}
+
+linalg::FillOp lp::zeroFillBefore(Operation *op, Value out) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+  if (!fill || fill.getOutputs()[0] != out)
+    return nullptr;
+  auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+  auto value = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
+  return value && value.getValue().isZero() ? fill : nullptr;
+}
+
+Value lp::subviewAlong(OpBuilder &b, Location loc, Value m, unsigned dim,
+                       OpFoldResult offset, OpFoldResult size) {
+  auto type = cast<MemRefType>(m.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+  for (auto [d, n] : llvm::enumerate(type.getShape()))
+    sizes.push_back(
+        ShapedType::isDynamic(n)
+            ? OpFoldResult(memref::DimOp::create(b, loc, m, d).getResult())
+            : b.getIndexAttr(n));
+  offsets[dim] = offset;
+  sizes[dim] = size;
+  return memref::SubViewOp::create(b, loc, m, offsets, sizes, strides)
+      .getResult();
 }

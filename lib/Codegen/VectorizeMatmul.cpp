@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Codegen/Passes.h"
+#include "lp/Codegen/RuntimeCalls.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -133,27 +134,12 @@ staticOuterBlocks(RewriterBase &rewriter, linalg::LinalgOp op, int64_t block) {
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(loop.getBody()->getTerminator());
     IRMapping mapping;
-    for (auto [operand, dim] : llvm::zip(op->getOpOperands(), dims)) {
-      if (dim < 0)
-        continue;
-      auto type = cast<MemRefType>(operand.get().getType());
-      SmallVector<OpFoldResult> offsets(type.getRank(),
-                                        rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizes,
-          strides(type.getRank(), rewriter.getIndexAttr(1));
-      for (auto [d, n] : llvm::enumerate(type.getShape()))
-        sizes.push_back(ShapedType::isDynamic(n)
-                            ? OpFoldResult(memref::DimOp::create(
-                                               rewriter, loc, operand.get(), d)
-                                               .getResult())
-                            : rewriter.getIndexAttr(n));
-      offsets[dim] = loop.getInductionVar();
-      sizes[dim] = rewriter.getIndexAttr(size);
-      mapping.map(operand.get(),
-                  memref::SubViewOp::create(rewriter, loc, operand.get(),
-                                            offsets, sizes, strides)
-                      .getResult());
-    }
+    for (auto [operand, dim] : llvm::zip(op->getOpOperands(), dims))
+      if (dim >= 0)
+        mapping.map(operand.get(),
+                    lp::subviewAlong(rewriter, loc, operand.get(), dim,
+                                     loop.getInductionVar(),
+                                     rewriter.getIndexAttr(size)));
     copies.push_back(
         cast<linalg::LinalgOp>(rewriter.clone(*op.getOperation(), mapping)));
   };

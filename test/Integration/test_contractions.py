@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from lp_testing import Model, run_lp
+from product_cases import products_model
 from test_training import DATA, DIGITS_MLP, digits_data, init_mlp, numpy_sgd_losses, read_log  # noqa: F401
 
-T = "{permutation = array<i64: 1, 0>}"
 # name: (a shape as stored, b shape as stored, transpose a, transpose b)
 CASES = {
     "small": ((8, 16), (16, 8), False, False),  # 1024 multiply-adds
@@ -56,22 +56,7 @@ def report(stdout):
 
 
 def build(rng):
-    m, want = Model(), {}
-    for name, (a_s, b_s, ta, tb) in CASES.items():
-        a = rng.standard_normal(a_s).astype(np.float32)
-        b = rng.standard_normal(b_s).astype(np.float32)
-        av, bv = m.arg(f"a_{name}", a), m.arg(f"b_{name}", b)
-        a64, b64 = a.astype(np.float64), b.astype(np.float64)
-        if ta:
-            a64 = a64.T
-            av = m.op("lp.transpose", [av], a64.shape, "f32", T)
-        if tb:
-            b64 = b64.T
-            bv = m.op("lp.transpose", [bv], b64.shape, "f32", T)
-        ref = np.matmul(a64, b64)
-        m.ret(m.op("lp.matmul", [av, bv], ref.shape, "f32"), name)
-        want[name] = (ref, a_s[-1] if not ta else a_s[0])
-    return m, want
+    return products_model(rng, CASES)
 
 
 def skip_without_onednn(library, tmp_path):

@@ -19,10 +19,10 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from lp_testing import Model, assert_ulp_close, run_lp
+from lp_testing import assert_ulp_close, run_lp
+from product_cases import products_model
 from test_contractions import cpu_flags, skip_without_onednn
 
-T = "{permutation = array<i64: 1, 0>}"
 CASES = {
     "small": ((8, 16), (16, 8), False, False),
     "small_at": ((16, 9), (16, 8), True, False),
@@ -35,23 +35,7 @@ TYPES = {"bf16": ml_dtypes.bfloat16, "f16": np.float16}
 
 
 def build(rng, elem):
-    m, want = Model(), {}
-    dtype = TYPES[elem]
-    for name, (a_s, b_s, ta, tb) in CASES.items():
-        a = rng.standard_normal(a_s).astype(dtype)
-        b = rng.standard_normal(b_s).astype(dtype)
-        av, bv = m.arg(f"a_{name}", a), m.arg(f"b_{name}", b)
-        a64, b64 = a.astype(np.float64), b.astype(np.float64)
-        if ta:
-            a64 = a64.T
-            av = m.op("lp.transpose", [av], a64.shape, elem, T)
-        if tb:
-            b64 = b64.T
-            bv = m.op("lp.transpose", [bv], b64.shape, elem, T)
-        ref = np.matmul(a64, b64)
-        m.ret(m.op("lp.matmul", [av, bv], ref.shape, elem), name)
-        want[name] = (ref, a64.shape[-1])
-    return m, want
+    return products_model(rng, CASES, elem, TYPES[elem])
 
 
 @pytest.mark.parametrize("library", ["auto", "openblas", "onednn"])

@@ -16,9 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lp_testing import Model
+from product_cases import products_model
 
-T = "{permutation = array<i64: 1, 0>}"
 # name: (a shape as stored, b shape as stored, transpose a, transpose b)
 CASES = {
     "rows": ((1001, 64), (64, 40), False, False),  # 2.6M MACs, cut along m
@@ -30,22 +29,8 @@ CASES = {
 
 
 def build(rng):
-    m, want = Model(), {}
-    for name, (a_s, b_s, ta, tb) in CASES.items():
-        a = rng.standard_normal(a_s).astype(np.float32)
-        b = rng.standard_normal(b_s).astype(np.float32)
-        av, bv = m.arg(f"a_{name}", a), m.arg(f"b_{name}", b)
-        a64, b64 = a.astype(np.float64), b.astype(np.float64)
-        if ta:
-            a64 = a64.T
-            av = m.op("lp.transpose", [av], a64.shape, "f32", T)
-        if tb:
-            b64 = b64.T
-            bv = m.op("lp.transpose", [bv], b64.shape, "f32", T)
-        ref = np.matmul(a64, b64)
-        m.ret(m.op("lp.matmul", [av, bv], ref.shape, "f32"), name)
-        want[name] = ref
-    return m, want
+    m, want = products_model(rng, CASES)
+    return m, {name: ref for name, (ref, _) in want.items()}
 
 
 def test_split_products_match_numpy(rng, tmp_path):

@@ -10,6 +10,7 @@
 #define LP_CODEGEN_RUNTIMECALLS_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OpDefinition.h"
@@ -47,6 +48,17 @@ struct Blocks {
 };
 Blocks splitIntoBlocks(mlir::OpBuilder &b, mlir::Location loc, int64_t len,
                        mlir::OpFoldResult threads, int64_t granule);
+
+/// The `linalg.fill` of zero into `out` immediately before `op`, if any: a
+/// library call that writes every element of `out` makes it redundant
+/// (BLAS's beta = 0, the runtime's convolutions).
+mlir::linalg::FillOp zeroFillBefore(mlir::Operation *op, mlir::Value out);
+
+/// `m` restricted along dimension `dim` to [`offset`, `offset` + `size`)
+/// (a memref.subview; every other dimension whole).
+mlir::Value subviewAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value m,
+                         unsigned dim, mlir::OpFoldResult offset,
+                         mlir::OpFoldResult size);
 
 } // namespace lp
 
