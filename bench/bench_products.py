@@ -46,24 +46,28 @@ PATHS = [("auto", []), ("openblas", ["--contraction=openblas"]), ("onednn", ["--
 REPORT = ("cpu: ", "openblas: ", "onednn: ", "contractions (", "kernel: ")
 
 
-def model_text(m, k, n):
-    return f"""func.func @prod(%x: tensor<{m}x{k}xf32> {{lp.role = "input", lp.name = "x"}},
-                %w: tensor<{k}x{n}xf32> {{lp.role = "param", lp.name = "w", lp.init = "glorot_uniform"}})
-    -> (tensor<f32> {{lp.name = "loss"}}) {{
-  %y = lp.matmul %x, %w : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  %l = lp.reduce_sum %y {{axes = array<i64: 0, 1>}} : (tensor<{m}x{n}xf32>) -> tensor<f32>
-  return %l : tensor<f32>
+def model_text(m, k, n, t="f32"):
+    return f"""func.func @prod(%x: tensor<{m}x{k}x{t}> {{lp.role = "input", lp.name = "x"}},
+                %w: tensor<{k}x{n}x{t}> {{lp.role = "param", lp.name = "w", lp.init = "glorot_uniform"}})
+    -> (tensor<{t}> {{lp.name = "loss"}}) {{
+  %y = lp.matmul %x, %w : (tensor<{m}x{k}x{t}>, tensor<{k}x{n}x{t}>) -> tensor<{m}x{n}x{t}>
+  %l = lp.reduce_sum %y {{axes = array<i64: 0, 1>}} : (tensor<{m}x{n}x{t}>) -> tensor<{t}>
+  return %l : tensor<{t}>
 }}
 """
 
 
-def lp_step_ms(lp_run, tmp, m, k, n, steps, extra):
-    model = os.path.join(tmp, f"p{m}_{k}_{n}.mlir")
-    data = os.path.join(tmp, f"p{m}_{k}_{n}.npz")
+def lp_step_ms(lp_run, tmp, m, k, n, steps, extra, dtype="f32"):
+    model = os.path.join(tmp, f"p{m}_{k}_{n}_{dtype}.mlir")
+    data = os.path.join(tmp, f"p{m}_{k}_{n}_{dtype}.npz")
     times = os.path.join(tmp, "times.txt")
     with open(model, "w") as f:
-        f.write(model_text(m, k, n))
-    np.savez(data, x=np.random.default_rng(0).standard_normal((2 * m, k)).astype(np.float32))
+        f.write(model_text(m, k, n, dtype))
+    x = np.random.default_rng(0).standard_normal((2 * m, k)).astype(np.float32)
+    if dtype == "bf16":
+        import ml_dtypes
+        x = x.astype(ml_dtypes.bfloat16)
+    np.savez(data, x=x)
     if os.path.exists(times):
         os.remove(times)
     cmd = [lp_run, model, "--train", f"--data={data}", f"--steps={steps}", "--log-every=0", "--lr=1e-6",
@@ -76,11 +80,12 @@ def lp_step_ms(lp_run, tmp, m, k, n, steps, extra):
     return statistics.median(ms[2:] if len(ms) > 4 else ms), report
 
 
-def torch_step_ms(m, k, n, steps):
+def torch_step_ms(m, k, n, steps, dtype="f32"):
     import torch
 
-    x = torch.randn(m, k)
-    w = torch.randn(k, n, requires_grad=True)
+    t = torch.bfloat16 if dtype == "bf16" else torch.float32
+    x = torch.randn(m, k, dtype=t)
+    w = torch.randn(k, n, dtype=t, requires_grad=True)
     opt = torch.optim.SGD([w], lr=1e-6)
     ms = []
     for _ in range(steps):
@@ -97,6 +102,9 @@ def main():
     ap.add_argument("--lp-run", default=os.path.join(REPO, "build", "bin", "lp-run"))
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--shapes", help="comma-separated names (default: all)")
+    ap.add_argument("--dtype", choices=("f32", "bf16"), default="f32",
+                    help="element type of x and w (bf16: lp_gemm_bf16, against PyTorch's bf16 "
+                    "products, which run on oneDNN)")
     ap.add_argument("--out")
     args = ap.parse_args()
     try:
@@ -105,33 +113,34 @@ def main():
     except ImportError:
         have_torch = False
     names = args.shapes.split(",") if args.shapes else list(SHAPES)
-    lines = [f"# f32 products by contraction path ({time.strftime('%Y-%m-%d')})", "",
-             f"`python3 bench/bench_products.py --steps {args.steps}`; a step is x @ w and x^T @ dY "
+    paths = [p for p in PATHS if args.dtype == "f32" or p[0] != "vector"]
+    lines = [f"# {args.dtype} products by contraction path ({time.strftime('%Y-%m-%d')})", "",
+             f"`python3 bench/bench_products.py --steps {args.steps} --dtype {args.dtype}`; a step is x @ w and x^T @ dY "
              "(4 m k n flops) and the update; ms per step is the median, GFLOP/s = 4 m k n / time.", ""]
-    header = "| shape (m x k x n) | " + " | ".join(p for p, _ in PATHS) + (" | torch |" if have_torch else " |")
+    header = "| shape (m x k x n) | " + " | ".join(p for p, _ in paths) + (" | torch |" if have_torch else " |")
     rows, reports, torch_note = [], {}, ""
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             m, k, n = SHAPES[name]
             flops = 4.0 * m * k * n
             cells = []
-            for path, extra in PATHS:
-                ms, report = lp_step_ms(args.lp_run, tmp, m, k, n, args.steps, extra)
+            for path, extra in paths:
+                ms, report = lp_step_ms(args.lp_run, tmp, m, k, n, args.steps, extra, args.dtype)
                 reports[(name, path)] = report
                 cells.append(f"{ms:.3f} ms ({flops / ms * 1e-6:.0f})")
             if have_torch:
-                ms, torch_note = torch_step_ms(m, k, n, args.steps)
+                ms, torch_note = torch_step_ms(m, k, n, args.steps, args.dtype)
                 cells.append(f"{ms:.3f} ms ({flops / ms * 1e-6:.0f})")
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
             print(rows[-1], flush=True)
-    lines += [header, "|---" * (len(PATHS) + 1 + have_torch) + "|", *rows, "",
+    lines += [header, "|---" * (len(paths) + 1 + have_torch) + "|", *rows, "",
               "Cells: ms per step (GFLOP/s)." + (f" PyTorch: {torch_note}." if have_torch else ""), "",
               "What each run chose (lp-run --verbose, first shape; kernels per shape below):", ""]
     first = names[0]
     lines += [f"    {line}" for line in reports[(first, "auto")] if not line.startswith("kernel: ")]
     for name in names:
         chose = []
-        for path, _ in PATHS:
+        for path, _ in paths:
             kernels = [line[len("kernel: "):] for line in reports[(name, path)] if line.startswith("kernel: ")]
             chose.append(f"{path}: {', '.join(kernels) if kernels else 'OpenBLAS' if path != 'vector' else 'generated'}")
         lines.append(f"- {name}: " + "; ".join(chose))
