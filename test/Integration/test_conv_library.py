@@ -32,6 +32,7 @@ CASES = [  # x shape, filter shape, stride, padding
     ((1, 3, 4, 4), (2, 3, 1, 1), (2, 2), (0, 0)),  # 1x1 kernel, stride 2
     ((2, 16, 9, 9), (8, 16, 3, 3), (1, 1), (1, 1)),
     ((1, 2, 5, 5), (2, 2, 2, 2), (1, 1), (2, 2)),  # padding >= kernel size
+    ((1, 1, 13, 11), (4, 1, 7, 7), (2, 3), (3, 3)),  # 7x7, unequal strides, one channel
 ]
 PATHS = {"library": (["--conv=library"], None), "loops": (["--conv=library"], {"LP_CONVOLUTION": "loops"}),
          "im2col": (["--conv=im2col"], None)}
