@@ -63,16 +63,28 @@ memrefCopy(int64_t elementSize, Unranked *src, Unranked *dst) {
     std::memmove(to, from, bytes);
     return;
   }
+  // Otherwise, when the innermost dimension itself is strided (a spread or
+  // a transpose) and elements are 4 bytes: a tight strided loop over it per
+  // step of the odometer over the others.
+  bool strided = outer == rank && elementSize == 4;
+  int64_t walk = strided ? rank - 1 : outer;
+  int64_t inner = strided ? sizes[rank - 1] : block;
+  int64_t ss = srcStrides[rank - 1], ds = dstStrides[rank - 1];
   int64_t index[16] = {};
   std::vector<int64_t> heapIndex;
   int64_t *idx = index;
-  if (outer > 16) {
-    heapIndex.assign(outer, 0);
+  if (walk > 16) {
+    heapIndex.assign(walk, 0);
     idx = heapIndex.data();
   }
-  for (int64_t n = 0, blocks = total / block; n < blocks; ++n) {
-    std::memcpy(to, from, bytes);
-    for (int64_t i = outer - 1; i >= 0; --i) {
+  for (int64_t n = 0, steps = total / inner; n < steps; ++n) {
+    if (strided) {
+      for (int64_t j = 0; j < inner; ++j) // 4-byte copies, inlined
+        std::memcpy(to + j * ds * 4, from + j * ss * 4, 4);
+    } else {
+      std::memcpy(to, from, bytes);
+    }
+    for (int64_t i = walk - 1; i >= 0; --i) {
       from += srcStrides[i] * elementSize;
       to += dstStrides[i] * elementSize;
       if (++idx[i] < sizes[i])
