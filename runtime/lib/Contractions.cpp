@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -139,10 +140,14 @@ std::string lp::rt::prepareContractions() {
 
 namespace {
 
-/// Records that `what` ran a product of size class `cls` (once per thread
-/// and kind, then once in the shared set).
-void noteKernel(int cls, const std::string &what) {
-  lp::rt::recordKernel(std::string(kClassNames[cls]) + ": " + what);
+/// Records that `kernel` + `suffix` ran a product of size class `cls`. On
+/// the path of every product: the text is built only the first time a
+/// thread meets the pair of (stable) strings, kept as pointers.
+void noteKernel(int cls, const char *kernel, const char *suffix) {
+  thread_local std::set<std::tuple<int, const char *, const char *>> seen;
+  if (seen.insert({cls, kernel, suffix}).second)
+    lp::rt::recordKernel(std::string(kClassNames[cls]) + ": " + kernel +
+                         suffix);
 }
 
 /// `rows` x `cols` 16-bit values at `src` (leading dimension `ld`) as
@@ -173,10 +178,10 @@ void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
   int cls = sizeClass(int64_t(m) * n * k);
   if (policy.bySize[cls] == Library::OneDnn && order == kRowMajor &&
       alpha == 1.0f) {
-    std::string impl;
+    const char *impl = nullptr;
     if (oneDnnSgemm(transA == kTrans, transB == kTrans, m, n, k, a, lda, b, ldb,
                     beta, c, ldc, &impl)) {
-      noteKernel(cls, "onednn " + impl);
+      noteKernel(cls, impl, "");
       return;
     }
   }
@@ -190,13 +195,12 @@ void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,
                               float *c, int ldc) {
   constexpr int kRowMajor = 101, kTrans = 112;
   int cls = sizeClass(int64_t(m) * n * k);
-  const char *type = bf16 ? "bf16" : "f16";
   if (policy.name != "openblas" && order == kRowMajor && alpha == 1.0f) {
-    std::string impl;
+    const char *impl = nullptr;
     if (oneDnnGemm(bf16 ? rt::GemmInput::BF16 : rt::GemmInput::F16,
                    transA == kTrans, transB == kTrans, m, n, k, a, lda, b, ldb,
                    beta, c, ldc, &impl)) {
-      noteKernel(cls, "onednn " + impl + " (" + type + ")");
+      noteKernel(cls, impl, bf16 ? " (bf16)" : " (f16)");
       return;
     }
   }
@@ -205,7 +209,7 @@ void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,
   bool ta = transA == kTrans, tb = transB == kTrans;
   widen(bf16, a, ta ? k : m, ta ? m : k, lda, wa);
   widen(bf16, b, tb ? n : k, tb ? k : n, ldb, wb);
-  noteKernel(cls, std::string(type) + " widened to f32");
+  noteKernel(cls, bf16 ? "bf16 widened to f32" : "f16 widened to f32", "");
   sgemmDispatch(order, transA, transB, m, n, k, alpha, wa.data(), ta ? m : k,
                 wb.data(), tb ? k : n, beta, c, ldc);
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -214,8 +215,8 @@ bool build(Conv &conv, ConvKind kind, const ConvShape &s) {
   }
   const char *impl = nullptr;
   api.pdQuery(pd, dnnl_query_impl_info_str, 0, &impl);
-  conv.implementation = impl ? impl : "";
-  bool ok = conv.implementation.rfind("ref", 0) != 0;
+  conv.implementation = std::string("onednn ") + (impl ? impl : "");
+  bool ok = conv.implementation.rfind("onednn ref", 0) != 0;
   // The callers' layouts: the forward and filter-gradient input is a view
   // of the padded input's first rows and columns; the input gradient's dy
   // is a view of the spread buffer, and dx a view of its first rows.
@@ -271,7 +272,7 @@ bool build(Conv &conv, ConvKind kind, const ConvShape &s) {
 /// Runs `kind` on oneDNN; false when oneDNN cannot (then nothing was
 /// written).
 bool oneDnn(ConvKind kind, const float *a, const float *b, float *out,
-            const ConvShape &s, std::string &implementation) {
+            const ConvShape &s, const char *&implementation) {
   if (!lp::rt::dnnl::loaded)
     return false;
   thread_local ThreadState t;
@@ -321,27 +322,35 @@ bool oneDnn(ConvKind kind, const float *a, const float *b, float *out,
       for (int64_t ih = 0; ih < s.h; ++ih)
         for (int64_t iw = ih < conv.rows ? conv.cols : 0; iw < s.w; ++iw)
           out[(nc * s.h + ih) * s.w + iw] = 0.0f;
-  implementation = conv.implementation;
+  implementation = conv.implementation.c_str();
   return true;
 }
 #endif
+
+/// Records that `runner` ran a `kind` convolution: the text is built only
+/// the first time a thread meets the pair.
+void noteConvolution(ConvKind kind, const char *runner) {
+  thread_local std::set<std::pair<int, const char *>> seen;
+  if (seen.insert({int(kind), runner}).second)
+    recordKernel(std::string("conv ") + kindName(kind) + ": " + runner);
+}
 
 } // namespace
 
 void lp::rt::convolution(ConvKind kind, const float *a, const float *b,
                          float *out, const ConvShape &shape) {
-  std::string impl;
 #ifdef LP_DNNL_LIBRARY
   // LP_CONVOLUTION=loops forces the loops (to test them where oneDNN is).
   static const bool forceLoops = [] {
     const char *v = std::getenv("LP_CONVOLUTION");
     return v && std::string(v) == "loops";
   }();
+  const char *impl = nullptr;
   if (!forceLoops && oneDnn(kind, a, b, out, shape, impl)) {
-    recordKernel(std::string("conv ") + kindName(kind) + ": onednn " + impl);
+    noteConvolution(kind, impl);
     return;
   }
 #endif
-  recordKernel(std::string("conv ") + kindName(kind) + ": loops");
+  noteConvolution(kind, "loops");
   loops(kind, a, b, out, shape);
 }

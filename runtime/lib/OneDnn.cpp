@@ -99,9 +99,9 @@ Product *product(ThreadState &t, const Key &key) {
   const char *impl = nullptr;
   if (api.pdQuery(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success &&
       impl)
-    p.implementation = impl;
+    p.implementation = std::string("onednn ") + impl;
   // The reference kernels are loops for checking oneDNN, not for running.
-  if (p.implementation.rfind("ref", 0) == 0) {
+  if (p.implementation.rfind("onednn ref", 0) == 0) {
     api.pdDestroy(pd);
     return nullptr;
   }
@@ -224,7 +224,7 @@ std::string oneDnnIsaOf(dnnl_cpu_isa_t isa) {
 bool lp::rt::oneDnnGemm(GemmInput input, bool transA, bool transB, int m, int n,
                         int k, const void *a, int lda, const void *b, int ldb,
                         float beta, float *c, int ldc,
-                        std::string *implementation) {
+                        const char **implementation) {
   if (!loaded || (beta != 0.0f && beta != 1.0f))
     return false;
   thread_local ThreadState t;
@@ -244,14 +244,14 @@ bool lp::rt::oneDnnGemm(GemmInput input, bool transA, bool transB, int m, int n,
     return false;
   api.streamWait(t.stream);
   if (implementation)
-    *implementation = p->implementation;
+    *implementation = p->implementation.c_str();
   return true;
 }
 
 bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
                          const float *a, int lda, const float *b, int ldb,
                          float beta, float *c, int ldc,
-                         std::string *implementation) {
+                         const char **implementation) {
   return oneDnnGemm(GemmInput::F32, transA, transB, m, n, k, a, lda, b, ldb,
                     beta, c, ldc, implementation);
 }
@@ -270,11 +270,11 @@ std::string lp::rt::oneDnnVersion() { return ""; }
 std::string lp::rt::oneDnnIsa() { return ""; }
 bool lp::rt::oneDnnSgemm(bool, bool, int, int, int, const float *, int,
                          const float *, int, float, float *, int,
-                         std::string *) {
+                         const char **) {
   return false;
 }
 bool lp::rt::oneDnnGemm(GemmInput, bool, bool, int, int, int, const void *, int,
-                        const void *, int, float, float *, int, std::string *) {
+                        const void *, int, float, float *, int, const char **) {
   return false;
 }
 

@@ -38,17 +38,26 @@ bool allF32(Operation *op) {
          llvm::all_of(op->getResultTypes(), f32);
 }
 
-/// The generic `out += a * b` over 7 loops (4 parallel, 3 reductions) with
-/// the given maps, marked for `function`.
+/// The 7 loop dimensions of a library convolution (4 parallel, then 3
+/// reductions).
+SmallVector<AffineExpr> loopDims(MLIRContext *ctx) {
+  SmallVector<AffineExpr> d;
+  for (unsigned i = 0; i < 7; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  return d;
+}
+
+/// The generic `out += a * b` into zeros of `outShape` (f32) over the 7
+/// loops, with the given maps, marked for `function`.
 Value libraryConv(OpBuilder &b, Location loc, StringRef function, Value a,
-                  Value bv, Value out, ArrayRef<AffineExpr> aMap,
-                  ArrayRef<AffineExpr> bMap, ArrayRef<int64_t> stride,
-                  ArrayRef<int64_t> padding) {
+                  Value bv, ArrayRef<int64_t> outShape,
+                  ArrayRef<AffineExpr> aMap, ArrayRef<AffineExpr> bMap,
+                  ArrayRef<int64_t> stride, ArrayRef<int64_t> padding) {
   MLIRContext *ctx = b.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps{
       AffineMap::get(7, 0, aMap, ctx), AffineMap::get(7, 0, bMap, ctx),
-      AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+      AffineMap::get(7, 0, ArrayRef(loopDims(ctx)).take_front(4), ctx)};
+  Value out = filledTensor(b, loc, outShape, b.getF32Type(), 0.0);
   SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
   iters.append(3, utils::IteratorType::reduction);
   auto generic = linalg::GenericOp::create(
@@ -74,15 +83,12 @@ struct LibraryConv2d : OpRewritePattern<Conv2dOp> {
     RankedTensorType type = resultTypeOf(op);
     ArrayRef<int64_t> s = op.getStride();
     Value xp = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    Value init = filledTensor(rewriter, loc, type.getShape(),
-                              rewriter.getF32Type(), 0.0);
-    MLIRContext *ctx = rewriter.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> d = loopDims(rewriter.getContext());
     // Loops (n, f, oh, ow, c, kh, kw).
-    Value acc =
-        libraryConv(rewriter, loc, "lp_conv2d_f32", xp, op.getFilter(), init,
-                    {d(0), d(4), d(2) * s[0] + d(5), d(3) * s[1] + d(6)},
-                    {d(1), d(4), d(5), d(6)}, s, op.getPadding());
+    Value acc = libraryConv(
+        rewriter, loc, "lp_conv2d_f32", xp, op.getFilter(), type.getShape(),
+        {d[0], d[4], d[2] * s[0] + d[5], d[3] * s[1] + d[6]},
+        {d[1], d[4], d[5], d[6]}, s, op.getPadding());
     rewriter.replaceOp(
         op, finishContraction(rewriter, loc, acc, op.getBias(), 1, type));
     return success();
@@ -100,16 +106,13 @@ struct LibraryConv2dGradFilter : OpRewritePattern<Conv2dGradFilterOp> {
     RankedTensorType type = resultTypeOf(op);
     ArrayRef<int64_t> s = op.getStride();
     Value xp = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    Value init = filledTensor(rewriter, loc, type.getShape(),
-                              rewriter.getF32Type(), 0.0);
-    MLIRContext *ctx = rewriter.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> d = loopDims(rewriter.getContext());
     // Loops (f, c, kh, kw, n, oh, ow).
     rewriter.replaceOp(
         op, libraryConv(rewriter, loc, "lp_conv2d_grad_filter_f32", xp,
-                        op.getGrad(), init,
-                        {d(4), d(1), d(5) * s[0] + d(2), d(6) * s[1] + d(3)},
-                        {d(4), d(0), d(5), d(6)}, s, op.getPadding()));
+                        op.getGrad(), type.getShape(),
+                        {d[4], d[1], d[5] * s[0] + d[2], d[6] * s[1] + d[3]},
+                        {d[4], d[0], d[5], d[6]}, s, op.getPadding()));
     return success();
   }
 };
@@ -147,22 +150,22 @@ struct LibraryConv2dGradInput : OpRewritePattern<Conv2dGradInputOp> {
                                               zeros, offsets, sizes, strides);
     // The filter flipped in (kh, kw).
     MLIRContext *ctx = rewriter.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> d = loopDims(ctx);
     auto wType = cast<RankedTensorType>(op.getFilter().getType());
     Value wf = buildMapped(
         rewriter, loc, wType, ValueRange{op.getFilter()},
         {AffineMap::get(4, 0,
-                        {d(0), d(1),
-                         getAffineConstantExpr(w[2] - 1, ctx) - d(2),
-                         getAffineConstantExpr(w[3] - 1, ctx) - d(3)},
+                        {d[0], d[1],
+                         getAffineConstantExpr(w[2] - 1, ctx) - d[2],
+                         getAffineConstantExpr(w[3] - 1, ctx) - d[3]},
                         ctx)},
         [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-    Value init = filledTensor(rewriter, loc, x, f32, 0.0);
+
     // Loops (n, c, ih, iw, f, kh, kw).
-    rewriter.replaceOp(
-        op, libraryConv(rewriter, loc, "lp_conv2d_grad_input_f32", dyd, wf,
-                        init, {d(0), d(4), d(2) + d(5), d(3) + d(6)},
-                        {d(4), d(1), d(5), d(6)}, s, p));
+    rewriter.replaceOp(op, libraryConv(rewriter, loc,
+                                       "lp_conv2d_grad_input_f32", dyd, wf, x,
+                                       {d[0], d[4], d[2] + d[5], d[3] + d[6]},
+                                       {d[4], d[1], d[5], d[6]}, s, p));
     return success();
   }
 };

@@ -534,3 +534,19 @@ func.func @signature_on_op(%x: tensor<4xf32>) {
   %0 = lp.relu %x {lp.signature = "{}"} : (tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @conv_params_wrong_length(%a: tensor<4xf32>) {
+  // expected-error@+1 {{'lp.conv' must be [stride h, stride w, padding h, padding w], strides >= 1}}
+  %0 = lp.relu %a {lp.conv = array<i64: 1, 1, 0>} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @conv_params_zero_stride(%a: tensor<4xf32>) {
+  // expected-error@+1 {{'lp.conv' must be [stride h, stride w, padding h, padding w], strides >= 1}}
+  %0 = lp.relu %a {lp.conv = array<i64: 0, 1, 0, 0>} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
