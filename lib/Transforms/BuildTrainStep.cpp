@@ -2,7 +2,8 @@
 //
 // Emits @f_train_step (forward, reverse pass, optimizer update, all state
 // threaded functionally) and @f_eval (forward losses and logits) by running
-// its stages: lp-build-gradients, the gradient transforms its options
+// its stages: lp-autocast on the model when a precision is chosen,
+// lp-build-gradients, the gradient transforms its options
 // select, in the order of the gradient contract, and lp-apply-optimizer.
 //
 //===----------------------------------------------------------------------===//
@@ -24,6 +25,14 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
 
   void runOnOperation() override {
     OpPassManager pm(ModuleOp::getOperationName());
+    if (precision != "f32" || !precisionOverrides.empty()) {
+      lp::AutocastOptions autocast;
+      autocast.function = function;
+      autocast.computeType = precision;
+      autocast.overrides = precisionOverrides;
+      autocast.lowpResult = lowpResult;
+      pm.addPass(lp::createAutocast(autocast));
+    }
     lp::BuildGradientsOptions gradients;
     gradients.function = function;
     pm.addPass(lp::createBuildGradients(gradients));

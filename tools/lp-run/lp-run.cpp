@@ -125,6 +125,24 @@ static cl::list<std::string> paramGroups(
              "repeatable, the last match wins; e.g. "
              "--param-group='{*.b,*.gamma}:weight-decay=0'"),
     cl::cat(trainCat));
+static cl::opt<std::string> precision(
+    "precision",
+    cl::desc("Mixed precision of the train step: f32 (default), bf16 or f16 "
+             "(lp-autocast on the model: products in the low type with f32 "
+             "accumulation, f32 master weights)"),
+    cl::init("f32"), cl::cat(trainCat));
+static cl::list<std::string> precisionOverrides(
+    "precision-override",
+    cl::desc("[layer:|param:]GLOB=VALUE[,...]: hybrid precision, per layer "
+             "(lp.layer globs) or per parameter (name globs), values f32, "
+             "bf16, f16; repeatable, the last match wins; e.g. "
+             "--precision-override='layer:fc3=f32'"),
+    cl::cat(trainCat));
+static cl::opt<std::string> lowpResult(
+    "lowp-result",
+    cl::desc("Result type of products under --precision: low (rounded once, "
+             "as torch.autocast; default) or f32"),
+    cl::init("low"), cl::cat(trainCat));
 static cl::opt<bool>
     maximize("maximize",
              cl::desc("Maximise the loss (PyTorch's maximize; default off)"),
@@ -258,6 +276,9 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.beta2 = beta2;
   options.trainStep.eps = eps;
   options.trainStep.maximize = maximize;
+  options.trainStep.precision = precision;
+  options.trainStep.precisionOverrides = llvm::join(precisionOverrides, ",");
+  options.trainStep.lowpResult = lowpResult;
   options.trainStep.clipNorm = clipGradNorm;
   options.trainStep.clipValue = clipGradValue;
   options.trainStep.lrSchedule = lrSchedule;
@@ -341,9 +362,15 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
     llvm::outs() << " param-group=" << group;
   if (t.clipNorm > 0)
     llvm::outs() << " clip-grad-norm=" << g(t.clipNorm);
+  llvm::outs() << "\nprecision: " << t.precision;
+  if (t.precision != "f32" || !precisionOverrides.empty())
+    llvm::outs() << " (f32 master weights) lowp-result=" << t.lowpResult;
+  for (const std::string &o : precisionOverrides)
+    llvm::outs() << " override=" << o;
   if (t.clipValue > 0)
     llvm::outs() << " clip-grad-value=" << g(t.clipValue);
   llvm::outs() << "\n";
+  llvm::outs().flush();
   auto compiled = lp::compile(module, options);
   if (!compiled)
     return fail(toString(compiled.takeError()));
@@ -410,6 +437,9 @@ int main(int argc, char **argv) {
   registerLLVMDialectTranslation(registry);
   registerOpenMPDialectTranslation(registry);
   MLIRContext context(registry);
+  // Errors are located in the user's model; the generic form of the op
+  // (often a whole generated train step) would bury them.
+  context.printOpOnDiagnostic(false);
 
   std::string error;
   auto file = openInputFile(inputFile, &error);

@@ -36,6 +36,53 @@ def Differentiate : Pass<"lp-differentiate", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
 
+def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
+  let summary = "Mixed precision by op policy: insert casts into a model";
+  let description = [{
+    Runs on the forward model, before autodiff, so that the backward pass
+    mirrors the forward's precision through the casts' gradient rules. Each
+    op is typed by its precision class (PrecisionOpInterface; the table is
+    in docs/MixedPrecision.md): `lowp` ops (linear, matmul, conv2d) take
+    operands of the compute type, accumulate in f32 and round their result
+    once to it (`lowp-result=f32` keeps f32 results); `fp32` ops take f32
+    operands; `follow` ops compute in the widest of their operands' types;
+    `clear` ops keep their input's type. Ops of other dialects are treated
+    as `fp32`, with a remark.
+
+    Casts are placed once per value and type and shared by all uses: a
+    parameter is cast once per step, at the top of the function, and the
+    backward pass reuses that cast. Parameters stay f32 (master weights):
+    their gradients reach them through the casts.
+
+    Hybrid precision: `overrides` is `[layer:|param:]GLOB=VALUE[,...]`
+    over `lp.layer` or parameter names (include/lp/Transforms/
+    PrecisionPolicy.h); an op's own `lp.precision` attribute beats a layer
+    override, which beats `compute-type`, and the last matching override
+    wins. An op attribute also applies to `fp32` and `follow` ops; layer
+    overrides and the compute type apply to `lowp` ops. A parameter
+    override sets the precision the parameter is used at (its f32 master
+    is rounded to it once per step); an op computes in the widest of its
+    type and its parameters' types. A pattern that matches nothing is an
+    error; int8/int4 need lp-fake-quant and fp8 is not supported yet.
+
+    ```mlir
+    // lp-opt --lp-autocast="compute-type=bf16 overrides=layer:fc3=f32"
+    ```
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The model function (default: the only one)">,
+    Option<"computeType", "compute-type", "std::string", /*default=*/"\"bf16\"",
+           "The type of lowp ops: bf16, f16 or f32">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"\"\"",
+           "Per-layer / per-parameter precision: [layer:|param:]GLOB=VALUE[,...]">,
+    Option<"lowpResult", "lowp-result", "std::string", /*default=*/"\"low\"",
+           "Result type of lowp ops: low (rounded once to the compute type, "
+           "as torch.autocast) or f32 (the f32 accumulator)">
+  ];
+  let dependentDialects = ["::lp::LPDialect"];
+}
+
 def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
   let summary = "Stage 1 of lp-build-train-step: the step up to its gradients";
   let description = [{
@@ -190,6 +237,14 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"f32\"",
+           "Mixed precision: f32 (none), bf16 or f16 (lp-autocast "
+           "compute-type, on the model before autodiff)">,
+    Option<"precisionOverrides", "precision-overrides", "std::string",
+           /*default=*/"\"\"",
+           "lp-autocast overrides: [layer:|param:]GLOB=VALUE[,...]">,
+    Option<"lowpResult", "lowp-result", "std::string", /*default=*/"\"low\"",
+           "lp-autocast lowp-result: low or f32">,
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "The model function (default: the one with lp.role arguments)">,
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",

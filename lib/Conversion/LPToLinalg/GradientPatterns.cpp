@@ -326,7 +326,6 @@ struct PoolGradLowering : OpRewritePattern<PoolGrad> {
                                 PatternRewriter &rewriter) const override {
     constexpr bool isMax = std::is_same_v<PoolGrad, MaxPool2dGradOp>;
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     RankedTensorType type = resultTypeOf(op);
     Value dy = op.getGrad();
     ArrayRef<int64_t> dyShape = shapeOf(dy);

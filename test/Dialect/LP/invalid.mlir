@@ -100,9 +100,27 @@ func.func @linear_mixed_bias_type(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>, %b:
 
 // -----
 
+// A contraction's result has its operands' type, or f32 for f16/bf16
+// operands (lp-autocast lowp-result=f32); nothing else.
 func.func @matmul_mixed_result_type(%a: tensor<4x8xf16>, %b: tensor<8x2xf16>) {
-  // expected-error@+1 {{'lp.matmul' op requires one float element type, got 'f16' and 'f32'}}
-  %0 = lp.matmul %a, %b : (tensor<4x8xf16>, tensor<8x2xf16>) -> tensor<4x2xf32>
+  // expected-error@+1 {{'lp.matmul' op result element type 'bf16' must be the operands' ('f16'), or f32 for f16/bf16 operands}}
+  %0 = lp.matmul %a, %b : (tensor<4x8xf16>, tensor<8x2xf16>) -> tensor<4x2xbf16>
+  return
+}
+
+// -----
+
+func.func @linear_narrowing_result(%a: tensor<4x8xf32>, %b: tensor<8x2xf32>) {
+  // expected-error@+1 {{'lp.linear' op result element type 'f16' must be the operands' ('f32'), or f32 for f16/bf16 operands}}
+  %0 = lp.linear %a, %b : (tensor<4x8xf32>, tensor<8x2xf32>) -> tensor<4x2xf16>
+  return
+}
+
+// -----
+
+func.func @matmul_mixed_operands(%a: tensor<4x8xf16>, %b: tensor<8x2xbf16>) {
+  // expected-error@+1 {{'lp.matmul' op requires one float element type, got 'f16' and 'bf16'}}
+  %0 = lp.matmul %a, %b : (tensor<4x8xf16>, tensor<8x2xbf16>) -> tensor<4x2xf32>
   return
 }
 

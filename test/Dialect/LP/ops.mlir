@@ -66,6 +66,14 @@ func.func @matmul_rank2_f32(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>) -> tensor
   return %0 : tensor<4x16xf32>
 }
 
+// A bf16 product may keep its f32 accumulator as the result.
+// CHECK-LABEL: func.func @matmul_bf16_f32_result
+// CHECK: lp.matmul %arg0, %arg1 : (tensor<4x8xbf16>, tensor<8x16xbf16>) -> tensor<4x16xf32>
+func.func @matmul_bf16_f32_result(%a: tensor<4x8xbf16>, %b: tensor<8x16xbf16>) -> tensor<4x16xf32> {
+  %0 = lp.matmul %a, %b : (tensor<4x8xbf16>, tensor<8x16xbf16>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
 // CHECK-LABEL: func.func @matmul_rank3_batched_f16
 // CHECK: lp.matmul %arg0, %arg1 : (tensor<4x8x16xf16>, tensor<4x16x8xf16>) -> tensor<4x8x8xf16>
 func.func @matmul_rank3_batched_f16(%a: tensor<4x8x16xf16>, %b: tensor<4x16x8xf16>) -> tensor<4x8x8xf16> {

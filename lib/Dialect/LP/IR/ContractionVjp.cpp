@@ -17,9 +17,20 @@ static Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
       b, loc, RankedTensorType::get(shape, elementType(lhs)), lhs, rhs);
 }
 
-LogicalResult LinearOp::buildVjp(OpBuilder &b, ValueRange dy,
+/// `dy` in the element type of `like`: the gradient of a contraction's f32
+/// result (lowp-result=f32) flows into its f16/bf16 operands' products.
+static Value operandTyped(OpBuilder &b, Location loc, Value dy, Value like) {
+  if (elementType(dy) == elementType(like))
+    return dy;
+  return CastOp::create(
+      b, loc, RankedTensorType::get(typeOf(dy).getShape(), elementType(like)),
+      dy, RoundingMode::nearest_even);
+}
+
+LogicalResult LinearOp::buildVjp(OpBuilder &b, ValueRange dys,
                                  SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
+  Value dy[] = {operandTyped(b, loc, dys[0], getInput())};
   auto x = typeOf(getInput());
   int64_t k = x.getShape().back();
   int64_t n = typeOf(getWeight()).getDimSize(1);
@@ -38,17 +49,19 @@ LogicalResult LinearOp::buildVjp(OpBuilder &b, ValueRange dy,
   return success();
 }
 
-LogicalResult MatmulOp::buildVjp(OpBuilder &b, ValueRange dy,
+LogicalResult MatmulOp::buildVjp(OpBuilder &b, ValueRange dys,
                                  SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
+  Value dy[] = {operandTyped(b, loc, dys[0], getLhs())};
   grads.assign({matmul(b, loc, dy[0], transposeLast2(b, loc, getRhs())),
            matmul(b, loc, transposeLast2(b, loc, getLhs()), dy[0])});
   return success();
 }
 
-LogicalResult Conv2dOp::buildVjp(OpBuilder &b, ValueRange dy,
+LogicalResult Conv2dOp::buildVjp(OpBuilder &b, ValueRange dys,
                                  SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
+  Value dy[] = {operandTyped(b, loc, dys[0], getInput())};
   grads.assign({Conv2dGradInputOp::create(b, loc, getInput().getType(), dy[0],
                                      getFilter(), getStrideAttr(),
                                      getPaddingAttr()),

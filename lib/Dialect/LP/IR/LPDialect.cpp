@@ -18,6 +18,20 @@ using namespace lp;
 #include "lp/Dialect/LP/IR/LPOpsDialect.cpp.inc"
 #include "lp/Dialect/LP/IR/LPInterfaces.cpp.inc"
 
+StringRef lp::stringifyPrecisionClass(PrecisionClass cls) {
+  switch (cls) {
+  case PrecisionClass::lowp:
+    return "lowp";
+  case PrecisionClass::fp32:
+    return "fp32";
+  case PrecisionClass::follow:
+    return "follow";
+  case PrecisionClass::clear:
+    return "clear";
+  }
+  llvm_unreachable("unknown precision class");
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "lp/Dialect/LP/IR/LPAttrs.cpp.inc"
 
@@ -121,6 +135,16 @@ LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attr.getName().getValue();
   if (name == kLayerAttr)
     return expectName(op, attr, "operation");
+  if (name == kPrecisionAttr) {
+    auto text = dyn_cast<StringAttr>(attr.getValue());
+    static constexpr llvm::StringLiteral names[] = {
+        "f32", "bf16", "f16", "int8", "int4", "fp8e4m3", "fp8e5m2"};
+    if (!text || !llvm::is_contained(names, text.getValue()))
+      return op->emitError() << "'lp.precision' must be one of \"f32\", "
+                                "\"bf16\", \"f16\", \"int8\", \"int4\", "
+                                "\"fp8e4m3\", \"fp8e5m2\"";
+    return success();
+  }
   if (name == kBlockAttr)
     return expectName(op, attr, "function");
   if (name == kLossWeightsAttr) {

@@ -50,7 +50,7 @@ static FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis,
 //===----------------------------------------------------------------------===//
 
 LogicalResult LinearOp::verify() {
-  if (failed(verifyCommon(*this)))
+  if (failed(verifyContraction(*this)))
     return failure();
   auto x = rankedType(getInput()).getShape();
   auto w = rankedType(getWeight()).getShape();
@@ -74,7 +74,7 @@ LogicalResult LinearOp::verify() {
 }
 
 LogicalResult MatmulOp::verify() {
-  if (failed(verifyCommon(*this)))
+  if (failed(verifyContraction(*this)))
     return failure();
   auto a = rankedType(getLhs()).getShape();
   auto b = rankedType(getRhs()).getShape();
@@ -118,7 +118,7 @@ static LogicalResult verifyWindowAttrs(Operation *op, ArrayRef<int64_t> kernel,
 }
 
 LogicalResult Conv2dOp::verify() {
-  if (failed(verifyCommon(*this)))
+  if (failed(verifyContraction(*this)))
     return failure();
   auto x = rankedType(getInput()).getShape();
   auto w = rankedType(getFilter()).getShape();

@@ -46,4 +46,25 @@ LogicalResult verifyCommon(Operation *op) {
   return verifySameFloatType(op);
 }
 
+LogicalResult verifyContraction(Operation *op) {
+  if (failed(verifyStatic(op)))
+    return failure();
+  Type elem;
+  for (Type t : op->getOperandTypes()) {
+    Type e = cast<RankedTensorType>(t).getElementType();
+    if (!elem)
+      elem = e;
+    else if (e != elem)
+      return op->emitOpError()
+             << "requires one float element type, got " << elem << " and " << e;
+  }
+  Type result =
+      cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+  if (result == elem || (result.isF32() && (elem.isF16() || elem.isBF16())))
+    return success();
+  return op->emitOpError() << "result element type " << result
+                           << " must be the operands' (" << elem
+                           << "), or f32 for f16/bf16 operands";
+}
+
 } // namespace lp::detail

@@ -32,6 +32,12 @@ mlir::LogicalResult verifySameFloatType(mlir::Operation *op);
 /// verifyStatic, then verifySameFloatType.
 mlir::LogicalResult verifyCommon(mlir::Operation *op);
 
+/// verifyCommon for a contraction (linear, matmul, conv2d): the float
+/// operands share one type; the result has it too, or is f32 when the
+/// operands are f16/bf16 (the f32 accumulator kept, lp-autocast
+/// lowp-result=f32).
+mlir::LogicalResult verifyContraction(mlir::Operation *op);
+
 } // namespace lp::detail
 
 #endif // LP_LIB_DIALECT_LP_IR_VERIFYUTILS_H

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-def LP_BroadcastOp : LP_DiffOp<"broadcast"> {
+def LP_BroadcastOp : LP_DiffOp<"broadcast", [LP_Clear]> {
   let summary = "Broadcast to a larger shape (numpy rules)";
   let description = [{
     ```mlir
@@ -16,7 +16,7 @@ def LP_BroadcastOp : LP_DiffOp<"broadcast"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_ReluGradOp : LP_PureOp<"relu_grad", [AllTypesMatch<["input", "grad", "result"]>]> {
+def LP_ReluGradOp : LP_PureOp<"relu_grad", [LP_Follow, AllTypesMatch<["input", "grad", "result"]>]> {
   let summary = "Gradient of relu: grad where input > 0, else 0";
   let description = [{
     ```mlir
@@ -28,7 +28,7 @@ def LP_ReluGradOp : LP_PureOp<"relu_grad", [AllTypesMatch<["input", "grad", "res
   let hasVerifier = 0;
 }
 
-def LP_GeluGradOp : LP_PureOp<"gelu_grad", [AllTypesMatch<["input", "grad", "result"]>]> {
+def LP_GeluGradOp : LP_PureOp<"gelu_grad", [LP_Follow, AllTypesMatch<["input", "grad", "result"]>]> {
   let summary = "Gradient of gelu (either formula)";
   let description = [{
     `grad * gelu'(input)`, with `gelu'` of the erf form
@@ -45,7 +45,7 @@ def LP_GeluGradOp : LP_PureOp<"gelu_grad", [AllTypesMatch<["input", "grad", "res
   let hasVerifier = 0;
 }
 
-def LP_Conv2dGradInputOp : LP_PureOp<"conv2d_grad_input"> {
+def LP_Conv2dGradInputOp : LP_PureOp<"conv2d_grad_input", [LP_Lowp]> {
   let summary = "Gradient of conv2d with respect to its input";
   let description = [{
     `grad` `[N, F, OH, OW]`, `filter` `[F, C, KH, KW]`; the result is the
@@ -63,7 +63,7 @@ def LP_Conv2dGradInputOp : LP_PureOp<"conv2d_grad_input"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_Conv2dGradFilterOp : LP_PureOp<"conv2d_grad_filter"> {
+def LP_Conv2dGradFilterOp : LP_PureOp<"conv2d_grad_filter", [LP_Lowp]> {
   let summary = "Gradient of conv2d with respect to its filter";
   let description = [{
     `input` `[N, C, H, W]`, `grad` `[N, F, OH, OW]`; the result is the
@@ -80,7 +80,8 @@ def LP_Conv2dGradFilterOp : LP_PureOp<"conv2d_grad_filter"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-class LP_PoolGradOp<string mnemonic> : LP_PureOp<mnemonic> {
+class LP_PoolGradOp<string mnemonic, Trait precision>
+    : LP_PureOp<mnemonic, [precision]> {
   let results = (outs LP_FloatTensor:$result);
   let extraClassDeclaration = [{
     llvm::SmallVector<int64_t, 2> getStrideOrKernel() {
@@ -91,7 +92,7 @@ class LP_PoolGradOp<string mnemonic> : LP_PureOp<mnemonic> {
   }];
 }
 
-def LP_MaxPool2dGradOp : LP_PoolGradOp<"max_pool2d_grad"> {
+def LP_MaxPool2dGradOp : LP_PoolGradOp<"max_pool2d_grad", LP_Clear> {
   let summary = "Gradient of max_pool2d";
   let description = [{
     Routes each output gradient to one input position, the window's first
@@ -109,7 +110,7 @@ def LP_MaxPool2dGradOp : LP_PoolGradOp<"max_pool2d_grad"> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$padding);
 }
 
-def LP_AvgPool2dGradOp : LP_PoolGradOp<"avg_pool2d_grad"> {
+def LP_AvgPool2dGradOp : LP_PoolGradOp<"avg_pool2d_grad", LP_Follow> {
   let summary = "Gradient of avg_pool2d";
   let description = [{
     Spreads each output gradient evenly over its window (padding counted).
@@ -124,7 +125,7 @@ def LP_AvgPool2dGradOp : LP_PoolGradOp<"avg_pool2d_grad"> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$padding);
 }
 
-def LP_EmbeddingGradOp : LP_PureOp<"embedding_grad"> {
+def LP_EmbeddingGradOp : LP_PureOp<"embedding_grad", [LP_Fp32]> {
   let summary = "Gradient of embedding: scatter-add rows into the table";
   let description = [{
     ```mlir
@@ -135,7 +136,7 @@ def LP_EmbeddingGradOp : LP_PureOp<"embedding_grad"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_CrossEntropyGradOp : LP_PureOp<"cross_entropy_grad"> {
+def LP_CrossEntropyGradOp : LP_PureOp<"cross_entropy_grad", [LP_Fp32]> {
   let summary = "Gradient of cross_entropy with respect to the logits";
   let description = [{
     `grad * (softmax(logits) - one_hot(labels)) / N`, with `grad` the
@@ -151,7 +152,7 @@ def LP_CrossEntropyGradOp : LP_PureOp<"cross_entropy_grad"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_ReduceMaxGradOp : LP_PureOp<"reduce_max_grad"> {
+def LP_ReduceMaxGradOp : LP_PureOp<"reduce_max_grad", [LP_Clear]> {
   let summary = "Gradient of reduce_max";
   let description = [{
     `grad` has the shape of the reduce_max result (with or without

@@ -28,4 +28,28 @@ def LP_VjpOpInterface : OpInterface<"VjpOpInterface"> {
   ];
 }
 
+def LP_PrecisionOpInterface : OpInterface<"PrecisionOpInterface"> {
+  let cppNamespace = "::lp";
+  let description = [{
+    An op's precision class: how lp-autocast types it (`lowp`: products
+    and convolutions in the low type, accumulating in f32; `fp32`: f32
+    operands; `follow`: the widest operand type; `clear`: the input's
+    type). Every lp op declares one with LP_Lowp, LP_Fp32, LP_Follow or
+    LP_Clear; ops of other dialects have none and are treated as `fp32`.
+  }];
+  let methods = [
+    InterfaceMethod<"The op's precision class.",
+      "::lp::PrecisionClass", "getPrecisionClass">
+  ];
+}
+
+class LP_Precision<string cls>
+    : ParamNativeOpTrait<"HasPrecisionClass", "::lp::PrecisionClass::" # cls> {
+  let cppNamespace = "::lp";
+}
+def LP_Lowp : LP_Precision<"lowp">;
+def LP_Fp32 : LP_Precision<"fp32">;
+def LP_Follow : LP_Precision<"follow">;
+def LP_Clear : LP_Precision<"clear">;
+
 #endif // LP_INTERFACES_TD

@@ -4,6 +4,7 @@
 #define LP_DIALECT_LP_IR_LPOPS_H
 
 #include "lp/Dialect/LP/IR/LPDialect.h"
+#include "lp/Dialect/LP/IR/PrecisionClass.h"
 
 #include "lp/Dialect/LP/IR/LPInterfaces.h.inc"
 

@@ -10,7 +10,7 @@ include "lp/Dialect/LP/IR/LPInterfaces.td"
 
 /// Every op prints as `lp.op %a, %b {attrs} : (operand types) -> result type`.
 class LP_PureOp<string mnemonic, list<Trait> traits = []>
-    : LP_Op<mnemonic, !listconcat([Pure], traits)> {
+    : LP_Op<mnemonic, !listconcat([Pure, LP_PrecisionOpInterface], traits)> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -24,7 +24,7 @@ class LP_DiffOp<string mnemonic, list<Trait> traits = []>
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-def LP_LinearOp : LP_DiffOp<"linear"> {
+def LP_LinearOp : LP_DiffOp<"linear", [LP_Lowp]> {
   let summary = "Affine layer: x * W + b";
   let description = [{
     Computes `x * W + b` where `x` is `[..., K]`, `W` is `[K, N]` and the
@@ -39,7 +39,7 @@ def LP_LinearOp : LP_DiffOp<"linear"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_MatmulOp : LP_DiffOp<"matmul"> {
+def LP_MatmulOp : LP_DiffOp<"matmul", [LP_Lowp]> {
   let summary = "Batched matrix product";
   let description = [{
     `[B..., M, K] x [B..., K, N] -> [B..., M, N]`. Both operands have the
@@ -53,7 +53,7 @@ def LP_MatmulOp : LP_DiffOp<"matmul"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-def LP_Conv2dOp : LP_DiffOp<"conv2d"> {
+def LP_Conv2dOp : LP_DiffOp<"conv2d", [LP_Lowp]> {
   let summary = "2-d convolution, NCHW input, FCHW filter";
   let description = [{
     Input `[N, C, H, W]`, filter `[F, C, KH, KW]`, optional bias `[F]`;
@@ -72,7 +72,8 @@ def LP_Conv2dOp : LP_DiffOp<"conv2d"> {
   let results = (outs LP_FloatTensor:$result);
 }
 
-class LP_Pool2dOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
+class LP_Pool2dOp<string mnemonic, string what, Trait precision>
+    : LP_DiffOp<mnemonic, [precision]> {
   let summary = what # " pooling over the two trailing dimensions of NCHW";
   let arguments = (ins LP_FloatTensor:$input,
                        DenseI64ArrayAttr:$kernel,
@@ -89,7 +90,7 @@ class LP_Pool2dOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
   }];
 }
 
-def LP_MaxPool2dOp : LP_Pool2dOp<"max_pool2d", "Max"> {
+def LP_MaxPool2dOp : LP_Pool2dOp<"max_pool2d", "Max", LP_Clear> {
   let description = [{
     `kernel = [kh, kw]`; `stride` defaults to the kernel; padded positions
     never win (they act as -inf).
@@ -100,7 +101,7 @@ def LP_MaxPool2dOp : LP_Pool2dOp<"max_pool2d", "Max"> {
   }];
 }
 
-def LP_AvgPool2dOp : LP_Pool2dOp<"avg_pool2d", "Average"> {
+def LP_AvgPool2dOp : LP_Pool2dOp<"avg_pool2d", "Average", LP_Follow> {
   let description = [{
     `kernel = [kh, kw]`; `stride` defaults to the kernel. Zero padding is
     counted in the divisor (PyTorch's `count_include_pad=True`).
@@ -115,7 +116,8 @@ def LP_AvgPool2dOp : LP_Pool2dOp<"avg_pool2d", "Average"> {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class LP_BinaryOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
+class LP_BinaryOp<string mnemonic, string what>
+    : LP_DiffOp<mnemonic, [LP_Follow]> {
   let summary = "Elementwise " # what # " with numpy broadcasting";
   let description = [{
     The operands have the same element type; their shapes broadcast as in
@@ -135,8 +137,8 @@ def LP_SubOp : LP_BinaryOp<"sub", "subtraction">;
 def LP_MulOp : LP_BinaryOp<"mul", "multiplication">;
 def LP_DivOp : LP_BinaryOp<"div", "division">;
 
-class LP_UnaryOp<string mnemonic, string what>
-    : LP_DiffOp<mnemonic, [SameOperandsAndResultType]> {
+class LP_UnaryOp<string mnemonic, string what, Trait precision = LP_Follow>
+    : LP_DiffOp<mnemonic, [SameOperandsAndResultType, precision]> {
   let summary = "Elementwise " # what;
   let description = [{
     ```mlir
@@ -151,11 +153,11 @@ class LP_UnaryOp<string mnemonic, string what>
 def LP_ReluOp : LP_UnaryOp<"relu", "rectifier max(x, 0)">;
 def LP_TanhOp : LP_UnaryOp<"tanh", "hyperbolic tangent">;
 def LP_SigmoidOp : LP_UnaryOp<"sigmoid", "logistic 1 / (1 + exp(-x))">;
-def LP_ExpOp : LP_UnaryOp<"exp", "exponential">;
-def LP_LogOp : LP_UnaryOp<"log", "natural logarithm">;
+def LP_ExpOp : LP_UnaryOp<"exp", "exponential", LP_Fp32>;
+def LP_LogOp : LP_UnaryOp<"log", "natural logarithm", LP_Fp32>;
 def LP_SqrtOp : LP_UnaryOp<"sqrt", "square root">;
 
-def LP_GeluOp : LP_DiffOp<"gelu", [SameOperandsAndResultType]> {
+def LP_GeluOp : LP_DiffOp<"gelu", [SameOperandsAndResultType, LP_Follow]> {
   let summary = "Gaussian error linear unit";
   let description = [{
     `approximate = none` (default) computes `x * 0.5 * (1 + erf(x / sqrt(2)))`;
@@ -178,7 +180,7 @@ def LP_GeluOp : LP_DiffOp<"gelu", [SameOperandsAndResultType]> {
 //===----------------------------------------------------------------------===//
 
 class LP_SoftmaxLikeOp<string mnemonic, string what>
-    : LP_DiffOp<mnemonic, [SameOperandsAndResultType]> {
+    : LP_DiffOp<mnemonic, [SameOperandsAndResultType, LP_Fp32]> {
   let summary = what # " along one axis";
   let description = [{
     Computed stably (the maximum along `axis` is subtracted first). `axis`
@@ -195,7 +197,7 @@ class LP_SoftmaxLikeOp<string mnemonic, string what>
 def LP_SoftmaxOp : LP_SoftmaxLikeOp<"softmax", "Softmax">;
 def LP_LogSoftmaxOp : LP_SoftmaxLikeOp<"log_softmax", "Log-softmax">;
 
-def LP_LayerNormOp : LP_DiffOp<"layer_norm"> {
+def LP_LayerNormOp : LP_DiffOp<"layer_norm", [LP_Fp32]> {
   let summary = "Layer normalisation over the trailing dimensions";
   let description = [{
     Normalises over the dimensions from `axis` (default -1) to the end, with
@@ -219,7 +221,8 @@ def LP_LayerNormOp : LP_DiffOp<"layer_norm"> {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-class LP_ReduceOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
+class LP_ReduceOp<string mnemonic, string what, Trait precision = LP_Fp32>
+    : LP_DiffOp<mnemonic, [precision]> {
   let summary = what # " over the given axes";
   let description = [{
     Reduces over `axes` (distinct, may be negative); with `keepdims` the
@@ -237,13 +240,13 @@ class LP_ReduceOp<string mnemonic, string what> : LP_DiffOp<mnemonic> {
 
 def LP_ReduceSumOp : LP_ReduceOp<"reduce_sum", "Sum">;
 def LP_ReduceMeanOp : LP_ReduceOp<"reduce_mean", "Mean">;
-def LP_ReduceMaxOp : LP_ReduceOp<"reduce_max", "Maximum">;
+def LP_ReduceMaxOp : LP_ReduceOp<"reduce_max", "Maximum", LP_Clear>;
 
 //===----------------------------------------------------------------------===//
 // Shape
 //===----------------------------------------------------------------------===//
 
-def LP_ReshapeOp : LP_DiffOp<"reshape"> {
+def LP_ReshapeOp : LP_DiffOp<"reshape", [LP_Clear]> {
   let summary = "Reshape to a static shape with the same element count";
   let description = [{
     Row-major (C order) reinterpretation, as `numpy.reshape`.
@@ -256,7 +259,7 @@ def LP_ReshapeOp : LP_DiffOp<"reshape"> {
   let results = (outs AnyRankedTensor:$result);
 }
 
-def LP_TransposeOp : LP_DiffOp<"transpose"> {
+def LP_TransposeOp : LP_DiffOp<"transpose", [LP_Clear]> {
   let summary = "Permute dimensions";
   let description = [{
     `result.shape[i] = input.shape[permutation[i]]`, as `numpy.transpose`.
@@ -269,7 +272,7 @@ def LP_TransposeOp : LP_DiffOp<"transpose"> {
   let results = (outs AnyRankedTensor:$result);
 }
 
-def LP_EmbeddingOp : LP_DiffOp<"embedding"> {
+def LP_EmbeddingOp : LP_DiffOp<"embedding", [LP_Clear]> {
   let summary = "Row lookup in an embedding table";
   let description = [{
     `indices` of any shape `[...]` select rows of `table` `[V, D]`; the result
@@ -288,7 +291,7 @@ def LP_EmbeddingOp : LP_DiffOp<"embedding"> {
 // Losses
 //===----------------------------------------------------------------------===//
 
-def LP_CrossEntropyOp : LP_DiffOp<"cross_entropy"> {
+def LP_CrossEntropyOp : LP_DiffOp<"cross_entropy", [LP_Fp32]> {
   let summary = "Mean softmax cross entropy with integer class labels";
   let description = [{
     `logits` `[N, C]`, `labels` `[N]` with values in `[0, C)`; the result is
@@ -303,7 +306,7 @@ def LP_CrossEntropyOp : LP_DiffOp<"cross_entropy"> {
   let results = (outs LP_ScalarFloatTensor:$result);
 }
 
-def LP_MseLossOp : LP_DiffOp<"mse_loss"> {
+def LP_MseLossOp : LP_DiffOp<"mse_loss", [LP_Fp32]> {
   let summary = "Mean squared error";
   let description = [{
     The scalar `mean((prediction - target)^2)` over all elements; both
@@ -321,7 +324,7 @@ def LP_MseLossOp : LP_DiffOp<"mse_loss"> {
 // Precision
 //===----------------------------------------------------------------------===//
 
-def LP_CastOp : LP_DiffOp<"cast"> {
+def LP_CastOp : LP_DiffOp<"cast", [LP_Clear]> {
   let summary = "Convert between f32, f16 and bf16 with a rounding mode";
   let description = [{
     Same shape, another float element type. Narrowing rounds to nearest even

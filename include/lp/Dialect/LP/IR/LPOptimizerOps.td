@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-def LP_SgdUpdateOp : LP_PureOp<"sgd_update", [AttrSizedOperandSegments]> {
+def LP_SgdUpdateOp : LP_PureOp<"sgd_update", [LP_Fp32, AttrSizedOperandSegments]> {
   let summary = "SGD step (PyTorch torch.optim.SGD)";
   let description = [{
     `g = grad + weight_decay * param`; with momentum, `buf = g` on the
@@ -49,7 +49,7 @@ def LP_SgdUpdateOp : LP_PureOp<"sgd_update", [AttrSizedOperandSegments]> {
   }];
 }
 
-def LP_AdamUpdateOp : LP_PureOp<"adam_update", [AttrSizedOperandSegments]> {
+def LP_AdamUpdateOp : LP_PureOp<"adam_update", [LP_Fp32, AttrSizedOperandSegments]> {
   let summary = "Adam / AdamW step (PyTorch torch.optim.Adam / AdamW)";
   let description = [{
     `count` is the number of updates applied so far, this one included

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-def LP_LossSeedOp : LP_PureOp<"loss_seed", [AllTypesMatch<["loss", "result"]>]> {
+def LP_LossSeedOp : LP_PureOp<"loss_seed", [LP_Fp32, AllTypesMatch<["loss", "result"]>]> {
   let summary = "The backward seed of one loss: d total / d loss";
   let description = [{
     The value the reverse pass starts from for `loss`: `weight` (the loss's
@@ -25,7 +25,7 @@ def LP_LossSeedOp : LP_PureOp<"loss_seed", [AllTypesMatch<["loss", "result"]>]> 
   let results = (outs LP_ScalarFloatTensor:$result);
 }
 
-def LP_GradientsOp : LP_PureOp<"gradients", [AttrSizedOperandSegments]> {
+def LP_GradientsOp : LP_PureOp<"gradients", [LP_Clear, AttrSizedOperandSegments]> {
   let summary = "All parameter gradients of a train step, together";
   let description = [{
     The one point of a train step where every parameter gradient is
@@ -54,7 +54,7 @@ def LP_GradientsOp : LP_PureOp<"gradients", [AttrSizedOperandSegments]> {
   }];
 }
 
-def LP_AllFiniteOp : LP_PureOp<"all_finite"> {
+def LP_AllFiniteOp : LP_PureOp<"all_finite", [LP_Clear]> {
   let summary = "Whether every element of every operand is finite";
   let description = [{
     A `tensor<i1>` that is true when no element of the operands is an

@@ -21,6 +21,9 @@ constexpr llvm::StringLiteral kRoleAttr = "lp.role";
 constexpr llvm::StringLiteral kNameAttr = "lp.name";
 constexpr llvm::StringLiteral kInitAttr = "lp.init";
 constexpr llvm::StringLiteral kLayerAttr = "lp.layer";
+/// On an op: the precision it computes in ("f32", "bf16", ...), beating
+/// every override of lp-autocast (include/lp/Transforms/PrecisionPolicy.h).
+constexpr llvm::StringLiteral kPrecisionAttr = "lp.precision";
 /// On a function lp-outline-blocks made: the template of the block it
 /// runs, e.g. "blkN".
 constexpr llvm::StringLiteral kBlockAttr = "lp.block";

@@ -1,0 +1,81 @@
+"""A numpy model of the digits MLP (examples/digits_mlp.mlir) trained under
+LP's autocast, written from the policy's definition (docs/MixedPrecision.md),
+not from LP's output: inputs, weights and biases rounded once per step to the
+low type (ml_dtypes bfloat16 / numpy float16, round to nearest even); each
+product accumulated in float32 (exact products of low-precision values,
+float32 sums), the bias added in float32 and the result rounded once; ReLU on
+the low values; the logits widened to float32 for the cross entropy. The
+backward pass mirrors it: the logits' gradient rounded to the low type (the
+cast's gradient rule), every product and bias gradient rounded once, the
+parameter gradients widened to float32 and applied by SGD with momentum to
+float32 master weights. `low=None` is the plain float32 loop.
+"""
+
+from __future__ import annotations
+
+import ml_dtypes
+import numpy as np
+
+LOW = {"bf16": ml_dtypes.bfloat16, "f16": np.float16, "f32": None}
+SIZES = [("fc1", 64, 128), ("fc2", 128, 128), ("fc3", 128, 10)]
+
+
+def init_mlp(seed):
+    """Glorot-uniform weights and small random biases, float32."""
+    g = np.random.default_rng(seed)
+    params = {}
+    for name, fin, fout in SIZES:
+        a = np.sqrt(6.0 / (fin + fout))
+        params[f"{name}.w"] = g.uniform(-a, a, (fin, fout)).astype(np.float32)
+        params[f"{name}.b"] = (0.05 * g.standard_normal(fout)).astype(np.float32)
+    return params
+
+
+def rounder(low):
+    """Rounds float32 values once to `low` and back (exact), or nothing."""
+    if low is None:
+        return lambda a: np.asarray(a, np.float32)
+    return lambda a: np.asarray(a, np.float32).astype(low).astype(np.float32)
+
+
+def loss_and_grads(p, x, y, low):
+    r = rounder(low)
+    q = {k: r(v) for k, v in p.items()}
+    xh = r(x)
+    h1 = r(xh @ q["fc1.w"] + q["fc1.b"])
+    a1 = np.maximum(h1, 0)
+    h2 = r(a1 @ q["fc2.w"] + q["fc2.b"])
+    a2 = np.maximum(h2, 0)
+    z = r(a2 @ q["fc3.w"] + q["fc3.b"])
+    n = z.shape[0]
+    zmax = z.max(axis=1, keepdims=True)
+    e = np.exp(z - zmax)
+    s = e.sum(axis=1, keepdims=True)
+    loss = np.mean(zmax[:, 0] + np.log(s[:, 0]) - z[np.arange(n), y])
+    dz = e / s
+    dz[np.arange(n), y] -= 1
+    dz = r((dz / np.float32(n)).astype(np.float32))
+    g = {"fc3.w": r(a2.T @ dz), "fc3.b": r(dz.sum(axis=0))}
+    dh2 = r(dz @ q["fc3.w"].T) * (h2 > 0)
+    g["fc2.w"], g["fc2.b"] = r(a1.T @ dh2), r(dh2.sum(axis=0))
+    dh1 = r(dh2 @ q["fc2.w"].T) * (h1 > 0)
+    g["fc1.w"], g["fc1.b"] = r(xh.T @ dh1), r(dh1.sum(axis=0))
+    return float(loss), g
+
+
+def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, step_fn=loss_and_grads):
+    """Losses of `steps` SGD steps on batches taken in order (lp-run
+    --no-shuffle) and the final float32 parameters; `step_fn(p, x, y, low)`
+    gives a batch's loss and gradients."""
+    p = {k: v.copy() for k, v in params.items()}
+    buf = {}
+    per_epoch = x.shape[0] // batch
+    losses = []
+    for i in range(steps):
+        first = (i % per_epoch) * batch
+        loss, g = step_fn(p, x[first : first + batch], y[first : first + batch], low)
+        losses.append(loss)
+        for k in p:
+            buf[k] = g[k].copy() if k not in buf else np.float32(momentum) * buf[k] + g[k]
+            p[k] = (p[k] - np.float32(lr) * buf[k]).astype(np.float32)
+    return losses, p
