@@ -37,6 +37,17 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     gradients.function = function;
     pm.addPass(lp::createBuildGradients(gradients));
     // Gradient transforms, in the contract's order.
+    if (lossScale != "none") {
+      lp::LossScalingOptions scaling;
+      scaling.mode = lossScale;
+      scaling.initScale = initScale;
+      scaling.growthFactor = growthFactor;
+      scaling.backoffFactor = backoffFactor;
+      scaling.growthInterval = growthInterval;
+      scaling.minScale = minScale;
+      scaling.maxScale = maxScale;
+      pm.addPass(lp::createLossScaling(scaling));
+    }
     if (clipNorm > 0 || clipValue > 0) {
       lp::ClipGradientsOptions clip;
       clip.maxNorm = clipNorm;

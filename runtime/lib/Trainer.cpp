@@ -1,6 +1,7 @@
 //===- Trainer.cpp - the training loop around a compiled train step -------===//
 
 #include "lp/Runtime/Trainer.h"
+#include "lp/Dialect/LP/IR/AbiNames.h"
 #include "lp/Runtime/Initializers.h"
 #include "lp/Runtime/Values.h"
 
@@ -465,7 +466,12 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
                sinceLog > 0) {
       os << "step " << s + 1 << "  loss " << format("%.6f", loss) << "  "
          << format("%.0f", sinceLog * ds->batch / intervalSeconds)
-         << " examples/s\n";
+         << " examples/s";
+      if (auto scale = state.find(std::string(lp::kLossScale));
+          scale != state.end())
+        os << "  scale " << format("%.9g", elementAsDouble(scale->second, 0))
+           << "  skipped " << skippedSteps;
+      os << "\n";
       intervalSeconds = 0;
       sinceLog = 0;
     }

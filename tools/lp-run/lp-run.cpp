@@ -143,6 +143,38 @@ static cl::opt<std::string> lowpResult(
     cl::desc("Result type of products under --precision: low (rounded once, "
              "as torch.autocast; default) or f32"),
     cl::init("low"), cl::cat(trainCat));
+static cl::opt<std::string> lossScale(
+    "loss-scale",
+    cl::desc("Loss scaling (PyTorch GradScaler): none (default), static "
+             "(--init-scale) or dynamic; a step whose gradients overflow is "
+             "skipped"),
+    cl::init("none"), cl::cat(trainCat));
+static cl::opt<double> initScale("init-scale",
+                                 cl::desc("The (initial) loss scale "
+                                          "(default 65536)"),
+                                 cl::init(65536.0), cl::cat(trainCat));
+static cl::opt<double> growthFactor("growth-factor",
+                                    cl::desc("Dynamic loss scaling: growth "
+                                             "factor (default 2)"),
+                                    cl::init(2.0), cl::cat(trainCat));
+static cl::opt<double> backoffFactor("backoff-factor",
+                                     cl::desc("Dynamic loss scaling: backoff "
+                                              "factor on overflow (default "
+                                              "0.5)"),
+                                     cl::init(0.5), cl::cat(trainCat));
+static cl::opt<int64_t> growthInterval(
+    "growth-interval",
+    cl::desc("Dynamic loss scaling: finite steps between growths (default "
+             "2000)"),
+    cl::init(2000), cl::cat(trainCat));
+static cl::opt<double> minScale("min-scale",
+                                cl::desc("Dynamic loss scaling: lower bound "
+                                         "of the scale (default 0: none)"),
+                                cl::init(0.0), cl::cat(trainCat));
+static cl::opt<double> maxScale("max-scale",
+                                cl::desc("Dynamic loss scaling: upper bound "
+                                         "of the scale (default 0: none)"),
+                                cl::init(0.0), cl::cat(trainCat));
 static cl::opt<bool>
     maximize("maximize",
              cl::desc("Maximise the loss (PyTorch's maximize; default off)"),
@@ -279,6 +311,13 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.precision = precision;
   options.trainStep.precisionOverrides = llvm::join(precisionOverrides, ",");
   options.trainStep.lowpResult = lowpResult;
+  options.trainStep.lossScale = lossScale;
+  options.trainStep.initScale = initScale;
+  options.trainStep.growthFactor = growthFactor;
+  options.trainStep.backoffFactor = backoffFactor;
+  options.trainStep.growthInterval = growthInterval;
+  options.trainStep.minScale = minScale;
+  options.trainStep.maxScale = maxScale;
   options.trainStep.clipNorm = clipGradNorm;
   options.trainStep.clipValue = clipGradValue;
   options.trainStep.lrSchedule = lrSchedule;
@@ -367,6 +406,18 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
     llvm::outs() << " (f32 master weights) lowp-result=" << t.lowpResult;
   for (const std::string &o : precisionOverrides)
     llvm::outs() << " override=" << o;
+  if (t.lossScale == "static")
+    llvm::outs() << " loss-scale=static init-scale=" << g(t.initScale);
+  else if (t.lossScale != "none")
+    llvm::outs() << " loss-scale=" << t.lossScale
+                 << " init-scale=" << g(t.initScale)
+                 << " growth-factor=" << g(t.growthFactor)
+                 << " backoff-factor=" << g(t.backoffFactor)
+                 << " growth-interval=" << t.growthInterval
+                 << (t.minScale > 0 ? " min-scale=" : "")
+                 << (t.minScale > 0 ? std::to_string(t.minScale) : "")
+                 << (t.maxScale > 0 ? " max-scale=" : "")
+                 << (t.maxScale > 0 ? std::to_string(t.maxScale) : "");
   if (t.clipValue > 0)
     llvm::outs() << " clip-grad-value=" << g(t.clipValue);
   llvm::outs() << "\n";

@@ -83,6 +83,15 @@ def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
   let dependentDialects = ["::lp::LPDialect"];
 }
 
+def PrintPrecisionClasses : Pass<"lp-print-precision-classes", "mlir::ModuleOp"> {
+  let summary = "Print the precision class of every lp op as a Markdown table";
+  let description = [{
+    Reads PrecisionOpInterface of every registered lp op and prints the
+    table of docs/generated/PrecisionClasses.md (scripts/gen-docs.sh) to
+    stdout; the module is left as it is.
+  }];
+}
+
 def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
   let summary = "Stage 1 of lp-build-train-step: the step up to its gradients";
   let description = [{
@@ -135,6 +144,50 @@ def ClipGradients : Pass<"lp-clip-gradients", "mlir::ModuleOp"> {
            "Clip the global 2-norm of the gradients to this (0: off)">,
     Option<"maxValue", "max-value", "double", /*default=*/"0.0",
            "Clamp every gradient element to [-v, v] (0: off)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+}
+
+def LossScaling : Pass<"lp-loss-scaling", "mlir::ModuleOp"> {
+  let summary = "Gradient transform (phases scale-seeds, unscale): loss scaling";
+  let description = [{
+    PyTorch GradScaler's rules (../shared/DESIGN.md section 3). Every loss
+    seed (`lp.loss_seed`) is multiplied by the scale `S`, so the backward
+    pass runs on the scaled loss; every gradient is multiplied by `1 / S`
+    (computed in f64, rounded to f32); when any scaled gradient holds an
+    inf or a NaN the step skips its update (`skip_if`: parameters and
+    optimizer state stay bit-identical) and returns `found_inf` (and the
+    optimizer returns `step.skipped`).
+
+    `mode=static`: `S = init-scale`, a constant. `mode=dynamic`: `S` is the
+    f32 state slot `loss_scale` (initialised to `init-scale`) with the
+    growth tracker `loss_scale.growth` (i64): on overflow `S *=
+    backoff-factor` (not below `min-scale` when given) and the tracker
+    resets; otherwise the tracker counts up and when `tracker + 1 ==
+    growth-interval` it resets and `S *= growth-factor` (not above
+    `max-scale` when given; a growth that would give inf is not applied).
+    Both slots are results of the step, so they are checkpointed.
+
+    ```mlir
+    // lp-opt --lp-build-gradients --lp-loss-scaling=mode=dynamic --lp-apply-optimizer
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"dynamic\"",
+           "static or dynamic">,
+    Option<"initScale", "init-scale", "double", /*default=*/"65536.0",
+           "The (initial) scale (GradScaler: 2^16)">,
+    Option<"growthFactor", "growth-factor", "double", /*default=*/"2.0",
+           "Dynamic: growth after growth-interval finite steps">,
+    Option<"backoffFactor", "backoff-factor", "double", /*default=*/"0.5",
+           "Dynamic: factor on overflow">,
+    Option<"growthInterval", "growth-interval", "int64_t", /*default=*/"2000",
+           "Dynamic: finite steps between growths">,
+    Option<"minScale", "min-scale", "double", /*default=*/"0.0",
+           "Dynamic: the scale never backs off below this (0: no bound, as "
+           "PyTorch)">,
+    Option<"maxScale", "max-scale", "double", /*default=*/"0.0",
+           "Dynamic: the scale never grows above this (0: no bound)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
@@ -218,7 +271,9 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     (losses..., loss.total[, logits], state'...)`, and removes nothing, by
     running its stages: `lp-build-gradients`, the gradient transforms in
     the contract's order (scale seeds, unscale and check, clip, all-reduce;
-    today `clip-norm` / `clip-value` select `lp-clip-gradients`) and
+    today `loss-scale` selects `lp-loss-scaling` and `clip-norm` /
+    `clip-value` select `lp-clip-gradients`; `precision` runs
+    `lp-autocast` on the model first) and
     `lp-apply-optimizer` (see those). Every argument and result carries an `lp.name`; a result named
     like an argument is that argument's next value, so a runner binds state
     without knowing the model. State: `step` (tensor<i64>, iterations),
@@ -237,6 +292,20 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
+    Option<"lossScale", "loss-scale", "std::string", /*default=*/"\"none\"",
+           "Loss scaling: none, static or dynamic (lp-loss-scaling)">,
+    Option<"initScale", "init-scale", "double", /*default=*/"65536.0",
+           "lp-loss-scaling init-scale">,
+    Option<"growthFactor", "growth-factor", "double", /*default=*/"2.0",
+           "lp-loss-scaling growth-factor">,
+    Option<"backoffFactor", "backoff-factor", "double", /*default=*/"0.5",
+           "lp-loss-scaling backoff-factor">,
+    Option<"growthInterval", "growth-interval", "int64_t", /*default=*/"2000",
+           "lp-loss-scaling growth-interval">,
+    Option<"minScale", "min-scale", "double", /*default=*/"0.0",
+           "lp-loss-scaling min-scale">,
+    Option<"maxScale", "max-scale", "double", /*default=*/"0.0",
+           "lp-loss-scaling max-scale">,
     Option<"precision", "precision", "std::string", /*default=*/"\"f32\"",
            "Mixed precision: f32 (none), bf16 or f16 (lp-autocast "
            "compute-type, on the model before autodiff)">,

@@ -38,7 +38,7 @@ def LP_PrecisionOpInterface : OpInterface<"PrecisionOpInterface"> {
     LP_Clear; ops of other dialects have none and are treated as `fp32`.
   }];
   let methods = [
-    InterfaceMethod<"The op's precision class.",
+    StaticInterfaceMethod<"The op's precision class.",
       "::lp::PrecisionClass", "getPrecisionClass">
   ];
 }
