@@ -53,7 +53,8 @@ def test_help_shows_lp_options_with_defaults():
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
     lines = text.splitlines()
-    assert len(lines) < 80, f"--help has {len(lines)} lines"
+    # lp-run's own options only (about 80 lines), not LLVM's hundreds.
+    assert len(lines) < 120, f"--help has {len(lines)} lines"
     for option, default in (("--lr", "default 0.01"), ("--steps", "default 100"), ("--optimizer", "default sgd"),
                             ("--log-every", "default 10"), ("--seed", "default 0"), ("--parallel", "default on")):
         line = next((l for l in lines if l.strip().startswith(option + " ") or l.strip().startswith(option + "=")),

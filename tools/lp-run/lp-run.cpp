@@ -15,6 +15,7 @@
 #include "lp/InitAll.h"
 #include "lp/Runner/Compile.h"
 #include "lp/Runtime/Contractions.h"
+#include "lp/Runtime/CpuFeatures.h"
 #include "lp/Runtime/Trainer.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -292,6 +293,22 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
+/// Warns when the CPU has no native products of `precision`: they are then
+/// widened to f32 on every call, so the step costs more than in f32.
+static void warnIfLowPrecisionIsSlow(llvm::StringRef precision) {
+  const lp::rt::CpuFeatures &cpu = lp::rt::cpuFeatures();
+  bool bf16 = precision == "bf16", f16 = precision == "f16";
+  if ((bf16 && !cpu.avx512Bf16 && !cpu.amxBf16) || (f16 && !cpu.avx512Fp16))
+    llvm::WithColor::warning(llvm::errs(), "lp-run")
+        << "this CPU has no "
+        << (bf16 ? "AVX512_BF16 or AMX-BF16" : "AVX512_FP16") << ": "
+        << precision
+        << " products are widened to f32 on every call and every tensor is "
+           "converted, so this step is slower than the f32 step here "
+           "(docs/MixedPrecision.md, \"Speed\"); it still shows "
+        << precision << "'s numerics\n";
+}
+
 /// The compile options the command line selects.
 static void setCompileOptions(lp::CompileOptions &options) {
   options.function = functionName;
@@ -422,6 +439,7 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
     llvm::outs() << " clip-grad-value=" << g(t.clipValue);
   llvm::outs() << "\n";
   llvm::outs().flush();
+  warnIfLowPrecisionIsSlow(t.precision);
   auto compiled = lp::compile(module, options);
   if (!compiled)
     return fail(toString(compiled.takeError()));
