@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from lp_testing import REPO_ROOT, run_lp
-from mixed_mlp import LOW, init_mlp, rounder, sgd_losses
+from mixed_mlp import LOW, init_mlp, sgd_losses
 
 DATA = REPO_ROOT / "examples" / "data"
 DIGITS_MLP = REPO_ROOT / "examples" / "digits_mlp.mlir"
@@ -77,34 +77,7 @@ def test_hybrid_layer_override(tmp_path):
     assert "override=layer:fc3=f32" in proc.stdout
     x, y = data()
     low = LOW["bf16"]
-
-    # The policy with fc3 in f32: its inputs are the bf16 activations
-    # widened (exact), its weights the f32 masters; its result is f32.
-    def hybrid(p, xb, yb, _low):
-        r = rounder(low)
-        q = {k: (r(v) if not k.startswith("fc3") else v) for k, v in p.items()}
-        xh = r(xb)
-        h1 = r(xh @ q["fc1.w"] + q["fc1.b"])
-        a1 = np.maximum(h1, 0)
-        h2 = r(a1 @ q["fc2.w"] + q["fc2.b"])
-        a2 = np.maximum(h2, 0)
-        z = (a2 @ q["fc3.w"] + q["fc3.b"]).astype(np.float32)
-        n = z.shape[0]
-        zmax = z.max(axis=1, keepdims=True)
-        e = np.exp(z - zmax)
-        s = e.sum(axis=1, keepdims=True)
-        loss = np.mean(zmax[:, 0] + np.log(s[:, 0]) - z[np.arange(n), yb])
-        dz = e / s
-        dz[np.arange(n), yb] -= 1
-        dz = (dz / np.float32(n)).astype(np.float32)
-        g = {"fc3.w": a2.T @ dz, "fc3.b": dz.sum(axis=0)}
-        dh2 = r(r(dz @ q["fc3.w"].T) * (h2 > 0))  # the f32 gradient cast back to bf16
-        g["fc2.w"], g["fc2.b"] = r(a1.T @ dh2), r(dh2.sum(axis=0))
-        dh1 = r(dh2 @ q["fc2.w"].T) * (h1 > 0)
-        g["fc1.w"], g["fc1.b"] = r(xh.T @ dh1), r(dh1.sum(axis=0))
-        return float(loss), g
-
-    want, _ = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, low, step_fn=hybrid)
+    want, _ = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, low, f32_layers=("fc3",))
     bf16, _ = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, low)
     assert np.max(np.abs(np.array(want) - np.array(bf16)) / np.array(bf16)) > 1e-4, "fc3's precision is not visible"
     np.testing.assert_allclose(got, want, rtol=1e-5)

@@ -42,6 +42,7 @@ import numpy as np
 import pytest
 
 from lp_testing import REPO_ROOT, Model, run_lp
+from mixed_mlp import init_mlp
 
 DATA = REPO_ROOT / "examples" / "data"
 DIGITS_MLP = REPO_ROOT / "examples" / "digits_mlp.mlir"
@@ -85,20 +86,6 @@ def digits_data():
 # ---------------------------------------------------------------------------
 # a. The digits MLP against numpy
 # ---------------------------------------------------------------------------
-
-MLP_SIZES = [("fc1", 64, 128), ("fc2", 128, 128), ("fc3", 128, 10)]
-
-
-def init_mlp(seed):
-    """Glorot-uniform weights and small random biases, float32."""
-    g = np.random.default_rng(seed)
-    params = {}
-    for name, fin, fout in MLP_SIZES:
-        a = np.sqrt(6.0 / (fin + fout))
-        params[f"{name}.w"] = g.uniform(-a, a, (fin, fout)).astype(np.float32)
-        params[f"{name}.b"] = (0.05 * g.standard_normal(fout)).astype(np.float32)
-    return params
-
 
 def mlp_loss_and_grads(p, x, y):
     """Forward and backward of linear-relu-linear-relu-linear-CE, float32."""

@@ -38,15 +38,19 @@ def rounder(low):
     return lambda a: np.asarray(a, np.float32).astype(low).astype(np.float32)
 
 
-def loss_and_grads(p, x, y, low):
-    r = rounder(low)
-    q = {k: r(v) for k, v in p.items()}
-    xh = r(x)
-    h1 = r(xh @ q["fc1.w"] + q["fc1.b"])
+def loss_and_grads(p, x, y, low, f32_layers=()):
+    """Loss and f32 gradients of one batch; layers named in `f32_layers`
+    compute in float32 (a hybrid layer override): their weights and results
+    are not rounded, and the gradient that leaves them for a low layer is
+    rounded by the cast between them."""
+    r = {name: rounder(None if name in f32_layers else low) for name, _, _ in SIZES}
+    q = {k: r[k.split(".")[0]](v) for k, v in p.items()}
+    xh = r["fc1"](x)
+    h1 = r["fc1"](xh @ q["fc1.w"] + q["fc1.b"])
     a1 = np.maximum(h1, 0)
-    h2 = r(a1 @ q["fc2.w"] + q["fc2.b"])
+    h2 = r["fc2"](a1 @ q["fc2.w"] + q["fc2.b"])
     a2 = np.maximum(h2, 0)
-    z = r(a2 @ q["fc3.w"] + q["fc3.b"])
+    z = r["fc3"](a2 @ q["fc3.w"] + q["fc3.b"])
     n = z.shape[0]
     zmax = z.max(axis=1, keepdims=True)
     e = np.exp(z - zmax)
@@ -54,26 +58,25 @@ def loss_and_grads(p, x, y, low):
     loss = np.mean(zmax[:, 0] + np.log(s[:, 0]) - z[np.arange(n), y])
     dz = e / s
     dz[np.arange(n), y] -= 1
-    dz = r((dz / np.float32(n)).astype(np.float32))
-    g = {"fc3.w": r(a2.T @ dz), "fc3.b": r(dz.sum(axis=0))}
-    dh2 = r(dz @ q["fc3.w"].T) * (h2 > 0)
-    g["fc2.w"], g["fc2.b"] = r(a1.T @ dh2), r(dh2.sum(axis=0))
-    dh1 = r(dh2 @ q["fc2.w"].T) * (h1 > 0)
-    g["fc1.w"], g["fc1.b"] = r(xh.T @ dh1), r(dh1.sum(axis=0))
+    dz = r["fc3"]((dz / np.float32(n)).astype(np.float32))
+    g = {"fc3.w": r["fc3"](a2.T @ dz), "fc3.b": r["fc3"](dz.sum(axis=0))}
+    dh2 = r["fc2"](r["fc3"](dz @ q["fc3.w"].T)) * (h2 > 0)
+    g["fc2.w"], g["fc2.b"] = r["fc2"](a1.T @ dh2), r["fc2"](dh2.sum(axis=0))
+    dh1 = r["fc1"](r["fc2"](dh2 @ q["fc2.w"].T)) * (h1 > 0)
+    g["fc1.w"], g["fc1.b"] = r["fc1"](xh.T @ dh1), r["fc1"](dh1.sum(axis=0))
     return float(loss), g
 
 
-def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, step_fn=loss_and_grads):
+def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, f32_layers=()):
     """Losses of `steps` SGD steps on batches taken in order (lp-run
-    --no-shuffle) and the final float32 parameters; `step_fn(p, x, y, low)`
-    gives a batch's loss and gradients."""
+    --no-shuffle) and the final float32 parameters."""
     p = {k: v.copy() for k, v in params.items()}
     buf = {}
     per_epoch = x.shape[0] // batch
     losses = []
     for i in range(steps):
         first = (i % per_epoch) * batch
-        loss, g = step_fn(p, x[first : first + batch], y[first : first + batch], low)
+        loss, g = loss_and_grads(p, x[first : first + batch], y[first : first + batch], low, f32_layers)
         losses.append(loss)
         for k in p:
             buf[k] = g[k].copy() if k not in buf else np.float32(momentum) * buf[k] + g[k]
