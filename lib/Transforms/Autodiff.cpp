@@ -1,9 +1,10 @@
 //===- Autodiff.cpp - reverse-mode differentiation of a model -------------===//
 
 #include "lp/Transforms/Autodiff.h"
-#include "lp/Transforms/FindFunction.h"
 #include "lp/Dialect/LP/IR/LPOps.h"
 #include "lp/Dialect/LP/IR/ModelFunction.h"
+#include "lp/Transforms/FindFunction.h"
+#include "lp/Transforms/TrainStep.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -21,12 +22,6 @@ static Value zeros(OpBuilder &b, Location loc, Type type) {
   auto attr = DenseElementsAttr::get(
       tt, b.getFloatAttr(tt.getElementType(), 0.0));
   return arith::ConstantOp::create(b, loc, tt, attr);
-}
-
-static Value splat(OpBuilder &b, Location loc, Type elem, double v) {
-  auto tt = RankedTensorType::get({}, elem);
-  return arith::ConstantOp::create(
-      b, loc, tt, DenseElementsAttr::get(tt, b.getFloatAttr(elem, v)));
 }
 
 static bool isFloatTensor(Value v) {
@@ -95,8 +90,9 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
                                     b.getF64FloatAttr(weight));
     result.seeds.push_back(seed);
     accumulate(loss, seed);
-    Value term = MulOp::create(b, loc, loss.getType(), loss,
-                               splat(b, loc, elem, weight));
+    Value term = MulOp::create(
+        b, loc, loss.getType(), loss,
+        splatConstant(b, loc, RankedTensorType::get({}, elem), weight));
     result.total = result.total ? Value(AddOp::create(b, loc, loss.getType(),
                                                       result.total, term))
                                 : term;

@@ -25,13 +25,6 @@ using namespace lp;
 
 namespace {
 
-/// A constant tensor of `type` filled with `v`.
-Value splat(OpBuilder &b, Location loc, RankedTensorType type, double v) {
-  return arith::ConstantOp::create(
-      b, loc, type,
-      DenseElementsAttr::get(type, b.getFloatAttr(type.getElementType(), v)));
-}
-
 struct ClipGradients : lp::impl::ClipGradientsBase<ClipGradients> {
   using ClipGradientsBase::ClipGradientsBase;
 
@@ -64,10 +57,10 @@ struct ClipGradients : lp::impl::ClipGradientsBase<ClipGradients> {
     SmallVector<Value> clipped;
     for (Value g : grads.getGrads()) {
       auto type = cast<RankedTensorType>(g.getType());
-      Value low =
-          arith::MaximumFOp::create(b, loc, g, splat(b, loc, type, -maxValue));
+      Value low = arith::MaximumFOp::create(
+          b, loc, g, splatConstant(b, loc, type, -maxValue));
       clipped.push_back(arith::MinimumFOp::create(
-          b, loc, low, splat(b, loc, type, maxValue)));
+          b, loc, low, splatConstant(b, loc, type, maxValue)));
     }
     grads.getGradsMutable().assign(clipped);
     return success();
@@ -100,10 +93,12 @@ struct ClipGradients : lp::impl::ClipGradientsBase<ClipGradients> {
       total = total ? Value(AddOp::create(b, loc, scalar, total, s)) : s;
     }
     Value norm = SqrtOp::create(b, loc, scalar, total);
-    Value coef = DivOp::create(
-        b, loc, scalar, splat(b, loc, scalar, maxNorm),
-        AddOp::create(b, loc, scalar, norm, splat(b, loc, scalar, 1e-6)));
-    coef = arith::MinimumFOp::create(b, loc, coef, splat(b, loc, scalar, 1.0));
+    Value coef =
+        DivOp::create(b, loc, scalar, splatConstant(b, loc, scalar, maxNorm),
+                      AddOp::create(b, loc, scalar, norm,
+                                    splatConstant(b, loc, scalar, 1e-6)));
+    coef = arith::MinimumFOp::create(b, loc, coef,
+                                     splatConstant(b, loc, scalar, 1.0));
     SmallVector<Value> clipped;
     for (Value g : grads.getGrads()) {
       auto type = cast<RankedTensorType>(g.getType());

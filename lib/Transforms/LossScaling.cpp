@@ -29,17 +29,6 @@ using namespace lp;
 
 namespace {
 
-/// A rank-0 tensor constant.
-Value scalar(OpBuilder &b, Location loc, Type elem, Attribute value) {
-  auto type = RankedTensorType::get({}, elem);
-  return arith::ConstantOp::create(b, loc, type,
-                                   DenseElementsAttr::get(type, value));
-}
-
-Value floatScalar(OpBuilder &b, Location loc, Type elem, double v) {
-  return scalar(b, loc, elem, b.getFloatAttr(elem, v));
-}
-
 /// `v` (a rank-0 float tensor) as element type `elem`.
 Value asType(OpBuilder &b, Location loc, Value v, Type elem) {
   auto type = cast<RankedTensorType>(v.getType());
@@ -99,6 +88,7 @@ struct LossScaling : lp::impl::LossScalingBase<LossScaling> {
     OpBuilder b(step.getContext());
     Type f32 = b.getF32Type(), f64 = b.getF64Type(), i64 = b.getI64Type();
     auto f32Scalar = RankedTensorType::get({}, f32);
+    auto f64Scalar = RankedTensorType::get({}, f64);
     auto i64Scalar = RankedTensorType::get({}, i64);
     auto i1Scalar = RankedTensorType::get({}, b.getI1Type());
 
@@ -106,7 +96,7 @@ struct LossScaling : lp::impl::LossScalingBase<LossScaling> {
     Value scale, tracker;
     b.setInsertionPointToStart(&step.getBody().front());
     if (mode == "static") {
-      scale = floatScalar(b, loc, f32, initScale);
+      scale = splatConstant(b, loc, f32Scalar, initScale);
     } else {
       char init[64];
       std::snprintf(init, sizeof init, "constant(%.17g)", double(initScale));
@@ -121,22 +111,19 @@ struct LossScaling : lp::impl::LossScalingBase<LossScaling> {
     }
 
     // Scale the seeds: the backward pass runs on the scaled loss.
-    WalkResult walk = step.walk([&](LossSeedOp seed) {
+    step.walk([&](LossSeedOp seed) {
       b.setInsertionPointAfter(seed);
       auto type = cast<RankedTensorType>(seed.getType());
       Value scaled =
           MulOp::create(b, seed.getLoc(), type, seed.getResult(),
                         asType(b, seed.getLoc(), scale, type.getElementType()));
       seed.getResult().replaceAllUsesExcept(scaled, scaled.getDefiningOp());
-      return WalkResult::advance();
     });
-    if (walk.wasInterrupted())
-      return failure();
 
     // Unscale: 1 / S in f64, rounded to f32; found_inf from the scaled
     // gradients (as PyTorch's check).
     b.setInsertionPoint(grads);
-    Value one = floatScalar(b, loc, f64, 1.0);
+    Value one = splatConstant(b, loc, f64Scalar, 1.0);
     Value inv64 = DivOp::create(b, loc, RankedTensorType::get({}, f64), one,
                                 asType(b, loc, scale, f64));
     Value inv = asType(b, loc, inv64, f32);
@@ -148,7 +135,7 @@ struct LossScaling : lp::impl::LossScalingBase<LossScaling> {
           b, loc, type, g, asType(b, loc, inv, type.getElementType())));
     }
     grads.getGradsMutable().assign(unscaled);
-    Value yes = scalar(b, loc, b.getI1Type(), b.getBoolAttr(true));
+    Value yes = splatConstant(b, loc, i1Scalar, b.getBoolAttr(true));
     Value foundInf = arith::XOrIOp::create(b, loc, finite, yes);
     addSkipPredicate(grads, foundInf);
     if (failed(addStepResult(step, kFoundInf, foundInf)))
@@ -159,27 +146,28 @@ struct LossScaling : lp::impl::LossScalingBase<LossScaling> {
     // GradScaler's update: on overflow back off and reset the tracker;
     // else count, and grow at tracker + 1 == interval (not to inf).
     b.setInsertionPoint(step.getBody().front().getTerminator());
-    Value oneI = scalar(b, loc, i64, b.getI64IntegerAttr(1));
-    Value zeroI = scalar(b, loc, i64, b.getI64IntegerAttr(0));
+    Value oneI = splatConstant(b, loc, i64Scalar, b.getI64IntegerAttr(1));
+    Value zeroI = splatConstant(b, loc, i64Scalar, b.getI64IntegerAttr(0));
     Value counted = arith::AddIOp::create(b, loc, tracker, oneI);
-    Value interval = scalar(b, loc, i64, b.getI64IntegerAttr(growthInterval));
+    Value interval =
+        splatConstant(b, loc, i64Scalar, b.getI64IntegerAttr(growthInterval));
     Value grow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                        counted, interval);
-    Value grown = arith::MulFOp::create(b, loc, scale,
-                                        floatScalar(b, loc, f32, growthFactor));
+    Value grown = arith::MulFOp::create(
+        b, loc, scale, splatConstant(b, loc, f32Scalar, growthFactor));
     if (maxScale > 0)
-      grown = arith::MinimumFOp::create(b, loc, grown,
-                                        floatScalar(b, loc, f32, maxScale));
+      grown = arith::MinimumFOp::create(
+          b, loc, grown, splatConstant(b, loc, f32Scalar, maxScale));
     Value grownFinite = AllFiniteOp::create(b, loc, i1Scalar, grown);
     Value applyGrowth = arith::AndIOp::create(b, loc, grow, grownFinite);
     Value finiteScale =
         arith::SelectOp::create(b, loc, applyGrowth, grown, scale);
     Value finiteTracker = arith::SelectOp::create(b, loc, grow, zeroI, counted);
     Value backedOff = arith::MulFOp::create(
-        b, loc, scale, floatScalar(b, loc, f32, backoffFactor));
+        b, loc, scale, splatConstant(b, loc, f32Scalar, backoffFactor));
     if (minScale > 0)
-      backedOff = arith::MaximumFOp::create(b, loc, backedOff,
-                                            floatScalar(b, loc, f32, minScale));
+      backedOff = arith::MaximumFOp::create(
+          b, loc, backedOff, splatConstant(b, loc, f32Scalar, minScale));
     Value nextScale =
         arith::SelectOp::create(b, loc, foundInf, backedOff, finiteScale);
     Value nextTracker =

@@ -76,7 +76,8 @@ std::string lp::whyNotFloat(Precision p) {
   }
 }
 
-std::vector<StringRef> lp::splitOutsideBraces(StringRef text) {
+/// Splits `text` at commas outside `{...}` (a glob's alternatives).
+static std::vector<StringRef> splitOutsideBraces(StringRef text) {
   std::vector<StringRef> parts;
   int depth = 0;
   size_t start = 0;
@@ -157,12 +158,4 @@ const lp::PrecisionOverride *lp::PrecisionPolicy::firstUnmatched() const {
     if (!o.matched)
       return &o;
   return nullptr;
-}
-
-std::vector<lp::Precision> lp::PrecisionPolicy::mentioned() const {
-  std::vector<Precision> all{global_};
-  for (const PrecisionOverride &o : list)
-    if (llvm::find(all, o.value) == all.end())
-      all.push_back(o.value);
-  return all;
 }

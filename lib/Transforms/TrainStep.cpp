@@ -120,3 +120,14 @@ LogicalResult lp::addStepResult(func::FuncOp step, StringRef name,
   ret->setOperands(operands);
   return success();
 }
+
+Value lp::splatConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                        Attribute element) {
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, element));
+}
+
+Value lp::splatConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                        double v) {
+  return splatConstant(b, loc, type, b.getFloatAttr(type.getElementType(), v));
+}

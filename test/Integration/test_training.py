@@ -42,7 +42,7 @@ import numpy as np
 import pytest
 
 from lp_testing import REPO_ROOT, Model, run_lp
-from mixed_mlp import init_mlp
+from mixed_mlp import init_mlp, loss_and_grads, sgd_losses
 
 DATA = REPO_ROOT / "examples" / "data"
 DIGITS_MLP = REPO_ROOT / "examples" / "digits_mlp.mlir"
@@ -87,43 +87,9 @@ def digits_data():
 # a. The digits MLP against numpy
 # ---------------------------------------------------------------------------
 
-def mlp_loss_and_grads(p, x, y):
-    """Forward and backward of linear-relu-linear-relu-linear-CE, float32."""
-    h1 = x @ p["fc1.w"] + p["fc1.b"]
-    a1 = np.maximum(h1, 0)
-    h2 = a1 @ p["fc2.w"] + p["fc2.b"]
-    a2 = np.maximum(h2, 0)
-    z = a2 @ p["fc3.w"] + p["fc3.b"]
-    n = z.shape[0]
-    zmax = z.max(axis=1, keepdims=True)
-    e = np.exp(z - zmax)
-    s = e.sum(axis=1, keepdims=True)
-    lse = zmax[:, 0] + np.log(s[:, 0])
-    loss = np.mean(lse - z[np.arange(n), y])
-    dz = e / s
-    dz[np.arange(n), y] -= 1
-    dz = (dz / np.float32(n)).astype(np.float32)
-    g = {"fc3.w": a2.T @ dz, "fc3.b": dz.sum(axis=0)}
-    dh2 = (dz @ p["fc3.w"].T) * (h2 > 0)
-    g["fc2.w"], g["fc2.b"] = a1.T @ dh2, dh2.sum(axis=0)
-    dh1 = (dh2 @ p["fc2.w"].T) * (h1 > 0)
-    g["fc1.w"], g["fc1.b"] = x.T @ dh1, dh1.sum(axis=0)
-    return float(loss), g
-
-
-def numpy_sgd_losses(params, x, y, steps, lr, momentum, batch=64):
-    p = {k: v.copy() for k, v in params.items()}
-    buf = {}
-    per_epoch = x.shape[0] // batch
-    losses = []
-    for i in range(steps):
-        first = (i % per_epoch) * batch
-        loss, g = mlp_loss_and_grads(p, x[first : first + batch], y[first : first + batch])
-        losses.append(loss)
-        for k in p:
-            buf[k] = g[k].copy() if k not in buf else np.float32(momentum) * buf[k] + g[k]
-            p[k] = (p[k] - np.float32(lr) * buf[k]).astype(np.float32)
-    return losses, p
+def numpy_sgd_losses(params, x, y, steps, lr, momentum):
+    """The float32 loop of test/helpers/mixed_mlp.py (no rounding)."""
+    return sgd_losses(params, x, y, steps, lr, momentum, low=None)
 
 
 @pytest.mark.parametrize("matmul", ["blas", "vector", "loops"])
@@ -160,7 +126,7 @@ def test_digits_mlp_matches_numpy(digits_data, tmp_path, matmul):
     n, full = xt.shape[0], xt.shape[0] // 64
     losses = []
     for i in range(full):
-        loss, _ = mlp_loss_and_grads(out, xt[i * 64 : (i + 1) * 64], yt[i * 64 : (i + 1) * 64])
+        loss, _ = loss_and_grads(out, xt[i * 64 : (i + 1) * 64], yt[i * 64 : (i + 1) * 64], low=None)
         losses.append(loss)
     h = np.maximum(np.maximum(xt @ out["fc1.w"] + out["fc1.b"], 0) @ out["fc2.w"] + out["fc2.b"], 0)
     correct = int(((h @ out["fc3.w"] + out["fc3.b"]).argmax(axis=1) == yt).sum())

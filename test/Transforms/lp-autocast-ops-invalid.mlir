@@ -27,3 +27,12 @@ func.func @foreign(%x: tensor<4x8xf32> {lp.role = "input", lp.name = "x"},
   %s = arith.addf %h, %h : tensor<4x8xf32>
   return %s : tensor<4x8xf32>
 }
+
+// -----
+
+// expected-error @below {{lp-autocast: expects a model function with one block}}
+func.func @blocks(%x: tensor<4xf32> {lp.role = "input", lp.name = "x"}) -> tensor<4xf32> {
+  cf.br ^bb1
+^bb1:
+  return %x : tensor<4xf32>
+}

@@ -2,6 +2,13 @@
 // RUN: lp-opt %s --lp-build-gradients --lp-loss-scaling="mode=static init-scale=128" | FileCheck %s --check-prefix=STATIC
 // RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="mode=dynamic backoff-factor=2" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not lp-opt %s --lp-build-gradients --lp-clip-gradients=max-norm=1 --lp-loss-scaling 2>&1 | FileCheck %s --check-prefix=ORDER
+// RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="mode=sometimes" 2>&1 | FileCheck %s --check-prefix=MODE
+// RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="mode=static init-scale=0" 2>&1 | FileCheck %s --check-prefix=INIT
+// RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="growth-factor=1" 2>&1 | FileCheck %s --check-prefix=GROWTH
+// RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="growth-interval=0" 2>&1 | FileCheck %s --check-prefix=INTERVAL
+// RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="min-scale=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="min-scale=8 max-scale=4" 2>&1 | FileCheck %s --check-prefix=BOUNDS
+// RUN: not lp-opt %s --lp-loss-scaling 2>&1 | FileCheck %s --check-prefix=NOSTEP
 // lp-loss-scaling: seeds times the scale, gradients times its f64
 // reciprocal, the step skipped on a non-finite scaled gradient, and
 // GradScaler's update of the state slots.
@@ -37,6 +44,13 @@
 // STATIC: lp.gradients {{.*}} skip_if
 
 // BAD: error: lp-loss-scaling: backoff-factor must lie in (0, 1)
+// MODE: error: lp-loss-scaling: mode must be static or dynamic, got 'sometimes'
+// INIT: error: lp-loss-scaling: init-scale must be a finite number > 0
+// GROWTH: error: lp-loss-scaling: growth-factor must be a finite number > 1
+// INTERVAL: error: lp-loss-scaling: growth-interval must be >= 1
+// NEGATIVE: error: lp-loss-scaling: min-scale and max-scale must be >= 0 (0: no bound)
+// BOUNDS: error: lp-loss-scaling: min-scale must not exceed max-scale
+// NOSTEP: error: lp-loss-scaling: no function has an lp.gradients op
 // ORDER: error: 'lp.gradients' op has had its clip transforms; lp-loss-scaling (scale-seeds) must run before them
 func.func @m(%x: tensor<2x4xf32> {lp.role = "input", lp.name = "x"},
              %w: tensor<4xf32> {lp.role = "param", lp.name = "w", lp.init = "ones"}) -> (tensor<f32> {lp.name = "loss"}) {

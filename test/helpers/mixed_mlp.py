@@ -44,7 +44,7 @@ def loss_and_grads(p, x, y, low, f32_layers=()):
     are not rounded, and the gradient that leaves them for a low layer is
     rounded by the cast between them."""
     r = {name: rounder(None if name in f32_layers else low) for name, _, _ in SIZES}
-    q = {k: r[k.split(".")[0]](v) for k, v in p.items()}
+    q = {f"{n}.{k}": r[n](p[f"{n}.{k}"]) for n, _, _ in SIZES for k in "wb"}
     xh = r["fc1"](x)
     h1 = r["fc1"](xh @ q["fc1.w"] + q["fc1.b"])
     a1 = np.maximum(h1, 0)

@@ -418,25 +418,25 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
     llvm::outs() << " param-group=" << group;
   if (t.clipNorm > 0)
     llvm::outs() << " clip-grad-norm=" << g(t.clipNorm);
+  if (t.clipValue > 0)
+    llvm::outs() << " clip-grad-value=" << g(t.clipValue);
   llvm::outs() << "\nprecision: " << t.precision;
   if (t.precision != "f32" || !precisionOverrides.empty())
     llvm::outs() << " (f32 master weights) lowp-result=" << t.lowpResult;
   for (const std::string &o : precisionOverrides)
     llvm::outs() << " override=" << o;
-  if (t.lossScale == "static")
-    llvm::outs() << " loss-scale=static init-scale=" << g(t.initScale);
-  else if (t.lossScale != "none")
+  if (t.lossScale != "none")
     llvm::outs() << " loss-scale=" << t.lossScale
-                 << " init-scale=" << g(t.initScale)
-                 << " growth-factor=" << g(t.growthFactor)
+                 << " init-scale=" << g(t.initScale);
+  if (t.lossScale == "dynamic") {
+    llvm::outs() << " growth-factor=" << g(t.growthFactor)
                  << " backoff-factor=" << g(t.backoffFactor)
-                 << " growth-interval=" << t.growthInterval
-                 << (t.minScale > 0 ? " min-scale=" : "")
-                 << (t.minScale > 0 ? std::to_string(t.minScale) : "")
-                 << (t.maxScale > 0 ? " max-scale=" : "")
-                 << (t.maxScale > 0 ? std::to_string(t.maxScale) : "");
-  if (t.clipValue > 0)
-    llvm::outs() << " clip-grad-value=" << g(t.clipValue);
+                 << " growth-interval=" << t.growthInterval;
+    if (t.minScale > 0)
+      llvm::outs() << " min-scale=" << g(t.minScale);
+    if (t.maxScale > 0)
+      llvm::outs() << " max-scale=" << g(t.maxScale);
+  }
   llvm::outs() << "\n";
   llvm::outs().flush();
   warnIfLowPrecisionIsSlow(t.precision);

@@ -72,17 +72,12 @@ public:
   std::optional<Precision> forParam(llvm::StringRef name);
   /// The first override that matched nothing so far, or null.
   const PrecisionOverride *firstUnmatched() const;
-  /// Every distinct precision the policy names (global and overrides).
-  std::vector<Precision> mentioned() const;
   const std::vector<PrecisionOverride> &overrides() const { return list; }
 
 private:
   Precision global_ = Precision::F32;
   std::vector<PrecisionOverride> list;
 };
-
-/// Splits `text` at commas outside `{...}`.
-std::vector<llvm::StringRef> splitOutsideBraces(llvm::StringRef text);
 
 } // namespace lp
 

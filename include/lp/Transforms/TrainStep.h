@@ -51,6 +51,13 @@ mlir::FailureOr<GradientsOp> findGradients(mlir::func::FuncOp step,
 mlir::LogicalResult enterPhase(GradientsOp grads, GradientPhase phase,
                                llvm::StringRef pass);
 
+/// An arith.constant of `type` with every element `element`.
+mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::RankedTensorType type, mlir::Attribute element);
+/// An arith.constant of `type` (a float tensor) with every element `v`.
+mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::RankedTensorType type, double v);
+
 /// Ors `skip` (a tensor<i1>, defined before `grads`) into the skip
 /// predicate of `grads`.
 void addSkipPredicate(GradientsOp grads, mlir::Value skip);
