@@ -139,6 +139,10 @@ private:
   }
 
   LogicalResult visit(Operation *op) {
+    // Every use of a parameter, the model's own casts and the return
+    // included, reads it at its override's precision.
+    for (OpOperand &use : op->getOpOperands())
+      use.set(asUsed(use.get()));
     if (auto c = dyn_cast<CastOp>(op)) {
       // The model's own casts read what autocast made; one that became the
       // identity goes.
@@ -156,9 +160,6 @@ private:
               castTo(use.get(), cast<RankedTensorType>(type).getElementType()));
       return success();
     }
-    // Parameters at their overrides' precision.
-    for (OpOperand &use : op->getOpOperands())
-      use.set(asUsed(use.get()));
     FailureOr<Type> own = opPrecision(op);
     if (failed(own))
       return failure();

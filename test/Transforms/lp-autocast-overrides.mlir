@@ -45,3 +45,4 @@ func.func @hybrid(%x: tensor<4x8xf32> {lp.role = "input", lp.name = "x"},
   %e = lp.exp %h2 {lp.precision = "bf16"} : (tensor<4x8xf32>) -> tensor<4x8xf32>
   return %h3, %h4, %e, %h1 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
 }
+
