@@ -20,6 +20,10 @@ void lp::buildLowerToLinalgPipeline(OpPassManager &pm,
   // The calling convention, read while the model is in the lp dialect
   // (lp-emit-entry-points emits it at the end of a back end).
   pm.addPass(lp::createRecordSignature());
+  // lp's own folds (the bit-preserving cast cleanup) and CSE of identical
+  // casts, while the step is still in the lp dialect.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   if (options.outlineBlocks)
     pm.addPass(lp::createOutlineBlocks());
   ConvertLPToLinalgOptions convert;

@@ -73,26 +73,13 @@ struct ClipGradients : lp::impl::ClipGradientsBase<ClipGradients> {
       return success(); // no parameter: nothing to clip
     OpBuilder b(grads);
     Location loc = grads.getLoc();
-    bool f64 = llvm::any_of(grads.getGrads(), [](Value g) {
-      return cast<RankedTensorType>(g.getType()).getElementType().isF64();
-    });
-    auto scalar =
-        RankedTensorType::get({}, f64 ? Type(b.getF64Type()) : b.getF32Type());
-    Value total;
-    for (Value g : grads.getGrads()) {
-      auto type = cast<RankedTensorType>(g.getType());
-      Value s = MulOp::create(b, loc, type, g, g);
-      if (type.getRank() > 0) {
-        auto axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-        s = ReduceSumOp::create(
-            b, loc, RankedTensorType::get({}, type.getElementType()), s,
-            b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
-      }
-      if (s.getType() != scalar)
-        s = CastOp::create(b, loc, scalar, s);
-      total = total ? Value(AddOp::create(b, loc, scalar, total, s)) : s;
-    }
-    Value norm = SqrtOp::create(b, loc, scalar, total);
+    // Loss scaling returns the norm of the unscaled gradients already:
+    // clipping reads the same values.
+    Value norm = findStepResult(step, kGradNorm);
+    bool returned = norm != nullptr;
+    if (!returned)
+      norm = buildGlobalNorm(b, loc, grads.getGrads());
+    auto scalar = cast<RankedTensorType>(norm.getType());
     Value coef =
         DivOp::create(b, loc, scalar, splatConstant(b, loc, scalar, maxNorm),
                       AddOp::create(b, loc, scalar, norm,
@@ -109,7 +96,7 @@ struct ClipGradients : lp::impl::ClipGradientsBase<ClipGradients> {
       clipped.push_back(MulOp::create(b, loc, type, g, c));
     }
     grads.getGradsMutable().assign(clipped);
-    return addStepResult(step, kGradNorm, norm);
+    return returned ? success() : addStepResult(step, kGradNorm, norm);
   }
 };
 

@@ -138,7 +138,11 @@ struct LossScaling : lp::impl::LossScalingBase<LossScaling> {
     Value yes = splatConstant(b, loc, i1Scalar, b.getBoolAttr(true));
     Value foundInf = arith::XOrIOp::create(b, loc, finite, yes);
     addSkipPredicate(grads, foundInf);
-    if (failed(addStepResult(step, kFoundInf, foundInf)))
+    // The pre-clip norm of the unscaled gradients (what clip_grad_norm_
+    // after unscale_ returns); lp-clip-gradients reuses it.
+    if (failed(addStepResult(step, kFoundInf, foundInf)) ||
+        failed(
+            addStepResult(step, kGradNorm, buildGlobalNorm(b, loc, unscaled))))
       return failure();
     if (mode == "static")
       return success();

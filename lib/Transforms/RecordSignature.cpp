@@ -143,6 +143,8 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
       role = "logits";
     else if (name == kStepSkippedName)
       role = "step_skipped";
+    else if (name == kGradNorm)
+      role = "grad_norm";
     else if (state != argRoles.end() && (state->second == ArgRole::Param ||
                                          state->second == ArgRole::State))
       role = "state";

@@ -64,6 +64,39 @@ LogicalResult lp::enterPhase(GradientsOp grads, GradientPhase phase,
   return success();
 }
 
+Value lp::buildGlobalNorm(OpBuilder &b, Location loc, ValueRange grads) {
+  bool f64 = llvm::any_of(grads, [](Value g) {
+    return cast<RankedTensorType>(g.getType()).getElementType().isF64();
+  });
+  auto scalar =
+      RankedTensorType::get({}, f64 ? Type(b.getF64Type()) : b.getF32Type());
+  Value total;
+  for (Value g : grads) {
+    auto type = cast<RankedTensorType>(g.getType());
+    Value s = MulOp::create(b, loc, type, g, g);
+    if (type.getRank() > 0) {
+      auto axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+      s = ReduceSumOp::create(
+          b, loc, RankedTensorType::get({}, type.getElementType()), s,
+          b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
+    }
+    if (s.getType() != scalar)
+      s = CastOp::create(b, loc, scalar, s);
+    total = total ? Value(AddOp::create(b, loc, scalar, total, s)) : s;
+  }
+  if (!total)
+    return splatConstant(b, loc, scalar, 0.0);
+  return SqrtOp::create(b, loc, scalar, total);
+}
+
+Value lp::findStepResult(func::FuncOp step, StringRef name) {
+  auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
+  for (unsigned i = 0; i < step.getNumResults(); ++i)
+    if (resultName(step, i) == name)
+      return ret.getOperand(i);
+  return {};
+}
+
 void lp::addSkipPredicate(GradientsOp grads, Value skip) {
   if (Value old = grads.getSkip()) {
     OpBuilder b(grads);

@@ -22,7 +22,8 @@ constexpr RoleName kRoles[] = {{Role::Input, "input"},
                                {Role::LossTotal, "loss_total"},
                                {Role::Logits, "logits"},
                                {Role::Output, "output"},
-                               {Role::StepSkipped, "step_skipped"}};
+                               {Role::StepSkipped, "step_skipped"},
+                               {Role::GradNorm, "grad_norm"}};
 
 struct InitName {
   InitSpec::Kind kind;

@@ -378,6 +378,7 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   // non-finite loss: it has not applied that step's gradients.
   int64_t skippedIdx = step.resultIndex(Role::StepSkipped);
   int64_t skippedSteps = 0;
+  int64_t gradNormIdx = step.resultIndex(Role::GradNorm);
   std::unique_ptr<std::ofstream> lossLog;
   if (!opts.lossLog.empty()) {
     lossLog = std::make_unique<std::ofstream>(
@@ -458,15 +459,21 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
       *lossLog << "\n";
     }
     bool last = s + 1 == opts.steps;
+    // What a step returns besides its losses: the pre-clip gradient norm.
+    std::string extras;
+    if (gradNormIdx >= 0)
+      extras = "  grad_norm " +
+               format("%.9g", elementAsDouble(results[gradNormIdx], 0));
     if (opts.logEvery > 0 && warmUp) {
       os << "step " << s + 1 << "  loss " << format("%.6f", loss)
          << "  (first step, warm-up: " << format("%.1f", stepSeconds * 1e3)
-         << " ms)\n";
+         << " ms)" << extras << "\n";
     } else if (opts.logEvery > 0 && ((s + 1) % opts.logEvery == 0 || last) &&
                sinceLog > 0) {
       os << "step " << s + 1 << "  loss " << format("%.6f", loss) << "  "
          << format("%.0f", sinceLog * ds->batch / intervalSeconds)
          << " examples/s";
+      os << extras;
       if (auto scale = state.find(std::string(lp::kLossScale));
           scale != state.end())
         os << "  scale " << format("%.9g", elementAsDouble(scale->second, 0))

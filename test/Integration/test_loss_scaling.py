@@ -158,3 +158,47 @@ def test_loss_scaling_errors(tmp_path, args, message):
     assert proc.returncode == 1, proc.stderr
     assert message in proc.stderr, proc.stderr
     assert "Stack dump" not in proc.stderr
+
+
+NORM = """
+func.func @norm(%x: tensor<1x3xf32> {lp.role = "input", lp.name = "x"},
+                %w: tensor<3xf32> {lp.role = "param", lp.name = "w", lp.init = "ones"},
+                %b: tensor<f32> {lp.role = "param", lp.name = "b", lp.init = "zeros"})
+    -> (tensor<f32> {lp.name = "loss"}) {
+  %p = lp.mul %x, %w : (tensor<1x3xf32>, tensor<3xf32>) -> tensor<1x3xf32>
+  %s = lp.reduce_sum %p {axes = array<i64: 0, 1>} : (tensor<1x3xf32>) -> tensor<f32>
+  %l = lp.add %s, %b : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+"""
+
+
+@pytest.mark.parametrize("clip", [None, 1.0])
+def test_grad_norm_is_unscaled_and_pre_clip(tmp_path, clip):
+    """The step returns the global norm of the unscaled gradients (d/dw = x,
+    d/db = 1) before clipping, and lp-run prints it; with clipping, the
+    update uses the clipped gradient (numpy float64 reference)."""
+    model = tmp_path / "norm.mlir"
+    model.write_text(NORM)
+    xs = np.random.default_rng(5).normal(size=(3, 1, 3)).astype(np.float32) * 4
+    xs[2, 0, 1] = np.inf
+    np.savez(tmp_path / "x.npz", x=xs.reshape(3, 3))
+    args = [model, "--train", f"--data={tmp_path / 'x.npz'}", "--no-shuffle", "--steps=3",
+            "--loss-scale=dynamic", "--init-scale=1024", "--lr=0.25", f"--checkpoint={tmp_path / 'ck.npz'}",
+            "--log-every=1"]
+    if clip:
+        args.append(f"--clip-grad-norm={clip}")
+    proc = run_lp(args)
+    assert proc.returncode == 0, proc.stderr
+    got = [float(v) for v in re.findall(r"grad_norm (\S+)", proc.stdout)]
+    want = [np.sqrt(np.sum(x.astype(np.float64) ** 2) + 1.0) for x in xs]
+    assert len(got) == 3, proc.stdout
+    np.testing.assert_allclose(got[:2], want[:2], rtol=1e-6)
+    assert got[2] == np.inf and "step 3  skipped" in proc.stdout, proc.stdout
+    w, b = np.ones(3), 0.0
+    for x, n in zip(xs[:2], want[:2]):
+        c = min(1.0, clip / (n + 1e-6)) if clip else 1.0
+        w, b = w - 0.25 * c * x[0], b - 0.25 * c
+    ck = dict(np.load(tmp_path / "ck.npz"))
+    np.testing.assert_allclose(ck["w"], w, rtol=1e-6)
+    np.testing.assert_allclose(ck["b"], b, rtol=1e-6, atol=1e-7)

@@ -9,6 +9,7 @@
 // RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="min-scale=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // RUN: not lp-opt %s --lp-build-gradients --lp-loss-scaling="min-scale=8 max-scale=4" 2>&1 | FileCheck %s --check-prefix=BOUNDS
 // RUN: not lp-opt %s --lp-loss-scaling 2>&1 | FileCheck %s --check-prefix=NOSTEP
+// RUN: lp-opt %s --lp-build-gradients --lp-loss-scaling=mode=static --lp-clip-gradients=max-norm=1 | FileCheck %s --check-prefix=CLIP
 // lp-loss-scaling: seeds times the scale, gradients times its f64
 // reciprocal, the step skipped on a non-finite scaled gradient, and
 // GradScaler's update of the state slots.
@@ -16,7 +17,7 @@
 // CHECK-LABEL: func.func @m_train_step
 // CHECK-SAME: %[[S:[a-z0-9]+]]: tensor<f32> {lp.init = "constant(65536)", lp.name = "loss_scale", lp.role = "state"}
 // CHECK-SAME: %[[T:[a-z0-9]+]]: tensor<i64> {lp.init = "zeros", lp.name = "loss_scale.growth", lp.role = "state"}
-// CHECK-SAME: -> ({{.*}}tensor<f32> {lp.name = "loss_scale"}, tensor<i64> {lp.name = "loss_scale.growth"}, {{.*}}, tensor<i1> {lp.name = "found_inf"})
+// CHECK-SAME: -> ({{.*}}tensor<f32> {lp.name = "loss_scale"}, tensor<i64> {lp.name = "loss_scale.growth"}, {{.*}}, tensor<i1> {lp.name = "found_inf"}, tensor<f32> {lp.name = "grad_norm"})
 // CHECK: %[[SEED:.*]] = lp.loss_seed
 // CHECK-NEXT: lp.mul %[[SEED]], %[[S]]
 // CHECK: %[[S64:.*]] = lp.cast %[[S]] : (tensor<f32>) -> tensor<f64>
@@ -25,6 +26,10 @@
 // CHECK-NEXT: %[[OK:.*]] = lp.all_finite %[[G:[0-9]+]]
 // CHECK-NEXT: %[[U:.*]] = lp.mul %[[G]], %[[INV]]
 // CHECK: %[[INF:.*]] = arith.xori %[[OK]]
+// The pre-clip norm of the unscaled gradients.
+// CHECK-NEXT: %[[SQ:.*]] = lp.mul %[[U]], %[[U]]
+// CHECK-NEXT: %[[SUM:.*]] = lp.reduce_sum %[[SQ]]
+// CHECK-NEXT: %[[NORM:.*]] = lp.sqrt %[[SUM]]
 // CHECK-NEXT: lp.gradients %[[U]] skip_if %[[INF]] {params = ["w"], phase = 2 : i64}
 // CHECK: %[[COUNT:.*]] = arith.addi %[[T]]
 // CHECK: %[[GROW:.*]] = arith.cmpi eq, %[[COUNT]], %{{.*}} : tensor<i64>
@@ -35,13 +40,22 @@
 // CHECK: %[[NOINF:.*]] = arith.select %[[APPLY]], %[[CAPPED]], %[[S]]
 // CHECK: %[[BACK:.*]] = arith.mulf %[[S]]
 // CHECK: %[[NEXT:.*]] = arith.select %[[INF]], %[[BACK]], %[[NOINF]]
-// CHECK: return {{.*}}%[[NEXT]], {{.*}}, %[[INF]] :
+// CHECK: return {{.*}}%[[NEXT]], {{.*}}, %[[INF]], %[[NORM]] :
 
 // STATIC-LABEL: func.func @m_train_step
 // STATIC-NOT: "loss_scale
 // STATIC-SAME: tensor<i1> {lp.name = "found_inf"}
 // STATIC: arith.constant dense<1.280000e+02> : tensor<f32>
 // STATIC: lp.gradients {{.*}} skip_if
+
+// Clipping reads the norm loss scaling returns: one norm, one grad_norm.
+// CLIP-LABEL: func.func @m_train_step
+// CLIP-SAME: tensor<i1> {lp.name = "found_inf"}, tensor<f32> {lp.name = "grad_norm"})
+// CLIP: %[[NORM:.*]] = lp.sqrt
+// CLIP-NOT: lp.sqrt
+// CLIP: lp.add %[[NORM]]
+// CLIP-NOT: lp.sqrt
+// CLIP: return {{.*}}, %[[NORM]] :
 
 // BAD: error: lp-loss-scaling: backoff-factor must lie in (0, 1)
 // MODE: error: lp-loss-scaling: mode must be static or dynamic, got 'sometimes'

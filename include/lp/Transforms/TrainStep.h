@@ -58,6 +58,14 @@ mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::RankedTensorType type, double v);
 
+/// The global 2-norm of `grads` (clip_grad_norm_'s total norm): a rank-0
+/// tensor, f32 (f64 when a gradient is f64); inf or NaN when one is.
+mlir::Value buildGlobalNorm(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::ValueRange grads);
+
+/// The value `step` returns as result `name`; null when it has none.
+mlir::Value findStepResult(mlir::func::FuncOp step, llvm::StringRef name);
+
 /// Ors `skip` (a tensor<i1>, defined before `grads`) into the skip
 /// predicate of `grads`.
 void addSkipPredicate(GradientsOp grads, mlir::Value skip);

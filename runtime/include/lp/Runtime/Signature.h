@@ -36,7 +36,8 @@ constexpr const char *kEntryPointsSymbol = "lp_entry_points";
 /// the trainer reports), logits (compared with the label for accuracy),
 /// state (the next value of the argument of the same name), output,
 /// step_skipped (a train step's `step.skipped`: true when it applied no
-/// update).
+/// update), grad_norm (the global norm of the unscaled gradients before
+/// clipping).
 enum class Role {
   Input,
   Label,
@@ -46,7 +47,8 @@ enum class Role {
   LossTotal,
   Logits,
   Output,
-  StepSkipped
+  StepSkipped,
+  GradNorm
 };
 
 const char *roleName(Role role);

@@ -332,6 +332,12 @@ def LP_CastOp : LP_DiffOp<"cast", [LP_Clear]> {
     (overflow gives the largest finite value). Widening is exact. NaN stays
     NaN.
 
+    Folding keeps every bit: a cast to the input's own type is the input;
+    a cast that follows an exact widening (f16 or bf16 to f32) reads the
+    widening's input instead, so `f16 -> f32 -> f16` is the identity and
+    `f16 -> f32 -> bf16` is one cast, while `f32 -> f16 -> f32` (which
+    rounds) stays.
+
     ```mlir
     %h = lp.cast %x {rounding = #lp<rounding toward_zero>} : (tensor<4x8xf32>) -> tensor<4x8xbf16>
     ```
@@ -340,6 +346,8 @@ def LP_CastOp : LP_DiffOp<"cast", [LP_Clear]> {
       DefaultValuedAttr<LP_RoundingModeAttr,
                         "::lp::RoundingMode::nearest_even">:$rounding);
   let results = (outs LP_FloatTensor:$result);
+  // Folds only what preserves every bit (CastFolds.cpp).
+  let hasFolder = 1;
 }
 
 include "lp/Dialect/LP/IR/LPGradOps.td"
