@@ -3,6 +3,7 @@
 #include "lp/Runner/Compile.h"
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Transforms/FindFunction.h"
+#include "lp/Transforms/PrecisionReport.h"
 #include "lp/Transforms/Signature.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -104,6 +105,11 @@ llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
   } else if (failed(describeFunction(fn))) {
     return fail("'" + compiled.function + "' cannot be run");
   }
+  if (options.precisionReport)
+    printPrecisionReport(
+        module.lookupSymbol<func::FuncOp>(options.train ? compiled.trainStep
+                                                        : compiled.function),
+        *options.precisionReport);
   PassManager pm(module.getContext());
   LowerToLLVMOptions lowering;
   lowering.copyOptionValuesFrom(options.lowering);

@@ -16,6 +16,7 @@
 #include "lp/Transforms/TrainStep.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace lp {
@@ -117,6 +118,12 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
       names.push_back(name);
     }
     finishFunction(b, fn, results, names);
+    // The backward pass was built to share buildGradients; eval returns
+    // none of it.
+    for (Operation &op :
+         llvm::make_early_inc_range(llvm::reverse(fn.getBody().front())))
+      if (isOpTriviallyDead(&op))
+        op.erase();
     return success();
   }
 

@@ -15,6 +15,11 @@ an independent numpy model of the policy (test/helpers/mixed_mlp.py):
   representable in the low type (the updates reach f32 masters).
 * test_hybrid_layer_override: `--precision-override=layer:fc3=f32` equals
   the numpy model with fc3 kept in float32.
+* test_precision_report: `lp-run --precision-report` counts the bytes of
+  the parameters and gradients (the checkpoint's arrays) and of what the
+  bf16 step keeps for its backward pass (the batch, the weight copies and
+  the four hidden activations in bf16, the logits in f32), computed here
+  from the checkpoint's shapes; a layer override moves fc3 to f32.
 * test_precision_errors: unknown / integer / fp8 precisions and a pattern
   that matches nothing exit 1 with a located message and no crash.
 """
@@ -81,6 +86,32 @@ def test_hybrid_layer_override(tmp_path):
     bf16, _ = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, low)
     assert np.max(np.abs(np.array(want) - np.array(bf16)) / np.array(bf16)) > 1e-4, "fc3's precision is not visible"
     np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def report_line(stdout, what):
+    for line in stdout.splitlines():
+        if line.strip().startswith(what + ":"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError(f"no '{what}' line in:\n{stdout}")
+
+
+def test_precision_report(tmp_path):
+    _, proc, _, out = train(tmp_path, "--precision=bf16", "--precision-report")
+    assert "precision report: @digits_mlp_train_step" in proc.stdout, proc.stdout
+    names = ["fc1.w", "fc1.b", "fc2.w", "fc2.b", "fc3.w", "fc3.b"]
+    param_bytes = sum(out[k].nbytes for k in names)
+    assert report_line(proc.stdout, "parameters") == f"f32 {param_bytes}"
+    assert report_line(proc.stdout, "gradients") == f"f32 {param_bytes}"
+    x, _ = data()
+    batch, hidden = 64, out["fc1.w"].shape[1]
+    weights = sum(out[k].size for k in ("fc1.w", "fc2.w", "fc3.w"))
+    bf16 = 2 * (batch * x.shape[1] + weights + 4 * batch * hidden)
+    logits = 4 * batch * out["fc3.w"].shape[1]
+    assert report_line(proc.stdout, "saved for backward") == f"bf16 {bf16}, f32 {logits}"
+    assert "casts:" in proc.stdout and "f32->bf16" in report_line(proc.stdout, "casts")
+    _, proc, _, _ = train(tmp_path, "--precision=bf16", "--precision-report", "--precision-override=layer:fc3=f32")
+    rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.startswith("    fc")}
+    assert rows["fc1"].split()[1] == "bf16" and rows["fc3"].split()[1] == "f32", proc.stdout
 
 
 @pytest.mark.parametrize(

@@ -144,6 +144,13 @@ static cl::opt<std::string> lowpResult(
     cl::desc("Result type of products under --precision: low (rounded once, "
              "as torch.autocast; default) or f32"),
     cl::init("low"), cl::cat(trainCat));
+static cl::opt<bool> precisionReport(
+    "precision-report",
+    cl::desc("Print the precision report of the step before compiling it: "
+             "ops per element type, casts, bytes of parameters, gradients, "
+             "state and saved activations, per layer (as lp-opt "
+             "--lp-precision-report)"),
+    cl::cat(trainCat));
 static cl::opt<std::string> lossScale(
     "loss-scale",
     cl::desc("Loss scaling (PyTorch GradScaler): none (default), static "
@@ -304,7 +311,10 @@ static void warnIfLowPrecisionIsSlow(llvm::StringRef precision) {
         << (bf16 ? "AVX512_BF16 or AMX-BF16" : "AVX512_FP16") << ": "
         << precision
         << " products are widened to f32 on every call and every tensor is "
-           "converted, so this step is slower than the f32 step here "
+           "converted, so this step is slower than the f32 step here: "
+           "measured "
+        << (bf16 ? "1.5-1.8x" : "2.8-3.4x")
+        << " the f32 step's time on the digits MLP and CNN on an AVX2 CPU "
            "(docs/MixedPrecision.md, \"Speed\"); it still shows "
         << precision << "'s numerics\n";
 }
@@ -326,6 +336,8 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.eps = eps;
   options.trainStep.maximize = maximize;
   options.trainStep.precision = precision;
+  if (precisionReport)
+    options.precisionReport = &llvm::outs();
   options.trainStep.precisionOverrides = llvm::join(precisionOverrides, ",");
   options.trainStep.lowpResult = lowpResult;
   options.trainStep.lossScale = lossScale;

@@ -52,6 +52,10 @@ struct CompileOptions {
   bool train = false;
   /// lp-build-train-step's options (its `function` is set here).
   BuildTrainStepOptions trainStep;
+  /// Where to print the precision report (PrecisionReport.h) of the
+  /// function that runs (the train step when training), before lowering;
+  /// null: none.
+  llvm::raw_ostream *precisionReport = nullptr;
   /// lp-lower-to-llvm's options; `inplaceResults` is set for training.
   LowerToLLVMOptions lowering;
 };

@@ -92,6 +92,22 @@ def PrintPrecisionClasses : Pass<"lp-print-precision-classes", "mlir::ModuleOp">
   }];
 }
 
+def PrecisionReport : Pass<"lp-precision-report", "mlir::ModuleOp"> {
+  let summary = "Print what precision each function and layer computes in";
+  let description = [{
+    For each function (or only `function`): the lp ops per element type
+    they compute in, the casts by (from, to), the bytes of parameters,
+    gradients, state and the values saved from the forward to the backward
+    pass per element type, and per layer (`lp.layer`) the ops and casts.
+    Printed to stdout; the module is left as it is. `lp-run
+    --precision-report` prints the same for the step it trains.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "Report only this function (default: every function)">,
+  ];
+}
+
 def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
   let summary = "Stage 1 of lp-build-train-step: the step up to its gradients";
   let description = [{
