@@ -65,6 +65,11 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp model = findModel(module, function);
+    if (model && accumulate < 1) {
+      model.emitError() << getArgument() << ": accumulate must be >= 1, got "
+                        << static_cast<int64_t>(accumulate);
+      return signalPassFailure();
+    }
     if (!model || failed(checkNames(model)) || failed(buildEval(model)) ||
         failed(buildStep(model)))
       return signalPassFailure();
@@ -127,6 +132,94 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
     return success();
   }
 
+  /// Gradient accumulation: the batch arguments of `fn` (mapped from the
+  /// model's `batch` arguments) widened to `accumulate` micro-batches, the
+  /// forward and backward passes built on each slice in turn (model state
+  /// threaded), seeds weight / N, parameter gradients summed in order,
+  /// losses and the total averaged, the last micro-batch's state updates.
+  FailureOr<Gradients> buildAccumulated(func::FuncOp model, func::FuncOp fn,
+                                        OpBuilder &b, IRMapping &mapping,
+                                        ArrayRef<unsigned> batch) {
+    int64_t n = accumulate;
+    Location loc = model.getLoc();
+    for (unsigned i : batch) {
+      auto arg = cast<BlockArgument>(mapping.lookup(model.getArgument(i)));
+      auto type = cast<RankedTensorType>(arg.getType());
+      int64_t rows = type.getRank() > 0 ? type.getDimSize(0) : 0;
+      if (rows <= 0 || rows > std::numeric_limits<int64_t>::max() / n)
+        return model.emitError()
+                   << getArgument() << ": accumulate=" << n
+                   << " needs a leading "
+                   << "batch dimension on every input and label, and '"
+                   << argName(model, i) << "' (" << type << ") has none",
+               failure();
+      SmallVector<int64_t> shape(type.getShape());
+      shape[0] = rows * n;
+      arg.setType(type.clone(shape));
+    }
+    fn.setType(b.getFunctionType(fn.getBody().front().getArgumentTypes(),
+                                 fn.getResultTypes()));
+    // Running sums, added as soon as a micro-batch's backward pass ends (in
+    // micro-batch order, as PyTorch adds each backward's gradient to
+    // `.grad`), in the parameter's type: one micro-batch's activations and
+    // gradients are live at a time.
+    Gradients sum;
+    auto add = [&](Value total, Value v) {
+      return total ? Value(AddOp::create(b, loc, v.getType(), total, v)) : v;
+    };
+    for (int64_t m = 0; m < n; ++m) {
+      IRMapping sliced = mapping;
+      for (unsigned i : batch) {
+        Value arg = mapping.lookup(model.getArgument(i));
+        auto type = cast<RankedTensorType>(model.getArgument(i).getType());
+        SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+        SmallVector<OpFoldResult> sizes,
+            strides(type.getRank(), b.getIndexAttr(1));
+        offsets[0] = b.getIndexAttr(m * type.getDimSize(0));
+        for (int64_t d : type.getShape())
+          sizes.push_back(b.getIndexAttr(d));
+        sliced.map(
+            model.getArgument(i),
+            tensor::ExtractSliceOp::create(b, loc, arg, offsets, sizes, strides)
+                .getResult());
+      }
+      for (auto &[name, value] : sum.stateUpdates)
+        for (unsigned i = 0; i < model.getNumArguments(); ++i)
+          if (isState(model, i) && argName(model, i) == name)
+            sliced.map(model.getArgument(i), value);
+      FailureOr<Gradients> g = buildGradients(model, b, sliced);
+      if (failed(g))
+        return failure();
+      for (Value seed : g->seeds) {
+        auto op = seed.getDefiningOp<LossSeedOp>();
+        op.setWeightAttr(
+            b.getF64FloatAttr(op.getWeight().convertToDouble() / double(n)));
+      }
+      if (m == 0) {
+        sum = std::move(*g);
+        continue;
+      }
+      for (size_t k = 0; k < sum.losses.size(); ++k)
+        sum.losses[k] = add(sum.losses[k], g->losses[k]);
+      sum.total = add(sum.total, g->total);
+      for (size_t i = 0; i < sum.argGrads.size(); ++i)
+        if (sum.argGrads[i])
+          sum.argGrads[i] = add(sum.argGrads[i], g->argGrads[i]);
+      sum.stateUpdates = g->stateUpdates;
+      llvm::append_range(sum.seeds, g->seeds);
+    }
+    // The losses reported are the micro-batches' means.
+    auto mean = [&](Value v) {
+      auto type = cast<RankedTensorType>(v.getType());
+      return Value(
+          MulOp::create(b, loc, type, v, splatConstant(b, loc, type, 1.0 / n)));
+    };
+    for (Value &loss : sum.losses)
+      loss = mean(loss);
+    sum.total = mean(sum.total);
+    return sum;
+  }
+
   /// @f_train_step(params..., state..., step, batch...) ->
   /// (<p>.grad..., state updates..., step, losses..., loss.total).
   LogicalResult buildStep(func::FuncOp model) {
@@ -147,7 +240,9 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
     FailureOr<BlockArgument> stepArg = addStateSlot(fn, kStepName, stepType);
     if (failed(stepArg))
       return fn.erase(), failure();
-    FailureOr<Gradients> g = buildGradients(model, b, mapping);
+    FailureOr<Gradients> g =
+        accumulate == 1 ? buildGradients(model, b, mapping)
+                        : buildAccumulated(model, fn, b, mapping, batch);
     if (failed(g))
       return fn.erase(), failure();
 

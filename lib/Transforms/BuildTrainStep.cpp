@@ -35,6 +35,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     }
     lp::BuildGradientsOptions gradients;
     gradients.function = function;
+    gradients.accumulate = accumulate;
     pm.addPass(lp::createBuildGradients(gradients));
     // Gradient transforms, in the contract's order.
     if (lossScale != "none") {

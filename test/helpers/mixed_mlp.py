@@ -38,11 +38,12 @@ def rounder(low):
     return lambda a: np.asarray(a, np.float32).astype(low).astype(np.float32)
 
 
-def loss_and_grads(p, x, y, low, f32_layers=()):
+def loss_and_grads(p, x, y, low, f32_layers=(), seed=1.0):
     """Loss and f32 gradients of one batch; layers named in `f32_layers`
     compute in float32 (a hybrid layer override): their weights and results
     are not rounded, and the gradient that leaves them for a low layer is
-    rounded by the cast between them."""
+    rounded by the cast between them. `seed` is d(total)/d(loss) (1/N for
+    one of N accumulated micro-batches)."""
     r = {name: rounder(None if name in f32_layers else low) for name, _, _ in SIZES}
     q = {f"{n}.{k}": r[n](p[f"{n}.{k}"]) for n, _, _ in SIZES for k in "wb"}
     xh = r["fc1"](x)
@@ -58,7 +59,7 @@ def loss_and_grads(p, x, y, low, f32_layers=()):
     loss = np.mean(zmax[:, 0] + np.log(s[:, 0]) - z[np.arange(n), y])
     dz = e / s
     dz[np.arange(n), y] -= 1
-    dz = r["fc3"]((dz / np.float32(n)).astype(np.float32))
+    dz = r["fc3"]((dz * np.float32(np.float32(seed) / np.float32(n))).astype(np.float32))
     g = {"fc3.w": r["fc3"](a2.T @ dz), "fc3.b": r["fc3"](dz.sum(axis=0))}
     dh2 = r["fc2"](r["fc3"](dz @ q["fc3.w"].T)) * (h2 > 0)
     g["fc2.w"], g["fc2.b"] = r["fc2"](a1.T @ dh2), r["fc2"](dh2.sum(axis=0))
@@ -67,16 +68,25 @@ def loss_and_grads(p, x, y, low, f32_layers=()):
     return float(loss), g
 
 
-def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, f32_layers=()):
+def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, f32_layers=(), accumulate=1):
     """Losses of `steps` SGD steps on batches taken in order (lp-run
-    --no-shuffle) and the final float32 parameters."""
+    --no-shuffle) and the final float32 parameters. With `accumulate` = N a
+    step reads N micro-batches of `batch` examples, runs each with seed 1/N
+    and sums their float32 gradients in order (PyTorch's `(loss /
+    N).backward()` per micro-batch, one `step()`); its loss is their mean."""
     p = {k: v.copy() for k, v in params.items()}
     buf = {}
-    per_epoch = x.shape[0] // batch
+    per_epoch = x.shape[0] // (batch * accumulate)
     losses = []
     for i in range(steps):
-        first = (i % per_epoch) * batch
-        loss, g = loss_and_grads(p, x[first : first + batch], y[first : first + batch], low, f32_layers)
+        total, g = 0.0, {}
+        for m in range(accumulate):
+            first = ((i % per_epoch) * accumulate + m) * batch
+            loss, gm = loss_and_grads(p, x[first : first + batch], y[first : first + batch], low, f32_layers,
+                                      seed=1.0 / accumulate)
+            total += loss / accumulate
+            g = gm if not g else {k: (g[k] + gm[k]).astype(np.float32) for k in g}
+        loss = total
         losses.append(loss)
         for k in p:
             buf[k] = g[k].copy() if k not in buf else np.float32(momentum) * buf[k] + g[k]

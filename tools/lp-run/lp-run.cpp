@@ -144,6 +144,12 @@ static cl::opt<std::string> lowpResult(
     cl::desc("Result type of products under --precision: low (rounded once, "
              "as torch.autocast; default) or f32"),
     cl::init("low"), cl::cat(trainCat));
+static cl::opt<int64_t> accumulate(
+    "accumulate",
+    cl::desc("Gradient accumulation: N micro-batches of the model's batch "
+             "size per step, their gradients summed in f32 and applied once "
+             "(unscaled, checked and clipped once); default 1"),
+    cl::init(1), cl::cat(trainCat));
 static cl::opt<bool> precisionReport(
     "precision-report",
     cl::desc("Print the precision report of the step before compiling it: "
@@ -335,6 +341,7 @@ static void setCompileOptions(lp::CompileOptions &options) {
   options.trainStep.beta2 = beta2;
   options.trainStep.eps = eps;
   options.trainStep.maximize = maximize;
+  options.trainStep.accumulate = accumulate;
   options.trainStep.precision = precision;
   if (precisionReport)
     options.precisionReport = &llvm::outs();
@@ -432,6 +439,8 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
     llvm::outs() << " clip-grad-norm=" << g(t.clipNorm);
   if (t.clipValue > 0)
     llvm::outs() << " clip-grad-value=" << g(t.clipValue);
+  if (t.accumulate > 1)
+    llvm::outs() << " accumulate=" << t.accumulate;
   llvm::outs() << "\nprecision: " << t.precision;
   if (t.precision != "f32" || !precisionOverrides.empty())
     llvm::outs() << " (f32 master weights) lowp-result=" << t.lowpResult;

@@ -31,9 +31,12 @@ def Differentiate : Pass<"lp-differentiate", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"function", "function", "std::string", /*default=*/"\"\"",
-           "The model function (default: the one with lp.role arguments)">
+           "The model function (default: the one with lp.role arguments)">,
+    Option<"accumulate", "accumulate", "int64_t", /*default=*/"1",
+           "Micro-batches per step whose gradients are summed (>= 1)">
   ];
-  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
@@ -124,6 +127,16 @@ def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
     differentiated. Gradient transforms run next (the gradient contract,
     docs/Architecture.md); lp-apply-optimizer ends the step.
 
+    `accumulate=N` (N > 1) is gradient accumulation: the step's batch
+    arguments hold N micro-batches (leading dimension N times the model's),
+    the forward and backward passes run on each in turn (model state
+    threaded from one to the next), each loss seed is its weight / N, and
+    the parameter gradients of the micro-batches are summed in the
+    parameters' type (f32 master weights) before `lp.gradients`: the
+    gradient transforms (unscale and check, clip) and the update see the sum
+    once, as with PyTorch's `(loss / N).backward()` per micro-batch and one
+    `step()`. The losses returned are the means over the micro-batches.
+
     ```mlir
     // lp-opt --lp-build-gradients model.mlir
     %seed = lp.loss_seed %loss {weight = 1.0 : f64} : (tensor<f32>) -> tensor<f32>
@@ -134,9 +147,12 @@ def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"function", "function", "std::string", /*default=*/"\"\"",
-           "The model function (default: the one with lp.role arguments)">
+           "The model function (default: the one with lp.role arguments)">,
+    Option<"accumulate", "accumulate", "int64_t", /*default=*/"1",
+           "Micro-batches per step whose gradients are summed (>= 1)">
   ];
-  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def ClipGradients : Pass<"lp-clip-gradients", "mlir::ModuleOp"> {
@@ -322,6 +338,9 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
            "lp-loss-scaling min-scale">,
     Option<"maxScale", "max-scale", "double", /*default=*/"0.0",
            "lp-loss-scaling max-scale">,
+    Option<"accumulate", "accumulate", "int64_t", /*default=*/"1",
+           "Gradient accumulation: micro-batches per step "
+           "(lp-build-gradients accumulate)">,
     Option<"precision", "precision", "std::string", /*default=*/"\"f32\"",
            "Mixed precision: f32 (none), bf16 or f16 (lp-autocast "
            "compute-type, on the model before autodiff)">,
@@ -380,7 +399,8 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
            "step: the decay factor">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
-                           "mlir::math::MathDialect", "::lp::LPDialect"];
+                           "mlir::math::MathDialect", "::lp::LPDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def OutlineBlocks : Pass<"lp-outline-blocks", "mlir::ModuleOp"> {
