@@ -51,8 +51,12 @@ Type atLeastF32(Type t) {
 
 class Autocaster {
 public:
-  Autocaster(func::FuncOp fn, PrecisionPolicy &policy, bool lowpResultF32)
-      : fn(fn), policy(policy), lowpResultF32(lowpResultF32) {}
+  /// `storage`: null for f32 master weights, else the type parameters
+  /// without a parameter override are stored in (the naive loop).
+  Autocaster(func::FuncOp fn, PrecisionPolicy &policy, bool lowpResultF32,
+             Type storage)
+      : fn(fn), policy(policy), lowpResultF32(lowpResultF32), storage(storage) {
+  }
 
   LogicalResult run() {
     // Types before the pass: what ops of other dialects, and the function's
@@ -66,6 +70,8 @@ public:
       if (isParam(fn, i))
         if (std::optional<Precision> p = policy.forParam(argName(fn, i)))
           paramType[fn.getArgument(i)] = floatTypeOf(*p, fn.getContext());
+    if (storage)
+      storeParamsNarrow();
     // Casts go before the op being visited, so the walk never meets them.
     for (Operation &op : llvm::make_early_inc_range(fn.getBody().front()))
       if (failed(visit(&op)))
@@ -74,6 +80,26 @@ public:
   }
 
 private:
+  /// The naive loop: each f32 parameter becomes an argument of its
+  /// override's type, else of `storage`, so that its gradient, optimizer
+  /// state and update are in that type too (no master weights).
+  void storeParamsNarrow() {
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+      BlockArgument arg = fn.getArgument(i);
+      if (!isParam(fn, i) || !isFloatTensor(arg))
+        continue;
+      auto it = paramType.find(arg);
+      Type type = it != paramType.end() ? it->second : storage;
+      if (type.getIntOrFloatBitWidth() >=
+          elementOf(arg).getIntOrFloatBitWidth())
+        continue;
+      arg.setType(cast<RankedTensorType>(arg.getType()).clone(type));
+      paramType[arg] = type;
+    }
+    fn.setFunctionType(FunctionType::get(
+        fn.getContext(), fn.getBody().getArgumentTypes(), fn.getResultTypes()));
+  }
+
   /// `v` as `type`: `v` itself, or the one cast of `v` to `type`.
   Value castTo(Value v, Type type) {
     if (elementOf(v) == type)
@@ -238,6 +264,7 @@ private:
   func::FuncOp fn;
   PrecisionPolicy &policy;
   bool lowpResultF32;
+  Type storage;
   llvm::DenseMap<Value, Type> original, paramType;
   llvm::DenseMap<std::pair<Value, Type>, Value> casts;
   llvm::DenseSet<Operation *> inserted;
@@ -282,7 +309,10 @@ struct Autocast : lp::impl::AutocastBase<Autocast> {
       fn.emitError() << "lp-autocast: expects a model function with one block";
       return signalPassFailure();
     }
-    Autocaster caster(fn, policy, lowpResult == "f32");
+    Type storage;
+    if (!masterWeights)
+      storage = floatTypeOf(*global, &getContext());
+    Autocaster caster(fn, policy, lowpResult == "f32", storage);
     if (failed(caster.run()))
       return signalPassFailure();
     if (const PrecisionOverride *o = policy.firstUnmatched()) {

@@ -31,6 +31,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
       autocast.computeType = precision;
       autocast.overrides = precisionOverrides;
       autocast.lowpResult = lowpResult;
+      autocast.masterWeights = masterWeights;
       pm.addPass(lp::createAutocast(autocast));
     }
     lp::BuildGradientsOptions gradients;

@@ -100,6 +100,16 @@ std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
   return "";
 }
 
+/// The checkpoint file of step `s`: `file` with `{step}` replaced by `s`
+/// (a history of checkpoints), or `file`.
+std::string checkpointName(const std::string &file, int64_t s) {
+  std::string name = file;
+  for (size_t at = name.find("{step}"); at != std::string::npos;
+       at = name.find("{step}", at))
+    name.replace(at, 6, std::to_string(s));
+  return name;
+}
+
 /// Example order for an epoch: a seeded permutation, or the identity.
 std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch,
                                 bool shuffle) {
@@ -484,7 +494,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     }
     if (!opts.checkpointFile.empty() && opts.checkpointEvery > 0 &&
         (s + 1) % opts.checkpointEvery == 0)
-      if (std::string err = saveState(step, state, opts.checkpointFile);
+      if (std::string err = saveState(
+              step, state, checkpointName(opts.checkpointFile, s + 1));
           !err.empty())
         return err;
   }
@@ -501,7 +512,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     os << "skipped " << skippedSteps << " of " << opts.steps - first
        << " steps (step.skipped)\n";
   if (!opts.checkpointFile.empty())
-    if (std::string err = saveState(step, state, opts.checkpointFile);
+    if (std::string err = saveState(
+            step, state, checkpointName(opts.checkpointFile, opts.steps));
         !err.empty())
       return err;
   if (!opts.outputDir.empty()) {

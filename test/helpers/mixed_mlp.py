@@ -68,13 +68,18 @@ def loss_and_grads(p, x, y, low, f32_layers=(), seed=1.0):
     return float(loss), g
 
 
-def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, f32_layers=(), accumulate=1):
+def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, f32_layers=(), accumulate=1, store=None):
     """Losses of `steps` SGD steps on batches taken in order (lp-run
     --no-shuffle) and the final float32 parameters. With `accumulate` = N a
     step reads N micro-batches of `batch` examples, runs each with seed 1/N
     and sums their float32 gradients in order (PyTorch's `(loss /
-    N).backward()` per micro-batch, one `step()`); its loss is their mean."""
-    p = {k: v.copy() for k, v in params.items()}
+    N).backward()` per micro-batch, one `step()`); its loss is their mean.
+    `store` (a low type) is the naive loop without master weights: the
+    parameters, their gradients and the momentum buffers are stored in it,
+    each update computed in float32 and rounded once, the buffer read back
+    as stored."""
+    keep = rounder(store)
+    p = {k: keep(v) for k, v in params.items()}
     buf = {}
     per_epoch = x.shape[0] // (batch * accumulate)
     losses = []
@@ -89,6 +94,6 @@ def sgd_losses(params, x, y, steps, lr, momentum, low, batch=64, f32_layers=(), 
         loss = total
         losses.append(loss)
         for k in p:
-            buf[k] = g[k].copy() if k not in buf else np.float32(momentum) * buf[k] + g[k]
-            p[k] = (p[k] - np.float32(lr) * buf[k]).astype(np.float32)
+            buf[k] = keep(g[k].copy() if k not in buf else np.float32(momentum) * buf[k] + g[k])
+            p[k] = keep(p[k] - np.float32(lr) * buf[k])
     return losses, p

@@ -157,6 +157,13 @@ static cl::opt<bool> precisionReport(
              "state and saved activations, per layer (as lp-opt "
              "--lp-precision-report)"),
     cl::cat(trainCat));
+static cl::opt<bool> masterWeights(
+    "master-weights",
+    cl::desc("With --precision: keep the parameters in f32 (default true); "
+             "--master-weights=false stores them, their gradients and the "
+             "optimizer state in the low type (the naive loop, for "
+             "comparison)"),
+    cl::init(true), cl::cat(trainCat));
 static cl::opt<std::string> lossScale(
     "loss-scale",
     cl::desc("Loss scaling (PyTorch GradScaler): none (default), static "
@@ -240,7 +247,9 @@ static cl::opt<std::string> evalData("eval-data",
                                      cl::desc("Held-out .npz to evaluate on"),
                                      cl::cat(trainCat));
 static cl::opt<std::string> checkpoint(
-    "checkpoint", cl::desc("Write parameters and optimizer state here (.npz)"),
+    "checkpoint",
+    cl::desc("Write parameters and optimizer state here (.npz); `{step}` in "
+             "the name is replaced by the step, keeping every checkpoint"),
     cl::cat(trainCat));
 static cl::opt<int64_t> checkpointEvery(
     "checkpoint-every",
@@ -347,6 +356,7 @@ static void setCompileOptions(lp::CompileOptions &options) {
     options.precisionReport = &llvm::outs();
   options.trainStep.precisionOverrides = llvm::join(precisionOverrides, ",");
   options.trainStep.lowpResult = lowpResult;
+  options.trainStep.masterWeights = masterWeights;
   options.trainStep.lossScale = lossScale;
   options.trainStep.initScale = initScale;
   options.trainStep.growthFactor = growthFactor;
@@ -443,7 +453,10 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
     llvm::outs() << " accumulate=" << t.accumulate;
   llvm::outs() << "\nprecision: " << t.precision;
   if (t.precision != "f32" || !precisionOverrides.empty())
-    llvm::outs() << " (f32 master weights) lowp-result=" << t.lowpResult;
+    llvm::outs() << (t.masterWeights ? " (f32 master weights)"
+                                     : " (parameters stored in the low type, "
+                                       "no master weights)")
+                 << " lowp-result=" << t.lowpResult;
   for (const std::string &o : precisionOverrides)
     llvm::outs() << " override=" << o;
   if (t.lossScale != "none")

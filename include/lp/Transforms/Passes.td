@@ -55,7 +55,10 @@ def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
     Casts are placed once per value and type and shared by all uses: a
     parameter is cast once per step, at the top of the function, and the
     backward pass reuses that cast. Parameters stay f32 (master weights):
-    their gradients reach them through the casts.
+    their gradients reach them through the casts. `master-weights=false`
+    is the naive loop kept for comparison: parameters become arguments of
+    their override's type or the compute type, so that their gradients,
+    optimizer state and updates are in that type too.
 
     Hybrid precision: `overrides` is `[layer:|param:]GLOB=VALUE[,...]`
     over `lp.layer` or parameter names (include/lp/Transforms/
@@ -81,7 +84,11 @@ def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
            "Per-layer / per-parameter precision: [layer:|param:]GLOB=VALUE[,...]">,
     Option<"lowpResult", "lowp-result", "std::string", /*default=*/"\"low\"",
            "Result type of lowp ops: low (rounded once to the compute type, "
-           "as torch.autocast) or f32 (the f32 accumulator)">
+           "as torch.autocast) or f32 (the f32 accumulator)">,
+    Option<"masterWeights", "master-weights", "bool", /*default=*/"true",
+           "Keep parameters in f32 (default); false stores each parameter "
+           "in its override's type or the compute type, with its gradient, "
+           "optimizer state and update (the naive loop, for comparison)">
   ];
   let dependentDialects = ["::lp::LPDialect"];
 }
@@ -349,6 +356,9 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
            "lp-autocast overrides: [layer:|param:]GLOB=VALUE[,...]">,
     Option<"lowpResult", "lowp-result", "std::string", /*default=*/"\"low\"",
            "lp-autocast lowp-result: low or f32">,
+    Option<"masterWeights", "master-weights", "bool", /*default=*/"true",
+           "lp-autocast master-weights: false stores the parameters in the "
+           "low type (the naive loop)">,
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "The model function (default: the one with lp.role arguments)">,
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",

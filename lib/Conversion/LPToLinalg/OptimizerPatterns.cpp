@@ -95,8 +95,9 @@ struct SgdUpdateLowering : OpRewritePattern<SgdUpdateOp> {
     double dampening = op.getDampening().convertToDouble();
     bool nesterov = op.getNesterov();
     double wd = op.getWeightDecay().convertToDouble();
-    Type compute = computeType(
-        cast<RankedTensorType>(op.getParam().getType()).getElementType());
+    Type elem =
+        cast<RankedTensorType>(op.getParam().getType()).getElementType();
+    Type compute = computeType(elem);
     Value lr = toType(
         rewriter, loc,
         tensor::ExtractOp::create(rewriter, loc, op.getLr(), ValueRange{}),
@@ -134,6 +135,11 @@ struct SgdUpdateLowering : OpRewritePattern<SgdUpdateOp> {
             buf = add(mul(c(momentum), a[2]), scaled);
             if (first)
               buf = arith::SelectOp::create(b, l, first, g, buf);
+            // A buffer stored narrower than the compute type (parameters
+            // kept in f16/bf16, no master weights) is read back as stored,
+            // as PyTorch's in-place updates do.
+            if (elem != compute)
+              buf = toCompute(b, l, toType(b, l, buf, elem));
             step = nesterov ? add(g, mul(c(momentum), buf)) : buf;
           }
           SmallVector<Value> out{arith::SubFOp::create(b, l, p, mul(lr, step))};

@@ -502,6 +502,9 @@ func.func @adam_update_l2_weight_decay_f16(%p: tensor<4xf16>, %g: tensor<4xf16>,
 // CHECK: %[[SKIP:.*]] = tensor.extract %arg4[] : tensor<i1>
 // CHECK: linalg.generic
 // CHECK: ^bb0(%[[G:.*]]: bf16, %[[P:.*]]: bf16, %[[B:.*]]: bf16):
+// The new buffer is read back as stored (rounded to bf16) by the update.
+// CHECK: %[[RB:.*]] = arith.truncf %{{.*}} : f32 to bf16
+// CHECK: arith.extf %[[RB]] : bf16 to f32
 // CHECK: %[[NP:.*]] = arith.truncf %{{.*}} : f32 to bf16
 // CHECK: %[[SP:.*]] = arith.select %[[SKIP]], %[[P]], %[[NP]] : bf16
 // CHECK: %[[NB:.*]] = arith.truncf %{{.*}} : f32 to bf16
