@@ -114,9 +114,25 @@ def to_device(batch):
     return out
 
 
-def run(workload, params_np, lr, momentum, total_steps, timer):
-    """Trains `total_steps` steps; returns (losses, per-step seconds)."""
-    step = make_train_step(loss_fn(workload.kind, workload.heads), lr, momentum)
+def bf16_compute(loss):
+    """The loss computed in bf16 from f32 parameters and inputs (cast at
+    the top, as a bf16 policy does), reduced in f32."""
+    def cast(x):
+        return x.astype(jnp.bfloat16) if jnp.issubdtype(x.dtype, jnp.floating) else x
+
+    def wrapped(params, batch):
+        return loss(jax.tree_util.tree_map(cast, params),
+                    jax.tree_util.tree_map(cast, batch)).astype(jnp.float32)
+    return wrapped
+
+
+def run(workload, params_np, lr, momentum, total_steps, timer, compute=None):
+    """Trains `total_steps` steps; returns (losses, per-step seconds).
+    `compute="bf16"`: bf16 compute with f32 parameters and updates."""
+    loss = loss_fn(workload.kind, workload.heads)
+    if compute == "bf16":
+        loss = bf16_compute(loss)
+    step = make_train_step(loss, lr, momentum)
     params = {k: jnp.asarray(v) for k, v in params_np.items()}
     bufs = {k: jnp.zeros_like(v) for k, v in params.items()}
     batches = [to_device(workload.get_batch(k))

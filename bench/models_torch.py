@@ -84,12 +84,25 @@ def forward_loss(workload, params_np, batch_np):
                           {k: torch.from_numpy(v.copy()) for k, v in batch_np.items()}))
 
 
-def run(workload, params_np, lr, momentum, total_steps, timer, compile=False):
+def run(workload, params_np, lr, momentum, total_steps, timer, compile=False,
+        autocast=None):
     """Trains `total_steps` steps; returns (losses, per-step seconds).
-    With `compile`, the loss goes through torch.compile (errors propagate)."""
+    With `compile`, the loss goes through torch.compile (errors propagate).
+    `autocast` ("bf16" or "f16") runs the loss under torch.autocast on the
+    CPU with f32 parameters; f16 adds a GradScaler (dynamic loss scaling)."""
     loss = loss_fn(workload.kind, workload.heads)
     if compile:
         loss = torch.compile(loss)
+    scaler = None
+    if autocast:
+        dtype = {"bf16": torch.bfloat16, "f16": torch.float16}[autocast]
+        plain = loss
+
+        def loss(p, bt):
+            with torch.autocast("cpu", dtype=dtype):
+                return plain(p, bt)
+        if autocast == "f16":
+            scaler = torch.amp.GradScaler("cpu")
     params = {k: torch.tensor(v, requires_grad=True)
               for k, v in params_np.items()}
     opt = torch.optim.SGD(list(params.values()), lr=lr, momentum=momentum)
@@ -102,8 +115,13 @@ def run(workload, params_np, lr, momentum, total_steps, timer, compile=False):
         t0 = timer()
         opt.zero_grad(set_to_none=True)
         value = loss(params, batch)
-        value.backward()
-        opt.step()
+        if scaler:
+            scaler.scale(value).backward()
+            scaler.step(opt)
+            scaler.update()
+        else:
+            value.backward()
+            opt.step()
         times.append(timer() - t0)
         losses.append(float(value.detach()))
     return losses, times
