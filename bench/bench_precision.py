@@ -75,6 +75,9 @@ def main(argv):
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--lp-run", default=os.path.join(wl.REPO, "build", "bin", "lp-run"))
+    p.add_argument("--skip", default="", metavar="LIST",
+                   help="frameworks to leave out, e.g. 'torch f16+scaler' (slow where the CPU "
+                        "has no f16 products)")
     p.add_argument("--out")
     args = p.parse_args(argv)
     jax, torch = bts.import_peers()
@@ -117,7 +120,11 @@ def main(argv):
                 "jax bf16": lambda n, t: models_jax.run(w, params, args.lr, args.momentum, n, t,
                                                         compute="bf16"),
             }
+            skip = {x.strip() for x in args.skip.split(",") if x.strip()}
             for regime, fn in peers.items():
+                if regime in skip:
+                    times[regime] = "left out (--skip)"
+                    continue
                 time.sleep(0.5)
                 try:
                     _, secs = fn(total, time.perf_counter)
@@ -148,7 +155,8 @@ def main(argv):
                     if w.flops_per_step:
                         goals.append(f"LP bf16 {w.flops_per_step / (lp / 1e3) / 1e9:.1f} GFLOP/s")
             for regime, v in times.items():
-                rows.append((name, regime, f"{ms[regime]:.3f}" if regime in ms else f"FAILED: {v}"))
+                rows.append((name, regime, f"{ms[regime]:.3f}" if regime in ms
+                             else v if v.startswith("left out") else f"FAILED: {v}"))
             rows.append((name, "goal", "; ".join(goals) or "-"))
             print("\n".join(f"{a} | {b} | {c}" for a, b, c in rows[-len(times) - 1:]), flush=True)
     lines += ["| workload | framework | ms/step (median) |", "|---|---|---|"]

@@ -22,36 +22,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lp_testing import REPO_ROOT, run_lp
-from mixed_mlp import LOW, init_mlp, sgd_losses
+from lp_testing import run_lp
+from mixed_mlp import LOW, sgd_losses
+from mlp_runs import DATA, DIGITS_MLP, digits_train, train_mlp
 
-DATA = REPO_ROOT / "examples" / "data"
-DIGITS_MLP = REPO_ROOT / "examples" / "digits_mlp.mlir"
 STEPS, LR, MOMENTUM, N = 6, 0.1, 0.9, 4
 
 
 def train(tmp_path, *extra, steps=STEPS):
-    params = init_mlp(777)
-    np.savez(tmp_path / "init.npz", **params)
-    log, ck = tmp_path / "losses.txt", tmp_path / "ck.npz"
-    proc = run_lp([DIGITS_MLP, "--train", f"--data={DATA / 'digits_train.npz'}", "--no-shuffle",
-                   f"--lr={LR}", f"--momentum={MOMENTUM}", f"--params={tmp_path / 'init.npz'}",
-                   f"--steps={steps}", f"--loss-log={log}", f"--checkpoint={ck}", "--log-every=1", *extra])
-    assert proc.returncode == 0, proc.stderr
-    losses = [float(line.split()[1]) for line in log.read_text().splitlines()]
-    return params, proc, losses, dict(np.load(ck))
-
-
-def data():
-    d = np.load(DATA / "digits_train.npz")
-    return d["x"], d["y"]
+    return train_mlp(tmp_path, 777, steps, LR, MOMENTUM, *extra)
 
 
 @pytest.mark.parametrize("precision", ["f32", "bf16"])
 def test_accumulation_matches_model(tmp_path, precision):
     params, proc, got, out = train(tmp_path, f"--accumulate={N}", f"--precision={precision}")
     assert f"accumulate={N}" in proc.stdout and "batch 256" in proc.stdout, proc.stdout
-    x, y = data()
+    x, y = digits_train()
     want, final = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, LOW[precision], accumulate=N)
     np.testing.assert_allclose(got, want, rtol=1e-5)
     for k, v in final.items():

@@ -34,36 +34,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lp_testing import REPO_ROOT, run_lp
-from mixed_mlp import LOW, init_mlp, sgd_losses
+from lp_testing import run_lp
+from mixed_mlp import LOW, sgd_losses
+from mlp_runs import DATA, DIGITS_MLP, digits_train, train_mlp
 
-DATA = REPO_ROOT / "examples" / "data"
-DIGITS_MLP = REPO_ROOT / "examples" / "digits_mlp.mlir"
 STEPS, LR, MOMENTUM = 8, 0.1, 0.9
 
 
 def train(tmp_path, *extra, store=np.float32):
-    params = init_mlp(4242)
-    np.savez(tmp_path / "init.npz", **{k: v.astype(store) for k, v in params.items()})
-    log, ck = tmp_path / "losses.txt", tmp_path / "ck.npz"
-    proc = run_lp([DIGITS_MLP, "--train", f"--data={DATA / 'digits_train.npz'}", "--no-shuffle",
-                   f"--lr={LR}", f"--momentum={MOMENTUM}", f"--params={tmp_path / 'init.npz'}",
-                   f"--steps={STEPS}", f"--loss-log={log}", f"--checkpoint={ck}", "--log-every=0", *extra])
-    assert proc.returncode == 0, proc.stderr
-    losses = [float(line.split()[1]) for line in log.read_text().splitlines()]
-    return params, proc, losses, dict(np.load(ck))
-
-
-def data():
-    d = np.load(DATA / "digits_train.npz")
-    return d["x"], d["y"]
+    return train_mlp(tmp_path, 4242, STEPS, LR, MOMENTUM, *extra, store=store)
 
 
 @pytest.mark.parametrize("precision", ["bf16", "f16"])
 def test_training_matches_policy_model(tmp_path, precision):
     params, proc, got, out = train(tmp_path, f"--precision={precision}")
     assert f"precision: {precision} (f32 master weights)" in proc.stdout
-    x, y = data()
+    x, y = digits_train()
     want, final = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, LOW[precision])
     plain, _ = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, None)
     np.testing.assert_allclose(got, want, rtol=1e-5)
@@ -85,7 +71,7 @@ def test_master_weights_stay_f32(tmp_path, precision):
 def test_hybrid_layer_override(tmp_path):
     params, proc, got, _ = train(tmp_path, "--precision=bf16", "--precision-override=layer:fc3=f32")
     assert "override=layer:fc3=f32" in proc.stdout
-    x, y = data()
+    x, y = digits_train()
     low = LOW["bf16"]
     want, _ = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, low, f32_layers=("fc3",))
     bf16, _ = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, low)
@@ -102,7 +88,7 @@ def stored(a, low):
 @pytest.mark.parametrize("precision", ["bf16", "f16"])
 def test_naive_loop_matches_model(tmp_path, precision):
     low = LOW[precision]
-    x, y = data()
+    x, y = digits_train()
     # One step: the stored parameters equal the model's, bit for bit.
     params, proc, _, out = train(tmp_path, f"--precision={precision}", "--master-weights=false", "--steps=1",
                                  store=low)
@@ -142,7 +128,7 @@ def test_precision_report(tmp_path):
     param_bytes = sum(out[k].nbytes for k in names)
     assert report_line(proc.stdout, "parameters") == f"f32 {param_bytes}"
     assert report_line(proc.stdout, "gradients") == f"f32 {param_bytes}"
-    x, _ = data()
+    x, _ = digits_train()
     batch, hidden = 64, out["fc1.w"].shape[1]
     weights = sum(out[k].size for k in ("fc1.w", "fc2.w", "fc3.w"))
     bf16 = 2 * (batch * x.shape[1] + weights + 4 * batch * hidden)
