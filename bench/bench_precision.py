@@ -162,11 +162,7 @@ def main(argv):
     lines += ["| workload | framework | ms/step (median) |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     lines += ["", "Kernels LP chose (lp bf16, lp-run --verbose):", ""] + [f"    {k}" for k in kernels]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(report)
+    machine.emit_report(lines, args.out)
     return 0 if verdict else 1
 
 

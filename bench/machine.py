@@ -80,3 +80,12 @@ def matmul_gflops(torch, jax, n, repeats):
     out["jax"] = flops / _median_time(
         lambda: mm(ja, jb).block_until_ready(), repeats) / 1e9
     return out
+
+
+def emit_report(lines, out=None):
+    """Prints a markdown report (lines) and writes it to `out` if given."""
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if out:
+        with open(out, "w") as f:
+            f.write(report)

@@ -280,11 +280,7 @@ def main(argv):
                       f"- PyTorch naive f16 (same init and batches): "
                       + (f"{100 * torch_frac:.1f} %" if torch_frac is not None else "torch not installed"), ""]
             print("\n".join(lines[-12:]), flush=True)
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(report)
+    machine.emit_report(lines, args.out)
     return 0 if verdict else 1
 
 
