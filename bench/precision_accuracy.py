@@ -30,7 +30,8 @@ training, the last 10 % held out), with Adam (lr 0.003) for the same steps
 in f32, bf16 and f16 + dynamic scaling, 2 seeds (--lm-seeds): the goal is a
 held-out loss within 1 % of f32's.
 
-Updates lost to rounding (naive f16 and f32 master weights, first seed):
+Updates lost to rounding (naive f16 and f32 master weights, first seed's
+initial weights, batches in order as in the PyTorch loop):
 the share of (element, step) pairs whose update `lr * buf` (computed in
 f32 from the momentum buffer as stored) is nonzero but leaves the stored
 parameter unchanged, read from a checkpoint per step (`--checkpoint-every=1
@@ -127,7 +128,8 @@ def lost_fraction(ck, steps):
 def lp_lost(args, model, data, steps, seed, extra, tmp):
     d = tempfile.mkdtemp(dir=tmp)
     lp_train(args, model, data, steps, seed,
-             [*extra, "--checkpoint-every=1", f"--checkpoint={os.path.join(d, 'ck{step}.npz')}"], tmp)
+             [*extra, "--no-shuffle", "--checkpoint-every=1", f"--checkpoint={os.path.join(d, 'ck{step}.npz')}"],
+             tmp)
     return lost_fraction(lambda s: os.path.join(d, f"ck{s}.npz"), steps), d
 
 

@@ -61,10 +61,13 @@ public:
   LogicalResult run() {
     // Types before the pass: what ops of other dialects, and the function's
     // results, expect back.
-    for (Block &block : fn.getBody())
+    for (Block &block : fn.getBody()) {
+      for (BlockArgument arg : block.getArguments())
+        original[arg] = arg.getType();
       for (Operation &op : block)
         for (Value r : op.getResults())
           original[r] = r.getType();
+    }
     // The policy holds float precisions only (checked before this runs).
     for (unsigned i = 0; i < fn.getNumArguments(); ++i)
       if (isParam(fn, i))

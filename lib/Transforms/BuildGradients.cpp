@@ -142,6 +142,21 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
                                         ArrayRef<unsigned> batch) {
     int64_t n = accumulate;
     Location loc = model.getLoc();
+    // Rank-0 arguments and those named fixed are read whole by every
+    // micro-batch.
+    SmallVector<unsigned> sliced;
+    for (unsigned i : batch)
+      if (cast<RankedTensorType>(model.getArgument(i).getType()).getRank() >
+              0 &&
+          !llvm::is_contained(fixedInputs, argName(model, i)))
+        sliced.push_back(i);
+    batch = sliced;
+    if (batch.empty())
+      return model.emitError()
+                 << getArgument() << ": accumulate=" << n
+                 << " has no batch argument to slice (every input and label "
+                    "is rank 0 or passed whole)",
+             failure();
     for (unsigned i : batch) {
       auto arg = cast<BlockArgument>(mapping.lookup(model.getArgument(i)));
       auto type = cast<RankedTensorType>(arg.getType());

@@ -24,6 +24,23 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
   using BuildTrainStepBase::BuildTrainStepBase;
 
   void runOnOperation() override {
+    // PyTorch's GradScaler refuses to unscale f16 gradients; f16 masters
+    // would also unscale with an f16 reciprocal (0 beyond 2^24).
+    if (!masterWeights && lossScale != "none") {
+      getOperation().emitError()
+          << getArgument()
+          << ": loss scaling needs f32 master weights (master-weights=false "
+             "keeps the gradients in the low type, which GradScaler refuses "
+             "to unscale)";
+      return signalPassFailure();
+    }
+    if (!masterWeights && precision == "f32" && precisionOverrides.empty()) {
+      getOperation().emitError()
+          << getArgument()
+          << ": master-weights=false needs precision bf16 or f16 (or "
+             "precision-overrides): there is no low type to store in";
+      return signalPassFailure();
+    }
     OpPassManager pm(ModuleOp::getOperationName());
     if (precision != "f32" || !precisionOverrides.empty()) {
       lp::AutocastOptions autocast;
@@ -37,6 +54,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
     lp::BuildGradientsOptions gradients;
     gradients.function = function;
     gradients.accumulate = accumulate;
+    gradients.fixedInputs.assign(fixedInputs.begin(), fixedInputs.end());
     pm.addPass(lp::createBuildGradients(gradients));
     // Gradient transforms, in the contract's order.
     if (lossScale != "none") {

@@ -73,6 +73,13 @@ Value lp::buildGlobalNorm(OpBuilder &b, Location loc, ValueRange grads) {
   Value total;
   for (Value g : grads) {
     auto type = cast<RankedTensorType>(g.getType());
+    // f16/bf16 gradients (no master weights) are squared and summed in
+    // f32, as torch's vector_norm accumulates: in f16 a square under 2^-24
+    // is 0 and a sum over 65504 is inf.
+    if (type.getElementType() != scalar.getElementType()) {
+      type = type.clone(scalar.getElementType());
+      g = CastOp::create(b, loc, type, g);
+    }
     Value s = MulOp::create(b, loc, type, g, g);
     if (type.getRank() > 0) {
       auto axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
@@ -80,8 +87,6 @@ Value lp::buildGlobalNorm(OpBuilder &b, Location loc, ValueRange grads) {
           b, loc, RankedTensorType::get({}, type.getElementType()), s,
           b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
     }
-    if (s.getType() != scalar)
-      s = CastOp::create(b, loc, scalar, s);
     total = total ? Value(AddOp::create(b, loc, scalar, total, s)) : s;
   }
   if (!total)

@@ -361,6 +361,19 @@ std::string lp::rt::checkTrainingData(const Signature &model,
   return loadTrainingData(model, model, opts, data);
 }
 
+std::string lp::rt::fixedInputs(const Signature &model,
+                                const std::string &dataFile,
+                                std::vector<std::string> &names) {
+  ArrayMap arrays;
+  if (std::string e = npy::readNpz(dataFile, arrays); !e.empty())
+    return e;
+  for (const TensorSlot &slot : model.args)
+    if (auto it = arrays.find(slot.name);
+        slot.isBatch() && it != arrays.end() && it->second.shape == slot.shape)
+      names.push_back(slot.name);
+  return "";
+}
+
 std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
                           const TrainOptions &opts, std::ostream &os) {
   const Signature &step = stepFn.signature();

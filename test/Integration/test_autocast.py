@@ -151,6 +151,9 @@ def test_precision_report(tmp_path):
         (["--precision=bf16", "--precision-override=param:fc1.w=int4"],
          "precision override 'param:fc1.w=int4': int4 needs lp-fake-quant"),
         (["--precision=bf16", "--lowp-result=f16"], "lowp-result must be low or f32"),
+        (["--precision=f16", "--master-weights=false", "--loss-scale=dynamic"],
+         "loss scaling needs f32 master weights"),
+        (["--master-weights=false"], "master-weights=false needs precision bf16 or f16"),
     ],
 )
 def test_precision_errors(tmp_path, args, message):

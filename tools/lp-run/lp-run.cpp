@@ -328,8 +328,9 @@ static void warnIfLowPrecisionIsSlow(llvm::StringRef precision) {
         << " products are widened to f32 on every call and every tensor is "
            "converted, so this step is slower than the f32 step here: "
            "measured "
-        << (bf16 ? "1.5-1.8x" : "2.8-3.4x")
-        << " the f32 step's time on the digits MLP and CNN on an AVX2 CPU "
+        << (bf16 ? "1.1-1.9x" : "1.6-3.0x (with loss scaling)")
+        << " the f32 step's time on bench/bench_precision.py's workloads on "
+           "an AVX2 CPU "
            "(docs/MixedPrecision.md, \"Speed\"); it still shows "
         << precision << "'s numerics\n";
 }
@@ -401,7 +402,7 @@ static int describe(ModuleOp module, const lp::CompileOptions &options,
 
 /// --train: check the data against the model's batch arguments, compile
 /// the step and eval functions, then run the loop.
-static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
+static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   if (dataFile.empty())
     return fail("--train needs --data with the training set");
   if (steps < 0 || logEvery < 0 || checkpointEvery < 0)
@@ -429,6 +430,14 @@ static int runTraining(ModuleOp module, const lp::CompileOptions &options) {
   std::string error = lp::rt::checkTrainingData(model, opts);
   if (!error.empty())
     return fail(error);
+  // Accumulation slices the batch arguments the data gives per example and
+  // passes the ones it gives whole (a mask) to every micro-batch.
+  if (accumulate > 1) {
+    std::vector<std::string> fixed;
+    if (std::string e = lp::rt::fixedInputs(model, dataFile, fixed); !e.empty())
+      return fail(e);
+    options.trainStep.fixedInputs.assign(fixed.begin(), fixed.end());
+  }
   // Say which settings the step is built with (defaults included).
   const auto &t = options.trainStep;
   auto g = [](double v) { return llvm::format("%g", v); };

@@ -31,12 +31,9 @@ def Differentiate : Pass<"lp-differentiate", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"function", "function", "std::string", /*default=*/"\"\"",
-           "The model function (default: the one with lp.role arguments)">,
-    Option<"accumulate", "accumulate", "int64_t", /*default=*/"1",
-           "Micro-batches per step whose gradients are summed (>= 1)">
+           "The model function (default: the one with lp.role arguments)">
   ];
-  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect",
-                           "mlir::tensor::TensorDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
 
 def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
@@ -135,7 +132,9 @@ def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
     docs/Architecture.md); lp-apply-optimizer ends the step.
 
     `accumulate=N` (N > 1) is gradient accumulation: the step's batch
-    arguments hold N micro-batches (leading dimension N times the model's),
+    arguments hold N micro-batches (leading dimension N times the model's;
+    rank-0 ones and those named in `fixed-inputs`, such as an attention
+    mask, are passed whole to every micro-batch),
     the forward and backward passes run on each in turn (model state
     threaded from one to the next), each loss seed is its weight / N, and
     the parameter gradients of the micro-batches are summed in the
@@ -156,7 +155,10 @@ def BuildGradients : Pass<"lp-build-gradients", "mlir::ModuleOp"> {
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "The model function (default: the one with lp.role arguments)">,
     Option<"accumulate", "accumulate", "int64_t", /*default=*/"1",
-           "Micro-batches per step whose gradients are summed (>= 1)">
+           "Micro-batches per step whose gradients are summed (>= 1)">,
+    ListOption<"fixedInputs", "fixed-inputs", "std::string",
+               "With accumulate: batch arguments passed whole to every "
+               "micro-batch (masks, scales; rank-0 ones always are)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect",
                            "mlir::tensor::TensorDialect"];
@@ -348,6 +350,8 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     Option<"accumulate", "accumulate", "int64_t", /*default=*/"1",
            "Gradient accumulation: micro-batches per step "
            "(lp-build-gradients accumulate)">,
+    ListOption<"fixedInputs", "fixed-inputs", "std::string",
+               "lp-build-gradients fixed-inputs (with accumulate)">,
     Option<"precision", "precision", "std::string", /*default=*/"\"f32\"",
            "Mixed precision: f32 (none), bf16 or f16 (lp-autocast "
            "compute-type, on the model before autodiff)">,

@@ -59,7 +59,8 @@ mlir::Value splatConstant(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::RankedTensorType type, double v);
 
 /// The global 2-norm of `grads` (clip_grad_norm_'s total norm): a rank-0
-/// tensor, f32 (f64 when a gradient is f64); inf or NaN when one is.
+/// tensor, f32 (f64 when a gradient is f64), every gradient widened to it
+/// before it is squared; inf or NaN when one is.
 mlir::Value buildGlobalNorm(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::ValueRange grads);
 

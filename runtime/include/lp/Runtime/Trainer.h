@@ -47,6 +47,13 @@ std::string train(const Step &step, const Step &eval, const TrainOptions &opts,
 /// a message, the one `train` would give.
 std::string checkTrainingData(const Signature &model, const TrainOptions &opts);
 
+/// The batch arguments of `model` that `dataFile` gives whole (an array of
+/// the argument's own shape, bound unchanged every step, like a mask): what
+/// gradient accumulation passes whole instead of slicing. Returns an empty
+/// string or a message.
+std::string fixedInputs(const Signature &model, const std::string &dataFile,
+                        std::vector<std::string> &names);
+
 /// Options of one call of a function on data bound by name.
 struct RunOptions {
   std::string dataFile; ///< .npz whose arrays bind arguments by name
