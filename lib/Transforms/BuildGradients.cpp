@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace lp {
@@ -179,6 +180,12 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
     // `.grad`), in the parameter's type: one micro-batch's activations and
     // gradients are live at a time.
     Gradients sum;
+    // A state update goes to the argument of its name in the next
+    // micro-batch.
+    llvm::StringMap<unsigned> stateArgs;
+    for (unsigned i = 0; i < model.getNumArguments(); ++i)
+      if (isState(model, i))
+        stateArgs[argName(model, i)] = i;
     auto add = [&](Value total, Value v) {
       return total ? Value(AddOp::create(b, loc, v.getType(), total, v)) : v;
     };
@@ -199,9 +206,7 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
                 .getResult());
       }
       for (auto &[name, value] : sum.stateUpdates)
-        for (unsigned i = 0; i < model.getNumArguments(); ++i)
-          if (isState(model, i) && argName(model, i) == name)
-            sliced.map(model.getArgument(i), value);
+        sliced.map(model.getArgument(stateArgs.lookup(name)), value);
       FailureOr<Gradients> g = buildGradients(model, b, sliced);
       if (failed(g))
         return failure();

@@ -27,6 +27,7 @@
 #include "lp/Dialect/LP/IR/ModelFunction.h"
 #include "lp/Transforms/Passes.h"
 
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Format.h"
 
@@ -52,12 +53,6 @@ std::string typeName(Type t) {
   return s;
 }
 
-Type elementTypeOf(Value v) {
-  if (auto shaped = dyn_cast<ShapedType>(v.getType()))
-    return shaped.getElementType();
-  return v.getType();
-}
-
 void addBytes(Counts &counts, Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   if (!type || !type.hasStaticShape())
@@ -70,10 +65,10 @@ void addBytes(Counts &counts, Value v) {
 /// The type an op computes in (see the file comment).
 std::string computeType(Operation *op) {
   for (Value v : op->getOperands())
-    if (isa<FloatType>(elementTypeOf(v)))
-      return typeName(elementTypeOf(v));
+    if (isa<FloatType>(getElementTypeOrSelf(v)))
+      return typeName(getElementTypeOrSelf(v));
   if (op->getNumResults() > 0)
-    return typeName(elementTypeOf(op->getResult(0)));
+    return typeName(getElementTypeOrSelf(op->getResult(0)));
   return "none";
 }
 
@@ -130,8 +125,8 @@ void lp::printPrecisionReport(func::FuncOp fn, llvm::raw_ostream &os) {
     if (auto name = op->getAttrOfType<StringAttr>(kLayerAttr))
       layer = name.str();
     if (auto cast = dyn_cast<CastOp>(op)) {
-      std::string key = typeName(elementTypeOf(cast.getInput())) + "->" +
-                        typeName(elementTypeOf(cast.getResult()));
+      std::string key = typeName(getElementTypeOrSelf(cast.getInput())) + "->" +
+                        typeName(getElementTypeOrSelf(cast.getResult()));
       ++casts[key];
       ++layers[layer].casts[key];
     } else {

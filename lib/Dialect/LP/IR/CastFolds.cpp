@@ -9,6 +9,8 @@
 
 #include "lp/Dialect/LP/IR/LPOps.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 using namespace lp;
 
@@ -20,16 +22,12 @@ static bool isExactConversion(Type from, Type to) {
   return to.isF32() && (from.isF16() || from.isBF16());
 }
 
-static Type elementTypeOf(Value v) {
-  return cast<ShapedType>(v.getType()).getElementType();
-}
-
 OpFoldResult CastOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType())
     return getInput();
   auto inner = getInput().getDefiningOp<CastOp>();
-  if (!inner || !isExactConversion(elementTypeOf(inner.getInput()),
-                                   elementTypeOf(inner.getResult())))
+  if (!inner || !isExactConversion(getElementTypeOrSelf(inner.getInput()),
+                                   getElementTypeOrSelf(inner.getResult())))
     return {};
   // The exact widening's input has the same values: f16 -> f32 -> f16 is
   // the input itself, f16 -> f32 -> bf16 one cast with this rounding.
