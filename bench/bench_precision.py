@@ -10,6 +10,10 @@ bench/bench_train_step.py, in one run per workload:
 
     lp f32            lp-run --train
     lp bf16           lp-run --train --precision=bf16 (f32 master weights)
+    lp bf16 per call  the same with --lowp-products=native, only on a CPU
+                      without native bf16 products: the runtime widens the
+                      operands on every product (the path before products
+                      were widened once per step)
     lp f16+scaling    lp-run --train --precision=f16 --loss-scale=dynamic
     torch f32         PyTorch eager
     torch bf16        PyTorch eager, torch.autocast("cpu", bfloat16)
@@ -101,7 +105,14 @@ def main(argv):
             params = wl.init_params(w, args.seed)
             data, init = wl.write_lp_inputs(w, params, tmp)
             times = {}
-            for regime, extra in LP_REGIMES.items():
+            skip = {x.strip() for x in args.skip.split(",") if x.strip()}
+            regimes = dict(LP_REGIMES)
+            if klass == "none":
+                regimes["lp bf16 per call"] = ["--precision=bf16", "--lowp-products=native"]
+            for regime, extra in regimes.items():
+                if regime in skip:
+                    times[regime] = "left out (--skip)"
+                    continue
                 try:
                     r = lp_runner.train(args.lp_run, w, data, init, total, args.lr, args.momentum,
                                         tmp, extra_args=extra)
@@ -120,7 +131,6 @@ def main(argv):
                 "jax bf16": lambda n, t: models_jax.run(w, params, args.lr, args.momentum, n, t,
                                                         compute="bf16"),
             }
-            skip = {x.strip() for x in args.skip.split(",") if x.strip()}
             for regime, fn in peers.items():
                 if regime in skip:
                     times[regime] = "left out (--skip)"

@@ -69,7 +69,7 @@ def has_verbose(lp_run):
     return "--verbose" in help_text(lp_run)
 
 
-REPORT_PREFIXES = ("cpu: ", "openblas: ", "onednn: ", "contractions (", "kernel: ")
+REPORT_PREFIXES = ("cpu: ", "openblas: ", "onednn: ", "contractions (", "16-bit products (", "kernel: ")
 
 
 def contraction_report(stdout):

@@ -18,6 +18,7 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   front.outlineBlocks = options.outlineBlocks;
   front.fuseElementwise = options.fuseElementwise;
   front.conv = options.conv;
+  front.widenLowp = ArrayRef<std::string>(options.widenLowp);
   buildLowerToLinalgPipeline(pm, front);
 
   BufferizeOptions bufferize;

@@ -20,6 +20,13 @@ void lp::buildLowerToLinalgPipeline(OpPassManager &pm,
   // The calling convention, read while the model is in the lp dialect
   // (lp-emit-entry-points emits it at the end of a back end).
   pm.addPass(lp::createRecordSignature());
+  // Before CSE and outlining: products of 16-bit types the target has no
+  // native products for read their operands widened once.
+  if (!options.widenLowp.empty()) {
+    WidenLowpProductsOptions widen;
+    widen.types.assign(options.widenLowp.begin(), options.widenLowp.end());
+    pm.addPass(lp::createWidenLowpProducts(widen));
+  }
   // lp's own folds (the bit-preserving cast cleanup) and CSE of identical
   // casts, while the step is still in the lp dialect.
   pm.addPass(createCanonicalizerPass());

@@ -214,6 +214,57 @@ void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,
                 wb.data(), tb ? k : n, beta, c, ldc);
 }
 
+namespace {
+std::string lowpNote; // how 16-bit products run, for the report
+} // namespace
+
+std::string lp::rt::chooseLowpProducts(const std::string &mode,
+                                       std::vector<std::string> &widened) {
+  std::string chosen = mode;
+  if (chosen.empty()) {
+    const char *env = std::getenv("LP_LOWP_PRODUCTS");
+    chosen = env && *env ? env : "auto";
+  }
+  if (chosen != "auto" && chosen != "native" && chosen != "widened")
+    return "unknown low-precision product path '" + chosen +
+           "' (expected auto, native or widened)";
+  widened.clear();
+  if (isaCap.empty())
+    if (const char *env = std::getenv("LP_CONTRACTION_ISA"))
+      isaCap = env;
+  const CpuFeatures &cpu = cpuFeatures();
+  bool library = policy.name != "openblas"; // OpenBLAS has no such kernels
+  auto capAllows = [&](std::initializer_list<const char *> isas) {
+    if (isaCap.empty())
+      return true;
+    for (const char *isa : isas)
+      if (isaCap == isa)
+        return true;
+    return false;
+  };
+  bool bf16 = library && (cpu.avx512Bf16 || cpu.amxBf16) &&
+              capAllows({"avx512_core_bf16", "avx512_core_amx"});
+  bool f16 = library && cpu.avx512Fp16 && capAllows({"avx512_core_amx"});
+  if (chosen == "widened" || (chosen == "auto" && !bf16))
+    widened.push_back("bf16");
+  if (chosen == "widened" || (chosen == "auto" && !f16))
+    widened.push_back("f16");
+  auto path = [&](const char *t, bool kernels) {
+    bool w = std::find(widened.begin(), widened.end(), t) != widened.end();
+    return std::string(t) + (w         ? " widened to f32 once per step"
+                             : kernels ? " native"
+                                       : " widened on every call (no native "
+                                         "kernels)");
+  };
+  lowpNote = chosen + ": " + path("bf16", bf16) + ", " + path("f16", f16);
+  if (chosen == "auto")
+    lowpNote += std::string(" (the CPU ") +
+                (cpu.avx512Bf16 || cpu.amxBf16 ? "has" : "lacks") +
+                " AVX512_BF16/AMX-BF16 and " +
+                (cpu.avx512Fp16 ? "has" : "lacks") + " AVX512_FP16)";
+  return "";
+}
+
 void lp::rt::recordKernel(const std::string &what) {
   thread_local std::set<std::string> local;
   if (local.insert(what).second) {
@@ -238,6 +289,8 @@ std::string lp::rt::contractionReport() {
     r += std::string(" ") + kClassNames[cls] + " " +
          libraryName(policy.bySize[cls]) + (cls < 2 ? "," : "");
   r += " (small < 2^18 multiply-adds <= mid < 2^28 <= large)\n";
+  if (!lowpNote.empty())
+    r += "16-bit products (" + lowpNote + ")\n";
   std::lock_guard<std::mutex> lock(kernelsLock);
   for (const std::string &k : kernelsSeen)
     r += "kernel: " + k + "\n";

@@ -10,7 +10,9 @@ an independent numpy model of the policy (test/helpers/mixed_mlp.py):
   bound), as do the final f32 master weights (atol 2e-5), and the
   low-precision losses differ from the plain float32 loop by 10x the
   tolerance or more (observed 1.4e-4 f16, 5.5e-4 bf16), so the test sees
-  the roundings.
+  the roundings. Both product paths (--lowp-products=native: the
+  runtime's bf16/f16 products; widened: operands widened once per step
+  and f32 products) match the same model.
 * test_master_weights_stay_f32: the trained parameters are float32 and not
   representable in the low type (the updates reach f32 masters).
 * test_naive_loop_matches_model: `--master-weights=false` stores the
@@ -45,9 +47,11 @@ def train(tmp_path, *extra, store=np.float32):
     return train_mlp(tmp_path, 4242, STEPS, LR, MOMENTUM, *extra, store=store)
 
 
+@pytest.mark.parametrize("products", ["native", "widened"])
 @pytest.mark.parametrize("precision", ["bf16", "f16"])
-def test_training_matches_policy_model(tmp_path, precision):
-    params, proc, got, out = train(tmp_path, f"--precision={precision}")
+def test_training_matches_policy_model(tmp_path, precision, products):
+    params, proc, got, out = train(tmp_path, f"--precision={precision}",
+                                   f"--lowp-products={products}")
     assert f"precision: {precision} (f32 master weights)" in proc.stdout
     x, y = digits_train()
     want, final = sgd_losses(params, x, y, STEPS, LR, MOMENTUM, LOW[precision])

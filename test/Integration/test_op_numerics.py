@@ -47,7 +47,7 @@ import math
 import numpy as np
 import pytest
 
-from numpy_refs import ref_log_softmax, ref_pool2d, ref_softmax  # noqa: E402
+from numpy_refs import ref_conv2d, ref_log_softmax, ref_pool2d, ref_softmax  # noqa: E402
 from lp_testing import (
     Model,
     assert_close,
@@ -134,7 +134,7 @@ def conv_attrs(stride, padding):
     return "{" + ", ".join(parts) + "}" if parts else ""
 
 
-def _conv_model(rng, elem, cases):
+def _conv_model(rng, elem, cases, extra_args=()):
     m, expected, atols = Model(), {}, {}
     for i, (xs, ws, stride, padding, has_b) in enumerate(cases):
         x, w = randn(rng, xs, elem), randn(rng, ws, elem, scale=0.5)
@@ -148,7 +148,7 @@ def _conv_model(rng, elem, cases):
         n = ws[1] * ws[2] * ws[3] + 1
         atols[f"y{i}"] = sum_atol(np.abs(f64(x)).max() * np.abs(f64(w)).max(), n=n)
         m.ret(m.op("lp.conv2d", ops, ref.shape, elem, conv_attrs(stride, padding)), f"y{i}")
-    out = m.run()
+    out = m.run(extra_args=list(extra_args))
     for name, ref in expected.items():
         check(out, name, ref, elem, atol=atols[name])
 
@@ -158,9 +158,57 @@ def test_conv2d_f32(rng, case):
     _conv_model(rng, "f32", [CONV_CASES[case]])
 
 
+@pytest.mark.parametrize("products", ["native", "widened"])
 @pytest.mark.parametrize("elem", LOWP)
-def test_conv2d_lowp(rng, elem):
-    _conv_model(rng, elem, CONV_CASES)
+def test_conv2d_lowp(rng, elem, products):
+    """Both 16-bit product paths: the runtime's (im2col products) and
+    operands widened once in the step (the f32 library convolution)."""
+    _conv_model(rng, elem, CONV_CASES, [f"--lowp-products={products}"])
+
+
+def _ref_conv2d_grads(x, w, dy, stride, padding):
+    """float64 gradients of conv2d (no bias) with respect to its input and
+    its filter, from the definition: each output position's window."""
+    x, w, dy = f64(x), f64(w), f64(dy)
+    n, c, h, wd = x.shape
+    _, _, kh, kw = w.shape
+    (sh, sw), (ph, pw) = stride, padding
+    xp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
+    xp[:, :, ph : ph + h, pw : pw + wd] = x
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for i in range(dy.shape[2]):
+        for j in range(dy.shape[3]):
+            win = (slice(None), slice(None), slice(i * sh, i * sh + kh), slice(j * sw, j * sw + kw))
+            dxp[win] += np.einsum("nf,fckl->nckl", dy[:, :, i, j], w)
+            dw += np.einsum("nckl,nf->fckl", xp[win], dy[:, :, i, j])
+    return dxp[:, :, ph : ph + h, pw : pw + wd], dw
+
+
+@pytest.mark.parametrize("products", ["native", "widened"])
+@pytest.mark.parametrize("elem", LOWP)
+def test_conv2d_gradients_lowp(rng, elem, products):
+    """lp.conv2d_grad_input / conv2d_grad_filter on 16-bit operands (the
+    backward pass of a bf16/f16 convolution) on both product paths, each
+    within 1 ulp of the float64 gradient rounded once (results that cancel
+    towards 0 within the f32 accumulation's bound, k 2^-22)."""
+    m, expected, bounds = Model(), {}, {}
+    for i, (xs, ws, stride, padding, _) in enumerate(CONV_CASES):
+        stride, padding = stride or (1, 1), padding or (0, 0)
+        x, w = randn(rng, xs, elem), randn(rng, ws, elem, scale=0.5)
+        ys = ref_conv2d(x, w, None, stride, padding).shape
+        dy = randn(rng, ys, elem)
+        dx, dw = _ref_conv2d_grads(x, w, dy, stride, padding)
+        attrs = "{" + f"stride = array<i64: {stride[0]}, {stride[1]}>, " \
+            f"padding = array<i64: {padding[0]}, {padding[1]}>" + "}"
+        a_dy, a_w, a_x = m.arg(f"dy{i}", dy), m.arg(f"w{i}", w), m.arg(f"x{i}", x)
+        m.ret(m.op("lp.conv2d_grad_input", [a_dy, a_w], dx.shape, elem, attrs), f"dx{i}")
+        m.ret(m.op("lp.conv2d_grad_filter", [a_x, a_dy], dw.shape, elem, attrs), f"dw{i}")
+        expected[f"dx{i}"], expected[f"dw{i}"] = dx, dw
+        bounds[f"dx{i}"] = ws[0] * ws[2] * ws[3] * 2.0**-22
+        bounds[f"dw{i}"] = ys[0] * ys[2] * ys[3] * 2.0**-22
+    out = m.run(extra_args=[f"--lowp-products={products}"])
+    for name, ref in expected.items():
+        check(out, name, ref, elem, lowp_atol=bounds[name])
 
 
 # ---------------------------------------------------------------------------

@@ -290,6 +290,14 @@ static cl::opt<std::string> contractionIsa(
              "avx512_core_bf16 or avx512_core_amx (default: "
              "LP_CONTRACTION_ISA, else the CPU's best)"),
     cl::cat(lowerCat));
+static cl::opt<std::string> lowpProducts(
+    "lowp-products",
+    cl::desc("How bf16/f16 products and convolutions run: auto (by the "
+             "CPU's features), native (the runtime's bf16/f16 products: "
+             "oneDNN's kernels, or operands widened on every call where the "
+             "CPU has none) or widened (operands widened to f32 once per "
+             "step, f32 products) (default: LP_LOWP_PRODUCTS, else auto)"),
+    cl::cat(lowerCat));
 static cl::opt<bool>
     verbose("verbose",
             cl::desc("Print the CPU's features and the library and kernels "
@@ -568,6 +576,11 @@ int main(int argc, char **argv) {
   if (std::string e = lp::rt::setContraction(contraction); !e.empty())
     return fail(e);
   lp::rt::setContractionIsa(contractionIsa);
+  std::vector<std::string> widened;
+  if (std::string e = lp::rt::chooseLowpProducts(lowpProducts, widened);
+      !e.empty())
+    return fail(e);
+  options.lowering.widenLowp = ArrayRef<std::string>(widened);
   int rc =
       trainMode ? runTraining(*module, options) : runOnce(*module, options);
   if (verbose && rc == 0)

@@ -29,6 +29,16 @@ enum class MatmulLowering { Blas, Vector, Loops };
 /// lp-convs-to-library) or im2col copies and products.
 enum class ConvLowering { Library, Im2col };
 
+#define LP_WIDEN_LOWP_OPTION                                                   \
+  ListOption<std::string> widenLowp {                                          \
+    *this, "widen-lowp",                                                       \
+        llvm::cl::desc(                                                        \
+            "16-bit types (bf16, f16) whose products and convolutions run "    \
+            "in f32 on operands widened once per step "                        \
+            "(lp-widen-lowp-products): for a CPU without native products of "  \
+            "the type; lp-run sets it from the CPU's features")                \
+  }
+
 #define LP_CONV_OPTION                                                         \
   Option<ConvLowering> conv {                                                  \
     *this, "conv", llvm::cl::desc("How f32 convolutions run"),                 \
@@ -45,6 +55,7 @@ enum class ConvLowering { Library, Im2col };
 struct LowerToLinalgOptions
     : public mlir::PassPipelineOptions<LowerToLinalgOptions> {
   LP_CONV_OPTION;
+  LP_WIDEN_LOWP_OPTION;
   Option<bool> outlineBlocks{
       *this, "outline-blocks",
       llvm::cl::desc("Lower each repeated block once: outline its runs into "
@@ -114,6 +125,7 @@ struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
 struct LowerToLLVMOptions
     : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
   LP_CONV_OPTION;
+  LP_WIDEN_LOWP_OPTION;
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse elementwise linalg ops into their producers and "

@@ -90,6 +90,41 @@ def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
   let dependentDialects = ["::lp::LPDialect"];
 }
 
+def WidenLowpProducts : Pass<"lp-widen-lowp-products", "mlir::ModuleOp"> {
+  let summary = "Run low-precision products in f32 on operands widened once";
+  let description = [{
+    For a CPU without native products of a 16-bit type (bf16 without
+    AVX512_BF16 or AMX, f16 without AVX512_FP16): every `lowp` op (linear,
+    matmul, conv2d and the convolution gradients) whose operands are of a
+    type in `types` reads them widened to f32 and computes in f32; a 16-bit
+    result is rounded once afterwards. The numerics are those of the
+    low-precision op: a product of two bf16 or f16 values is exact in f32
+    and the accumulation is f32 either way. Each value is widened once per
+    function, right after its definition, so a weight cast to bf16 for the
+    forward pass and read again by the backward pass is widened once per
+    step; lowered, the widening fuses with the rounding that produced the
+    value (one elementwise pass), and the products and convolutions are the
+    f32 library calls. lp-lower-to-linalg runs it with `widen-lowp`, which
+    lp-run sets from the CPU's features (`--lowp-products`).
+
+    ```mlir
+    // lp-opt --lp-widen-lowp-products=types=bf16
+    %y = lp.linear %x, %w : ... bf16 ... -> tensor<4x8xbf16>
+    // becomes
+    %xw = lp.cast %x : (tensor<4x16xbf16>) -> tensor<4x16xf32>
+    %ww = lp.cast %w : (tensor<16x8xbf16>) -> tensor<16x8xf32>
+    %y32 = lp.linear %xw, %ww : ... -> tensor<4x8xf32>
+    %y = lp.cast %y32 : (tensor<4x8xf32>) -> tensor<4x8xbf16>
+    ```
+  }];
+  let options = [
+    ListOption<"types", "types", "std::string",
+               "The 16-bit types whose products run widened: bf16, f16 "
+               "(default both)">,
+  ];
+  let dependentDialects = ["::lp::LPDialect"];
+}
+
 def PrintPrecisionClasses : Pass<"lp-print-precision-classes", "mlir::ModuleOp"> {
   let summary = "Print the precision class of every lp op as a Markdown table";
   let description = [{

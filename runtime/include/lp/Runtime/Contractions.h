@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace lp {
 namespace rt {
@@ -61,6 +62,18 @@ void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
 void lowpGemmDispatch(bool bf16, int order, int transA, int transB, int m,
                       int n, int k, float alpha, const void *a, int lda,
                       const void *b, int ldb, float beta, float *c, int ldc);
+
+/// How products of 16-bit types run: `mode` "native" (lowpGemmDispatch,
+/// oneDNN's bf16/f16 kernels where the CPU has them), "widened" (the step
+/// widens their operands to f32 once per step and runs f32 products:
+/// lp-lower-to-llvm's widen-lowp) or "auto" (empty: LP_LOWP_PRODUCTS, else
+/// auto): widened for a type without native kernels here, which takes the
+/// CPU's features (AVX512_BF16 or AMX-BF16 for bf16, AVX512_FP16 for f16),
+/// the ISA cap and the forced library into account. Sets `widened` to the
+/// types to widen (for widen-lowp); an empty string or a message. Call
+/// after setContraction and setContractionIsa, before compiling the step.
+std::string chooseLowpProducts(const std::string &mode,
+                               std::vector<std::string> &widened);
 
 /// Records that `what` ran (a `kernel:` line of the report), once.
 void recordKernel(const std::string &what);
