@@ -165,3 +165,20 @@ def test_precision_errors(tmp_path, args, message):
     assert proc.returncode == 1, proc.stderr
     assert message in proc.stderr, proc.stderr
     assert "Stack dump" not in proc.stderr and '"builtin.module"' not in proc.stderr
+
+
+@pytest.mark.parametrize("products, says", [("auto", "once per step"),
+                                            ("native", "on every call")])
+def test_warning_on_a_cpu_without_native_bf16(tmp_path, products, says):
+    """lp-run says when a bf16 step is slower than the f32 one here (no
+    AVX512_BF16/AMX-BF16) and how its products run; not where they exist."""
+    from test_contractions import cpu_flags
+    proc = run_lp([DIGITS_MLP, "--train", f"--data={DATA / 'digits_train.npz'}", "--steps=1",
+                   "--precision=bf16", f"--lowp-products={products}"])
+    assert proc.returncode == 0, proc.stderr
+    if {"avx512_bf16"} <= cpu_flags() or {"amx_bf16"} <= cpu_flags():
+        print("this CPU has native bf16 products: no warning expected")
+        assert "slower than the f32 step" not in proc.stderr, proc.stderr
+    else:
+        assert (f"warning: this CPU has no AVX512_BF16 or AMX-BF16: bf16 products run as f32 "
+                f"products on operands widened {says}") in proc.stderr, proc.stderr
