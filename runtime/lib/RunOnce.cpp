@@ -12,6 +12,44 @@
 using namespace lp;
 using namespace lp::rt;
 
+static std::vector<std::string>
+keysOf(const std::map<std::string, npy::Array> &arrays) {
+  std::vector<std::string> keys;
+  for (const auto &entry : arrays)
+    keys.push_back(entry.first);
+  return keys;
+}
+
+std::string lp::rt::checkArrayNames(const Signature &sig,
+                                    const std::vector<std::string> &names,
+                                    const std::string &source, bool state,
+                                    bool eitherKind) {
+  std::string wanted;
+  for (const TensorSlot &slot : sig.args)
+    if (slot.isState() == state)
+      wanted += (wanted.empty() ? "'" : ", '") + slot.name + "'";
+  if (wanted.empty())
+    wanted = "none";
+  for (const std::string &name : names) {
+    const TensorSlot *slot = nullptr;
+    for (const TensorSlot &s : sig.args)
+      if (s.name == name)
+        slot = &s;
+    if (slot && (eitherKind || slot->isState() == state))
+      continue;
+    std::string kind = state ? "a parameter or state" : "an input or label";
+    if (!slot)
+      return source + ": '" + name + "' is not " + kind + " of '" +
+             sig.function + "' (" + (state ? "they" : "its inputs and labels") +
+             " are " + wanted + ")";
+    return source + ": '" + name + "' is " + (state ? "an " : "a ") +
+           roleName(slot->role) + " of '" + sig.function + "', not " + kind +
+           (state ? " (inputs and labels are given with --data or --input)"
+                  : " (parameters are given with --params)");
+  }
+  return "";
+}
+
 std::string lp::rt::bindArguments(const Signature &sig, const RunOptions &opts,
                                   std::vector<npy::Array> &args) {
   std::map<std::string, npy::Array> data, params;
@@ -20,7 +58,22 @@ std::string lp::rt::bindArguments(const Signature &sig, const RunOptions &opts,
     if (!e.empty())
       return e;
   }
+  // One file may give both (--data F --params F): each array is then an
+  // argument of either kind.
+  bool oneFile = !opts.dataFile.empty() && opts.dataFile == opts.paramsFile;
+  if (std::string e = checkArrayNames(sig, keysOf(data), opts.dataFile,
+                                      /*state=*/false, oneFile);
+      !e.empty())
+    return e;
   for (const auto &[name, file] : opts.inputFiles) {
+    if (std::string e =
+            checkArrayNames(sig, {name}, "--input " + name + "=" + file,
+                            /*state=*/false);
+        !e.empty())
+      return e;
+    if (data.count(name))
+      return "'" + name + "' is given by --data " + opts.dataFile +
+             " and by --input " + file;
     npy::Array a;
     std::string e = npy::readNpy(file, a);
     if (!e.empty())
@@ -30,6 +83,10 @@ std::string lp::rt::bindArguments(const Signature &sig, const RunOptions &opts,
   if (!opts.paramsFile.empty()) {
     std::string e = npy::readNpz(opts.paramsFile, params);
     if (!e.empty())
+      return e;
+    if (e = checkArrayNames(sig, keysOf(params), opts.paramsFile,
+                            /*state=*/true, oneFile);
+        !e.empty())
       return e;
   }
   args.clear();
@@ -91,8 +148,34 @@ std::string lp::rt::createDirectories(const std::string &dir) {
   return "";
 }
 
+std::string
+lp::rt::checkOutputNames(const std::vector<const TensorSlot *> &slots,
+                         const std::string &dir) {
+  for (const TensorSlot *slot : slots) {
+    const std::string &n = slot->name;
+    const char *why = n.empty()                           ? "is empty"
+                      : n == "." || n == ".."             ? "is a directory"
+                      : n.find('/') != std::string::npos  ? "contains '/'"
+                      : n.find('\\') != std::string::npos ? "contains '\\'"
+                      : n.find('\0') != std::string::npos ? "contains NUL"
+                                                          : nullptr;
+    if (why)
+      return "'" + n + "' cannot be written to --output-dir '" + dir +
+             "': as a file name it " + why + " (rename it with lp.name)";
+  }
+  return "";
+}
+
 std::string lp::rt::runOnce(const Step &fn, std::vector<npy::Array> &args,
                             const RunOptions &opts, std::ostream &os) {
+  const Signature &signature = fn.signature();
+  if (!opts.outputDir.empty()) {
+    std::vector<const TensorSlot *> written;
+    for (const TensorSlot &slot : signature.results)
+      written.push_back(&slot);
+    if (std::string e = checkOutputNames(written, opts.outputDir); !e.empty())
+      return e;
+  }
   std::vector<npy::Array *> argPtrs;
   for (npy::Array &a : args)
     argPtrs.push_back(&a);

@@ -5,6 +5,7 @@
 #include "lp/Runtime/Initializers.h"
 #include "lp/Runtime/Values.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdarg>
@@ -53,6 +54,14 @@ struct Dataset {
 std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
                         const std::string &file, Dataset &ds,
                         bool partialOk = false) {
+  // Every array feeds an input or a label: anything else is a mistake
+  // (a misspelt name, or parameters given as data) that would be ignored.
+  std::vector<std::string> names;
+  for (const auto &entry : arrays)
+    names.push_back(entry.first);
+  if (std::string e = checkArrayNames(sig, names, file, /*state=*/false);
+      !e.empty())
+    return e;
   for (const TensorSlot &slot : sig.args) {
     if (!slot.isBatch())
       continue;
@@ -65,6 +74,11 @@ std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
       return file + ": array '" + slot.name + "' is " +
              npy::dtypeName(a.dtype) + ", the model wants " +
              npy::dtypeName(slot.dtype);
+    // Labels and indices are range-checked whatever their shape.
+    if (std::string e =
+            checkIndexBound(slot, a, file + ": array '" + slot.name + "'");
+        !e.empty())
+      return e;
     if (a.shape == slot.shape) {
       src.fixed = true;
       ds.sources.push_back(src);
@@ -83,10 +97,6 @@ std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
              " for '" + slot.name + "')";
     if (ds.examples && a.shape[0] != ds.examples)
       return file + ": arrays have different numbers of examples";
-    std::string e =
-        checkIndexBound(slot, a, file + ": array '" + slot.name + "'");
-    if (!e.empty())
-      return e;
     ds.batch = batch;
     ds.examples = a.shape[0];
     src.exampleBytes = perExample * npy::dtypeSize(a.dtype);
@@ -219,6 +229,29 @@ std::string loadState(const Signature &sig, const TrainOptions &opts,
     std::string e = checkArgument(slot, state[slot.name]);
     if (!e.empty())
       return file + ": " + e;
+  }
+  // Every array must be something the step keeps: a checkpoint of another
+  // model (or of this one under other options) is refused, not partly used.
+  // Initial parameters may carry the state of another configuration
+  // (`<param>.<kind>`, `adam.t`, ...), which is not used.
+  for (const auto &[name, array] : loaded) {
+    bool known = false;
+    for (const TensorSlot &slot : sig.args)
+      known = known || (slot.isState() && slot.name == name);
+    std::optional<std::string_view> owner = lp::stateOwner(name);
+    bool otherState = lp::isReservedName(name) ||
+                      owner && std::any_of(sig.args.begin(), sig.args.end(),
+                                           [&](const TensorSlot &slot) {
+                                             return slot.role == Role::Param &&
+                                                    slot.name == *owner;
+                                           });
+    if (!known && (!opts.resumeFile.empty() || !otherState))
+      return file + ": '" + name + "' is not a parameter or state of '" +
+             sig.function + "'" +
+             (opts.resumeFile.empty()
+                  ? ""
+                  : " (a checkpoint of another model, or of this one "
+                    "trained with other options?)");
   }
   return "";
 }
@@ -378,6 +411,14 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
                           const TrainOptions &opts, std::ostream &os) {
   const Signature &step = stepFn.signature();
   const Signature &eval = evalFn.signature();
+  if (!opts.outputDir.empty()) {
+    std::vector<const TensorSlot *> params;
+    for (const TensorSlot &slot : step.args)
+      if (slot.role == Role::Param)
+        params.push_back(&slot);
+    if (std::string e = checkOutputNames(params, opts.outputDir); !e.empty())
+      return e;
+  }
   TrainingData data;
   std::string e = loadTrainingData(step, eval, opts, data);
   if (!e.empty())
@@ -393,6 +434,14 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   if (step.stepCounter)
     first =
         int64_t(elementAsDouble(state[step.args[*step.stepCounter].name], 0));
+  if (first < 0)
+    return opts.resumeFile + ": the step count is " + std::to_string(first) +
+           "; a checkpoint's step is 0 or more";
+  if (!opts.resumeFile.empty() && first >= opts.steps)
+    return opts.resumeFile + ": the checkpoint is at step " +
+           std::to_string(first) + " and --steps is " +
+           std::to_string(opts.steps) +
+           ": nothing to run (--steps counts from the start of training)";
   int64_t perEpoch = ds->examples / ds->batch;
   int64_t totalIdx = step.resultIndex(Role::LossTotal);
   if (totalIdx < 0)

@@ -30,6 +30,7 @@ independent float64 -> f16/bf16 rounding (nearest-even or toward zero).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -171,7 +172,7 @@ class Model:
             shape = value.shape if shape is None else tuple(shape)
             elem = mlir_elem(value.dtype) if elem is None else mlir_elem(elem)
             self.values[name] = value
-        v = Value(f"%{name.replace('.', '_')}", tuple(shape), mlir_elem(elem))
+        v = Value(f"%{re.sub(r'[^A-Za-z0-9_]', '_', name)}", tuple(shape), mlir_elem(elem))
         extra = f", {attrs}" if attrs else ""
         self.args.append((v, name, f'{{lp.name = "{name}"{extra}}}'))
         return v
@@ -204,6 +205,10 @@ class Model:
         lines.append("}")
         return "\n".join(lines) + "\n"
 
+    def has_state(self) -> bool:
+        """Whether an argument is marked `lp.role = "param"` or `"state"`."""
+        return any(re.search(r'lp\.role = "(param|state)"', a) for _, _, a in self.args)
+
     def write(self, directory) -> tuple[Path, Path]:
         """Writes model.mlir and inputs.npz into `directory`."""
         directory = Path(directory)
@@ -222,7 +227,11 @@ class Model:
         try:
             model, data = self.write(directory)
             out = directory / "out"
-            proc = run_lp([model, f"--data={data}", f"--output-dir={out}", *extra_args], env=env)
+            # One file gives the inputs and the parameters (lp-run reads each
+            # argument from the one of --data / --params its role names).
+            params = [f"--params={data}"] if self.has_state() else []
+            proc = run_lp([model, f"--data={data}", f"--output-dir={out}", *params,
+                           *extra_args], env=env)
             if proc.returncode != 0:
                 raise LpRunError(
                     f"lp-run exited with {proc.returncode}\n--- stderr ---\n{proc.stderr}"

@@ -323,24 +323,30 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// Warns when the CPU has no native products of `precision`: they are then
-/// widened to f32 on every call, so the step costs more than in f32.
+/// The 16-bit types whose products the step widens once per step
+/// (lp::rt::chooseLowpProducts, from --lowp-products and the CPU).
+static std::vector<std::string> widenedLowpTypes;
+
+/// Warns when the CPU has no native products of `precision`: they then run
+/// as f32 products on widened operands, and the step costs more than the
+/// f32 one (the widenings and the roundings are extra passes).
 static void warnIfLowPrecisionIsSlow(llvm::StringRef precision) {
   const lp::rt::CpuFeatures &cpu = lp::rt::cpuFeatures();
   bool bf16 = precision == "bf16", f16 = precision == "f16";
-  if ((bf16 && !cpu.avx512Bf16 && !cpu.amxBf16) || (f16 && !cpu.avx512Fp16))
-    llvm::WithColor::warning(llvm::errs(), "lp-run")
-        << "this CPU has no "
-        << (bf16 ? "AVX512_BF16 or AMX-BF16" : "AVX512_FP16") << ": "
-        << precision
-        << " products are widened to f32 on every call and every tensor is "
-           "converted, so this step is slower than the f32 step here: "
-           "measured "
-        << (bf16 ? "1.1-1.9x" : "1.6-3.0x (with loss scaling)")
-        << " the f32 step's time on bench/bench_precision.py's workloads on "
-           "an AVX2 CPU "
-           "(docs/MixedPrecision.md, \"Speed\"); it still shows "
-        << precision << "'s numerics\n";
+  if (!(bf16 && !cpu.avx512Bf16 && !cpu.amxBf16) && !(f16 && !cpu.avx512Fp16))
+    return;
+  bool once = llvm::is_contained(widenedLowpTypes, precision.str());
+  llvm::WithColor::warning(llvm::errs(), "lp-run")
+      << "this CPU has no "
+      << (bf16 ? "AVX512_BF16 or AMX-BF16" : "AVX512_FP16") << ": " << precision
+      << " products run as f32 products on operands widened "
+      << (once ? "once per step" : "on every call (--lowp-products=native)")
+      << ", so this step is slower than the f32 step here: measured "
+      << (once ? "1.03-1.64x" : "1.08-1.60x")
+      << " the f32 step's time (bf16, fastest of interleaved runs) on "
+         "bench/bench_lowp_paths.py's workloads on an AVX2 CPU "
+         "(docs/MixedPrecision.md, \"Speed\"); it still shows "
+      << precision << "'s numerics\n";
 }
 
 /// The compile options the command line selects.
@@ -416,6 +422,15 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   if (steps < 0 || logEvery < 0 || checkpointEvery < 0)
     return fail("--steps, --log-every and --checkpoint-every must not be "
                 "negative");
+  if (!paramsFile.empty() && !resume.empty())
+    return fail("--params and --resume both give the parameters: --resume "
+                "continues from a checkpoint, --params starts from initial "
+                "values");
+  if (checkpointEvery > 0 && checkpoint.empty())
+    return fail("--checkpoint-every needs --checkpoint (the file to write)");
+  if (!inputs.empty())
+    return fail("--input binds the arguments of a single run; --train reads "
+                "its batches from --data");
   lp::rt::TrainOptions opts;
   opts.steps = steps;
   opts.logEvery = logEvery;
@@ -518,7 +533,10 @@ static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
     size_t eq = binding.find('=');
     if (eq == std::string::npos || eq == 0)
       return fail("--input expects name=file.npy, got '" + binding + "'");
-    run.inputFiles[binding.substr(0, eq)] = binding.substr(eq + 1);
+    std::string name = binding.substr(0, eq), file = binding.substr(eq + 1);
+    if (auto [it, added] = run.inputFiles.emplace(name, file); !added)
+      return fail("--input " + name + " is given twice ('" + it->second +
+                  "' and '" + file + "')");
   }
   run.paramsFile = paramsFile;
   run.randomInputs = randomInputs;
@@ -581,6 +599,7 @@ int main(int argc, char **argv) {
       !e.empty())
     return fail(e);
   options.lowering.widenLowp = ArrayRef<std::string>(widened);
+  widenedLowpTypes = widened;
   int rc =
       trainMode ? runTraining(*module, options) : runOnce(*module, options);
   if (verbose && rc == 0)

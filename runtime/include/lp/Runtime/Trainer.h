@@ -78,6 +78,24 @@ std::string runOnce(const Step &fn, std::vector<npy::Array> &args,
 /// mkdir -p `dir`; an empty string or a message.
 std::string createDirectories(const std::string &dir);
 
+/// Whether every array name of `names` (read from `source`, e.g. a file)
+/// names an argument of `sig` of the kind it is given as: an input or a
+/// label (`state` false: --data, --input) or a parameter or state (`state`
+/// true), or of either kind with `eitherKind` (one file given as both). An
+/// empty string or a message naming the first one that does not, and what
+/// it is instead.
+std::string checkArrayNames(const Signature &sig,
+                            const std::vector<std::string> &names,
+                            const std::string &source, bool state,
+                            bool eitherKind = false);
+
+/// Whether each of `slots` (results, or parameters) can be written as
+/// `<dir>/<name>.npy` inside `dir`: a name with '/' or '\\' or NUL, an empty
+/// name and `.` / `..` would escape or break the directory. An empty string
+/// or a message naming the first bad name; checked before anything runs.
+std::string checkOutputNames(const std::vector<const TensorSlot *> &slots,
+                             const std::string &dir);
+
 } // namespace rt
 } // namespace lp
 
