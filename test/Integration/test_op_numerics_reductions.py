@@ -158,11 +158,13 @@ def test_transpose(rng):
         ((1, 5, 1), (2, 1, 0), "f32"),
         ((3, 4), (1, 0), "f16"),
         ((2, 3, 4), (1, 2, 0), "bf16"),
+        ((), (), "f32"),  # rank 0 (crashed MLIR 22's linalg.transpose verifier)
     ]
     for i, (shape, perm, elem) in enumerate(cases):
         x = randn(rng, shape, elem)
         expected[f"t{i}"] = np.transpose(x, perm)
-        attrs = f"{{permutation = array<i64: {', '.join(map(str, perm))}>}}"
+        attrs = (f"{{permutation = array<i64: {', '.join(map(str, perm))}>}}" if perm
+                 else "{permutation = array<i64>}")
         m.ret(m.op("lp.transpose", [m.arg(f"x{i}", x)], expected[f"t{i}"].shape, elem, attrs), f"t{i}")
     ints = rng.integers(-1000, 1000, (2, 3, 4)).astype(np.int64)
     expected["ints_t"] = np.transpose(ints, (2, 1, 0))

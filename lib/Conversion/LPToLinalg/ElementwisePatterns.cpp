@@ -169,6 +169,13 @@ struct TransposeLowering : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TransposeOp op,
                                 PatternRewriter &rewriter) const override {
+    // The identity permutation (and every rank-0 transpose, which MLIR 22's
+    // linalg.transpose verifier crashes on) is the input itself.
+    if (llvm::all_of(llvm::enumerate(op.getPermutation()),
+                     [](auto p) { return p.value() == int64_t(p.index()); })) {
+      rewriter.replaceOp(op, op.getInput());
+      return success();
+    }
     RankedTensorType type = resultTypeOf(op);
     Value init = emptyTensor(rewriter, op.getLoc(), type.getShape(),
                              type.getElementType());

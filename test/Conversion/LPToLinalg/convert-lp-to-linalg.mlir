@@ -188,6 +188,20 @@ func.func @shape_ops(%x: tensor<2x3x4xf32>) -> (tensor<4x2x3xf32>, tensor<6x4xf3
 
 // -----
 
+// A rank-0 transpose (valid lp, and a linalg.transpose that crashes MLIR
+// 22's verifier) and any identity permutation are the input itself.
+// CHECK-LABEL: func.func @identity_transposes
+// CHECK-SAME: (%[[S:.*]]: tensor<f32>, %[[M:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[S]], %[[M]]
+func.func @identity_transposes(%s: tensor<f32>, %m: tensor<2x3xf32>) -> (tensor<f32>, tensor<2x3xf32>) {
+  %t = lp.transpose %s {permutation = array<i64>} : (tensor<f32>) -> tensor<f32>
+  %u = lp.transpose %m {permutation = array<i64: 0, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %t, %u : tensor<f32>, tensor<2x3xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @mse_reduces_everything
 // CHECK: iterator_types = ["reduction", "reduction"]
 // CHECK: arith.constant 3.200000e+01 : f32
