@@ -375,8 +375,35 @@ bool lp::npy::detail::writeBytes(std::FILE *file, const void *data,
   return size == 0 || std::fwrite(data, 1, size, file) == size;
 }
 
+/// Why `path` may not be replaced: it exists and is not a regular file.
+static std::string notRegular(const std::string &path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode))
+    return "";
+  return path + ": exists and is not a regular file (" +
+         (S_ISDIR(st.st_mode)    ? "a directory"
+          : S_ISLNK(st.st_mode)  ? "a symbolic link"
+          : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                 : "a device or special file") +
+         "): not replaced";
+}
+
+std::string lp::npy::checkWritable(const std::string &path) {
+  if (std::string e = notRegular(path); !e.empty())
+    return e;
+  std::string tmp = path + ".tmp." + std::to_string(long(getpid()));
+  std::FILE *file = std::fopen(tmp.c_str(), "wb");
+  if (!file)
+    return path + ": cannot be written: " + std::strerror(errno);
+  std::fclose(file);
+  std::remove(tmp.c_str());
+  return "";
+}
+
 std::string lp::npy::detail::writeFileAtomic(const std::string &path,
                                              const StreamWriter &writer) {
+  if (std::string e = notRegular(path); !e.empty())
+    return e;
   std::string tmp = path + ".tmp." + std::to_string(long(getpid()));
   std::FILE *file = std::fopen(tmp.c_str(), "wb");
   if (!file)

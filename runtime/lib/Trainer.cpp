@@ -411,7 +411,17 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
                           const TrainOptions &opts, std::ostream &os) {
   const Signature &step = stepFn.signature();
   const Signature &eval = evalFn.signature();
+  // Where results go is checked before the first step, not after the
+  // last: the checkpoint file (the last one of a `{step}` pattern) and the
+  // output directory.
+  if (!opts.checkpointFile.empty())
+    if (std::string e =
+            npy::checkWritable(checkpointName(opts.checkpointFile, opts.steps));
+        !e.empty())
+      return "--checkpoint " + e;
   if (!opts.outputDir.empty()) {
+    if (std::string e = createDirectories(opts.outputDir); !e.empty())
+      return "--output-dir: " + e;
     std::vector<const TensorSlot *> params;
     for (const TensorSlot &slot : step.args)
       if (slot.role == Role::Param)

@@ -16,7 +16,10 @@ that names the offending name, file or option, and writes nothing:
 * result and parameter names that cannot be file names in --output-dir
   (`a/b`, `..`) are refused before the function runs;
 * option combinations that would silently drop one of them: --params with
-  --resume, --checkpoint-every without --checkpoint, --input with --train.
+  --resume, --checkpoint-every without --checkpoint, --input with --train;
+* (point 11) an unwritable --checkpoint is reported before the first step,
+  and a path that is not a regular file (a directory, /dev/null, a
+  symbolic link) is never replaced.
 """
 
 from __future__ import annotations
@@ -171,3 +174,29 @@ def test_output_names_that_are_not_file_names(tmp_path, name):
 def test_train_options_that_would_be_ignored(tmp_path, args, message):
     model, data = linear_ce(tmp_path)
     expect_error(train(model, data, "--steps=1", *args), message)
+
+
+@pytest.mark.parametrize("target, message", [
+    ("missing/dir/ck.npz", r"--checkpoint \S+ck\.npz: cannot be written: No such file or directory"),
+    ("a_directory", r"--checkpoint \S+a_directory: exists and is not a regular file \(a directory\): "
+                    r"not replaced"),
+    ("/dev/null", r"--checkpoint /dev/null: exists and is not a regular file \(a device or special file\)"),
+])
+def test_checkpoint_checked_before_training(tmp_path, target, message):
+    """An unwritable checkpoint is reported before the first step (no step
+    line is printed), and nothing that is not a regular file is replaced."""
+    (tmp_path / "a_directory").mkdir()
+    model, data = linear_ce(tmp_path)
+    path = target if target.startswith("/") else tmp_path / target
+    proc = expect_error(train(model, data, "--steps=2", f"--checkpoint={path}"), message)
+    assert "step 1" not in proc.stdout, proc.stdout
+    assert (tmp_path / "a_directory").is_dir()
+
+
+def test_checkpoint_symlink_is_not_replaced(tmp_path):
+    model, data = linear_ce(tmp_path)
+    (tmp_path / "real.npz").write_bytes(b"")
+    (tmp_path / "link.npz").symlink_to(tmp_path / "real.npz")
+    expect_error(train(model, data, "--steps=1", f"--checkpoint={tmp_path / 'link.npz'}"),
+                 r"exists and is not a regular file \(a symbolic link\)")
+    assert (tmp_path / "link.npz").is_symlink()

@@ -77,6 +77,12 @@ std::string readNpz(const std::string &path, std::map<std::string, Array> &out);
 std::string readNpzFromBuffer(const std::string &name, const uint8_t *data,
                               size_t size, std::map<std::string, Array> &out);
 
+/// Whether \p path can be written the way writeNpy/writeNpz write it: it
+/// is not an existing non-regular file (a directory, a device, a FIFO, a
+/// symbolic link: never replaced) and its directory takes a new file. An
+/// empty string or the reason; checked before work whose result it holds.
+std::string checkWritable(const std::string &path);
+
 /// Writes \p a to \p path as a `.npy` file (format version 1.0, or 2.0 when
 /// the header does not fit). The file is written to `path + ".tmp.<pid>"`
 /// first and then renamed over \p path.
