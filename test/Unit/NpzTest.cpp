@@ -193,13 +193,18 @@ TEST_F(NpzFileTest, WriteFailuresLeaveNoTemporaryFiles) {
   EXPECT_EQ(writeNpy(noDir, makeArray(DType::U8, {1}))
                 .rfind(noDir + ": cannot create temporary file", 0),
             0u);
-  // Renaming a file over a directory fails after the data was written.
+  // A directory (any existing non-regular file) is never replaced: refused
+  // before anything is written.
   std::string target = path("target.npz");
   fs::create_directory(target);
+  std::string refused =
+      target + ": exists and is not a regular file (a directory)";
   std::string err = writeNpz(target, {{"a", makeArray(DType::U8, {1})}});
-  EXPECT_EQ(err.rfind(target + ": cannot rename", 0), 0u) << err;
+  EXPECT_EQ(err.rfind(refused, 0), 0u) << err;
   err = writeNpy(target, makeArray(DType::U8, {1}));
-  EXPECT_EQ(err.rfind(target + ": cannot rename", 0), 0u) << err;
+  EXPECT_EQ(err.rfind(refused, 0), 0u) << err;
+  EXPECT_EQ(checkWritable(target).rfind(refused, 0), 0u);
+  EXPECT_EQ(checkWritable(path("new.npz")), "");
   EXPECT_EQ(listDir(), std::vector<std::string>{"target.npz"});
 }
 
