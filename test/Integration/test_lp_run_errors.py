@@ -407,3 +407,21 @@ def test_params_wrong(linear, w, message):
 def test_params_missing_file(linear):
     d, model, data = linear
     expect_error([model, f"--data={data}", f"--params={d / 'nonexistent.npz'}"], r"nonexistent\.npz", r"cannot open")
+
+
+# ---------------------------------------------------------------------------
+# Zero-size dimensions (issue 19, point 1: they divided by zero in the
+# random inputs, the lowering and the gradients)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("train", [False, True], ids=["run", "train"])
+def test_zero_size_dimensions_are_located_errors(tmp_path, train):
+    m = Model()
+    x = m.arg("x", shape=(4, 0), elem="f32", attrs='lp.role = "input"')
+    y = m.arg("y", shape=(4,), elem="i64", attrs='lp.role = "label"')
+    m.ret(m.op("lp.cross_entropy", [x, y], (), "f32"), "loss")
+    model, _ = m.write(tmp_path)
+    args = [model, "--random-inputs"] if not train else [model, "--train", "--data=none.npz"]
+    expect_error(args, r"model\.mlir:\d+:\d+: error: 'lp.cross_entropy' op operand #0 must be "
+                       r"statically shaped tensor without zero-size dimensions")

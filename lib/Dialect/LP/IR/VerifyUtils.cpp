@@ -21,6 +21,12 @@ LogicalResult verifyStatic(Operation *op) {
   for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
     if (auto rt = dyn_cast<RankedTensorType>(t); rt && !rt.hasStaticShape())
       return op->emitOpError() << "requires static shapes, got " << rt;
+  // As the ops' type constraints (LP_TensorOf): no zero-size dimensions.
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (auto rt = dyn_cast<RankedTensorType>(t);
+        rt && llvm::is_contained(rt.getShape(), 0))
+      return op->emitOpError()
+             << "requires tensors without zero-size dimensions, got " << rt;
   return success();
 }
 

@@ -70,8 +70,18 @@ def LP_GeluApproximationAttr
 
 // f64 is accepted so that gradients can be checked in double precision.
 def LP_Float : AnyTypeOf<[F32, F16, BF16, F64]>;
-def LP_FloatTensor : StaticShapeTensorOf<[F32, F16, BF16, F64]>;
-def LP_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
+// Zero-size dimensions are rejected where a tensor meets an lp op: LP
+// gives them no meaning (a product over K = 0, a loss over no classes, an
+// embedding table without rows would divide by zero or read nothing), and
+// the verifier reports them at the op (docs/ModelFormat.md, "Rules and decisions").
+def LP_NoZeroDimPred : CPred<
+    "::llvm::all_of(::llvm::cast<::mlir::ShapedType>($_self).getShape(), "
+    "[](int64_t d) { return d > 0; })">;
+class LP_TensorOf<list<Type> types>
+    : RankedTensorOf<types, [HasStaticShapePred, LP_NoZeroDimPred],
+                     "statically shaped tensor without zero-size dimensions">;
+def LP_FloatTensor : LP_TensorOf<[F32, F16, BF16, F64]>;
+def LP_IndexTensor : LP_TensorOf<[I32, I64]>;
 def LP_ScalarFloatTensor : 0DTensorOf<[F32, F16, BF16, F64]>;
 /// A learning rate: f32, or f64 for f64 parameters.
 def LP_LearningRate : 0DTensorOf<[F32, F64]>;
