@@ -189,9 +189,12 @@ std::string HeaderParser::parseInt(PyValue &value) {
   uint64_t magnitude = 0;
   const uint64_t limit = uint64_t(std::numeric_limits<int64_t>::max());
   while (peek() >= '0' && peek() <= '9') {
-    magnitude = magnitude * 10 + uint64_t(text[pos++] - '0');
-    if (magnitude > limit)
+    uint64_t digit = uint64_t(text[pos] - '0');
+    // Checked before the multiply: 2^64 + 1 must not wrap to 1.
+    if (magnitude > (limit - digit) / 10)
       return error("integer out of range");
+    magnitude = magnitude * 10 + digit;
+    ++pos;
   }
   if (peek() == 'L' || peek() == 'l') // Python 2 long suffix.
     ++pos;

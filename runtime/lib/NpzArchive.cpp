@@ -280,28 +280,34 @@ std::string locateData(const Bytes &zip, const ZipEntry &entry,
 }
 
 /// Inflates the raw DEFLATE stream [\p in, \p in + \p inSize) into \p out,
-/// which must decompress to exactly \p outSize bytes.
+/// which must decompress to exactly \p outSize bytes. The buffer grows with
+/// the data actually produced (doubling, up to the declared size), so a
+/// member that declares more than it holds never allocates its claim.
 std::string inflateRaw(const uint8_t *in, size_t inSize, size_t outSize,
                        std::vector<uint8_t> &out) {
   // One spare byte detects streams that decompress to more than declared.
-  out.resize(outSize + 1);
+  const size_t capacity = outSize + 1;
+  out.assign(std::min(capacity, kZlibChunk), 0);
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
     return "cannot initialize zlib";
-  size_t inLeft = inSize, outLeft = out.size();
+  size_t inLeft = inSize;
   zs.next_in = const_cast<Bytef *>(in);
-  zs.next_out = out.data();
   int rc = Z_OK;
   while (rc == Z_OK) {
     if (zs.avail_in == 0 && inLeft > 0) {
       zs.avail_in = uInt(std::min(inLeft, kZlibChunk));
       inLeft -= zs.avail_in;
     }
-    if (zs.avail_out == 0 && outLeft > 0) {
-      zs.avail_out = uInt(std::min(outLeft, kZlibChunk));
-      outLeft -= zs.avail_out;
-    }
+    size_t produced = size_t(zs.total_out);
+    if (produced == out.size() && out.size() < capacity)
+      out.resize(std::min(capacity, out.size() * 2));
+    size_t room = out.size() - produced;
+    if (room == 0)
+      break; // more than declared: reported below
+    zs.next_out = out.data() + produced;
+    zs.avail_out = uInt(std::min(room, kZlibChunk));
     rc = inflate(&zs, Z_NO_FLUSH);
   }
   uint64_t produced = zs.total_out;

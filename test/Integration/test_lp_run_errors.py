@@ -425,3 +425,42 @@ def test_zero_size_dimensions_are_located_errors(tmp_path, train):
     args = [model, "--random-inputs"] if not train else [model, "--train", "--data=none.npz"]
     expect_error(args, r"model\.mlir:\d+:\d+: error: 'lp.cross_entropy' op operand #0 must be "
                        r"statically shaped tensor without zero-size dimensions")
+
+
+# ---------------------------------------------------------------------------
+# Sizes the data files declare (issue 19, point 6)
+# ---------------------------------------------------------------------------
+
+
+def test_npz_member_declaring_more_than_it_holds(tmp_path):
+    """A 4 MiB deflated member that declares 4 GiB (within the plausible
+    compression ratio): the reader grows its buffer with the data, so under a
+    3 GB address-space limit lp-run reports the mismatch instead of aborting
+    on a 4 GiB allocation."""
+    import os
+    import resource
+    import subprocess
+    from lp_testing import lp_run_path
+
+    header = io.BytesIO()
+    np.save(header, np.zeros(4, np.float32))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("x.npy", header.getvalue()[:-16] + np.random.default_rng(0).bytes(4 << 20))
+    data = bytearray(buf.getvalue())
+    claim = 0xFFFFFF00
+    struct.pack_into("<I", data, 22, claim)  # local header
+    struct.pack_into("<I", data, data.rfind(b"PK\x01\x02") + 24, claim)  # central directory
+    (tmp_path / "bomb.npz").write_bytes(bytes(data))
+    m = Model()
+    m.ret(m.op("lp.relu", [m.arg("x", np.zeros(4, np.float32))], (4,), "f32"), "y")
+    model, _ = m.write(tmp_path)
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    proc = subprocess.run([lp_run_path(), str(model), f"--data={tmp_path / 'bomb.npz'}"],
+                          capture_output=True, text=True, preexec_fn=limit, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert f"array 'x': decompressed size mismatch (expected {claim} bytes, found" in proc.stderr, \
+        proc.stderr

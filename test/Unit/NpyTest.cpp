@@ -349,6 +349,10 @@ TEST_F(NpyFileTest, NpyHeaderInconsistencies) {
       {dictFor("<f4", "('1',)"), "'shape' must be a tuple"},
       {dictFor("<f4", "(True,)"), "'shape' must be a tuple"},
       {dictFor("<f4", "(99999999999999999999,)"), "integer out of range"},
+      // 2^64 + 1 and 2^64: the check precedes the multiply (they wrapped).
+      {dictFor("<f4", "(18446744073709551617,)"), "integer out of range"},
+      {dictFor("<f4", "(18446744073709551616,)"), "integer out of range"},
+      {dictFor("<f4", "(9223372036854775808,)"), "integer out of range"},
       {dictFor("<f4", "(1,,)"), "malformed header"},
       {dictFor("<f4", "(1 2)"), "malformed header"},
       {dictFor("<f4", "((((((((((((((((((((1,),),),),),),),),),),),),),),),),"
