@@ -194,6 +194,12 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 /// Opens \p path for reading and returns its size; it must be a regular file.
 std::string openForRead(const std::string &path, FilePtr &file,
                         uint64_t &size) {
+  // Checked before opening: opening a FIFO blocks until a writer comes.
+  struct stat before;
+  if (stat(path.c_str(), &before) == 0 && !S_ISREG(before.st_mode))
+    return S_ISFIFO(before.st_mode)  ? "not a regular file (a FIFO)"
+           : S_ISDIR(before.st_mode) ? "not a regular file (a directory)"
+                                     : "not a regular file (a device)";
   file.reset(std::fopen(path.c_str(), "rb"));
   if (!file)
     return std::string("cannot open file: ") + std::strerror(errno);

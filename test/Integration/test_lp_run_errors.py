@@ -424,7 +424,7 @@ def test_zero_size_dimensions_are_located_errors(tmp_path, train):
     model, _ = m.write(tmp_path)
     args = [model, "--random-inputs"] if not train else [model, "--train", "--data=none.npz"]
     expect_error(args, r"model\.mlir:\d+:\d+: error: 'lp.cross_entropy' op operand #0 must be "
-                       r"statically shaped tensor without zero-size dimensions")
+                       r"statically shaped tensor of rank 8 or less without zero-size dimensions")
 
 
 # ---------------------------------------------------------------------------
@@ -464,3 +464,36 @@ def test_npz_member_declaring_more_than_it_holds(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert f"array 'x': decompressed size mismatch (expected {claim} bytes, found" in proc.stderr, \
         proc.stderr
+
+
+# ---------------------------------------------------------------------------
+# Files that never end (issue 19, point 10)
+# ---------------------------------------------------------------------------
+
+
+def test_fifos_and_devices_are_refused(tmp_path):
+    """Data, parameters and the model must be regular files: a FIFO (whose
+    open blocks) and /dev/zero (which never ends) are refused by name; the
+    model may still come from standard input, at most 1 GiB of it."""
+    import os
+    m = Model()
+    m.ret(m.op("lp.relu", [m.arg("x", np.zeros(4, np.float32))], (4,), "f32"), "y")
+    model, data = m.write(tmp_path)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    expect_error([model, f"--data={fifo}"], r"fifo: not a regular file \(a FIFO\)")
+    expect_error([model, "--data=/dev/zero"], r"/dev/zero: not a regular file \(a device\)")
+    expect_error([model, "--input=x=/dev/zero"], r"/dev/zero: not a regular file \(a device\)")
+    expect_error([model, f"--data={data}", "--params=/dev/zero"], r"/dev/zero: not a regular file")
+    expect_error(["/dev/zero"], r"/dev/zero: not a regular file")
+    expect_error([fifo], r"fifo: not a regular file")
+    import subprocess
+    from lp_testing import lp_run_path
+    piped = subprocess.run([lp_run_path(), "-", f"--data={data}"], input=model.read_text(),
+                           capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    with open("/dev/zero", "rb") as zero:
+        endless = subprocess.run([lp_run_path(), "-"], stdin=zero, capture_output=True,
+                                 text=True, timeout=120)
+    assert endless.returncode == 1
+    assert "<stdin>: the model is larger than 1 GiB" in endless.stderr, endless.stderr

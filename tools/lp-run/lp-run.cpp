@@ -27,8 +27,10 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
@@ -349,6 +351,39 @@ static void warnIfLowPrecisionIsSlow(llvm::StringRef precision) {
       << precision << "'s numerics\n";
 }
 
+/// The largest model text lp-run reads (a file or standard input).
+static constexpr uint64_t kMaxModelBytes = uint64_t(1) << 30;
+
+/// The model text: a regular file or `-` (standard input, so that lp-opt's
+/// output can be piped in), at most kMaxModelBytes; never a FIFO or device
+/// by name (reading /dev/zero would not end).
+static std::unique_ptr<llvm::MemoryBuffer> readModel(const std::string &path,
+                                                     std::string &error) {
+  if (path != "-") {
+    llvm::sys::fs::file_status st;
+    if (!llvm::sys::fs::status(path, st) &&
+        st.type() != llvm::sys::fs::file_type::regular_file) {
+      error = path + ": not a regular file";
+      return nullptr;
+    }
+    if (!llvm::sys::fs::status(path, st) && st.getSize() > kMaxModelBytes) {
+      error = path + ": the model is larger than 1 GiB";
+      return nullptr;
+    }
+    return openInputFile(path, &error);
+  }
+  std::string text;
+  char chunk[1 << 16];
+  while (size_t n = std::fread(chunk, 1, sizeof chunk, stdin)) {
+    text.append(chunk, n);
+    if (text.size() > kMaxModelBytes) {
+      error = "<stdin>: the model is larger than 1 GiB";
+      return nullptr;
+    }
+  }
+  return llvm::MemoryBuffer::getMemBufferCopy(text, "<stdin>");
+}
+
 /// The compile options the command line selects.
 static void setCompileOptions(lp::CompileOptions &options) {
   options.function = functionName;
@@ -580,7 +615,7 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
 
   std::string error;
-  auto file = openInputFile(inputFile, &error);
+  auto file = readModel(inputFile, error);
   if (!file)
     return fail(error);
   llvm::SourceMgr sourceMgr;

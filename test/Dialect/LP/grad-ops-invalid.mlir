@@ -618,7 +618,7 @@ func.func @adam_update_nan_eps(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<
 // regex, so that adding a float type to LP_FloatTensor does not break them.
 
 func.func @sqrt_integer_tensor(%x: tensor<4xi32>) {
-  // expected-error-re@+1 {{'lp.sqrt' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi32>'}}
+  // expected-error-re@+1 {{'lp.sqrt' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi32>'}}
   %0 = lp.sqrt %x : (tensor<4xi32>) -> tensor<4xi32>
   return
 }
@@ -634,7 +634,7 @@ func.func @sqrt_shape_change(%x: tensor<4xf32>) {
 // -----
 
 func.func @broadcast_dynamic_result(%x: tensor<4xf32>) {
-  // expected-error-re@+1 {{'lp.broadcast' op result #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x4xf32>'}}
+  // expected-error-re@+1 {{'lp.broadcast' op result #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x4xf32>'}}
   %0 = lp.broadcast %x : (tensor<4xf32>) -> tensor<?x4xf32>
   return
 }
@@ -666,7 +666,7 @@ func.func @gelu_grad_shape_mismatch(%x: tensor<4x2xbf16>, %dy: tensor<2x4xbf16>)
 // -----
 
 func.func @gelu_grad_unranked(%x: tensor<*xf32>, %dy: tensor<*xf32>) {
-  // expected-error-re@+1 {{'lp.gelu_grad' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<*xf32>'}}
+  // expected-error-re@+1 {{'lp.gelu_grad' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<*xf32>'}}
   %0 = lp.gelu_grad %x, %dy : (tensor<*xf32>, tensor<*xf32>) -> tensor<*xf32>
   return
 }
@@ -682,7 +682,7 @@ func.func @gelu_grad_approximate_not_enum(%x: tensor<4xf32>, %dy: tensor<4xf32>)
 // -----
 
 func.func @conv2d_grad_input_dynamic_gradient(%dy: tensor<?x4x6x6xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error-re@+1 {{'lp.conv2d_grad_input' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x4x6x6xf32>'}}
+  // expected-error-re@+1 {{'lp.conv2d_grad_input' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x4x6x6xf32>'}}
   %0 = lp.conv2d_grad_input %dy, %w : (tensor<?x4x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<1x3x8x8xf32>
   return
 }
@@ -714,7 +714,7 @@ func.func @avg_pool2d_grad_missing_kernel(%dy: tensor<1x1x2x2xf32>) {
 // -----
 
 func.func @embedding_grad_float_indices(%ids: tensor<3xf32>, %dy: tensor<3x4xf32>) {
-  // expected-error@+1 {{'lp.embedding_grad' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<3xf32>'}}
+  // expected-error@+1 {{'lp.embedding_grad' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<3xf32>'}}
   %0 = lp.embedding_grad %ids, %dy : (tensor<3xf32>, tensor<3x4xf32>) -> tensor<10x4xf32>
   return
 }
@@ -730,7 +730,7 @@ func.func @cross_entropy_grad_non_scalar_gradient(%l: tensor<4x10xf32>, %y: tens
 // -----
 
 func.func @cross_entropy_grad_unsigned_labels(%l: tensor<4x10xf32>, %y: tensor<4xui32>, %d: tensor<f32>) {
-  // expected-error@+1 {{'lp.cross_entropy_grad' op operand #1 must be statically shaped tensor without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xui32>'}}
+  // expected-error@+1 {{'lp.cross_entropy_grad' op operand #1 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xui32>'}}
   %0 = lp.cross_entropy_grad %l, %y, %d : (tensor<4x10xf32>, tensor<4xui32>, tensor<f32>) -> tensor<4x10xf32>
   return
 }
@@ -770,7 +770,7 @@ func.func @sgd_update_skip_not_i1(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: ten
 // -----
 
 func.func @sgd_update_integer_param(%p: tensor<4xi32>, %g: tensor<4xf32>, %lr: tensor<f32>) {
-  // expected-error-re@+1 {{'lp.sgd_update' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi32>'}}
+  // expected-error-re@+1 {{'lp.sgd_update' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi32>'}}
   %0 = lp.sgd_update %p, %g lr %lr {momentum = 0.0 : f64} : (tensor<4xi32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return
 }

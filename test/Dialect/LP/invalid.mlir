@@ -13,7 +13,7 @@
 // accepted float types with a regex (see the ODS section below).
 
 func.func @linear_dynamic_input(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>) {
-  // expected-error-re@+1 {{'lp.linear' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x8xf32>'}}
+  // expected-error-re@+1 {{'lp.linear' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x8xf32>'}}
   %0 = lp.linear %x, %w : (tensor<?x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
   return
 }
@@ -21,7 +21,7 @@ func.func @linear_dynamic_input(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>) {
 // -----
 
 func.func @add_dynamic_result(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) {
-  // expected-error-re@+1 {{'lp.add' op result #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x8xf32>'}}
+  // expected-error-re@+1 {{'lp.add' op result #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?x8xf32>'}}
   %0 = lp.add %a, %b : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<?x8xf32>
   return
 }
@@ -29,7 +29,7 @@ func.func @add_dynamic_result(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) {
 // -----
 
 func.func @softmax_dynamic(%x: tensor<4x?xf32>) {
-  // expected-error-re@+1 {{'lp.softmax' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4x?xf32>'}}
+  // expected-error-re@+1 {{'lp.softmax' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4x?xf32>'}}
   %0 = lp.softmax %x {axis = -1 : i64} : (tensor<4x?xf32>) -> tensor<4x?xf32>
   return
 }
@@ -53,7 +53,7 @@ func.func @transpose_dynamic(%x: tensor<4x8xf32>) {
 // -----
 
 func.func @cast_dynamic(%x: tensor<?xf32>) {
-  // expected-error-re@+1 {{'lp.cast' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?xf32>'}}
+  // expected-error-re@+1 {{'lp.cast' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<?xf32>'}}
   %0 = lp.cast %x : (tensor<?xf32>) -> tensor<?xf16>
   return
 }
@@ -61,7 +61,7 @@ func.func @cast_dynamic(%x: tensor<?xf32>) {
 // -----
 
 func.func @embedding_dynamic_indices(%ids: tensor<?xi64>, %t: tensor<10x4xf32>) {
-  // expected-error@+1 {{'lp.embedding' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<?xi64>'}}
+  // expected-error@+1 {{'lp.embedding' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<?xi64>'}}
   %0 = lp.embedding %ids, %t : (tensor<?xi64>, tensor<10x4xf32>) -> tensor<3x4xf32>
   return
 }
@@ -69,7 +69,7 @@ func.func @embedding_dynamic_indices(%ids: tensor<?xi64>, %t: tensor<10x4xf32>) 
 // -----
 
 func.func @cross_entropy_dynamic_labels(%l: tensor<4x10xf32>, %y: tensor<?xi32>) {
-  // expected-error@+1 {{'lp.cross_entropy' op operand #1 must be statically shaped tensor without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<?xi32>'}}
+  // expected-error@+1 {{'lp.cross_entropy' op operand #1 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<?xi32>'}}
   %0 = lp.cross_entropy %l, %y : (tensor<4x10xf32>, tensor<?xi32>) -> tensor<f32>
   return
 }
@@ -315,7 +315,7 @@ func.func @conv2d_negative_padding(%x: tensor<1x1x8x8xf32>, %w: tensor<4x1x3x3xf
 // -----
 
 func.func @conv2d_empty_filter_window(%x: tensor<1x1x8x8xf32>, %w: tensor<4x1x0x3xf32>) {
-  // expected-error@+1 {{'lp.conv2d' op operand #1 must be statically shaped tensor without zero-size dimensions}}
+  // expected-error@+1 {{'lp.conv2d' op operand #1 must be statically shaped tensor of rank 8 or less without zero-size dimensions}}
   %0 = lp.conv2d %x, %w : (tensor<1x1x8x8xf32>, tensor<4x1x0x3xf32>) -> tensor<1x4x9x6xf32>
   return
 }
@@ -768,7 +768,7 @@ func.func @cast_shape_change(%x: tensor<4x8xf32>) {
 // regex, so that adding a float type to LP_FloatTensor does not break them.
 
 func.func @relu_integer_tensor(%x: tensor<4xi32>) {
-  // expected-error-re@+1 {{'lp.relu' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi32>'}}
+  // expected-error-re@+1 {{'lp.relu' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi32>'}}
   %0 = lp.relu %x : (tensor<4xi32>) -> tensor<4xi32>
   return
 }
@@ -776,7 +776,7 @@ func.func @relu_integer_tensor(%x: tensor<4xi32>) {
 // -----
 
 func.func @exp_f128_tensor(%x: tensor<4xf128>) {
-  // expected-error-re@+1 {{'lp.exp' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xf128>'}}
+  // expected-error-re@+1 {{'lp.exp' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xf128>'}}
   %0 = lp.exp %x : (tensor<4xf128>) -> tensor<4xf128>
   return
 }
@@ -784,7 +784,7 @@ func.func @exp_f128_tensor(%x: tensor<4xf128>) {
 // -----
 
 func.func @linear_integer_weight(%x: tensor<4x8xf32>, %w: tensor<8x16xi32>) {
-  // expected-error-re@+1 {{'lp.linear' op operand #1 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<8x16xi32>'}}
+  // expected-error-re@+1 {{'lp.linear' op operand #1 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<8x16xi32>'}}
   %0 = lp.linear %x, %w : (tensor<4x8xf32>, tensor<8x16xi32>) -> tensor<4x16xf32>
   return
 }
@@ -792,7 +792,7 @@ func.func @linear_integer_weight(%x: tensor<4x8xf32>, %w: tensor<8x16xi32>) {
 // -----
 
 func.func @add_integer_result(%a: tensor<4xf32>, %b: tensor<4xf32>) {
-  // expected-error-re@+1 {{'lp.add' op result #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi64>'}}
+  // expected-error-re@+1 {{'lp.add' op result #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xi64>'}}
   %0 = lp.add %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi64>
   return
 }
@@ -800,7 +800,7 @@ func.func @add_integer_result(%a: tensor<4xf32>, %b: tensor<4xf32>) {
 // -----
 
 func.func @cast_to_f8E4M3FN(%x: tensor<4xf32>) {
-  // expected-error-re@+1 {{'lp.cast' op result #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xf8E4M3FN>'}}
+  // expected-error-re@+1 {{'lp.cast' op result #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<4xf8E4M3FN>'}}
   %0 = lp.cast %x : (tensor<4xf32>) -> tensor<4xf8E4M3FN>
   return
 }
@@ -808,7 +808,7 @@ func.func @cast_to_f8E4M3FN(%x: tensor<4xf32>) {
 // -----
 
 func.func @embedding_float_indices(%ids: tensor<3xf32>, %t: tensor<10x4xf32>) {
-  // expected-error@+1 {{'lp.embedding' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<3xf32>'}}
+  // expected-error@+1 {{'lp.embedding' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<3xf32>'}}
   %0 = lp.embedding %ids, %t : (tensor<3xf32>, tensor<10x4xf32>) -> tensor<3x4xf32>
   return
 }
@@ -816,7 +816,7 @@ func.func @embedding_float_indices(%ids: tensor<3xf32>, %t: tensor<10x4xf32>) {
 // -----
 
 func.func @embedding_i16_indices(%ids: tensor<3xi16>, %t: tensor<10x4xf32>) {
-  // expected-error@+1 {{'lp.embedding' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<3xi16>'}}
+  // expected-error@+1 {{'lp.embedding' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<3xi16>'}}
   %0 = lp.embedding %ids, %t : (tensor<3xi16>, tensor<10x4xf32>) -> tensor<3x4xf32>
   return
 }
@@ -824,7 +824,7 @@ func.func @embedding_i16_indices(%ids: tensor<3xi16>, %t: tensor<10x4xf32>) {
 // -----
 
 func.func @cross_entropy_unsigned_labels(%l: tensor<4x10xf32>, %y: tensor<4xui32>) {
-  // expected-error@+1 {{'lp.cross_entropy' op operand #1 must be statically shaped tensor without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xui32>'}}
+  // expected-error@+1 {{'lp.cross_entropy' op operand #1 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xui32>'}}
   %0 = lp.cross_entropy %l, %y : (tensor<4x10xf32>, tensor<4xui32>) -> tensor<f32>
   return
 }
@@ -848,7 +848,7 @@ func.func @mse_loss_non_scalar_result(%p: tensor<4xf32>, %t: tensor<4xf32>) {
 // -----
 
 func.func @tanh_unranked(%x: tensor<*xf32>) {
-  // expected-error-re@+1 {{'lp.tanh' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<*xf32>'}}
+  // expected-error-re@+1 {{'lp.tanh' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'tensor<*xf32>'}}
   %0 = lp.tanh %x : (tensor<*xf32>) -> tensor<*xf32>
   return
 }
@@ -864,7 +864,7 @@ func.func @reshape_unranked(%x: tensor<*xf32>) {
 // -----
 
 func.func @sigmoid_memref(%x: memref<4xf32>) {
-  // expected-error-re@+1 {{'lp.sigmoid' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'memref<4xf32>'}}
+  // expected-error-re@+1 {{'lp.sigmoid' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type{{.*}} values, but got 'memref<4xf32>'}}
   %0 = lp.sigmoid %x : (memref<4xf32>) -> memref<4xf32>
   return
 }
@@ -1035,7 +1035,7 @@ func.func @cast_unknown_rounding(%x: tensor<4xf32>) {
 
 // Zero-size dimensions have no meaning in lp (issue 19): rejected at the op.
 func.func @zero_k(%x: tensor<4x0xf32>, %w: tensor<0x3xf32>) -> tensor<4x3xf32> {
-  // expected-error@+1 {{'lp.linear' op operand #0 must be statically shaped tensor without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4x0xf32>'}}
+  // expected-error@+1 {{'lp.linear' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4x0xf32>'}}
   %0 = lp.linear %x, %w : (tensor<4x0xf32>, tensor<0x3xf32>) -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
 }
@@ -1043,7 +1043,7 @@ func.func @zero_k(%x: tensor<4x0xf32>, %w: tensor<0x3xf32>) -> tensor<4x3xf32> {
 // -----
 
 func.func @zero_classes(%l: tensor<4x0xf32>, %y: tensor<4xi64>) -> tensor<f32> {
-  // expected-error@+1 {{'lp.cross_entropy' op operand #0 must be statically shaped tensor without zero-size dimensions}}
+  // expected-error@+1 {{'lp.cross_entropy' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions}}
   %0 = lp.cross_entropy %l, %y : (tensor<4x0xf32>, tensor<4xi64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
@@ -1051,7 +1051,7 @@ func.func @zero_classes(%l: tensor<4x0xf32>, %y: tensor<4xi64>) -> tensor<f32> {
 // -----
 
 func.func @empty_table(%ids: tensor<2xi64>, %t: tensor<0x3xf32>) -> tensor<2x3xf32> {
-  // expected-error@+1 {{'lp.embedding' op operand #1 must be statically shaped tensor without zero-size dimensions}}
+  // expected-error@+1 {{'lp.embedding' op operand #1 must be statically shaped tensor of rank 8 or less without zero-size dimensions}}
   %0 = lp.embedding %ids, %t : (tensor<2xi64>, tensor<0x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
@@ -1059,7 +1059,15 @@ func.func @empty_table(%ids: tensor<2xi64>, %t: tensor<0x3xf32>) -> tensor<2x3xf
 // -----
 
 func.func @empty_reshape(%x: tensor<0x4xf32>) -> tensor<4x0xf32> {
-  // expected-error@+1 {{'lp.reshape' op requires tensors without zero-size dimensions, got 'tensor<0x4xf32>'}}
+  // expected-error@+1 {{'lp.reshape' op requires tensors of rank 8 or less without zero-size dimensions, got 'tensor<0x4xf32>'}}
   %0 = lp.reshape %x : (tensor<0x4xf32>) -> tensor<4x0xf32>
   return %0 : tensor<4x0xf32>
+}
+
+// -----
+
+func.func @rank9(%x: tensor<1x1x1x1x1x1x1x1x2xf32>) -> tensor<1x1x1x1x1x1x1x1x2xf32> {
+  // expected-error@+1 {{'lp.relu' op operand #0 must be statically shaped tensor of rank 8 or less without zero-size dimensions}}
+  %0 = lp.relu %x : (tensor<1x1x1x1x1x1x1x1x2xf32>) -> tensor<1x1x1x1x1x1x1x1x2xf32>
+  return %0 : tensor<1x1x1x1x1x1x1x1x2xf32>
 }

@@ -21,12 +21,14 @@ LogicalResult verifyStatic(Operation *op) {
   for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
     if (auto rt = dyn_cast<RankedTensorType>(t); rt && !rt.hasStaticShape())
       return op->emitOpError() << "requires static shapes, got " << rt;
-  // As the ops' type constraints (LP_TensorOf): no zero-size dimensions.
+  // As the ops' type constraints (LP_TensorOf): no zero-size dimensions,
+  // rank 8 or less.
   for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
     if (auto rt = dyn_cast<RankedTensorType>(t);
-        rt && llvm::is_contained(rt.getShape(), 0))
-      return op->emitOpError()
-             << "requires tensors without zero-size dimensions, got " << rt;
+        rt && (llvm::is_contained(rt.getShape(), 0) || rt.getRank() > 8))
+      return op->emitOpError() << "requires tensors of rank 8 or less "
+                                  "without zero-size dimensions, got "
+                               << rt;
   return success();
 }
 

@@ -74,12 +74,19 @@ def LP_Float : AnyTypeOf<[F32, F16, BF16, F64]>;
 // gives them no meaning (a product over K = 0, a loss over no classes, an
 // embedding table without rows would divide by zero or read nothing), and
 // the verifier reports them at the op (docs/ModelFormat.md, "Rules and decisions").
+// The rank is bounded (8) for the same reason: each dimension is a loop of
+// the generated code, and LLVM's loop passes take minutes on a rank-400
+// tensor.
 def LP_NoZeroDimPred : CPred<
     "::llvm::all_of(::llvm::cast<::mlir::ShapedType>($_self).getShape(), "
     "[](int64_t d) { return d > 0; })">;
+def LP_MaxRankPred
+    : CPred<"::llvm::cast<::mlir::ShapedType>($_self).getRank() <= 8">;
 class LP_TensorOf<list<Type> types>
-    : RankedTensorOf<types, [HasStaticShapePred, LP_NoZeroDimPred],
-                     "statically shaped tensor without zero-size dimensions">;
+    : RankedTensorOf<types, [HasStaticShapePred, LP_NoZeroDimPred,
+                             LP_MaxRankPred],
+                     "statically shaped tensor of rank 8 or less without "
+                     "zero-size dimensions">;
 def LP_FloatTensor : LP_TensorOf<[F32, F16, BF16, F64]>;
 def LP_IndexTensor : LP_TensorOf<[I32, I64]>;
 def LP_ScalarFloatTensor : 0DTensorOf<[F32, F16, BF16, F64]>;
