@@ -5,6 +5,7 @@
 #include "lp/Runtime/Values.h"
 
 #include <cmath>
+#include <unistd.h>
 
 using namespace lp;
 using namespace lp::rt;
@@ -110,10 +111,18 @@ std::string readSlot(const JsonValue &v, const std::string &where, bool isArg,
     std::string e = readInt(d, at + ": a dimension", n);
     if (!e.empty())
       return e;
-    if (n < 0)
-      return at + ": a dimension is negative";
+    if (n < 1)
+      return at + ": a dimension is " + (n < 0 ? "negative" : "zero");
     slot.shape.push_back(n);
   }
+  // The byte size in 64 bits, within the dialect's limit (2^40 bytes):
+  // numElements() and every buffer size computed from it cannot wrap.
+  uint64_t bytes = npy::dtypeSize(slot.dtype);
+  for (int64_t d : slot.shape)
+    if (__builtin_mul_overflow(bytes, uint64_t(d), &bytes) ||
+        bytes > (uint64_t(1) << 40))
+      return at + ": shape " + shapeText(slot.shape) +
+             " is larger than 2^40 bytes";
   if (const JsonValue *init = v.get("init")) {
     const JsonValue *kind = init->get("kind");
     InitSpec spec;
@@ -253,4 +262,20 @@ std::string lp::rt::checkArgument(const TensorSlot &slot, const npy::Array &a) {
     return "argument '" + slot.name + "': shape " + shapeText(a.shape) +
            " does not match the model's " + shapeText(slot.shape);
   return checkIndexBound(slot, a, "argument '" + slot.name + "'");
+}
+
+std::string lp::rt::checkFitsInMemory(const Signature &sig) {
+  uint64_t total = 0;
+  for (const auto *slots : {&sig.args, &sig.results})
+    for (const TensorSlot &slot : *slots)
+      total += uint64_t(slot.numElements()) * npy::dtypeSize(slot.dtype);
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return "";
+  uint64_t physical = uint64_t(pages) * uint64_t(pageSize);
+  if (total <= physical)
+    return "";
+  return "'" + sig.function + "' needs " + std::to_string(total) +
+         " bytes for its arguments and results alone; this machine has " +
+         std::to_string(physical) + " bytes of memory";
 }

@@ -497,3 +497,30 @@ def test_fifos_and_devices_are_refused(tmp_path):
                                  text=True, timeout=120)
     assert endless.returncode == 1
     assert "<stdin>: the model is larger than 1 GiB" in endless.stderr, endless.stderr
+
+
+# ---------------------------------------------------------------------------
+# Sizes (issue 19, point 2)
+# ---------------------------------------------------------------------------
+
+
+def test_step_larger_than_the_machine(tmp_path):
+    """1 TiB in and 1 TiB out (at the dialect's limit): refused with both
+    sizes before anything is allocated."""
+    m = Model()
+    x = m.arg("x", shape=(262144, 1048576), elem="f32")
+    m.ret(m.op("lp.relu", [x], (262144, 1048576), "f32"), "y")
+    model, _ = m.write(tmp_path)
+    expect_error([model, "--random-inputs"],
+                 r"'main' needs 2199023255552 bytes for its arguments and results alone; "
+                 r"this machine has \d+ bytes of memory")
+
+
+def test_tensor_above_the_limit_is_a_located_error(tmp_path):
+    m = Model()
+    x = m.arg("x", shape=(1048576, 1048576), elem="f32")
+    m.ret(m.op("lp.relu", [x], (1048576, 1048576), "f32"), "y")
+    model, _ = m.write(tmp_path)
+    expect_error([model, "--random-inputs"],
+                 r"model\.mlir:\d+:\d+: error: 'lp.relu' op tensor 'tensor<1048576x1048576xf32>' "
+                 r"has 4398046511104 bytes, more than LP's limit of 2\^40")

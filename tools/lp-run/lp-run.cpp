@@ -446,6 +446,8 @@ static int describe(ModuleOp module, const lp::CompileOptions &options,
   if (failed(described))
     return 1; // located error reported
   std::string error = lp::rt::parseSignature(*described, signature);
+  if (error.empty())
+    error = lp::rt::checkFitsInMemory(signature);
   return error.empty() ? 0 : fail(error);
 }
 

@@ -1071,3 +1071,36 @@ func.func @rank9(%x: tensor<1x1x1x1x1x1x1x1x2xf32>) -> tensor<1x1x1x1x1x1x1x1x2x
   %0 = lp.relu %x : (tensor<1x1x1x1x1x1x1x1x2xf32>) -> tensor<1x1x1x1x1x1x1x1x2xf32>
   return %0 : tensor<1x1x1x1x1x1x1x1x2xf32>
 }
+
+// -----
+
+// Sizes are counted with overflow checks and bounded (2^40 bytes).
+func.func @too_large(%x: tensor<1048576x1048576xf32>) -> tensor<1048576x1048576xf32> {
+  // expected-error@+1 {{'lp.relu' op tensor 'tensor<1048576x1048576xf32>' has 4398046511104 bytes, more than LP's limit of 2^40 (1 TiB)}}
+  %0 = lp.relu %x : (tensor<1048576x1048576xf32>) -> tensor<1048576x1048576xf32>
+  return %0 : tensor<1048576x1048576xf32>
+}
+
+// -----
+
+func.func @size_overflows(%x: tensor<4294967296x4294967296xf32>) -> tensor<4294967296x4294967296xf32> {
+  // expected-error@+1 {{'lp.relu' op tensor 'tensor<4294967296x4294967296xf32>' is too large: its byte size overflows 64-bit integers}}
+  %0 = lp.relu %x : (tensor<4294967296x4294967296xf32>) -> tensor<4294967296x4294967296xf32>
+  return %0 : tensor<4294967296x4294967296xf32>
+}
+
+// -----
+
+func.func @padding_overflows(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  // expected-error@+1 {{'lp.max_pool2d' op input 4 with padding 4611686018427387904 overflows 64-bit integers}}
+  %0 = lp.max_pool2d %x {kernel = array<i64: 2, 2>, padding = array<i64: 4611686018427387904, 0>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @conv_grad_padding_overflows(%dy: tensor<1x2x3x3xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x1x5x5xf32> {
+  // expected-error@+1 {{'lp.conv2d_grad_input' op input 5 with padding 4611686018427387904 overflows 64-bit integers}}
+  %0 = lp.conv2d_grad_input %dy, %w {padding = array<i64: 4611686018427387904, 1>} : (tensor<1x2x3x3xf32>, tensor<2x1x3x3xf32>) -> tensor<1x1x5x5xf32>
+  return %0 : tensor<1x1x5x5xf32>
+}

@@ -45,8 +45,11 @@ static LogicalResult verifyConvGrad(Operation *op, ArrayRef<int64_t> x,
   if (x[1] != w[1] || dy[0] != x[0] || dy[1] != w[0])
     return op->emitOpError("input, filter and gradient shapes disagree");
   for (int i = 0; i < 2; ++i) {
-    int64_t padded = x[2 + i] + 2 * padding[i];
-    if (padded < w[2 + i] || (padded - w[2 + i]) / stride[i] + 1 != dy[2 + i])
+    std::optional<int64_t> padded = paddedExtent(x[2 + i], padding[i]);
+    if (!padded)
+      return op->emitOpError() << "input " << x[2 + i] << " with padding "
+                               << padding[i] << " overflows 64-bit integers";
+    if (*padded < w[2 + i] || (*padded - w[2 + i]) / stride[i] + 1 != dy[2 + i])
       return op->emitOpError("gradient spatial size does not match the "
                              "convolution's output");
   }
@@ -86,8 +89,9 @@ static LogicalResult verifyPoolGrad(PoolGrad op, ArrayRef<int64_t> x) {
     int64_t k = op.getKernel()[i], s = stride[i], p = op.getPadding()[i];
     if (2 * p > k)
       return op.emitOpError("padding must be at most half the kernel size");
-    if (k < 1 || s < 1 || p < 0 || x[2 + i] + 2 * p < k ||
-        (x[2 + i] + 2 * p - k) / s + 1 != dy[2 + i])
+    std::optional<int64_t> padded = paddedExtent(x[2 + i], p);
+    if (k < 1 || s < 1 || p < 0 || !padded || *padded < k ||
+        (*padded - k) / s + 1 != dy[2 + i])
       return op.emitOpError("gradient spatial size does not match the "
                             "pooling's output");
   }

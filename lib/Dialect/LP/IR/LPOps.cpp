@@ -96,12 +96,18 @@ LogicalResult MatmulOp::verify() {
 /// Output size of a sliding window; fails when the window does not fit.
 static FailureOr<int64_t> windowOutput(Operation *op, int64_t in, int64_t k,
                                        int64_t s, int64_t p) {
-  if (in + 2 * p < k) {
+  std::optional<int64_t> padded = lp::detail::paddedExtent(in, p);
+  if (!padded) {
+    op->emitOpError() << "input " << in << " with padding " << p
+                      << " overflows 64-bit integers";
+    return failure();
+  }
+  if (*padded < k) {
     op->emitOpError() << "window " << k << " does not fit input " << in
                       << " with padding " << p;
     return failure();
   }
-  return (in + 2 * p - k) / s + 1;
+  return (*padded - k) / s + 1;
 }
 
 static LogicalResult verifyWindowAttrs(Operation *op, ArrayRef<int64_t> kernel,

@@ -3,6 +3,7 @@
 #include "VerifyUtils.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -15,6 +16,14 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   llvm::interleaveComma(shape, os);
   os << "]";
   return s;
+}
+
+std::optional<int64_t> paddedExtent(int64_t in, int64_t padding) {
+  int64_t twice, sum;
+  if (llvm::MulOverflow(padding, int64_t(2), twice) ||
+      llvm::AddOverflow(in, twice, sum))
+    return std::nullopt;
+  return sum;
 }
 
 LogicalResult verifyStatic(Operation *op) {

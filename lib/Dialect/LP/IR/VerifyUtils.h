@@ -12,12 +12,18 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 
+#include <optional>
+
 namespace lp::detail {
 
 /// The type of `v`, a ranked tensor by ODS.
 inline mlir::RankedTensorType rankedType(mlir::Value v) {
   return mlir::cast<mlir::RankedTensorType>(v.getType());
 }
+
+/// `in + 2 * padding` (a padded window extent) with overflow checks, or
+/// nullopt when it overflows int64 (padding 2^62).
+std::optional<int64_t> paddedExtent(int64_t in, int64_t padding);
 
 /// Prints a shape as `[2, 3]`.
 std::string shapeString(llvm::ArrayRef<int64_t> shape);

@@ -110,6 +110,11 @@ std::pair<int64_t, int64_t> computeFans(const std::vector<int64_t> &shape);
 /// an empty string or a message naming the argument.
 std::string checkArgument(const TensorSlot &slot, const npy::Array &array);
 
+/// Whether the arguments and results of `sig` (what a runner allocates,
+/// once each) fit in this machine's physical memory: an empty string or a
+/// message with both sizes. The step's intermediates come on top.
+std::string checkFitsInMemory(const Signature &sig);
+
 } // namespace rt
 } // namespace lp
 

@@ -39,8 +39,14 @@ def LP_Dialect : Dialect {
   let hasOperationAttrVerify = 1;
 }
 
+// Every tensor an lp op takes or makes fits in 2^40 bytes, counted with
+// overflow checks (TensorLimits.h).
+def LP_BoundedTensors : NativeOpTrait<"BoundedTensors"> {
+  let cppNamespace = "::lp";
+}
+
 class LP_Op<string mnemonic, list<Trait> traits = []>
-    : Op<LP_Dialect, mnemonic, traits>;
+    : Op<LP_Dialect, mnemonic, !listconcat(traits, [LP_BoundedTensors])>;
 
 //===----------------------------------------------------------------------===//
 // Enums

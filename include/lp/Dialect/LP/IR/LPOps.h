@@ -5,6 +5,7 @@
 
 #include "lp/Dialect/LP/IR/LPDialect.h"
 #include "lp/Dialect/LP/IR/PrecisionClass.h"
+#include "lp/Dialect/LP/IR/TensorLimits.h"
 
 #include "lp/Dialect/LP/IR/LPInterfaces.h.inc"
 
