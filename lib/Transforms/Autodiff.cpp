@@ -65,10 +65,10 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
     result.lossNames.push_back(resultName(model, i));
   }
   for (Operation *op : forward)
-    if (auto ce = dyn_cast<CrossEntropyOp>(op)) {
-      result.logits = ce.getLogits();
-      break;
-    }
+    if (auto ce = dyn_cast<CrossEntropyOp>(op))
+      result.heads.emplace_back(ce.getLogits(), ce.getLabels());
+  if (!result.heads.empty())
+    result.logits = result.heads.front().first;
 
   // Seeds: d total / d loss_i = weight_i, each an lp.loss_seed (where
   // gradient transforms scale the backward pass); the total is computed

@@ -115,9 +115,26 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
     SmallVector<std::string> names(g->lossNames);
     results.push_back(g->total);
     names.emplace_back(kLossTotal);
-    if (g->logits) {
+    // One head: `logits`. Several: `logits.<label>` for each head whose
+    // labels are an argument (through reshapes), so that each is compared
+    // with its own labels.
+    if (g->heads.size() == 1) {
       results.push_back(g->logits);
       names.emplace_back(kLogits);
+    } else {
+      llvm::StringSet<> seen;
+      for (auto [logits, labels] : g->heads) {
+        while (auto reshape = labels.getDefiningOp<ReshapeOp>())
+          labels = reshape.getInput();
+        auto arg = dyn_cast<BlockArgument>(labels);
+        if (!arg || arg.getOwner() != &fn.getBody().front())
+          continue;
+        std::string name = headLogitsName(argName(fn, arg.getArgNumber()));
+        if (!seen.insert(name).second)
+          continue;
+        results.push_back(logits);
+        names.push_back(name);
+      }
     }
     for (auto &[name, value] : g->stateUpdates) {
       results.push_back(value);

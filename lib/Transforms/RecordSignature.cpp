@@ -139,7 +139,8 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
     llvm::StringRef role = "output";
     if (name == kLossTotal)
       role = "loss_total";
-    else if (name == kLogits)
+    else if (name == kLogits ||
+             llvm::StringRef(name).starts_with(kLogitsPrefix))
       role = "logits";
     else if (name == kStepSkippedName)
       role = "step_skipped";

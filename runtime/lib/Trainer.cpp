@@ -287,17 +287,44 @@ std::string writeParams(const Signature &sig, const ArrayMap &state,
   return "";
 }
 
-/// Mean loss and accuracy of `eval` over all full batches of `file`.
+/// One cross-entropy head of the eval function: its logits result, the
+/// batch source of its labels, and its count of correct predictions.
+struct Head {
+  int64_t logits;
+  int64_t labels;
+  std::string name; // the label argument
+  int64_t correct = 0, counted = 0;
+};
+
+/// The heads of `eval`: `logits` (one head) against the last label
+/// argument, `logits.<label>` against argument <label>.
+std::vector<Head> headsOf(const Signature &eval, const Dataset &ds) {
+  std::vector<Head> heads;
+  for (size_t i = 0; i < eval.results.size(); ++i) {
+    if (eval.results[i].role != Role::Logits)
+      continue;
+    const std::string &name = eval.results[i].name;
+    std::string label = name.size() > kLogitsPrefix.size()
+                            ? name.substr(kLogitsPrefix.size())
+                            : "";
+    int64_t source = -1;
+    for (size_t k = 0; k < ds.sources.size(); ++k)
+      if (ds.sources[k].slot->role == Role::Label &&
+          (label.empty() || ds.sources[k].slot->name == label))
+        source = k;
+    if (source >= 0)
+      heads.push_back({int64_t(i), source, ds.sources[source].slot->name});
+  }
+  return heads;
+}
+
+/// Mean loss and the accuracy of each head of `eval` over all full batches
+/// of `file`.
 std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
                      std::ostream &os) {
   const Signature &eval = evalFn.signature();
   int64_t totalIdx = eval.resultIndex(Role::LossTotal);
-  int64_t logitsIdx = eval.resultIndex(Role::Logits);
-  // The label compared with the logits' argmax.
-  int64_t labelSource = -1;
-  for (size_t k = 0; k < ds->sources.size(); ++k)
-    if (ds->sources[k].slot->role == Role::Label)
-      labelSource = k;
+  std::vector<Head> heads = headsOf(eval, *ds);
   // The last, partial batch is filled up by wrapping around; its padding
   // rows count neither for the loss nor for the accuracy.
   int64_t full = ds->examples / ds->batch;
@@ -306,7 +333,6 @@ std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = int64_t(i) % ds->examples;
   double lossSum = 0;
-  int64_t correct = 0, counted = 0;
   std::vector<npy::Array> batch, results;
   for (int64_t i = 0; i < batches; ++i) {
     fillBatch(*ds, order, i * ds->batch, batch);
@@ -315,23 +341,23 @@ std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
       return err;
     if (i < full)
       lossSum += elementAsDouble(results[totalIdx], 0);
-    if (logitsIdx < 0 || labelSource < 0)
-      continue;
-    const npy::Array &logits = results[logitsIdx];
-    const npy::Array &labels = batch[labelSource];
-    int64_t rows = logits.shape[0], classes = logits.shape[1];
-    if (labels.numElements() != rows)
-      continue;
-    int64_t real = std::min(ds->batch, ds->examples - i * ds->batch);
-    int64_t realRows = rows / ds->batch * real;
-    for (int64_t r = 0; r < realRows; ++r) {
-      int64_t best = 0;
-      for (int64_t c = 1; c < classes; ++c)
-        if (elementAsDouble(logits, r * classes + c) >
-            elementAsDouble(logits, r * classes + best))
-          best = c;
-      correct += best == elementAsInt64(labels, r);
-      ++counted;
+    for (Head &head : heads) {
+      const npy::Array &logits = results[head.logits];
+      const npy::Array &labels = batch[head.labels];
+      int64_t rows = logits.shape[0], classes = logits.shape[1];
+      if (labels.numElements() != rows)
+        continue;
+      int64_t real = std::min(ds->batch, ds->examples - i * ds->batch);
+      int64_t realRows = rows / ds->batch * real;
+      for (int64_t r = 0; r < realRows; ++r) {
+        int64_t best = 0;
+        for (int64_t c = 1; c < classes; ++c)
+          if (elementAsDouble(logits, r * classes + c) >
+              elementAsDouble(logits, r * classes + best))
+            best = c;
+        head.correct += best == elementAsInt64(labels, r);
+        ++head.counted;
+      }
     }
   }
   os << "eval: " << ds->examples << " examples, loss ";
@@ -340,9 +366,11 @@ std::string evaluate(const Step &evalFn, ArrayMap &state, const Dataset *ds,
        << " full batches)";
   else
     os << "n/a (no full batch)";
-  if (counted)
-    os << ", accuracy " << format("%.4f", double(correct) / counted) << " ("
-       << correct << "/" << counted << ")";
+  for (const Head &head : heads)
+    if (head.counted)
+      os << ", accuracy" << (heads.size() > 1 ? " " + head.name : "") << " "
+         << format("%.4f", double(head.correct) / head.counted) << " ("
+         << head.correct << "/" << head.counted << ")";
   os << "\n";
   return "";
 }

@@ -27,6 +27,8 @@ struct Gradients {
   llvm::SmallVector<mlir::Value> argGrads;
   /// The logits operand of the first lp.cross_entropy, if any.
   mlir::Value logits;
+  /// Every lp.cross_entropy head: its logits and its labels, in order.
+  llvm::SmallVector<std::pair<mlir::Value, mlir::Value>> heads;
 };
 
 /// Clones the body of `model` at `b`'s insertion point (model arguments are

@@ -62,6 +62,8 @@ LogicalResult lp::checkReservedNames(FunctionOpInterface model,
     std::string because = "a name " + reserver.str() + " reserves";
     if (isReservedName(name, names))
       return because;
+    if (llvm::is_contained(names, kLogits) && name.starts_with(kLogitsPrefix))
+      return because + " (each cross-entropy head's logits)";
     std::optional<std::string_view> owner = stateOwner(name, kinds);
     if (!owner || !params.contains(*owner))
       return "";

@@ -39,6 +39,16 @@ inline constexpr std::string_view kReservedNames[] = {
     kStepName, kStepSkippedName, kLossTotal,       kLogits,   kAdamCount,
     kSgdCount, kLossScale,       kLossScaleGrowth, kFoundInf, kGradNorm};
 
+/// With several lp.cross_entropy heads, the eval function returns each
+/// head's logits as `logits.<label>` (the label argument it is compared
+/// with): names with this prefix are reserved too.
+inline constexpr std::string_view kLogitsPrefix = "logits.";
+
+/// The eval result of the head whose labels are argument `label`.
+inline std::string headLogitsName(std::string_view label) {
+  return std::string(kLogitsPrefix) + std::string(label);
+}
+
 /// Kinds of per-parameter values, named `<param>.<kind>` (see stateName).
 inline constexpr std::string_view kSgdMomentum = "sgd.momentum";
 inline constexpr std::string_view kAdamM = "adam.m";
