@@ -148,9 +148,12 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
     Value arg = mapping.lookup(model.getArgument(i));
     Value g = grads.lookup(arg);
     if (!g) {
-      model.emitWarning() << "parameter '" << argName(model, i)
-                          << "' does not affect the loss; its gradient is "
-                             "zero";
+      // At the argument (not the whole function, printed in generic form).
+      emitWarning(model.isExternal() ? model.getLoc()
+                                     : model.getArgument(i).getLoc())
+          << "parameter '" << argName(model, i)
+          << "' does not affect the loss; its gradient is "
+             "zero";
       g = zeros(b, loc, arg.getType());
     }
     result.argGrads.push_back(g);

@@ -44,10 +44,11 @@ func.func @two_losses(%x: tensor<4xf32> {lp.role = "input", lp.name = "x"},
 
 // -----
 
-// expected-warning @+2 {{parameter 'unused' does not affect the loss; its gradient is zero}}
+// The warning is located at the argument.
 // CHECK-LABEL: func.func @unused_param_grad
 func.func @unused_param(%x: tensor<4xf32> {lp.role = "input", lp.name = "x"},
                         %w: tensor<4xf32> {lp.role = "param", lp.name = "w"},
+                        // expected-warning @+1 {{parameter 'unused' does not affect the loss; its gradient is zero}}
                         %u: tensor<2xf32> {lp.role = "param", lp.name = "unused"})
     -> tensor<f32> {
   %p = lp.mul %x, %w : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>

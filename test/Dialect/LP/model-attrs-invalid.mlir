@@ -15,6 +15,16 @@ func.func @role_unknown(%x: tensor<4xf32> {lp.role = "weight"}) {
 
 // -----
 
+// A parameter is trained, so it is a float tensor; the error is at the
+// argument.
+func.func @int_param(%x: tensor<4xf32> {lp.role = "input"},
+                     // expected-error@+1 {{argument #1 is a parameter of type 'tensor<4xi64>'; parameters are float tensors (integer values are inputs or state)}}
+                     %k: tensor<4xi64> {lp.role = "param"}) {
+  return
+}
+
+// -----
+
 // Roles are case-sensitive.
 // expected-error@+1 {{'lp.role' on argument #1 must be "input", "label", "param" or "state"}}
 func.func @role_wrong_case(%x: tensor<4xf32> {lp.role = "input"}, %w: tensor<4xf32> {lp.role = "Param"}) {

@@ -93,10 +93,24 @@ LogicalResult LPDialect::verifyRegionArgAttribute(Operation *op,
   }
   if (name == kRoleAttr) {
     auto str = dyn_cast<StringAttr>(attr.getValue());
-    if (!str || !parseArgRole(str.getValue()))
-      return op->emitError() << "'lp.role' on " << where
-                             << " must be \"input\", \"label\", \"param\" "
-                                "or \"state\"";
+    std::optional<ArgRole> role =
+        str ? parseArgRole(str.getValue()) : std::nullopt;
+    // Reported at the argument itself (not the whole function).
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    Location loc = fn && !fn.isExternal() && argIndex < fn.getNumArguments()
+                       ? fn.getArgument(argIndex).getLoc()
+                       : op->getLoc();
+    if (!role)
+      return emitError(loc) << "'lp.role' on " << where
+                            << " must be \"input\", \"label\", \"param\" "
+                               "or \"state\"";
+    // A parameter is trained: it needs a float type for its gradient.
+    if (*role == ArgRole::Param && fn && argIndex < fn.getNumArguments() &&
+        !isa<FloatType>(getElementTypeOrSelf(fn.getArgumentTypes()[argIndex])))
+      return emitError(loc) << where << " is a parameter of type "
+                            << fn.getArgumentTypes()[argIndex]
+                            << "; parameters are float tensors (integer "
+                               "values are inputs or state)";
     return success();
   }
   if (name == kInitAttr) {
