@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -111,20 +112,39 @@ __attribute__((visibility("default"))) float __truncdfbf2(double d) {
   return __truncsfbf2(float(d));
 }
 
+namespace {
+/// A buffer of the compiled step, or the end of the process with a message:
+/// the generated code has no error path, and dereferencing the null pointer
+/// would be a crash (a 40 GB intermediate was a SIGSEGV in sgemm).
+void *checked(void *pointer, size_t size) {
+  if (pointer || size == 0)
+    return pointer;
+  std::fprintf(stderr,
+               "lp: error: the compiled step could not allocate %zu bytes "
+               "for an intermediate buffer (out of memory)\n",
+               size);
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+} // namespace
+
 /// The allocation hooks (finalize-memref-to-llvm's generic functions):
-/// malloc and free, counted.
+/// malloc and free, counted; a failed allocation ends the process with a
+/// message (checked).
 __attribute__((visibility("default"))) void *
 _mlir_memref_to_llvm_alloc(size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size);
+  return checked(std::malloc(size), size);
 }
 
 __attribute__((visibility("default"))) void *
 _mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
   // C11 wants the size to be a multiple of the alignment.
-  return std::aligned_alloc(alignment,
-                            (size + alignment - 1) / alignment * alignment);
+  size_t rounded = (size + alignment - 1) / alignment * alignment;
+  if (rounded < size) // the rounding overflowed
+    return checked(nullptr, size);
+  return checked(std::aligned_alloc(alignment, rounded), size);
 }
 
 __attribute__((visibility("default"))) void

@@ -524,3 +524,30 @@ def test_tensor_above_the_limit_is_a_located_error(tmp_path):
     expect_error([model, "--random-inputs"],
                  r"model\.mlir:\d+:\d+: error: 'lp.relu' op tensor 'tensor<1048576x1048576xf32>' "
                  r"has 4398046511104 bytes, more than LP's limit of 2\^40")
+
+
+def test_failed_allocation_in_the_step_is_reported(tmp_path):
+    """A 16 GiB intermediate (the outer product of two 64 Ki vectors) under a
+    4 GB address-space limit: the runtime's allocation hook reports it and
+    exits 1 (the generated code dereferenced the null pointer before)."""
+    import resource
+    import subprocess
+    from lp_testing import lp_run_path
+
+    n = 65536
+    m = Model()
+    a = m.arg("a", shape=(n, 1), elem="f32")
+    b = m.arg("b", shape=(1, n), elem="f32")
+    p = m.op("lp.matmul", [a, b], (n, n), "f32")
+    m.ret(m.op("lp.reduce_sum", [p], (), "f32", "{axes = array<i64: 0, 1>}"), "s")
+    model, _ = m.write(tmp_path)
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    proc = subprocess.run([lp_run_path(), str(model), "--random-inputs"], capture_output=True,
+                          text=True, preexec_fn=limit, timeout=300)
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    got = re.search(r"lp: error: the compiled step could not allocate (\d+) bytes for an "
+                    r"intermediate buffer \(out of memory\)", proc.stderr)
+    assert got and int(got.group(1)) >= 4 * n * n, proc.stderr
