@@ -56,6 +56,14 @@ int cpuClass(const lp::rt::CpuFeatures &f) {
   return f.avx512 ? 3 : f.avx2 && f.fma ? 2 : 1;
 }
 
+/// `value`, else the environment variable `env` when set, else "auto".
+std::string orEnv(const std::string &value, const char *env) {
+  if (!value.empty())
+    return value;
+  const char *set = std::getenv(env);
+  return set && *set ? set : "auto";
+}
+
 const char *libraryName(Library l) {
   return l == Library::OneDnn ? "onednn" : "openblas";
 }
@@ -63,11 +71,7 @@ const char *libraryName(Library l) {
 } // namespace
 
 std::string lp::rt::setContraction(const std::string &name) {
-  std::string chosen = name;
-  if (chosen.empty()) {
-    const char *env = std::getenv("LP_CONTRACTION");
-    chosen = env && *env ? env : "auto";
-  }
+  std::string chosen = orEnv(name, "LP_CONTRACTION");
   if (chosen != "auto" && chosen != "openblas" && chosen != "onednn")
     return "unknown contraction library '" + chosen +
            "' (expected auto, openblas or onednn)";
@@ -220,11 +224,7 @@ std::string lowpNote; // how 16-bit products run, for the report
 
 std::string lp::rt::chooseLowpProducts(const std::string &mode,
                                        std::vector<std::string> &widened) {
-  std::string chosen = mode;
-  if (chosen.empty()) {
-    const char *env = std::getenv("LP_LOWP_PRODUCTS");
-    chosen = env && *env ? env : "auto";
-  }
+  std::string chosen = orEnv(mode, "LP_LOWP_PRODUCTS");
   if (chosen != "auto" && chosen != "native" && chosen != "widened")
     return "unknown low-precision product path '" + chosen +
            "' (expected auto, native or widened)";

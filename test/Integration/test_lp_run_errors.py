@@ -504,26 +504,22 @@ def test_fifos_and_devices_are_refused(tmp_path):
 # ---------------------------------------------------------------------------
 
 
-def test_step_larger_than_the_machine(tmp_path):
-    """1 TiB in and 1 TiB out (at the dialect's limit): refused with both
-    sizes before anything is allocated."""
+@pytest.mark.parametrize("shape, message", [
+    # 1 TiB in and 1 TiB out (at the dialect's limit): refused with both
+    # sizes before anything is allocated.
+    ((262144, 1048576), r"'main' needs 2199023255552 bytes for its arguments and results alone; "
+                        r"this machine has \d+ bytes of memory"),
+    # Above the limit: a located verifier error.
+    ((1048576, 1048576), r"model\.mlir:\d+:\d+: error: 'lp.relu' op tensor "
+                         r"'tensor<1048576x1048576xf32>' has 4398046511104 bytes, more than LP's "
+                         r"limit of 2\^40"),
+], ids=["larger-than-the-machine", "above-the-limit"])
+def test_tensor_sizes(tmp_path, shape, message):
     m = Model()
-    x = m.arg("x", shape=(262144, 1048576), elem="f32")
-    m.ret(m.op("lp.relu", [x], (262144, 1048576), "f32"), "y")
+    x = m.arg("x", shape=shape, elem="f32")
+    m.ret(m.op("lp.relu", [x], shape, "f32"), "y")
     model, _ = m.write(tmp_path)
-    expect_error([model, "--random-inputs"],
-                 r"'main' needs 2199023255552 bytes for its arguments and results alone; "
-                 r"this machine has \d+ bytes of memory")
-
-
-def test_tensor_above_the_limit_is_a_located_error(tmp_path):
-    m = Model()
-    x = m.arg("x", shape=(1048576, 1048576), elem="f32")
-    m.ret(m.op("lp.relu", [x], (1048576, 1048576), "f32"), "y")
-    model, _ = m.write(tmp_path)
-    expect_error([model, "--random-inputs"],
-                 r"model\.mlir:\d+:\d+: error: 'lp.relu' op tensor 'tensor<1048576x1048576xf32>' "
-                 r"has 4398046511104 bytes, more than LP's limit of 2\^40")
+    expect_error([model, "--random-inputs"], message)
 
 
 def test_failed_allocation_in_the_step_is_reported(tmp_path):
