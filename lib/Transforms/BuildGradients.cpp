@@ -115,26 +115,22 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
     SmallVector<std::string> names(g->lossNames);
     results.push_back(g->total);
     names.emplace_back(kLossTotal);
-    // One head: `logits`. Several: `logits.<label>` for each head whose
-    // labels are an argument (through reshapes), so that each is compared
-    // with its own labels.
-    if (g->heads.size() == 1) {
-      results.push_back(g->logits);
-      names.emplace_back(kLogits);
-    } else {
-      llvm::StringSet<> seen;
-      for (auto [logits, labels] : g->heads) {
-        while (auto reshape = labels.getDefiningOp<ReshapeOp>())
-          labels = reshape.getInput();
-        auto arg = dyn_cast<BlockArgument>(labels);
-        if (!arg || arg.getOwner() != &fn.getBody().front())
-          continue;
-        std::string name = headLogitsName(argName(fn, arg.getArgNumber()));
-        if (!seen.insert(name).second)
-          continue;
-        results.push_back(logits);
-        names.push_back(name);
-      }
+    // Each cross-entropy head's logits as `logits.<label>`, named after the
+    // label argument it is compared with (through reshapes), so that the
+    // runner pairs every head with its own labels; a head whose labels are
+    // not an argument is `logits` (no accuracy), and only the first such.
+    llvm::StringSet<> seen;
+    for (auto [logits, labels] : g->heads) {
+      while (auto reshape = labels.getDefiningOp<ReshapeOp>())
+        labels = reshape.getInput();
+      auto arg = dyn_cast<BlockArgument>(labels);
+      std::string name = arg && arg.getOwner() == &fn.getBody().front()
+                             ? headLogitsName(argName(fn, arg.getArgNumber()))
+                             : std::string(kLogits);
+      if (!seen.insert(name).second)
+        continue;
+      results.push_back(logits);
+      names.push_back(name);
     }
     for (auto &[name, value] : g->stateUpdates) {
       results.push_back(value);

@@ -287,7 +287,10 @@ std::string inflateRaw(const uint8_t *in, size_t inSize, size_t outSize,
                        std::vector<uint8_t> &out) {
   // One spare byte detects streams that decompress to more than declared.
   const size_t capacity = outSize + 1;
-  out.assign(std::min(capacity, kZlibChunk), 0);
+  // A start proportional to the compressed input (not to the claim): a
+  // member whose claim is false never gets it.
+  out.assign(std::min(capacity, std::max<size_t>(size_t(1) << 16, 4 * inSize)),
+             0);
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)

@@ -1,12 +1,16 @@
 //===- RunOnce.cpp - call a compiled function once on named data ----------===//
 
+#include "lp/Dialect/LP/IR/AbiNames.h"
 #include "lp/Runtime/Initializers.h"
 #include "lp/Runtime/Trainer.h"
 #include "lp/Runtime/Values.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <optional>
 #include <sys/stat.h>
 
 using namespace lp;
@@ -37,6 +41,18 @@ std::string lp::rt::checkArrayNames(const Signature &sig,
         slot = &s;
     if (slot && (eitherKind || slot->isState() == state))
       continue;
+    // Parameters may come from a checkpoint: the state of its step counter
+    // and optimizer (`step`, `adam.t`, `<param>.adam.m`) is not used here.
+    if (!slot && state) {
+      std::optional<std::string_view> owner = lp::stateOwner(name);
+      bool ownerIsParam = owner && std::any_of(sig.args.begin(), sig.args.end(),
+                                               [&](const TensorSlot &s) {
+                                                 return s.role == Role::Param &&
+                                                        s.name == *owner;
+                                               });
+      if (lp::isReservedName(name) || ownerIsParam)
+        continue;
+    }
     std::string kind = state ? "a parameter or state" : "an input or label";
     if (!slot)
       return source + ": '" + name + "' is not " + kind + " of '" +
@@ -60,7 +76,11 @@ std::string lp::rt::bindArguments(const Signature &sig, const RunOptions &opts,
   }
   // One file may give both (--data F --params F): each array is then an
   // argument of either kind.
-  bool oneFile = !opts.dataFile.empty() && opts.dataFile == opts.paramsFile;
+  std::error_code ec;
+  bool oneFile =
+      !opts.dataFile.empty() && !opts.paramsFile.empty() &&
+      (opts.dataFile == opts.paramsFile ||
+       std::filesystem::equivalent(opts.dataFile, opts.paramsFile, ec));
   if (std::string e = checkArrayNames(sig, keysOf(data), opts.dataFile,
                                       /*state=*/false, oneFile);
       !e.empty())
@@ -71,9 +91,7 @@ std::string lp::rt::bindArguments(const Signature &sig, const RunOptions &opts,
                             /*state=*/false);
         !e.empty())
       return e;
-    if (data.count(name))
-      return "'" + name + "' is given by --data " + opts.dataFile +
-             " and by --input " + file;
+    // (--input wins over an array of the same name in --data.)
     npy::Array a;
     std::string e = npy::readNpy(file, a);
     if (!e.empty())
@@ -154,7 +172,6 @@ lp::rt::checkOutputNames(const std::vector<const TensorSlot *> &slots,
   for (const TensorSlot *slot : slots) {
     const std::string &n = slot->name;
     const char *why = n.empty()                           ? "is empty"
-                      : n == "." || n == ".."             ? "is a directory"
                       : n.find('/') != std::string::npos  ? "contains '/'"
                       : n.find('\\') != std::string::npos ? "contains '\\'"
                       : n.find('\0') != std::string::npos ? "contains NUL"

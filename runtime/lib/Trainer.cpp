@@ -296,8 +296,8 @@ struct Head {
   int64_t correct = 0, counted = 0;
 };
 
-/// The heads of `eval`: `logits` (one head) against the last label
-/// argument, `logits.<label>` against argument <label>.
+/// The heads of `eval`: each `logits.<label>` result against argument
+/// <label> (a `logits` result names no labels: no accuracy).
 std::vector<Head> headsOf(const Signature &eval, const Dataset &ds) {
   std::vector<Head> heads;
   for (size_t i = 0; i < eval.results.size(); ++i) {
@@ -309,8 +309,8 @@ std::vector<Head> headsOf(const Signature &eval, const Dataset &ds) {
                             : "";
     int64_t source = -1;
     for (size_t k = 0; k < ds.sources.size(); ++k)
-      if (ds.sources[k].slot->role == Role::Label &&
-          (label.empty() || ds.sources[k].slot->name == label))
+      if (ds.sources[k].slot->role == Role::Label && !label.empty() &&
+          ds.sources[k].slot->name == label)
         source = k;
     if (source >= 0)
       heads.push_back({int64_t(i), source, ds.sources[source].slot->name});
@@ -472,13 +472,16 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   if (step.stepCounter)
     first =
         int64_t(elementAsDouble(state[step.args[*step.stepCounter].name], 0));
+  // The count comes from --resume or --params (a checkpoint given as
+  // initial values carries its step too).
+  const std::string &stateFile =
+      !opts.resumeFile.empty() ? opts.resumeFile : opts.paramsFile;
   if (first < 0)
-    return opts.resumeFile + ": the step count is " + std::to_string(first) +
+    return stateFile + ": the step count is " + std::to_string(first) +
            "; a checkpoint's step is 0 or more";
-  if (!opts.resumeFile.empty() && first >= opts.steps)
-    return opts.resumeFile + ": the checkpoint is at step " +
-           std::to_string(first) + " and --steps is " +
-           std::to_string(opts.steps) +
+  if (first > 0 && first >= opts.steps)
+    return stateFile + ": the checkpoint is at step " + std::to_string(first) +
+           " and --steps is " + std::to_string(opts.steps) +
            ": nothing to run (--steps counts from the start of training)";
   int64_t perEpoch = ds->examples / ds->batch;
   int64_t totalIdx = step.resultIndex(Role::LossTotal);

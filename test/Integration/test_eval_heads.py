@@ -65,3 +65,30 @@ def test_reserved_head_name(tmp_path):
     assert proc.returncode == 1
     assert "is named 'logits.y', a name" in proc.stderr and "each cross-entropy head's logits" \
         in proc.stderr, proc.stderr
+
+
+def test_one_head_whose_labels_are_not_the_last_label(tmp_path, rng):
+    """One cross-entropy head reading `y`, then a float label `t` of an MSE
+    loss: the accuracy is the head's against `y` (it was computed against
+    the last label argument)."""
+    m = Model()
+    x = m.arg("x", shape=(B, 3), elem="f32", attrs='lp.role = "input"')
+    y = m.arg("y", shape=(B,), elem="i64", attrs='lp.role = "label"')
+    t = m.arg("t", shape=(B, 3), elem="f32", attrs='lp.role = "label"')
+    w = m.arg("w", shape=(3, 3), elem="f32", attrs='lp.role = "param", lp.init = "zeros"')
+    h = m.op("lp.matmul", [x, w], (B, 3), "f32")
+    m.ret(m.op("lp.cross_entropy", [h, y], (), "f32"), "ce")
+    m.ret(m.op("lp.mse_loss", [h, t], (), "f32"), "mse")
+    model, _ = m.write(tmp_path)
+    xs = rng.standard_normal((N, 3)).astype(np.float32)
+    ys = rng.integers(0, 3, N).astype(np.int64)
+    ts = rng.standard_normal((N, 3)).astype(np.float32)
+    wv = rng.standard_normal((3, 3)).astype(np.float32)
+    np.savez(tmp_path / "d.npz", x=xs, y=ys, t=ts)
+    np.savez(tmp_path / "p.npz", w=wv)
+    proc = run_lp([model, "--train", f"--data={tmp_path / 'd.npz'}", f"--eval-data={tmp_path / 'd.npz'}",
+                   f"--params={tmp_path / 'p.npz'}", "--steps=0", "--log-every=0"])
+    assert proc.returncode == 0, proc.stderr
+    correct = np.sum(np.argmax(xs @ wv, 1) == ys)
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("eval:"))
+    assert re.search(rf", accuracy [0-9.]+ \({correct}/{N}\)$", line), line

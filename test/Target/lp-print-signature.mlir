@@ -28,7 +28,7 @@
 // CHECK-SAME: {"dtype":"float32","name":"loss","role":"loss","shape":[]},{"dtype":"float32","name":"loss.total","role":"loss_total","shape":[]}],"step_counter":2}
 // The eval function returns the logits.
 // CHECK-NEXT: "entry":"lp_entry_mlp_eval","function":"mlp_eval"
-// CHECK-SAME: {"dtype":"float32","name":"logits","role":"logits","shape":[8,3]}
+// CHECK-SAME: {"dtype":"float32","name":"logits.y","role":"logits","shape":[8,3]}
 
 // OBJ-DAG: GLOBAL DEFAULT {{.*}} lp_signature_mlp_train_step
 // OBJ-DAG: GLOBAL DEFAULT {{.*}} lp_entry_mlp_train_step

@@ -32,7 +32,7 @@
 // update, as PyTorch's eval mode does not update running statistics).
 // CHECK-LABEL: func.func @counter_eval
 // CHECK-SAME: %arg3: tensor<f32> {lp.name = "calls", lp.role = "state"}
-// CHECK-SAME: -> (tensor<f32> {lp.name = "ce"}, tensor<f32> {lp.name = "l2"}, tensor<f32> {lp.name = "loss.total"}, tensor<8x3xf32> {lp.name = "logits"}, tensor<f32> {lp.name = "calls"})
+// CHECK-SAME: -> (tensor<f32> {lp.name = "ce"}, tensor<f32> {lp.name = "l2"}, tensor<f32> {lp.name = "loss.total"}, tensor<8x3xf32> {lp.name = "logits.y"}, tensor<f32> {lp.name = "calls"})
 func.func @counter(%x: tensor<8x4xf32> {lp.role = "input", lp.name = "x"},
                    %y: tensor<8xi64> {lp.role = "label", lp.name = "y"},
                    %w: tensor<4x3xf32> {lp.role = "param", lp.name = "w", lp.init = "glorot_uniform"},

@@ -29,7 +29,7 @@
 // SGD: %[[B:.*]], %[[BM:.*]] = lp.sgd_update %arg1, %[[G]]#1 momentum_buffer %arg4 lr %[[LR]]
 // SGD: return %[[W]], %[[B]], %[[STEP]], %[[WM]], %[[BM]]
 // SGD-LABEL: func.func @mlp_eval
-// SGD-SAME: -> (tensor<f32> {lp.name = "loss"}, tensor<f32> {lp.name = "loss.total"}, tensor<8x3xf32> {lp.name = "logits"})
+// SGD-SAME: -> (tensor<f32> {lp.name = "loss"}, tensor<f32> {lp.name = "loss.total"}, tensor<8x3xf32> {lp.name = "logits.y"})
 
 // Without momentum there is no buffer.
 // PLAIN-LABEL: func.func @mlp_train_step

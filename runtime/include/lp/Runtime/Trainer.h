@@ -90,8 +90,8 @@ std::string checkArrayNames(const Signature &sig,
                             bool eitherKind = false);
 
 /// Whether each of `slots` (results, or parameters) can be written as
-/// `<dir>/<name>.npy` inside `dir`: a name with '/' or '\\' or NUL, an empty
-/// name and `.` / `..` would escape or break the directory. An empty string
+/// `<dir>/<name>.npy` inside `dir`: a name with '/' or '\\' or NUL, or an
+/// empty name, would escape or break the directory. An empty string
 /// or a message naming the first bad name; checked before anything runs.
 std::string checkOutputNames(const std::vector<const TensorSlot *> &slots,
                              const std::string &dir);
