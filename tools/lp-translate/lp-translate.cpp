@@ -1,9 +1,10 @@
 //===- lp-translate.cpp - translations out of MLIR ------------------------===//
 //
 // The upstream translations (e.g. --mlir-to-llvmir for IR lowered by
-// lp-lower-to-llvm), with the lp dialect registered so that LP files parse,
-// and LP's own: --lp-to-object (an ahead-of-time step) and
-// --lp-print-signature (the calling conventions a lowered module carries).
+// lp-lower-to-llvm; each parses only the dialects it registers, so lp files
+// are lowered with lp-opt first) and LP's own: --lp-to-object (an
+// ahead-of-time step) and --lp-print-signature (the calling conventions a
+// lowered module carries).
 //
 //===----------------------------------------------------------------------===//
 
