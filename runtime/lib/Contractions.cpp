@@ -56,6 +56,13 @@ int cpuClass(const lp::rt::CpuFeatures &f) {
   return f.avx512 ? 3 : f.avx2 && f.fma ? 2 : 1;
 }
 
+/// The ISA cap: set by setContractionIsa, else LP_CONTRACTION_ISA.
+void resolveIsaCap() {
+  if (isaCap.empty())
+    if (const char *env = std::getenv("LP_CONTRACTION_ISA"))
+      isaCap = env;
+}
+
 /// `value`, else the environment variable `env` when set, else "auto".
 std::string orEnv(const std::string &value, const char *env) {
   if (!value.empty())
@@ -94,9 +101,7 @@ std::string lp::rt::prepareContractions() {
   if (std::string e = loadBlas(); !e.empty())
     return e;
   const CpuFeatures &cpu = cpuFeatures();
-  if (isaCap.empty())
-    if (const char *env = std::getenv("LP_CONTRACTION_ISA"))
-      isaCap = env;
+  resolveIsaCap();
   std::string dnnlError = loadOneDnn(isaCap);
   bool haveDnnl = dnnlError.empty();
   if (!isaCap.empty() && !haveDnnl)
@@ -229,9 +234,7 @@ std::string lp::rt::chooseLowpProducts(const std::string &mode,
     return "unknown low-precision product path '" + chosen +
            "' (expected auto, native or widened)";
   widened.clear();
-  if (isaCap.empty())
-    if (const char *env = std::getenv("LP_CONTRACTION_ISA"))
-      isaCap = env;
+  resolveIsaCap();
   const CpuFeatures &cpu = cpuFeatures();
   bool library = policy.name != "openblas"; // OpenBLAS has no such kernels
   auto capAllows = [&](std::initializer_list<const char *> isas) {

@@ -1,6 +1,7 @@
 //===- Trainer.cpp - the training loop around a compiled train step -------===//
 
 #include "lp/Runtime/Trainer.h"
+#include "TrainState.h"
 #include "lp/Dialect/LP/IR/AbiNames.h"
 #include "lp/Runtime/Initializers.h"
 #include "lp/Runtime/Values.h"
@@ -17,10 +18,9 @@
 
 using namespace lp;
 using namespace lp::rt;
+using namespace lp::rt::detail;
 
 namespace {
-
-using ArrayMap = std::map<std::string, npy::Array>;
 
 /// printf into a std::string.
 std::string format(const char *fmt, ...) {
@@ -110,16 +110,6 @@ std::string bindDataset(const Signature &sig, const ArrayMap &arrays,
   return "";
 }
 
-/// The checkpoint file of step `s`: `file` with `{step}` replaced by `s`
-/// (a history of checkpoints), or `file`.
-std::string checkpointName(const std::string &file, int64_t s) {
-  std::string name = file;
-  for (size_t at = name.find("{step}"); at != std::string::npos;
-       at = name.find("{step}", at))
-    name.replace(at, 6, std::to_string(s));
-  return name;
-}
-
 /// Example order for an epoch: a seeded permutation, or the identity.
 std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch,
                                 bool shuffle) {
@@ -204,87 +194,6 @@ std::vector<npy::Array *> gatherArgs(const Signature &sig, ArrayMap &state,
   for (const TensorSlot &slot : sig.args)
     args.push_back(slot.isBatch() ? &batch[b++] : &state[slot.name]);
   return args;
-}
-
-std::string loadState(const Signature &sig, const TrainOptions &opts,
-                      ArrayMap &state) {
-  ArrayMap loaded;
-  const std::string &file =
-      !opts.resumeFile.empty() ? opts.resumeFile : opts.paramsFile;
-  if (!file.empty()) {
-    std::string e = npy::readNpz(file, loaded);
-    if (!e.empty())
-      return e;
-  }
-  for (const TensorSlot &slot : sig.args) {
-    if (!slot.isState())
-      continue;
-    auto it = loaded.find(slot.name);
-    if (it != loaded.end())
-      state[slot.name] = std::move(it->second);
-    else if (!opts.resumeFile.empty())
-      return opts.resumeFile + ": checkpoint has no '" + slot.name + "'";
-    else
-      state[slot.name] = initializeParam(slot, opts.seed);
-    std::string e = checkArgument(slot, state[slot.name]);
-    if (!e.empty())
-      return file + ": " + e;
-  }
-  // Every array must be something the step keeps: a checkpoint of another
-  // model (or of this one under other options) is refused, not partly used.
-  // Initial parameters may carry the state of another configuration
-  // (`<param>.<kind>`, `adam.t`, ...), which is not used.
-  for (const auto &[name, array] : loaded) {
-    bool known = false;
-    for (const TensorSlot &slot : sig.args)
-      known = known || (slot.isState() && slot.name == name);
-    std::optional<std::string_view> owner = lp::stateOwner(name);
-    bool otherState = lp::isReservedName(name) ||
-                      owner && std::any_of(sig.args.begin(), sig.args.end(),
-                                           [&](const TensorSlot &slot) {
-                                             return slot.role == Role::Param &&
-                                                    slot.name == *owner;
-                                           });
-    if (!known && (!opts.resumeFile.empty() || !otherState))
-      return file + ": '" + name + "' is not a parameter or state of '" +
-             sig.function + "'" +
-             (opts.resumeFile.empty()
-                  ? ""
-                  : " (a checkpoint of another model, or of this one "
-                    "trained with other options?)");
-  }
-  return "";
-}
-
-std::string saveState(const Signature &sig, const ArrayMap &state,
-                      const std::string &file) {
-  ArrayMap out;
-  for (const TensorSlot &slot : sig.args)
-    if (slot.isState())
-      out[slot.name] = state.at(slot.name);
-  std::string e = npy::writeNpz(file, out);
-  return e;
-}
-
-/// Writes each parameter of `sig` as `<dir>/<name>.npy` (the directory is
-/// created) and says so.
-std::string writeParams(const Signature &sig, const ArrayMap &state,
-                        const std::string &dir, std::ostream &os) {
-  if (std::string e = createDirectories(dir); !e.empty())
-    return e;
-  int64_t written = 0;
-  for (const TensorSlot &slot : sig.args) {
-    if (slot.role != Role::Param)
-      continue;
-    std::string e =
-        npy::writeNpy(dir + "/" + slot.name + ".npy", state.at(slot.name));
-    if (!e.empty())
-      return e;
-    ++written;
-  }
-  os << "wrote the " << written << " trained parameters to " << dir
-     << "/<name>.npy\n";
-  return "";
 }
 
 /// One cross-entropy head of the eval function: its logits result, the

@@ -12,6 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ModelText.h"
+#include "PrecisionWarning.h"
 #include "lp/InitAll.h"
 #include "lp/Runner/Compile.h"
 #include "lp/Runtime/Contractions.h"
@@ -27,7 +29,6 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -329,61 +330,6 @@ static int fail(const llvm::Twine &message) {
 /// (lp::rt::chooseLowpProducts, from --lowp-products and the CPU).
 static std::vector<std::string> widenedLowpTypes;
 
-/// Warns when the CPU has no native products of `precision`: they then run
-/// as f32 products on widened operands, and the step costs more than the
-/// f32 one (the widenings and the roundings are extra passes).
-static void warnIfLowPrecisionIsSlow(llvm::StringRef precision) {
-  const lp::rt::CpuFeatures &cpu = lp::rt::cpuFeatures();
-  bool bf16 = precision == "bf16", f16 = precision == "f16";
-  if (!(bf16 && !cpu.avx512Bf16 && !cpu.amxBf16) && !(f16 && !cpu.avx512Fp16))
-    return;
-  bool once = llvm::is_contained(widenedLowpTypes, precision.str());
-  llvm::WithColor::warning(llvm::errs(), "lp-run")
-      << "this CPU has no "
-      << (bf16 ? "AVX512_BF16 or AMX-BF16" : "AVX512_FP16") << ": " << precision
-      << " products run as f32 products on operands widened "
-      << (once ? "once per step" : "on every call (--lowp-products=native)")
-      << ", so this step is slower than the f32 step here: measured "
-      << (once ? "1.03-1.64x" : "1.08-1.60x")
-      << " the f32 step's time (bf16, fastest of interleaved runs) on "
-         "bench/bench_lowp_paths.py's workloads on an AVX2 CPU "
-         "(docs/MixedPrecision.md, \"Speed\"); it still shows "
-      << precision << "'s numerics\n";
-}
-
-/// The largest model text lp-run reads (a file or standard input).
-static constexpr uint64_t kMaxModelBytes = uint64_t(1) << 30;
-
-/// The model text: a regular file or `-` (standard input, so that lp-opt's
-/// output can be piped in), at most kMaxModelBytes; never a FIFO or device
-/// by name (reading /dev/zero would not end).
-static std::unique_ptr<llvm::MemoryBuffer> readModel(const std::string &path,
-                                                     std::string &error) {
-  if (path != "-") {
-    llvm::sys::fs::file_status st;
-    if (!llvm::sys::fs::status(path, st) &&
-        st.type() != llvm::sys::fs::file_type::regular_file) {
-      error = path + ": not a regular file";
-      return nullptr;
-    }
-    if (!llvm::sys::fs::status(path, st) && st.getSize() > kMaxModelBytes) {
-      error = path + ": the model is larger than 1 GiB";
-      return nullptr;
-    }
-    return openInputFile(path, &error);
-  }
-  std::string text;
-  char chunk[1 << 16];
-  while (size_t n = std::fread(chunk, 1, sizeof chunk, stdin)) {
-    text.append(chunk, n);
-    if (text.size() > kMaxModelBytes) {
-      error = "<stdin>: the model is larger than 1 GiB";
-      return nullptr;
-    }
-  }
-  return llvm::MemoryBuffer::getMemBufferCopy(text, "<stdin>");
-}
-
 /// The compile options the command line selects.
 static void setCompileOptions(lp::CompileOptions &options) {
   options.function = functionName;
@@ -542,7 +488,7 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   }
   llvm::outs() << "\n";
   llvm::outs().flush();
-  warnIfLowPrecisionIsSlow(t.precision);
+  lp::warnIfLowPrecisionIsSlow(t.precision, widenedLowpTypes);
   auto compiled = lp::compile(module, options);
   if (!compiled)
     return fail(toString(compiled.takeError()));
@@ -617,7 +563,7 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
 
   std::string error;
-  auto file = readModel(inputFile, error);
+  auto file = lp::readModel(inputFile, error);
   if (!file)
     return fail(error);
   llvm::SourceMgr sourceMgr;
