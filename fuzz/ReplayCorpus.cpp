@@ -1,19 +1,24 @@
 //===- ReplayCorpus.cpp - run a fuzz target over committed inputs ---------===//
 //
-// `lp-fuzz-replay-npy DIR...` calls LLVMFuzzerTestOneInput once on every
-// regular file under each DIR, in sorted order, and prints how many it ran:
-// the deterministic replay of the fuzzing corpus and of every reproducer
-// (fuzz/corpus/), run by ctest. A crash fails the test.
+// `lp-fuzz-replay-<target> DIR...` calls LLVMFuzzerTestOneInput once on
+// every regular file under each DIR, in sorted order, and prints how many
+// it ran: the deterministic replay of the fuzzing corpus and of every
+// reproducer (fuzz/corpus/), run by ctest. Each input's path goes to
+// stderr before it runs, so a crash names its input; what the target
+// prints on stdout (a pass's report) is discarded: the summary goes
+// to stderr too. A crash fails the test.
 //
 //===----------------------------------------------------------------------===//
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,12 +39,20 @@ int main(int argc, char **argv) {
     }
   }
   std::sort(files.begin(), files.end());
+  if (int null = open("/dev/null", O_WRONLY); null >= 0) {
+    dup2(null, 1);
+    close(null);
+  }
   for (const fs::path &file : files) {
+    std::fprintf(stderr, "%s\n", file.c_str());
     std::ifstream in(file, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
     LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
   }
-  std::printf("replayed %zu inputs: 0 crashes\n", files.size());
+  std::fprintf(stderr, "replayed %zu inputs from", files.size());
+  for (int i = 1; i < argc; ++i)
+    std::fprintf(stderr, " %s", argv[i]);
+  std::fprintf(stderr, ": 0 crashes\n");
   return files.empty() ? 1 : 0;
 }

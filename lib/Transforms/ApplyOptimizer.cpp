@@ -139,9 +139,11 @@ struct ApplyOptimizer : lp::impl::ApplyOptimizerBase<ApplyOptimizer> {
       return arith::ConstantOp::create(b, loc, type,
                                        DenseElementsAttr::get(type, v));
     };
-    Value inc =
-        skip ? Value(arith::SelectOp::create(b, loc, skip, i64(0), i64(1)))
-             : i64(1);
+    Value inc = i64(1);
+    if (skip) {
+      Value zero = i64(0);
+      inc = arith::SelectOp::create(b, loc, skip, zero, inc);
+    }
     Value count = arith::AddIOp::create(b, loc, *t, inc);
     if (failed(addStepResult(step, name, count)))
       return failure();

@@ -106,9 +106,27 @@ using Key =
     std::tuple<int, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
                int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>;
 
+/// A thread's stream and convolutions, released when the thread ends.
 struct ThreadState {
   dnnl_stream_t stream = nullptr;
   std::map<Key, Conv> convs;
+  ~ThreadState() {
+    for (auto &entry : convs) {
+      Conv &c = entry.second;
+      if (c.primitive)
+        api.primitiveDestroy(c.primitive);
+      for (Operand *o : {&c.in0, &c.in1, &c.out}) {
+        if (o->reorder)
+          api.primitiveDestroy(o->reorder);
+        if (o->lib && o->lib != o->user)
+          api.memoryDestroy(o->lib);
+        if (o->user)
+          api.memoryDestroy(o->user);
+      }
+    }
+    if (stream)
+      api.streamDestroy(stream);
+  }
 };
 
 dnnl_memory_desc_t strided(const int64_t (&dims)[4],

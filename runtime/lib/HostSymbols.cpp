@@ -35,9 +35,13 @@ extern "C" {
 /// memref.copy between views of any layout (MLIR's C runner utils ABI):
 /// the trailing dimensions contiguous in both views are one block (one
 /// memcpy: a row of a padding copy, or everything when both are
-/// contiguous in the same order); an odometer walks the others.
+/// contiguous in the same order); an odometer walks the others. The
+/// descriptors are `void *` in the signature, the type every caller (the
+/// lowered code, the unit test) can name.
 __attribute__((visibility("default"))) void
-memrefCopy(int64_t elementSize, Unranked *src, Unranked *dst) {
+memrefCopy(int64_t elementSize, void *srcMemref, void *dstMemref) {
+  auto *src = static_cast<Unranked *>(srcMemref);
+  auto *dst = static_cast<Unranked *>(dstMemref);
   int64_t rank = src->rank;
   const Descriptor &s = *src->descriptor, &d = *dst->descriptor;
   const int64_t *sizes = s.sizesAndStrides;

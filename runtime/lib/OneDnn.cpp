@@ -46,9 +46,23 @@ struct Product {
 
 using Key = std::tuple<int, bool, bool, int, int, int, int, int, int, bool>;
 
+/// A thread's stream and products, released when the thread ends (the
+/// primitives and memory objects are oneDNN's allocations).
 struct ThreadState {
   dnnl_stream_t stream = nullptr;
   std::map<Key, Product> products;
+  ~ThreadState() {
+    for (auto &entry : products) {
+      Product &p = entry.second;
+      if (p.primitive)
+        api.primitiveDestroy(p.primitive);
+      for (dnnl_memory_t m : {p.a, p.b, p.c})
+        if (m)
+          api.memoryDestroy(m);
+    }
+    if (stream)
+      api.streamDestroy(stream);
+  }
 };
 
 std::string oneDnnIsaOf(dnnl_cpu_isa_t isa);
@@ -163,6 +177,9 @@ std::string lp::rt::loadOneDnn(const std::string &maxIsa) {
             sym(h, "dnnl_version", api.version) &&
             sym(h, "dnnl_set_max_cpu_isa", api.setMaxIsa) &&
             sym(h, "dnnl_memory_desc_init_by_tag", api.memoryDescInitByTag) &&
+            sym(h, "dnnl_primitive_destroy", api.primitiveDestroy) &&
+            sym(h, "dnnl_memory_destroy", api.memoryDestroy) &&
+            sym(h, "dnnl_stream_destroy", api.streamDestroy) &&
             sym(h, "dnnl_convolution_forward_desc_init", api.convForwardInit) &&
             sym(h, "dnnl_convolution_backward_data_desc_init",
                 api.convBackwardDataInit) &&

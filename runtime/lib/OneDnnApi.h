@@ -43,6 +43,9 @@ struct Api {
   decltype(&dnnl_convolution_backward_weights_desc_init)
       convBackwardWeightsInit;
   decltype(&dnnl_primitive_desc_query_md) pdQueryMd;
+  decltype(&dnnl_primitive_destroy) primitiveDestroy;
+  decltype(&dnnl_memory_destroy) memoryDestroy;
+  decltype(&dnnl_stream_destroy) streamDestroy;
   decltype(&dnnl_memory_desc_equal) memoryDescEqual;
   decltype(&dnnl_reorder_primitive_desc_create) reorderPdCreate;
 };

@@ -53,7 +53,8 @@ std::string lp::rt::detail::loadState(const Signature &sig,
       names.push_back(entry.first);
     return checkArrayNames(sig, names, file, /*state=*/true);
   }
-  for (const auto &[name, array] : loaded)
+  for (const auto &entry : loaded) {
+    const std::string &name = entry.first;
     if (!std::any_of(
             sig.args.begin(), sig.args.end(),
             [&](const TensorSlot &s) { return s.isState() && s.name == name; }))
@@ -61,6 +62,7 @@ std::string lp::rt::detail::loadState(const Signature &sig,
              sig.function +
              "' (a checkpoint of another model, or of this one trained "
              "with other options?)";
+  }
   return "";
 }
 

@@ -6,7 +6,8 @@ verifier errors, unknown/ambiguous/missing function, missing input or
 label, wrong shape, wrong dtype, malformed and truncated .npz/.npy files,
 unsupported .npy layouts, labels out of range for cross_entropy, embedding
 indices out of range (also through a reshape), --input without '=', params
-.npz with the wrong shape or dtype, unknown options.
+.npz with the wrong shape or dtype, unknown options, dense_resource
+constants with a missing or undersized blob.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from lp_testing import Model, run_lp
+from lp_testing import Model, memory_limit, run_lp
 
 CRASH_MARKERS = ("Stack dump", "PLEASE submit a bug report", "Segmentation fault", "Assertion", "terminate called")
 
@@ -90,6 +91,39 @@ def test_malformed_mlir_has_file_line(tmp_path):
         "}\n"
     )
     expect_error([path, "--random-inputs"], re.escape(str(path)) + r":3:\d+: error:")
+
+
+DENSE_RESOURCE_MODEL = """func.func @main(%x: tensor<2xf32> {lp.name = "x"}) -> tensor<2xf32> {
+  %c = arith.constant dense_resource<blob1> : tensor<2xf32>
+  %r = arith.addf %x, %c : tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+"""
+
+
+@pytest.mark.parametrize("blob, message", [
+    ("0x040000000000803F00000040", None),  # alignment 4, then 1.0f and 2.0f
+    (None, r":2:\d+: error: resource does not exist"),
+    ("0x0400000000", r":2:\d+: error: raw data size does not match element type size"),
+])
+def test_dense_resource_constants(tmp_path, blob, message):
+    """A dense_resource constant runs with its blob's values; a missing or
+    undersized blob is a located error (issue 19, point 12)."""
+    text = DENSE_RESOURCE_MODEL
+    if blob:
+        text += '{-#\n  dialect_resources: {\n    builtin: {\n      blob1: "%s"\n    }\n  }\n#-}\n' % blob
+    path = tmp_path / "resource.mlir"
+    path.write_text(text)
+    x = np.array([0.25, -3.0], np.float32)
+    np.save(tmp_path / "x.npy", x)
+    args = [path, "--input", f"x={tmp_path / 'x.npy'}", "--output-dir", tmp_path / "out"]
+    if message:
+        expect_error(args, re.escape(str(path)) + message)
+        return
+    proc = run_lp(args)
+    assert proc.returncode == 0, proc.stderr
+    np.testing.assert_array_equal(np.load(tmp_path / "out" / "result0.npy"),
+                                  x.astype(np.float64) + np.array([1.0, 2.0]))
 
 
 def test_unknown_op_has_file_line(tmp_path):
@@ -438,7 +472,6 @@ def test_npz_member_declaring_more_than_it_holds(tmp_path):
     3 GB address-space limit lp-run reports the mismatch instead of aborting
     on a 4 GiB allocation."""
     import os
-    import resource
     import subprocess
     from lp_testing import lp_run_path
 
@@ -456,11 +489,9 @@ def test_npz_member_declaring_more_than_it_holds(tmp_path):
     m.ret(m.op("lp.relu", [m.arg("x", np.zeros(4, np.float32))], (4,), "f32"), "y")
     model, _ = m.write(tmp_path)
 
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-
+    limit, env = memory_limit(3 << 30)
     proc = subprocess.run([lp_run_path(), str(model), f"--data={tmp_path / 'bomb.npz'}"],
-                          capture_output=True, text=True, preexec_fn=limit, timeout=120)
+                          capture_output=True, text=True, preexec_fn=limit, env=env, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert f"array 'x': decompressed size mismatch (expected {claim} bytes, found" in proc.stderr, \
         proc.stderr
@@ -526,7 +557,6 @@ def test_failed_allocation_in_the_step_is_reported(tmp_path):
     """A 16 GiB intermediate (the outer product of two 64 Ki vectors) under a
     4 GB address-space limit: the runtime's allocation hook reports it and
     exits 1 (the generated code dereferenced the null pointer before)."""
-    import resource
     import subprocess
     from lp_testing import lp_run_path
 
@@ -538,11 +568,9 @@ def test_failed_allocation_in_the_step_is_reported(tmp_path):
     m.ret(m.op("lp.reduce_sum", [p], (), "f32", "{axes = array<i64: 0, 1>}"), "s")
     model, _ = m.write(tmp_path)
 
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-
+    limit, env = memory_limit(4 << 30)
     proc = subprocess.run([lp_run_path(), str(model), "--random-inputs"], capture_output=True,
-                          text=True, preexec_fn=limit, timeout=300)
+                          text=True, preexec_fn=limit, env=env, timeout=300)
     assert proc.returncode == 1, (proc.returncode, proc.stderr)
     got = re.search(r"lp: error: the compiled step could not allocate (\d+) bytes for an "
                     r"intermediate buffer \(out of memory\)", proc.stderr)

@@ -111,7 +111,7 @@ class LpRunError(AssertionError):
     """lp-run exited non-zero where success was expected."""
 
 
-def run_lp(args: Sequence[str], *, cwd=None, timeout: float = 120, env=None) -> subprocess.CompletedProcess:
+def run_lp(args: Sequence[str], *, cwd=None, timeout: float = 600, env=None) -> subprocess.CompletedProcess:
     """Runs `lp-run args...` and returns the completed process (text mode);
     `env` adds variables to this process's environment."""
     return subprocess.run(
@@ -122,6 +122,29 @@ def run_lp(args: Sequence[str], *, cwd=None, timeout: float = 120, env=None) -> 
         text=True,
         timeout=timeout,
     )
+
+
+def memory_limit(limit_bytes):
+    """(preexec_fn, env) that make allocations above about `limit_bytes`
+    fail in lp-run: an address-space limit, or, in the sanitizer build
+    (scripts/sanitize.sh sets LP_ASAN_RUNTIME), where AddressSanitizer
+    reserves terabytes of shadow memory and cannot start under one, its
+    allocator's own limit (malloc returns null above it)."""
+    import resource
+
+    if os.environ.get("LP_ASAN_RUNTIME"):
+        options = os.environ.get("ASAN_OPTIONS", "")
+        # The allocator's warning about the refused allocation goes to
+        # stderr, not to the report directory: it is this test's point (any
+        # real report still ends the process with status 86, not 1).
+        env = dict(os.environ, ASAN_OPTIONS=f"{options}:allocator_may_return_null=1:"
+                   f"max_allocation_size_mb={limit_bytes >> 20}:log_path=stderr")
+        return None, env
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+    return limit, None
 
 
 def load_npy(path, elem=None) -> np.ndarray:

@@ -156,11 +156,14 @@ struct GeluGradLowering : OpRewritePattern<GeluGradOp> {
           } else {
             // Phi(x) + x phi(x), Phi(x) = erfc(-x / sqrt 2) / 2 (no
             // cancellation in the negative tail).
-            Value cdf = mul(
-                c(0.5), math::ErfcOp::create(b, loc, mul(x, c(-M_SQRT1_2))));
-            Value pdf = mul(c(1.0 / std::sqrt(2.0 * M_PI)),
-                            math::ExpOp::create(b, loc,
-                                                mul(c(-0.5), mul(x, x))));
+            // One statement per op: the IR's order does not depend on the
+            // compiler's order of evaluating arguments.
+            Value scaled = mul(x, c(-M_SQRT1_2));
+            Value erfc = math::ErfcOp::create(b, loc, scaled);
+            Value cdf = mul(c(0.5), erfc);
+            Value x2 = mul(x, x);
+            Value e = math::ExpOp::create(b, loc, mul(c(-0.5), x2));
+            Value pdf = mul(c(1.0 / std::sqrt(2.0 * M_PI)), e);
             d = add(cdf, mul(x, pdf));
           }
           return mul(a[1], d);
@@ -176,8 +179,8 @@ struct GeluGradLowering : OpRewritePattern<GeluGradOp> {
 std::pair<Value, Value> windowSource(OpBuilder &b, Location loc, Value h,
                                      Value k, int64_t pad, int64_t stride,
                                      int64_t outSize) {
-  Value t = arith::SubIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, h, index(b, loc, pad)), k);
+  Value padded = arith::AddIOp::create(b, loc, h, index(b, loc, pad));
+  Value t = arith::SubIOp::create(b, loc, padded, k);
   Value o = arith::DivSIOp::create(b, loc, t, index(b, loc, stride));
   Value rem = arith::RemSIOp::create(b, loc, t, index(b, loc, stride));
   auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) -> Value {
@@ -229,10 +232,12 @@ Value gatherWindows(
         auto idx = [&](int64_t d) -> Value {
           return linalg::IndexOp::create(nb, l, d);
         };
-        auto [vh, oh] =
-            windowSource(nb, l, idx(2), idx(4), pad[0], stride[0], outHW[0]);
-        auto [vw, ow] =
-            windowSource(nb, l, idx(3), idx(5), pad[1], stride[1], outHW[1]);
+        // Kernel offset first, then the coordinate (one statement each:
+        // the IR's order does not depend on the compiler).
+        Value kh = idx(4), h = idx(2);
+        auto [vh, oh] = windowSource(nb, l, h, kh, pad[0], stride[0], outHW[0]);
+        Value kw = idx(5), w = idx(3);
+        auto [vw, ow] = windowSource(nb, l, w, kw, pad[1], stride[1], outHW[1]);
         WindowSource source{arith::AndIOp::create(nb, l, vh, vw), oh, ow};
         Value term = body(nb, l, source, xs.drop_front());
         return arith::AddFOp::create(nb, l, acc, term);
@@ -272,8 +277,9 @@ struct Conv2dGradInputLowering : OpRewritePattern<Conv2dGradInputOp> {
     ArrayRef<int64_t> fShape = shapeOf(op.getFilter());
     ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
     Value w = filterMatrix(rewriter, loc, op.getFilter());
-    Value cols = buildMatmul(rewriter, loc, transpose2d(rewriter, loc, w),
-                             gradColumns(rewriter, loc, dy));
+    Value dyColumns = gradColumns(rewriter, loc, dy);
+    Value wT = transpose2d(rewriter, loc, w);
+    Value cols = buildMatmul(rewriter, loc, wT, dyColumns);
     cols = reshapeTo(rewriter, loc, cols,
                      withShape(cols, {fShape[1], fShape[2], fShape[3],
                                       dyShape[0], dyShape[2], dyShape[3]}));
@@ -309,9 +315,9 @@ struct Conv2dGradFilterLowering : OpRewritePattern<Conv2dGradFilterOp> {
     Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
     Value cols = im2col(rewriter, loc, x, wShape.drop_front(2), op.getStride(),
                         dyShape.drop_front(2));
-    Value acc = buildMatmul(rewriter, loc,
-                            gradColumns(rewriter, loc, op.getGrad()),
-                            transpose2d(rewriter, loc, cols));
+    Value colsT = transpose2d(rewriter, loc, cols);
+    Value dyColumns = gradColumns(rewriter, loc, op.getGrad());
+    Value acc = buildMatmul(rewriter, loc, dyColumns, colsT);
     acc = reshapeTo(rewriter, loc, acc, withShape(acc, wShape));
     rewriter.replaceOp(op, convertElements(rewriter, loc, acc,
                                            type.getElementType()));

@@ -165,7 +165,7 @@ static LogicalResult verifyPool(PoolOp op) {
   if (failed(verifyWindowAttrs(op, op.getKernel(), stride, op.getPadding())))
     return failure();
   for (int i = 0; i < 2; ++i)
-    if (op.getPadding()[i] * 2 > op.getKernel()[i])
+    if (op.getPadding()[i] > op.getKernel()[i] / 2) // no overflow at 2^62
       return op.emitOpError("padding must be at most half the kernel size");
   SmallVector<int64_t> expected{x[0], x[1]};
   for (int i = 0; i < 2; ++i) {
