@@ -5,6 +5,7 @@
 #include "lp/Runtime/Values.h"
 
 #include <cmath>
+#include <cstdio>
 #include <unistd.h>
 
 using namespace lp;
@@ -184,10 +185,14 @@ std::string lp::rt::parseSignature(const std::string &json, Signature &out) {
   const JsonValue *version = doc.get("lp_signature");
   if (!version || version->kind != JsonValue::Number)
     return "signature: no 'lp_signature' version";
-  if (version->number != kSignatureVersion)
-    return "signature: version " + std::to_string(int64_t(version->number)) +
+  if (version->number != kSignatureVersion) {
+    // Printed as the document wrote it: any double (1e99, NaN) converts.
+    char number[32];
+    std::snprintf(number, sizeof number, "%g", version->number);
+    return std::string("signature: version ") + number +
            " (this runtime reads version " + std::to_string(kSignatureVersion) +
            ")";
+  }
   Signature sig;
   const JsonValue *function = doc.get("function");
   const JsonValue *entry = doc.get("entry");

@@ -71,6 +71,11 @@ std::string errorWith(const std::string &from, const std::string &to) {
 TEST(Signature, RejectsWhatItCannotBind) {
   EXPECT_EQ(errorWith("\"lp_signature\": 1", "\"lp_signature\": 2"),
             "signature: version 2 (this runtime reads version 1)");
+  // A version no integer can hold is printed, not converted (a fuzzing
+  // reproducer: the conversion to int64 was undefined behaviour).
+  EXPECT_EQ(errorWith("\"lp_signature\": 1", "\"lp_signature\": 1e99"),
+            "signature: version 1e+99 (this runtime reads "
+            "version 1)");
   EXPECT_NE(errorWith("\"role\": \"label\"", "\"role\": \"teacher\"")
                 .find("argument 1 'y' has an unknown role 'teacher'"),
             std::string::npos);

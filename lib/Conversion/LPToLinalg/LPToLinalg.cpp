@@ -1,7 +1,9 @@
 //===- LPToLinalg.cpp - the convert-lp-to-linalg pass ---------------------===//
 //
 // Only wires up the populate functions: the patterns live in
-// ElementwisePatterns.cpp, ContractionPatterns.cpp and ReductionPatterns.cpp.
+// ElementwisePatterns.cpp, ContractionPatterns.cpp, ReductionPatterns.cpp,
+// GradientPatterns.cpp, OptimizerPatterns.cpp, StepPatterns.cpp and
+// QuantPatterns.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +27,7 @@ void lp::populateLPToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateLPGradientToLinalgPatterns(patterns);
   populateLPOptimizerToLinalgPatterns(patterns);
   populateLPStepToLinalgPatterns(patterns);
+  populateLPQuantToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -20,6 +20,8 @@ void populateLPGradientToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateLPOptimizerToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// lp.loss_seed, lp.gradients and lp.all_finite.
 void populateLPStepToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// lp.fake_quant and its gradient (QuantPatterns.cpp).
+void populateLPQuantToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// f32 conv2d and its gradients as linalg.generic ops marked for the
 /// runtime's direct convolutions (lp-convs-to-library); they take

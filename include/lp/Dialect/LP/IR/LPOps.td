@@ -351,6 +351,7 @@ def LP_CastOp : LP_DiffOp<"cast", [LP_Clear]> {
 }
 
 include "lp/Dialect/LP/IR/LPGradOps.td"
+include "lp/Dialect/LP/IR/LPQuantOps.td"
 include "lp/Dialect/LP/IR/LPOptimizerOps.td"
 include "lp/Dialect/LP/IR/LPStepOps.td"
 
