@@ -137,8 +137,12 @@ def memory_limit(limit_bytes):
         # The allocator's warning about the refused allocation goes to
         # stderr, not to the report directory: it is this test's point (any
         # real report still ends the process with status 86, not 1).
+        # (log_path is common to the sanitizers: UBSan's options, read
+        # last, would send it to the report directory again.)
+        ubsan = os.environ.get("UBSAN_OPTIONS", "")
         env = dict(os.environ, ASAN_OPTIONS=f"{options}:allocator_may_return_null=1:"
-                   f"max_allocation_size_mb={limit_bytes >> 20}:log_path=stderr")
+                   f"max_allocation_size_mb={limit_bytes >> 20}:log_path=stderr",
+                   UBSAN_OPTIONS=f"{ubsan}:log_path=stderr")
         return None, env
 
     def limit():
