@@ -46,3 +46,30 @@ func.func @grad_per_channel(%x: tensor<4x8xf32>, %s: tensor<4xf32>, %z: tensor<4
       : (tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   return %dx : tensor<4x8xf32>
 }
+
+// -----
+
+// The LSQ terms: the scale's picks (qmin - zp) below the range, (qmax - zp)
+// above, round(xs) - xs inside, times dy and grad_factor; the zero point's
+// is -scale * dy outside the range.
+// CHECK-LABEL: func.func @range_grads
+// CHECK: %[[XS:.*]] = arith.mulf
+// CHECK: %[[R:.*]] = math.roundeven %[[XS]]
+// CHECK: %[[BELOW:.*]] = arith.cmpf olt
+// CHECK: %[[ABOVE:.*]] = arith.cmpf ogt
+// CHECK: %[[IN:.*]] = arith.subf %[[R]], %[[XS]]
+// CHECK: %[[HIGH:.*]] = arith.select %[[ABOVE]], %{{.*}}, %[[IN]]
+// CHECK: arith.select %[[BELOW]], %{{.*}}, %[[HIGH]]
+// CHECK: arith.constant 2.500000e-01 : f32
+// CHECK: arith.cmpf olt
+// CHECK: %[[OUT:.*]] = arith.ori
+// CHECK: %[[NEG:.*]] = arith.negf
+// CHECK: %[[T:.*]] = arith.mulf %[[NEG]]
+// CHECK: arith.select %[[OUT]], %[[T]]
+func.func @range_grads(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<f32>, %dy: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %ds = lp.fake_quant_range_grad %x, %s, %z, %dy {quant_min = 0 : i64, quant_max = 15 : i64, grad_factor = 0.25 : f64}
+      : (tensor<4xf32>, tensor<f32>, tensor<f32>, tensor<4xf32>) -> tensor<4xf32>
+  %dz = lp.fake_quant_range_grad %x, %s, %z, %dy {quant_min = 0 : i64, quant_max = 15 : i64, zero_point_grad}
+      : (tensor<4xf32>, tensor<f32>, tensor<f32>, tensor<4xf32>) -> tensor<4xf32>
+  return %ds, %dz : tensor<4xf32>, tensor<4xf32>
+}

@@ -72,3 +72,20 @@ func.func @not_f32(%x: tensor<4xbf16>, %s: tensor<f32>, %z: tensor<f32>) -> tens
   %y = lp.fake_quant %x, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<4xbf16>, tensor<f32>, tensor<f32>) -> tensor<4xbf16>
   return %y : tensor<4xbf16>
 }
+
+// -----
+
+// The gradient ops share the verifier.
+func.func @grad_axis(%x: tensor<4x3xf32>, %s: tensor<3xf32>, %z: tensor<3xf32>, %dy: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{axis 5 is out of range for an input of rank 2}}
+  %y = lp.fake_quant_grad %x, %s, %z, %dy {quant_min = -128 : i64, quant_max = 127 : i64, axis = 5 : i64} : (tensor<4x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @range_grad_bits(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<f32>, %dy: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{quantization range [0, 1] is not that of a signed or unsigned integer of 2 to 8 bits}}
+  %y = lp.fake_quant_range_grad %x, %s, %z, %dy {quant_min = 0 : i64, quant_max = 1 : i64} : (tensor<4xf32>, tensor<f32>, tensor<f32>, tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
