@@ -54,9 +54,9 @@ public:
   /// `storage`: null for f32 master weights, else the type parameters
   /// without a parameter override are stored in (the naive loop).
   Autocaster(func::FuncOp fn, PrecisionPolicy &policy, bool lowpResultF32,
-             Type storage)
-      : fn(fn), policy(policy), lowpResultF32(lowpResultF32), storage(storage) {
-  }
+             Type storage, bool fakeQuantized)
+      : fn(fn), policy(policy), lowpResultF32(lowpResultF32), storage(storage),
+        fakeQuantized(fakeQuantized) {}
 
   LogicalResult run() {
     // Types before the pass: what ops of other dialects, and the function's
@@ -149,6 +149,8 @@ private:
     std::optional<Precision> p = parsePrecision(attr.getValue());
     if (!p)
       return op->emitError() << "unknown 'lp.precision' " << attr;
+    if (fakeQuantized && (*p == Precision::Int8 || *p == Precision::Int4))
+      p = Precision::F32;
     if (std::string why = whyNotFloat(*p); !why.empty())
       return op->emitError() << "'lp.precision' " << attr << ": " << why;
     return floatTypeOf(*p, fn.getContext());
@@ -268,6 +270,7 @@ private:
   PrecisionPolicy &policy;
   bool lowpResultF32;
   Type storage;
+  bool fakeQuantized;
   llvm::DenseMap<Value, Type> original, paramType;
   llvm::DenseMap<std::pair<Value, Type>, Value> casts;
   llvm::DenseSet<Operation *> inserted;
@@ -302,6 +305,8 @@ struct Autocast : lp::impl::AutocastBase<Autocast> {
       mlir::emitError(fn.getLoc()) << "lp-autocast: " << error;
       return signalPassFailure();
     }
+    if (fakeQuantized)
+      policy.treatIntegerAsF32();
     for (const PrecisionOverride &o : policy.overrides())
       if (std::string why = whyNotFloat(o.value); !why.empty()) {
         mlir::emitError(fn.getLoc())
@@ -315,7 +320,7 @@ struct Autocast : lp::impl::AutocastBase<Autocast> {
     Type storage;
     if (!masterWeights)
       storage = floatTypeOf(*global, &getContext());
-    Autocaster caster(fn, policy, lowpResult == "f32", storage);
+    Autocaster caster(fn, policy, lowpResult == "f32", storage, fakeQuantized);
     if (failed(caster.run()))
       return signalPassFailure();
     if (const PrecisionOverride *o = policy.firstUnmatched()) {

@@ -2,7 +2,8 @@
 //
 // Emits @f_train_step (forward, reverse pass, optimizer update, all state
 // threaded functionally) and @f_eval (forward losses and logits) by running
-// its stages: lp-autocast on the model when a precision is chosen,
+// its stages: lp-fake-quant on the model for quantization-aware training,
+// lp-autocast on the model when a precision is chosen,
 // lp-build-gradients, the gradient transforms its options
 // select, in the order of the gradient contract, and lp-apply-optimizer.
 //
@@ -42,6 +43,36 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
       return signalPassFailure();
     }
     OpPassManager pm(ModuleOp::getOperationName());
+    if (!fakeQuant.empty()) {
+      // The user's lp-fake-quant options, then the function and the
+      // precision overrides both passes share.
+      std::unique_ptr<Pass> quant = lp::createFakeQuant();
+      std::string shared = "function=\"" + function + "\" overrides=\"" +
+                           precisionOverrides + "\"";
+      // The parser may report one mistake twice; say it once, at the
+      // module's first op (the model, usually), without its prefix.
+      bool reported = false;
+      ModuleOp module = getOperation();
+      Location loc = module.getBody()->empty()
+                         ? module.getLoc()
+                         : module.getBody()->front().getLoc();
+      auto error = [&](const Twine &message) {
+        std::string text = message.str();
+        StringRef clean = StringRef(text);
+        clean.consume_front("<Pass-Options-Parser>: ");
+        clean = clean.rtrim();
+        if (!reported)
+          mlir::emitError(loc) << getArgument() << ": fake-quant='" << fakeQuant
+                               << "': " << clean;
+        reported = true;
+        return failure();
+      };
+      if ((fakeQuant != "on" &&
+           failed(quant->initializeOptions(fakeQuant, error))) ||
+          failed(quant->initializeOptions(shared, error)))
+        return signalPassFailure();
+      pm.addPass(std::move(quant));
+    }
     if (precision != "f32" || !precisionOverrides.empty()) {
       lp::AutocastOptions autocast;
       autocast.function = function;
@@ -49,6 +80,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
       autocast.overrides = precisionOverrides;
       autocast.lowpResult = lowpResult;
       autocast.masterWeights = masterWeights;
+      autocast.fakeQuantized = !fakeQuant.empty();
       pm.addPass(lp::createAutocast(autocast));
     }
     lp::BuildGradientsOptions gradients;

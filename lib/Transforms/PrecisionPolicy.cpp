@@ -132,7 +132,12 @@ std::string lp::PrecisionPolicy::parse(Precision global, StringRef overrides) {
 }
 
 lp::Precision lp::PrecisionPolicy::forLayer(StringRef layer) {
-  Precision p = global_;
+  return layerOverride(layer).value_or(global_);
+}
+
+std::optional<lp::Precision>
+lp::PrecisionPolicy::layerOverride(StringRef layer) {
+  std::optional<Precision> p;
   if (layer.empty())
     return p;
   for (PrecisionOverride &o : list)
@@ -141,6 +146,15 @@ lp::Precision lp::PrecisionPolicy::forLayer(StringRef layer) {
       p = o.value;
     }
   return p;
+}
+
+void lp::PrecisionPolicy::treatIntegerAsF32() {
+  auto widen = [](Precision p) {
+    return p == Precision::Int8 || p == Precision::Int4 ? Precision::F32 : p;
+  };
+  global_ = widen(global_);
+  for (PrecisionOverride &o : list)
+    o.value = widen(o.value);
 }
 
 std::optional<lp::Precision> lp::PrecisionPolicy::forParam(StringRef name) {

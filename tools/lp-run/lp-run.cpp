@@ -139,8 +139,17 @@ static cl::list<std::string> precisionOverrides(
     "precision-override",
     cl::desc("[layer:|param:]GLOB=VALUE[,...]: hybrid precision, per layer "
              "(lp.layer globs) or per parameter (name globs), values f32, "
-             "bf16, f16; repeatable, the last match wins; e.g. "
+             "bf16, f16 (int8, int4 with --fake-quant); repeatable, the last "
+             "match wins; e.g. "
              "--precision-override='layer:fc3=f32'"),
+    cl::cat(trainCat));
+static cl::opt<std::string> fakeQuant(
+    "fake-quant",
+    cl::desc("Quantization-aware training: lp-fake-quant's options, e.g. "
+             "--fake-quant='weights=int4 activations=int8 calibrate=50 "
+             "freeze-after=1000' ('on': int8 weights and activations); "
+             "--precision-override values int8/int4 then set a layer's or a "
+             "parameter's weight bits (docs/Quantization.md)"),
     cl::cat(trainCat));
 static cl::opt<std::string> lowpResult(
     "lowp-result",
@@ -352,6 +361,7 @@ static void setCompileOptions(lp::CompileOptions &options) {
     options.precisionReport = &llvm::outs();
   options.trainStep.precisionOverrides = llvm::join(precisionOverrides, ",");
   options.trainStep.lowpResult = lowpResult;
+  options.trainStep.fakeQuant = fakeQuant;
   options.trainStep.masterWeights = masterWeights;
   options.trainStep.lossScale = lossScale;
   options.trainStep.initScale = initScale;
@@ -474,6 +484,8 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
                  << " lowp-result=" << t.lowpResult;
   for (const std::string &o : precisionOverrides)
     llvm::outs() << " override=" << o;
+  if (!t.fakeQuant.empty())
+    llvm::outs() << " fake-quant=" << t.fakeQuant;
   if (t.lossScale != "none")
     llvm::outs() << " loss-scale=" << t.lossScale
                  << " init-scale=" << g(t.initScale);

@@ -85,9 +85,82 @@ def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
     Option<"masterWeights", "master-weights", "bool", /*default=*/"true",
            "Keep parameters in f32 (default); false stores each parameter "
            "in its override's type or the compute type, with its gradient, "
-           "optimizer state and update (the naive loop, for comparison)">
+           "optimizer state and update (the naive loop, for comparison)">,
+    Option<"fakeQuantized", "fake-quantized", "bool", /*default=*/"false",
+           "int8/int4 precisions (overrides, lp.precision) name what "
+           "lp-fake-quant quantized: compute those ops in f32 instead of "
+           "rejecting them">
   ];
   let dependentDialects = ["::lp::LPDialect"];
+}
+
+def FakeQuant : Pass<"lp-fake-quant", "mlir::ModuleOp"> {
+  let summary = "Quantization-aware training: fake-quantize lowp ops' operands";
+  let description = [{
+    Runs on the forward model, before lp-autocast and autodiff. Every
+    operand of a `lowp` op (linear, matmul, conv2d) is fake-quantized
+    (lp.fake_quant, docs/Quantization.md), except biases: an operand that
+    is a `param` argument is a weight (`weights`, `scheme`, per output
+    channel with `granularity=per-channel`), any other is an activation
+    (`activations`, `activation-scheme`, per tensor). A value used by
+    several ops is quantized once.
+
+    Ranges: activations are observed (`observer=moving-average`, PyTorch's
+    MovingAverageMinMaxObserver with `averaging-constant`, or `min-max`);
+    weights too with `weight-range=observer`, or with
+    `weight-range=current` take the current weights' range every step
+    (per-channel max-abs for symmetric ranges, as current-scaling recipes
+    do). Each observer is a pair of `state` arguments (`<name>.fq.min`,
+    `<name>.fq.max`, starting empty) that the model returns updated
+    (ModelFormat.md: state the forward pass updates), so the train step
+    and checkpoints carry it.
+
+    Phases: with `calibrate=C` the first C steps observe without fake
+    quantization; with `freeze-after=N` observers stop after N steps and
+    their ranges stay fixed. Both count forward calls in a state
+    argument `fq.steps`.
+
+    Per-layer precision (hybrid): `overrides` is lp-autocast's syntax
+    (`[layer:|param:]GLOB=VALUE[,...]`); `int8`/`int4` set a layer's or a
+    parameter's weight bits, a float value leaves the layer unquantized
+    (for lp-autocast to compute in that type), and an op's `lp.precision`
+    beats both. A pattern that matches nothing is an error.
+
+    ```mlir
+    // lp-opt --lp-fake-quant="weights=int4 activations=int8 overrides=layer:fc1=int8"
+    ```
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The model function (default: the only one)">,
+    Option<"weights", "weights", "std::string", /*default=*/"\"int8\"",
+           "Weight bits: int8, int4 or none">,
+    Option<"activations", "activations", "std::string", /*default=*/"\"int8\"",
+           "Activation bits: int8, int4 or none">,
+    Option<"scheme", "scheme", "std::string", /*default=*/"\"symmetric\"",
+           "Weight ranges: symmetric (zero point 0) or affine">,
+    Option<"activationScheme", "activation-scheme", "std::string",
+           /*default=*/"\"affine\"",
+           "Activation ranges: affine (PyTorch's default) or symmetric">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"per-channel\"",
+           "Weight ranges per-channel (output channels) or per-tensor">,
+    Option<"weightRange", "weight-range", "std::string",
+           /*default=*/"\"observer\"",
+           "Where weight ranges come from: observer or current">,
+    Option<"observer", "observer", "std::string",
+           /*default=*/"\"moving-average\"",
+           "Observers: moving-average or min-max">,
+    Option<"averagingConstant", "averaging-constant", "double",
+           /*default=*/"0.01", "The moving average's constant, in (0, 1]">,
+    Option<"calibrate", "calibrate", "int64_t", /*default=*/"0",
+           "Steps that only observe, before fake quantization starts">,
+    Option<"freezeAfter", "freeze-after", "int64_t", /*default=*/"0",
+           "Freeze the observed ranges after this many steps (0: never)">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"\"\"",
+           "Per-layer / per-parameter precision: [layer:|param:]GLOB=VALUE[,...]">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
 
 def WidenLowpProducts : Pass<"lp-widen-lowp-products", "mlir::ModuleOp"> {
@@ -393,6 +466,10 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     Option<"precisionOverrides", "precision-overrides", "std::string",
            /*default=*/"\"\"",
            "lp-autocast overrides: [layer:|param:]GLOB=VALUE[,...]">,
+    Option<"fakeQuant", "fake-quant", "std::string", /*default=*/"\"\"",
+           "Quantization-aware training: lp-fake-quant's options (e.g. "
+           "'weights=int4 freeze-after=500'; 'on' for the defaults), run "
+           "before lp-autocast with the precision overrides; empty: off">,
     Option<"lowpResult", "lowp-result", "std::string", /*default=*/"\"low\"",
            "lp-autocast lowp-result: low or f32">,
     Option<"masterWeights", "master-weights", "bool", /*default=*/"true",

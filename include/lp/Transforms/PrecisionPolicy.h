@@ -67,6 +67,11 @@ public:
   /// The precision of ops in layer `layer` (empty: none): the last
   /// matching layer override, else the global one. Marks it matched.
   Precision forLayer(llvm::StringRef layer);
+  /// The last layer override matching `layer`, if any. Marks it matched.
+  std::optional<Precision> layerOverride(llvm::StringRef layer);
+  /// int8 and int4 become f32: what lp-autocast computes the layers in
+  /// that lp-fake-quant quantizes (fake quantization works in f32).
+  void treatIntegerAsF32();
   /// The last matching parameter override of `name`, if any. Marks it
   /// matched.
   std::optional<Precision> forParam(llvm::StringRef name);

@@ -28,6 +28,7 @@ void lp::populateLPToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateLPOptimizerToLinalgPatterns(patterns);
   populateLPStepToLinalgPatterns(patterns);
   populateLPQuantToLinalgPatterns(patterns);
+  populateLPObserverToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -22,6 +22,9 @@ void populateLPOptimizerToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateLPStepToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// lp.fake_quant and its gradient (QuantPatterns.cpp).
 void populateLPQuantToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// lp.aminmax, lp.observe, lp.quant_params and lp.select
+/// (ObserverPatterns.cpp).
+void populateLPObserverToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// f32 conv2d and its gradients as linalg.generic ops marked for the
 /// runtime's direct convolutions (lp-convs-to-library); they take

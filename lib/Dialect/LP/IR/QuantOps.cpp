@@ -12,16 +12,22 @@ using namespace lp::detail;
 /// The checks lp.fake_quant and lp.fake_quant_grad share: an integer range
 /// of 2 to 8 bits, scale and zero point per tensor (rank 0) or per channel
 /// (`[C]` along `axis`), and a constant scale that is positive.
-template <typename Op> static LogicalResult verifyFakeQuant(Op op) {
-  int64_t qmin = op.getQuantMinAttr().getInt();
-  int64_t qmax = op.getQuantMaxAttr().getInt();
+LogicalResult lp::detail::verifyQuantRange(Operation *op, int64_t qmin,
+                                           int64_t qmax) {
   bool fitsSigned = qmin >= -128 && qmax <= 127;
   bool fitsUnsigned = qmin >= 0 && qmax <= 255;
   if (qmin >= qmax || qmax - qmin < 2 || !(fitsSigned || fitsUnsigned))
-    return op.emitOpError("quantization range [")
+    return op->emitOpError("quantization range [")
            << qmin << ", " << qmax
            << "] is not that of a signed or unsigned integer of 2 to 8 bits "
               "(e.g. [-128, 127], [-127, 127], [0, 255], [-8, 7])";
+  return success();
+}
+
+template <typename Op> static LogicalResult verifyFakeQuant(Op op) {
+  if (failed(verifyQuantRange(op, op.getQuantMinAttr().getInt(),
+                              op.getQuantMaxAttr().getInt())))
+    return failure();
   RankedTensorType input = rankedType(op.getInput());
   RankedTensorType scale = rankedType(op.getScale());
   if (scale != rankedType(op.getZeroPoint()))

@@ -44,6 +44,11 @@ mlir::LogicalResult verifyCommon(mlir::Operation *op);
 /// lowp-result=f32).
 mlir::LogicalResult verifyContraction(mlir::Operation *op);
 
+/// Requires `[qmin, qmax]` to be the range of a signed or unsigned integer
+/// of 2 to 8 bits (lp.fake_quant, lp.quant_params).
+mlir::LogicalResult verifyQuantRange(mlir::Operation *op, int64_t qmin,
+                                     int64_t qmax);
+
 } // namespace lp::detail
 
 #endif // LP_LIB_DIALECT_LP_IR_VERIFYUTILS_H

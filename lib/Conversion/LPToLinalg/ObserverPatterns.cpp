@@ -1,0 +1,173 @@
+//===- ObserverPatterns.cpp - lp observers and select to linalg -----------===//
+//
+// lp.aminmax becomes two reductions (min and max) over every dimension but
+// the channel axis; lp.observe, lp.quant_params and lp.select become
+// elementwise linalg.generics, in f32 (docs/Quantization.md gives
+// PyTorch's formulas they follow).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "lp/Conversion/LPToLinalg/LPToLinalg.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace lp;
+using namespace lp::detail;
+
+namespace {
+
+/// f32's machine epsilon, 2^-23: the smallest scale an observer gives.
+constexpr double kScaleFloor = 1.0 / (1 << 23);
+
+Value minCombine(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
+  return arith::MinimumFOp::create(b, loc, acc, xs[0]);
+}
+
+struct AminmaxLowering : OpRewritePattern<AminmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AminmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t rank = cast<RankedTensorType>(op.getInput().getType()).getRank();
+    SmallVector<bool> reduced(rank, true);
+    if (std::optional<uint64_t> axis = op.getAxis())
+      reduced[*axis] = false;
+    Location loc = op.getLoc();
+    double inf = std::numeric_limits<double>::infinity();
+    Value lo =
+        reduceOne(rewriter, loc, op.getInput(), reduced, inf, minCombine);
+    Value hi =
+        reduceOne(rewriter, loc, op.getInput(), reduced, -inf, maxCombine);
+    rewriter.replaceOp(op, {lo, hi});
+    return success();
+  }
+};
+
+/// True where a range (min, max) is empty: nothing observed yet.
+Value isEmpty(OpBuilder &b, Location loc, Value min, Value max) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, min, max);
+}
+
+struct ObserveLowering : OpRewritePattern<ObserveOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ObserveOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<double> c;
+    if (std::optional<APFloat> attr = op.getAveragingConstant())
+      c = attr->convertToDouble();
+    auto type = cast<RankedTensorType>(op.getMin().getType());
+    ValueRange in = op->getOperands();
+    // a = (current_min, current_max, min, max).
+    auto side = [&](bool isMax) {
+      return buildElementwise(
+          rewriter, op.getLoc(), type, in,
+          [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+            Value cur = a[isMax ? 1 : 0], old = a[isMax ? 3 : 2];
+            Value next;
+            if (c) {
+              Value delta = arith::SubFOp::create(b, loc, cur, old);
+              Value step =
+                  arith::MulFOp::create(b, loc, cst(b, loc, old, *c), delta);
+              next = arith::AddFOp::create(b, loc, old, step);
+            } else if (isMax) {
+              next = arith::MaximumFOp::create(b, loc, cur, old);
+            } else {
+              next = arith::MinimumFOp::create(b, loc, cur, old);
+            }
+            return arith::SelectOp::create(b, loc, isEmpty(b, loc, a[2], a[3]),
+                                           cur, next);
+          });
+    };
+    Value lo = side(false);
+    Value hi = side(true);
+    rewriter.replaceOp(op, {lo, hi});
+    return success();
+  }
+};
+
+struct QuantParamsLowering : OpRewritePattern<QuantParamsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantParamsOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t qmin = op.getQuantMinAttr().getInt();
+    int64_t qmax = op.getQuantMaxAttr().getInt();
+    bool symmetric = op.getSymmetric();
+    auto type = cast<RankedTensorType>(op.getMin().getType());
+    // PyTorch's zero point of an unsigned symmetric range: 128 for the
+    // default quint8 range, the midpoint rounded down for a custom one.
+    double symmetricZp = 0;
+    if (qmin >= 0)
+      symmetricZp = qmin == 0 && qmax == 255 ? 128 : (qmin + qmax) / 2;
+    auto result = [&](bool zeroPoint) {
+      return buildElementwise(
+          rewriter, op.getLoc(), type, op->getOperands(),
+          [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+            Value zero = cst(b, loc, a[0], 0.0);
+            Value mn = arith::MinimumFOp::create(b, loc, a[0], zero);
+            Value mx = arith::MaximumFOp::create(b, loc, a[1], zero);
+            Value s, z;
+            if (symmetric) {
+              Value neg = arith::NegFOp::create(b, loc, mn);
+              Value amax = arith::MaximumFOp::create(b, loc, neg, mx);
+              s = arith::DivFOp::create(b, loc, amax,
+                                        cst(b, loc, amax, (qmax - qmin) / 2.0));
+            } else {
+              Value width = arith::SubFOp::create(b, loc, mx, mn);
+              s = arith::DivFOp::create(
+                  b, loc, width, cst(b, loc, width, double(qmax - qmin)));
+            }
+            s = arith::MaximumFOp::create(b, loc, s,
+                                          cst(b, loc, s, kScaleFloor));
+            if (!zeroPoint) {
+              z = s;
+            } else if (symmetric) {
+              z = cst(b, loc, s, symmetricZp);
+            } else {
+              Value r = math::RoundEvenOp::create(
+                  b, loc, arith::DivFOp::create(b, loc, mn, s));
+              z = arith::SubFOp::create(b, loc, cst(b, loc, r, double(qmin)),
+                                        r);
+              z = arith::MaximumFOp::create(b, loc, z,
+                                            cst(b, loc, z, double(qmin)));
+              z = arith::MinimumFOp::create(b, loc, z,
+                                            cst(b, loc, z, double(qmax)));
+            }
+            Value empty = isEmpty(b, loc, a[0], a[1]);
+            return arith::SelectOp::create(
+                b, loc, empty, cst(b, loc, z, zeroPoint ? 0.0 : 1.0), z);
+          });
+    };
+    Value scale = result(false);
+    Value zp = result(true);
+    rewriter.replaceOp(op, {scale, zp});
+    return success();
+  }
+};
+
+struct SelectLowering : OpRewritePattern<SelectOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SelectOp op,
+                                PatternRewriter &rewriter) const override {
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+        op->getOperands(), [](OpBuilder &b, Location loc, ValueRange a) {
+          Value on = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                           a[0], cst(b, loc, a[0], 0.0));
+          return arith::SelectOp::create(b, loc, on, a[1], a[2]).getResult();
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+} // namespace
+
+void lp::populateLPObserverToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<AminmaxLowering, ObserveLowering, QuantParamsLowering,
+               SelectLowering>(patterns.getContext());
+}

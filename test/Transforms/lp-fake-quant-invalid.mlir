@@ -1,0 +1,34 @@
+// RUN: not lp-opt %s --lp-fake-quant="weights=int9" 2>&1 | FileCheck %s --check-prefix=BITS
+// RUN: not lp-opt %s --lp-fake-quant="averaging-constant=1.5" 2>&1 | FileCheck %s --check-prefix=AVG
+// RUN: not lp-opt %s --lp-fake-quant="calibrate=5 freeze-after=5" 2>&1 | FileCheck %s --check-prefix=PHASE
+// RUN: not lp-opt %s --lp-fake-quant="overrides=layer:fc9=int4" 2>&1 | FileCheck %s --check-prefix=LAYER
+// RUN: not lp-opt %s --lp-fake-quant="overrides=param:fc1.q=int8" 2>&1 | FileCheck %s --check-prefix=PARAM
+// RUN: not lp-opt %s --lp-fake-quant="overrides=layer:fc1=fp8e4m3" 2>&1 | FileCheck %s --check-prefix=FP8
+// RUN: not lp-opt %s --lp-fake-quant="weight-range=learned" 2>&1 | FileCheck %s --check-prefix=LEARNED
+// RUN: not lp-opt %s --lp-fake-quant="scheme=asym" 2>&1 | FileCheck %s --check-prefix=SCHEME
+// RUN: not lp-opt %s --lp-build-train-step="fake-quant='weights=int3'" 2>&1 | FileCheck %s --check-prefix=STEP
+// RUN: not lp-opt %s --lp-build-train-step="fake-quant='bits=8'" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+
+// Bad options and overrides are errors at the model, naming the option.
+// BITS: lp-fake-quant-invalid.mlir:[[@LINE+10]]:1: error: lp-fake-quant: weights must be int8, int4 or none, got 'int9'
+// AVG: error: lp-fake-quant: averaging-constant must be in (0, 1], got 1.5
+// PHASE: error: lp-fake-quant: freeze-after (5) must come after calibrate (5)
+// LAYER: error: lp-fake-quant: precision override 'layer:fc9=int4' matches no 'lp.layer' of a lowp op of @mlp
+// PARAM: error: lp-fake-quant: precision override 'param:fc1.q=int8' matches no parameter name of @mlp
+// FP8: error: lp-fake-quant: precision override 'layer:fc1=fp8e4m3': fp8 is not supported yet
+// LEARNED: error: lp-fake-quant: weight-range=learned is not built yet
+// SCHEME: error: lp-fake-quant: scheme must be symmetric or affine, got 'asym'
+// STEP: error: lp-fake-quant: weights must be int8, int4 or none, got 'int3'
+// UNKNOWN: error: lp-build-train-step: fake-quant='bits=8': no such option bits
+func.func @mlp(%x: tensor<4x6xf32> {lp.role = "input", lp.name = "x"},
+               %y: tensor<4xi64> {lp.role = "label", lp.name = "y"},
+               %w1: tensor<6x8xf32> {lp.role = "param", lp.name = "fc1.w"},
+               %b1: tensor<8xf32> {lp.role = "param", lp.name = "fc1.b"},
+               %w2: tensor<8x3xf32> {lp.role = "param", lp.name = "fc2.w"})
+    -> (tensor<f32> {lp.name = "loss"}) {
+  %h = lp.linear %x, %w1, %b1 {lp.layer = "fc1"} : (tensor<4x6xf32>, tensor<6x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %a = lp.relu %h {lp.layer = "fc1"} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  %o = lp.matmul %a, %w2 {lp.layer = "fc2"} : (tensor<4x8xf32>, tensor<8x3xf32>) -> tensor<4x3xf32>
+  %l = lp.cross_entropy %o, %y : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<f32>
+  return %l : tensor<f32>
+}
