@@ -85,9 +85,13 @@ const char *const kPipelines[] = {
     "lp-build-train-step{optimizer=adam},"
     "lp-lower-to-llvm{inplace-results=1}",
     "lp-build-train-step{precision=bf16},lp-lower-to-llvm{inplace-results=1}",
+    // Quantization-aware training.
+    "lp-fake-quant",
+    "lp-build-train-step{fake-quant='weights=int4 calibrate=1 freeze-after=3' "
+    "precision=bf16},lp-lower-to-llvm",
 };
 // fuzz/make_seeds.py assigns seeds to pipelines by index.
-static_assert(std::size(kPipelines) == 44, "update fuzz/make_seeds.py");
+static_assert(std::size(kPipelines) == 46, "update fuzz/make_seeds.py");
 
 mlir::DialectRegistry &registry() {
   static mlir::DialectRegistry *r = [] {
