@@ -60,9 +60,7 @@ void lp::buildCPUCodegenPipeline(OpPassManager &pm,
 
   if (options.approximateMath)
     pm.addPass(lp::createApproximateMath());
-  arith::ArithExpandOpsPassOptions expand;
-  expand.includeBf16 = true;
-  pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(lp::createExpandArith());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -351,6 +351,24 @@ def SplitSharedInits : Pass<"lp-split-shared-inits"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def ExpandArith : Pass<"lp-expand-arith"> {
+  let summary = "arith-expand, except for running minima and maxima in memory";
+  let description = [{
+    What `arith-expand{include-bf16}` does (ceil/floor divisions, bf16
+    extensions and truncations, `minimumf`/`maximumf` as compares and
+    selects), except for a `minimumf`/`maximumf` that updates a memory
+    location in place (`out[j] = min(out[j], x)`: one operand loaded from
+    the location its only use stores to). That one stays, and becomes
+    `llvm.minimum`/`llvm.maximum` (vminps/vmaxps with NaN handling on
+    x86): expanded, LLVM turns `store(select(x < out[j], x, out[j]))` into
+    a masked store (vmaskmovps), microcoded and slow on AMD CPUs, in every
+    reduction that keeps a row (an observer's range over a batch). The
+    results are the same: both forms propagate NaN (the intrinsic also
+    orders -0 below +0).
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def GuardExpUnderflow : Pass<"lp-guard-exp-underflow"> {
   let summary = "Keep exp of very negative f32 inputs on the vector path";
   let description = [{

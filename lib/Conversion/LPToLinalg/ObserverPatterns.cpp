@@ -40,11 +40,32 @@ struct AminmaxLowering : OpRewritePattern<AminmaxOp> {
     Location loc = op.getLoc();
     double inf = std::numeric_limits<double>::infinity();
     Value lo =
-        reduceOne(rewriter, loc, op.getInput(), reduced, inf, minCombine);
+        reduceInTwo(rewriter, loc, op.getInput(), reduced, inf, minCombine);
     Value hi =
-        reduceOne(rewriter, loc, op.getInput(), reduced, -inf, maxCombine);
+        reduceInTwo(rewriter, loc, op.getInput(), reduced, -inf, maxCombine);
     rewriter.replaceOp(op, {lo, hi});
     return success();
+  }
+
+  /// Reduces `x` over `reduced`. When the innermost dimension is reduced
+  /// with others, first over the others, keeping it: that loop's innermost
+  /// iterations are independent, so LLVM vectorizes them, where one
+  /// running value per output (a loop-carried chain through memory) stays
+  /// scalar; then over the innermost dimension of the small result.
+  static Value reduceInTwo(OpBuilder &b, Location loc, Value x,
+                           ArrayRef<bool> reduced, double init,
+                           CombineFn combine) {
+    size_t rank = reduced.size();
+    if (rank < 2 || !reduced.back() ||
+        llvm::count(reduced.drop_back(), true) == 0)
+      return reduceOne(b, loc, x, reduced, init, combine);
+    SmallVector<bool> outer(reduced);
+    outer.back() = false;
+    Value partial = reduceOne(b, loc, x, outer, init, combine);
+    int64_t partialRank = cast<RankedTensorType>(partial.getType()).getRank();
+    SmallVector<bool> last(partialRank, false);
+    last.back() = true;
+    return reduceOne(b, loc, partial, last, init, combine);
   }
 };
 

@@ -36,14 +36,14 @@ SmallVector<AffineMap> quantMaps(Op op, int64_t operands) {
   return maps;
 }
 
-/// What every quantization op computes from (x, scale, zero point): the
-/// zero point rounded half to even and clamped, xs = x * (1/s) (PyTorch
-/// multiplies by the f32 reciprocal), r = round_half_even(xs) and
-/// q = r + zp, with the range's ends as constants.
+/// What every quantization op computes from (x, zero point, 1/scale):
+/// the zero point rounded half to even and clamped, xs = x * (1/s)
+/// (PyTorch multiplies by the f32 reciprocal), r = round_half_even(xs)
+/// and q = r + zp, with the range's ends as constants.
 struct Quantized {
   Value qmin, qmax, zp, xs, r, q;
 };
-Quantized quantize(OpBuilder &b, Location loc, Value x, Value s, Value zp,
+Quantized quantize(OpBuilder &b, Location loc, Value x, Value zp, Value inv,
                    double lo, double hi) {
   Quantized v;
   v.qmin = cst(b, loc, x, lo);
@@ -51,7 +51,6 @@ Quantized quantize(OpBuilder &b, Location loc, Value x, Value s, Value zp,
   Value z = math::RoundEvenOp::create(b, loc, zp);
   z = arith::MaximumFOp::create(b, loc, z, v.qmin);
   v.zp = arith::MinimumFOp::create(b, loc, z, v.qmax);
-  Value inv = arith::DivFOp::create(b, loc, cst(b, loc, s, 1.0), s);
   v.xs = arith::MulFOp::create(b, loc, x, inv);
   v.r = math::RoundEvenOp::create(b, loc, v.xs);
   v.q = arith::AddFOp::create(b, loc, v.r, v.zp);
@@ -59,7 +58,8 @@ Quantized quantize(OpBuilder &b, Location loc, Value x, Value s, Value zp,
 }
 
 /// One elementwise linalg.generic for `Op` over (x, scale, zero point[,
-/// grad]); `Body` gives the result from the operands and `quantize`.
+/// grad], 1/scale), after one that computes 1/scale; `Body` gives the
+/// result from the operands and `quantize`.
 template <typename Op, Value (*Body)(OpBuilder &, Location, Op, ValueRange,
                                      const Quantized &)>
 struct QuantLowering : OpRewritePattern<Op> {
@@ -68,13 +68,24 @@ struct QuantLowering : OpRewritePattern<Op> {
                                 PatternRewriter &rewriter) const override {
     double lo = op.getQuantMinAttr().getInt();
     double hi = op.getQuantMaxAttr().getInt();
-    Value r =
-        buildMapped(rewriter, op.getLoc(), resultTypeOf(op), op->getOperands(),
-                    quantMaps(op, op->getNumOperands()),
-                    [&](OpBuilder &b, Location loc, ValueRange a) {
-                      return Body(b, loc, op, a,
-                                  quantize(b, loc, a[0], a[1], a[2], lo, hi));
-                    });
+    // The reciprocal once per scale, not once per element (a division is
+    // several times a multiply's cost); the last input of the generic.
+    Value scale = op.getScale();
+    Value inv = buildElementwise(
+        rewriter, op.getLoc(), cast<RankedTensorType>(scale.getType()), scale,
+        [](OpBuilder &b, Location loc, ValueRange a) -> Value {
+          return arith::DivFOp::create(b, loc, cst(b, loc, a[0], 1.0), a[0]);
+        });
+    SmallVector<Value> inputs(op->getOperands());
+    inputs.push_back(inv);
+    SmallVector<AffineMap> maps = quantMaps(op, op->getNumOperands());
+    maps.push_back(maps[1]);
+    Value r = buildMapped(rewriter, op.getLoc(), resultTypeOf(op), inputs, maps,
+                          [&](OpBuilder &b, Location loc, ValueRange a) {
+                            return Body(
+                                b, loc, op, a,
+                                quantize(b, loc, a[0], a[2], a.back(), lo, hi));
+                          });
     rewriter.replaceOp(op, r);
     return success();
   }

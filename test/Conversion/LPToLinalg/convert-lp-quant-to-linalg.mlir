@@ -1,20 +1,24 @@
 // RUN: lp-opt %s --convert-lp-to-linalg --split-input-file --mlir-print-local-scope | FileCheck %s
 
-// lp.fake_quant is one elementwise linalg.generic in f32 that reads the
-// scale and zero point once per tensor (a map to no dimension) or per
-// channel (a map to the axis): the zero point rounded half to even and
-// clamped, the f32 reciprocal of the scale, q = roundeven(x * inv) + zp,
-// then (clamp(q) - zp) * scale; maximumf/minimumf keep NaN.
+// lp.fake_quant is a generic that computes the f32 reciprocal of the
+// scale once per scale, then one elementwise linalg.generic in f32 that
+// reads the scale, zero point and reciprocal once per tensor (a map to no
+// dimension) or per channel (a map to the axis): the zero point rounded
+// half to even and clamped, q = roundeven(x * inv) + zp, then
+// (clamp(q) - zp) * scale; maximumf/minimumf keep NaN.
 
 // CHECK-LABEL: func.func @per_tensor
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> (d0, d1)>]
-// CHECK: ^bb0(%[[X:.*]]: f32, %[[S:.*]]: f32, %[[Z:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[RECIP:.*]] = linalg.generic {indexing_maps = [affine_map<() -> ()>, affine_map<() -> ()>], iterator_types = []}
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: arith.divf %[[ONE]], %{{.*}}
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}}, %{{.*}}, %[[RECIP]] :
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[S:.*]]: f32, %[[Z:.*]]: f32, %[[INV:.*]]: f32, %{{.*}}: f32):
 // CHECK-DAG: %[[LO:.*]] = arith.constant -1.280000e+02 : f32
 // CHECK-DAG: %[[HI:.*]] = arith.constant 1.270000e+02 : f32
 // CHECK: %[[ZR:.*]] = math.roundeven %[[Z]]
 // CHECK: %[[ZL:.*]] = arith.maximumf %[[ZR]], %[[LO]]
 // CHECK: %[[ZC:.*]] = arith.minimumf %[[ZL]], %[[HI]]
-// CHECK: %[[INV:.*]] = arith.divf %{{.*}}, %[[S]]
+// CHECK-NOT: arith.divf
 // CHECK: %[[XS:.*]] = arith.mulf %[[X]], %[[INV]]
 // CHECK: %[[R:.*]] = math.roundeven %[[XS]]
 // CHECK: %[[Q:.*]] = arith.addf %[[R]], %[[ZC]]
@@ -34,7 +38,7 @@ func.func @per_tensor(%x: tensor<4x8xf32>, %s: tensor<f32>, %z: tensor<f32>) -> 
 // The gradient passes dy where q lies in the range (ordered comparisons:
 // NaN is outside), else 0; per channel along axis 0.
 // CHECK-LABEL: func.func @grad_per_channel
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>]
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>]
 // CHECK: %[[Q:.*]] = arith.addf
 // CHECK: %[[GE:.*]] = arith.cmpf oge, %[[Q]]
 // CHECK: %[[LE:.*]] = arith.cmpf ole, %[[Q]]
