@@ -42,12 +42,13 @@ std::string lp::rt::checkArrayNames(const Signature &sig,
     if (slot && (eitherKind || slot->isState() == state))
       continue;
     // Parameters may come from a checkpoint: the state of its step counter
-    // and optimizer (`step`, `adam.t`, `<param>.adam.m`) is not used here.
+    // and optimizer (`step`, `adam.t`, `<param>.adam.m`) is not used here,
+    // nor is that of a parameter read here as state (a teacher's weights).
     if (!slot && state) {
       std::optional<std::string_view> owner = lp::stateOwner(name);
       bool ownerIsParam = owner && std::any_of(sig.args.begin(), sig.args.end(),
                                                [&](const TensorSlot &s) {
-                                                 return s.role == Role::Param &&
+                                                 return s.isState() &&
                                                         s.name == *owner;
                                                });
       if (lp::isReservedName(name) || ownerIsParam)

@@ -1,6 +1,7 @@
 //===- TrainState.cpp - the trainer's parameters and state on disk --------===//
 
 #include "TrainState.h"
+#include "lp/Dialect/LP/IR/AbiNames.h"
 #include "lp/Runtime/Initializers.h"
 
 #include <algorithm>
@@ -29,10 +30,22 @@ std::string lp::rt::detail::loadState(const Signature &sig,
     if (!e.empty())
       return e;
   }
+  // Initial values that do not give every trained parameter (a teacher's
+  // weights for a distillation model's read-only state) are not a
+  // checkpoint of this step: its step count and optimizer state start
+  // afresh.
+  bool everyParam = std::all_of(
+      sig.args.begin(), sig.args.end(), [&](const TensorSlot &s) {
+        return s.role != Role::Param || loaded.count(s.name);
+      });
   for (const TensorSlot &slot : sig.args) {
     if (!slot.isState())
       continue;
     auto it = loaded.find(slot.name);
+    bool stepState = lp::isReservedName(slot.name) ||
+                     lp::stateOwner(slot.name).has_value();
+    if (opts.resumeFile.empty() && !everyParam && stepState)
+      it = loaded.end();
     if (it != loaded.end())
       state[slot.name] = std::move(it->second);
     else if (!opts.resumeFile.empty())
