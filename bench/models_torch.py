@@ -11,13 +11,42 @@ import torch
 import torch.nn.functional as F
 
 
-def _mlp(params, x):
+def _same(name, t, axis=None):
+    return t
+
+
+def _mlp(params, x, fq=_same):
     n = sum(1 for k in params if k.endswith(".w"))
     for i in range(1, n + 1):
-        x = torch.addmm(params[f"fc{i}.b"], x, params[f"fc{i}.w"])
+        x = torch.addmm(params[f"fc{i}.b"], fq(f"fc{i}.in", x), fq(f"fc{i}.w", params[f"fc{i}.w"], 1))
         if i < n:
             x = torch.relu(x)
     return x
+
+
+class FakeQuantizers:
+    """PyTorch's default QAT fake quantization (get_default_qat_qconfig
+    ("x86")'s fused observer + fake-quantize modules) for the inputs and
+    weights of every product, made on first use: weights per output
+    channel (`axis`), symmetric int8; activations per tensor, affine, int8
+    [-128, 127] (LP's activation range)."""
+
+    def __init__(self):
+        from torch.ao.quantization import fake_quantize as fqm, observer as obs
+        self.weight = fqm.FusedMovingAvgObsFakeQuantize.with_args(
+            observer=obs.MovingAveragePerChannelMinMaxObserver, quant_min=-128, quant_max=127,
+            dtype=torch.qint8, qscheme=torch.per_channel_symmetric)
+        self.act = fqm.FusedMovingAvgObsFakeQuantize.with_args(
+            observer=obs.MovingAverageMinMaxObserver, quant_min=-128, quant_max=127,
+            dtype=torch.qint8, qscheme=torch.per_tensor_affine)
+        self.modules = {}
+
+    def __call__(self, name, t, axis=None):
+        m = self.modules.get(name)
+        if m is None:
+            m = self.weight(ch_axis=axis) if axis is not None else self.act()
+            self.modules[name] = m
+        return m(t)
 
 
 def _char_lm(params, batch, heads):
@@ -57,15 +86,22 @@ def _char_lm(params, batch, heads):
     return F.cross_entropy(logits, batch["y"])
 
 
-def _cnn(params, x):
+def _cnn(params, x, fq=_same):
     for i in (1, 2):
-        x = F.max_pool2d(torch.relu(F.conv2d(x, params[f"conv{i}.w"],
+        x = F.max_pool2d(torch.relu(F.conv2d(fq(f"conv{i}.in", x), fq(f"conv{i}.w", params[f"conv{i}.w"], 0),
                                              params[f"conv{i}.b"], padding=1)), 2)
-    return torch.addmm(params["fc.b"], x.reshape(x.shape[0], -1), params["fc.w"])
+    return torch.addmm(params["fc.b"], fq("fc.in", x.reshape(x.shape[0], -1)), fq("fc.w", params["fc.w"], 1))
 
 
-def loss_fn(kind, heads=None):
-    """loss(params, batch) for a workload kind."""
+def loss_fn(kind, heads=None, fq=None):
+    """loss(params, batch) for a workload kind; `fq` (FakeQuantizers)
+    fake-quantizes the products' operands (MLP and CNN kinds)."""
+    if fq is not None:
+        if kind == "mlp_ce":
+            return lambda p, bt: F.cross_entropy(_mlp(p, bt["x"], fq), bt["y"])
+        if kind == "cnn_ce":
+            return lambda p, bt: F.cross_entropy(_cnn(p, bt["x"], fq), bt["y"])
+        raise ValueError(f"no PyTorch QAT model for kind '{kind}'")
     if kind == "mlp_ce":
         return lambda p, bt: F.cross_entropy(_mlp(p, bt["x"]), bt["y"])
     if kind == "mlp_mse":
@@ -85,12 +121,13 @@ def forward_loss(workload, params_np, batch_np):
 
 
 def run(workload, params_np, lr, momentum, total_steps, timer, compile=False,
-        autocast=None):
+        autocast=None, qat=False):
     """Trains `total_steps` steps; returns (losses, per-step seconds).
     With `compile`, the loss goes through torch.compile (errors propagate).
     `autocast` ("bf16" or "f16") runs the loss under torch.autocast on the
-    CPU with f32 parameters; f16 adds a GradScaler (dynamic loss scaling)."""
-    loss = loss_fn(workload.kind, workload.heads)
+    CPU with f32 parameters; f16 adds a GradScaler (dynamic loss scaling).
+    `qat` fake-quantizes the products' operands (FakeQuantizers)."""
+    loss = loss_fn(workload.kind, workload.heads, FakeQuantizers() if qat else None)
     if compile:
         loss = torch.compile(loss)
     scaler = None
