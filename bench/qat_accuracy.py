@@ -39,8 +39,12 @@ alone (loss weights [1, 0]) and distilled (the example's [0.5, 0.5], T = 4),
 teacher by at least 3 points and distillation recovers at least half of
 that gap.
 
-Post-training quantization rows are not here: PTQ is not built yet
-(docs/Quantization.md).
+Post-training, weight-only (PTQ int8 / int4 weight-only): the f32 run's
+trained weights (its checkpoint) evaluated with `--steps=0
+--fake-quant='activations=none weight-range=current'`, that is rounded to
+the int8 (int4) grid of their own per-channel symmetric ranges, without
+training; goal: int8 within 0.3 points. (`lp-run --quantize`, which writes
+the integer weights, is not built yet; the sizes are computed.)
 """
 
 import argparse
@@ -65,7 +69,11 @@ REGIMES = {
     "QAT int8, current": (["--fake-quant=weight-range=current"], 8),
     "QAT W4A8, current": (["--fake-quant=weights=int4 weight-range=current"], 4),
 }
-GOALS = {"QAT int8": 0.5, "QAT W4A8": 1.0}
+PTQ = {
+    "PTQ int8 weight-only": (["--fake-quant=activations=none weight-range=current"], 8),
+    "PTQ int4 weight-only": (["--fake-quant=weights=int4 activations=none weight-range=current"], 4),
+}
+GOALS = {"QAT int8": 0.5, "QAT W4A8": 1.0, "PTQ int8 weight-only": 0.3}
 LM_REGIMES = {"QAT W8A8": ["--fake-quant=on"], "QAT W4A8": ["--fake-quant=weights=int4"]}
 
 
@@ -91,9 +99,16 @@ def model_rows(args, name, tmp):
     steps = args.steps or default_steps
     results = {}
     for seed in range(args.seeds):
-        results.setdefault("f32", []).append(pa.lp_train(args, model, data, steps, seed, [], tmp))
+        ck = os.path.join(tmp, f"{name}_f32_{seed}.npz")
+        results.setdefault("f32", []).append(pa.lp_train(args, model, data, steps, seed,
+                                                         [f"--checkpoint={ck}"], tmp))
         for regime, (extra, _) in REGIMES.items():
             results.setdefault(regime, []).append(pa.lp_train(args, model, data, steps, seed, extra, tmp))
+        # Post-training, weight-only: the trained f32 weights evaluated
+        # fake-quantized with their own per-channel ranges (no training).
+        for regime, (extra, _) in PTQ.items():
+            results.setdefault(regime, []).append(
+                pa.lp_train(args, model, data, 0, seed, [*extra, f"--params={ck}"], tmp))
     f32_bytes = weight_bytes(args, model, data, tmp, 32)
     lines = [f"## {name} ({model}, {steps} steps, SGD momentum {pa.MOMENTUM}, lr {pa.LR})", "",
              "| regime | accuracy (mean) | Δ accuracy, points | Δ cross-entropy, % | weights, bytes | goal |",
@@ -103,7 +118,7 @@ def model_rows(args, name, tmp):
         acc = [100 * a for _, a in runs]
         dacc = [100 * (a - b) for (_, a), (_, b) in zip(runs, results["f32"])]
         dce = [100 * (c / b - 1) for (c, _), (b, _) in zip(runs, results["f32"])]
-        bits = 32 if regime == "f32" else REGIMES[regime][1]
+        bits = 32 if regime == "f32" else {**REGIMES, **PTQ}[regime][1]
         size = f32_bytes if bits == 32 else weight_bytes(args, model, data, tmp, bits)
         goal = ""
         if regime in GOALS:

@@ -46,6 +46,7 @@ struct Settings {
   bool weightSymmetric, activationSymmetric, perChannel, weightObserved;
   std::optional<double> averaging; ///< none: min/max observers
   int64_t calibrate, freezeAfter;
+  bool activationProducts;
 };
 
 std::optional<int64_t> bitsOf(Precision p) {
@@ -119,6 +120,15 @@ private:
       return failure();
     // A float precision leaves the op to lp-autocast.
     if (*own && !bitsOf(**own))
+      return success();
+    // A product of two activations (attention) stays float unless asked,
+    // as in PyTorch's eager QAT, which quantizes modules, not torch.matmul.
+    auto isWeight = [&](Value v) {
+      auto arg = dyn_cast<BlockArgument>(v);
+      return arg && isParam(fn, arg.getArgNumber());
+    };
+    if (isa<MatmulOp>(op) && !settings.activationProducts &&
+        !llvm::any_of(op->getOperands(), isWeight))
       return success();
     auto layer = op->getAttrOfType<StringAttr>(kLayerAttr);
     std::string base =
@@ -426,6 +436,7 @@ struct FakeQuant : lp::impl::FakeQuantBase<FakeQuant> {
       return "calibrate and freeze-after must be at most 2^24 (16777216)";
     s.calibrate = calibrate;
     s.freezeAfter = freezeAfter;
+    s.activationProducts = activationProducts;
     return "";
   }
 };

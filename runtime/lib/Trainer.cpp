@@ -388,7 +388,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   if (first < 0)
     return stateFile + ": the step count is " + std::to_string(first) +
            "; a checkpoint's step is 0 or more";
-  if (first > 0 && first >= opts.steps)
+  // --steps 0 evaluates the given parameters (a checkpoint at any step).
+  if (first > 0 && first >= opts.steps && opts.steps != 0)
     return stateFile + ": the checkpoint is at step " + std::to_string(first) +
            " and --steps is " + std::to_string(opts.steps) +
            ": nothing to run (--steps counts from the start of training)";
@@ -414,8 +415,11 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     if (!*timeLog)
       return "cannot write '" + opts.stepTimes + "': " + std::strerror(errno);
   }
-  os << "train: " << ds->examples << " examples, batch " << ds->batch
-     << ", steps " << first << ".." << opts.steps << "\n";
+  if (opts.steps == 0)
+    os << "train: --steps 0: no training, the given parameters as they are\n";
+  else
+    os << "train: " << ds->examples << " examples, batch " << ds->batch
+       << ", steps " << first << ".." << opts.steps << "\n";
 
   std::vector<npy::Array> batch, results;
   std::vector<int64_t> order;
@@ -431,7 +435,7 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   double intervalSeconds = 0, timedSeconds = 0;
   int64_t sinceLog = 0, timedSteps = 0;
   auto runStart = Clock::now();
-  for (int64_t s = first; s < opts.steps; ++s) {
+  for (int64_t s = first; s < opts.steps; ++s) { // none for --steps 0
     int64_t epoch = s / perEpoch;
     if (epoch != orderEpoch) {
       order = epochOrder(ds->examples, opts.seed, epoch, opts.shuffle);
@@ -532,7 +536,7 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     if (std::string err = writeParams(step, state, opts.outputDir, os);
         !err.empty())
       return err;
-  } else if (opts.checkpointFile.empty()) {
+  } else if (opts.checkpointFile.empty() && opts.steps > first) {
     os << "note: the trained parameters are discarded (give --checkpoint "
           "or --output-dir to keep them)\n";
   }

@@ -99,8 +99,10 @@ def FakeQuant : Pass<"lp-fake-quant", "mlir::ModuleOp"> {
   let description = [{
     Runs on the forward model, before lp-autocast and autodiff. Every
     operand of a `lowp` op (linear, matmul, conv2d) is fake-quantized
-    (lp.fake_quant, docs/Quantization.md), except biases: an operand that
-    is a `param` argument is a weight (`weights`, `scheme`, per output
+    (lp.fake_quant, docs/Quantization.md), except biases and, unless
+    `activation-products`, the operands of a matmul of two activations
+    (attention's products, which PyTorch's eager QAT leaves in float): an
+    operand that is a `param` argument is a weight (`weights`, `scheme`, per output
     channel with `granularity=per-channel`), any other is an activation
     (`activations`, `activation-scheme`, per tensor). A value used by
     several ops is quantized once.
@@ -158,7 +160,12 @@ def FakeQuant : Pass<"lp-fake-quant", "mlir::ModuleOp"> {
     Option<"freezeAfter", "freeze-after", "int64_t", /*default=*/"0",
            "Freeze the observed ranges after this many steps (0: never)">,
     Option<"overrides", "overrides", "std::string", /*default=*/"\"\"",
-           "Per-layer / per-parameter precision: [layer:|param:]GLOB=VALUE[,...]">
+           "Per-layer / per-parameter precision: [layer:|param:]GLOB=VALUE[,...]">,
+    Option<"activationProducts", "activation-products", "bool",
+           /*default=*/"false",
+           "Also quantize products of two activations (lp.matmul without a "
+           "parameter operand: attention's Q K^T and P V), which PyTorch's "
+           "eager QAT leaves in float">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
