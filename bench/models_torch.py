@@ -44,8 +44,12 @@ class FakeQuantizers:
     def __call__(self, name, t, axis=None):
         m = self.modules.get(name)
         if m is None:
-            m = self.weight(ch_axis=axis) if axis is not None else self.act()
+            m = self.weight(ch_axis=0) if axis is not None else self.act()
             self.modules[name] = m
+        # The fused module's channels are on axis 0 (PyTorch's [out, in]
+        # linear layout); LP's [in, out] weights are read transposed.
+        if axis == 1:
+            return m(t.t()).t()
         return m(t)
 
 

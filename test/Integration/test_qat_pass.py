@@ -12,6 +12,8 @@ products sum in another order, so parameters are compared to a relative
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -222,3 +224,37 @@ def test_bf16_operands_are_refused(tmp_path):
     assert proc.returncode == 1, proc
     assert ("m.mlir:11:9: error: lp-fake-quant: operand #0 is 'tensor<8x6xbf16>'; fake quantization "
             "works on f32 (run lp-fake-quant before lp-autocast)") in proc.stderr, proc.stderr
+
+
+def test_post_training_weight_only_evaluation(tmp_path):
+    """`--steps 0` evaluates a checkpoint as it is: with
+    --fake-quant='activations=none weight-range=current' that is weight-only
+    post-training quantization of the trained f32 weights (each rounded to
+    the int8 grid of its own per-channel range), against numpy."""
+    got, (params, x, y) = train(tmp_path, "weights=none activations=none", 4, 0.5)
+    trained = {k: got[k] for k in params}
+    np.savez(tmp_path / "trained.npz", **trained)
+    np.savez(tmp_path / "eval.npz", x=x, y=y)
+    proc = run_lp([tmp_path / "mlp.mlir", "--train", f"--data={tmp_path / 'data.npz'}",
+                   f"--params={tmp_path / 'trained.npz'}", "--steps=0", f"--eval-data={tmp_path / 'eval.npz'}",
+                   "--fake-quant=activations=none weight-range=current"])
+    assert proc.returncode == 0, proc.stderr
+    assert "--steps 0: no training" in proc.stdout, proc.stdout
+    loss = float(re.search(r"eval: 16 examples, loss ([0-9.eE+-]+)", proc.stdout).group(1))
+    q = {}
+    for k in ("fc1.w", "fc2.w"):
+        w = trained[k]
+        lo, hi = ref_aminmax(w, 1)
+        s, z = ref_qparams(lo, hi, -128, 127, True)
+        q[k] = ref_fake_quant(w, s, z, -128, 127, axis=1)[0]
+    h = np.maximum(x.astype(np.float64) @ q["fc1.w"] + trained["fc1.b"], 0)
+    o = h @ q["fc2.w"] + trained["fc2.b"]
+    o = o - o.max(axis=1, keepdims=True)
+    ce = -(o[np.arange(16), y] - np.log(np.exp(o).sum(axis=1))).mean()
+    assert abs(loss - ce) <= 1e-5 * max(1, ce), (loss, ce)
+    # Rounding the weights changed the loss (the check can tell the two apart).
+    h = np.maximum(x.astype(np.float64) @ trained["fc1.w"] + trained["fc1.b"], 0)
+    o = h @ trained["fc2.w"] + trained["fc2.b"]
+    o = o - o.max(axis=1, keepdims=True)
+    plain = -(o[np.arange(16), y] - np.log(np.exp(o).sum(axis=1))).mean()
+    assert abs(plain - ce) > 1e-5 * max(1, ce)

@@ -29,6 +29,37 @@ Value minCombine(OpBuilder &b, Location loc, Value acc, ValueRange xs) {
   return arith::MinimumFOp::create(b, loc, acc, xs[0]);
 }
 
+/// The minimum and maximum of `x` over the dimensions flagged in
+/// `reduced`, in one linalg.generic with two outputs (one read of `x`).
+std::pair<Value, Value> reduceMinMax(OpBuilder &b, Location loc, Value x,
+                                     ArrayRef<bool> reduced) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> shape = shapeOf(x);
+  SmallVector<int64_t> outShape;
+  SmallVector<utils::IteratorType> iters;
+  for (auto [i, r] : llvm::enumerate(reduced)) {
+    iters.push_back(r ? utils::IteratorType::reduction
+                      : utils::IteratorType::parallel);
+    if (!r)
+      outShape.push_back(shape[i]);
+  }
+  double inf = std::numeric_limits<double>::infinity();
+  Value lo = filledTensor(b, loc, outShape, b.getF32Type(), inf);
+  Value hi = filledTensor(b, loc, outShape, b.getF32Type(), -inf);
+  AffineMap kept = keptDimsMap(ctx, reduced);
+  SmallVector<AffineMap> maps = {identityMap(ctx, reduced.size()), kept, kept};
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{lo.getType(), hi.getType()}, ValueRange{x},
+      ValueRange{lo, hi}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value v = toCompute(nb, nloc, args[0]);
+        Value mn = arith::MinimumFOp::create(nb, nloc, args[1], v);
+        Value mx = arith::MaximumFOp::create(nb, nloc, args[2], v);
+        linalg::YieldOp::create(nb, nloc, ValueRange{mn, mx});
+      });
+  return {generic.getResult(0), generic.getResult(1)};
+}
+
 struct AminmaxLowering : OpRewritePattern<AminmaxOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AminmaxOp op,
@@ -38,34 +69,28 @@ struct AminmaxLowering : OpRewritePattern<AminmaxOp> {
     if (std::optional<uint64_t> axis = op.getAxis())
       reduced[*axis] = false;
     Location loc = op.getLoc();
-    double inf = std::numeric_limits<double>::infinity();
-    Value lo =
-        reduceInTwo(rewriter, loc, op.getInput(), reduced, inf, minCombine);
-    Value hi =
-        reduceInTwo(rewriter, loc, op.getInput(), reduced, -inf, maxCombine);
+    // When the innermost dimension is reduced with others, first over the
+    // others, keeping it: that loop's innermost iterations are independent,
+    // so LLVM vectorizes them, where one running value per output (a
+    // loop-carried chain through memory) stays scalar; then over the
+    // innermost dimension of the small result.
+    if (rank >= 2 && reduced.back() &&
+        llvm::count(ArrayRef<bool>(reduced).drop_back(), true) > 0) {
+      SmallVector<bool> outer(reduced);
+      outer.back() = false;
+      auto [plo, phi] = reduceMinMax(rewriter, loc, op.getInput(), outer);
+      int64_t partialRank = cast<RankedTensorType>(plo.getType()).getRank();
+      SmallVector<bool> last(partialRank, false);
+      last.back() = true;
+      double inf = std::numeric_limits<double>::infinity();
+      Value lo = reduceOne(rewriter, loc, plo, last, inf, minCombine);
+      Value hi = reduceOne(rewriter, loc, phi, last, -inf, maxCombine);
+      rewriter.replaceOp(op, {lo, hi});
+      return success();
+    }
+    auto [lo, hi] = reduceMinMax(rewriter, loc, op.getInput(), reduced);
     rewriter.replaceOp(op, {lo, hi});
     return success();
-  }
-
-  /// Reduces `x` over `reduced`. When the innermost dimension is reduced
-  /// with others, first over the others, keeping it: that loop's innermost
-  /// iterations are independent, so LLVM vectorizes them, where one
-  /// running value per output (a loop-carried chain through memory) stays
-  /// scalar; then over the innermost dimension of the small result.
-  static Value reduceInTwo(OpBuilder &b, Location loc, Value x,
-                           ArrayRef<bool> reduced, double init,
-                           CombineFn combine) {
-    size_t rank = reduced.size();
-    if (rank < 2 || !reduced.back() ||
-        llvm::count(reduced.drop_back(), true) == 0)
-      return reduceOne(b, loc, x, reduced, init, combine);
-    SmallVector<bool> outer(reduced);
-    outer.back() = false;
-    Value partial = reduceOne(b, loc, x, outer, init, combine);
-    int64_t partialRank = cast<RankedTensorType>(partial.getType()).getRank();
-    SmallVector<bool> last(partialRank, false);
-    last.back() = true;
-    return reduceOne(b, loc, partial, last, init, combine);
   }
 };
 

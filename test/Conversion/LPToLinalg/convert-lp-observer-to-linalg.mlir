@@ -1,23 +1,41 @@
 // RUN: lp-opt %s --convert-lp-to-linalg --split-input-file --mlir-print-local-scope | FileCheck %s
 
-// lp.aminmax is a min and a max reduction over every dimension but the
-// channel axis (NaN propagates: minimumf/maximumf); lp.observe and
-// lp.quant_params are elementwise generics that compute each result
-// and pick the empty-range value where min > max; lp.select picks where
-// the condition is positive.
+// lp.aminmax is one reduction with two outputs (min and max, one read of
+// the input) over every dimension but the channel axis (NaN propagates:
+// minimumf/maximumf), in two stages when the innermost dimension is
+// reduced with others; lp.observe and lp.quant_params are elementwise
+// generics that compute each result and pick the empty-range value where
+// min > max; lp.select picks where the condition is positive.
 
 // CHECK-LABEL: func.func @per_channel_range
 // CHECK: %[[INF:.*]] = arith.constant 0x7F800000 : f32
-// CHECK: linalg.fill ins(%[[INF]]
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>], iterator_types = ["reduction", "parallel"]}
-// CHECK: arith.minimumf
+// CHECK: %[[LO:.*]] = linalg.fill ins(%[[INF]]
 // CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
-// CHECK: linalg.fill ins(%[[NINF]]
-// CHECK: linalg.generic
-// CHECK: arith.maximumf
+// CHECK: %[[HI:.*]] = linalg.fill ins(%[[NINF]]
+// CHECK: %[[R:.*]]:2 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d1)>], iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<4x8xf32>) outs(%[[LO]], %[[HI]] :
+// CHECK: ^bb0(%[[IN:.*]]: f32, %[[A:.*]]: f32, %[[B:.*]]: f32):
+// CHECK: %[[MN:.*]] = arith.minimumf %[[A]], %[[IN]]
+// CHECK: %[[MX:.*]] = arith.maximumf %[[B]], %[[IN]]
+// CHECK: linalg.yield %[[MN]], %[[MX]]
+// CHECK: return %[[R]]#0, %[[R]]#1
 func.func @per_channel_range(%x: tensor<4x8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   %lo, %hi = lp.aminmax %x {axis = 1 : i64} : (tensor<4x8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
   return %lo, %hi : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Per tensor: first over the rows into [8] (both outputs), then the two
+// [8] results to scalars.
+// CHECK-LABEL: func.func @per_tensor_range
+// CHECK: %[[R:.*]]:2 = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction"]} ins(%[[R]]#0 : tensor<8xf32>)
+// CHECK: arith.minimumf
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction"]} ins(%[[R]]#1 : tensor<8xf32>)
+// CHECK: arith.maximumf
+func.func @per_tensor_range(%x: tensor<4x8xf32>) -> (tensor<f32>, tensor<f32>) {
+  %lo, %hi = lp.aminmax %x : (tensor<4x8xf32>) -> (tensor<f32>, tensor<f32>)
+  return %lo, %hi : tensor<f32>, tensor<f32>
 }
 
 // -----
