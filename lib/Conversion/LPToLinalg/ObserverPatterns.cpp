@@ -99,6 +99,33 @@ Value isEmpty(OpBuilder &b, Location loc, Value min, Value max) {
   return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, min, max);
 }
 
+/// One elementwise linalg.generic of `inputs` (all of `type`'s shape)
+/// with two results of `type`: `body(isSecond)` gives each from the
+/// inputs' scalars.
+std::pair<Value, Value>
+buildElementwisePair(OpBuilder &b, Location loc, RankedTensorType type,
+                     ValueRange inputs,
+                     llvm::function_ref<Value(OpBuilder &, Location,
+                                              ValueRange, bool)>
+                         body) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps(inputs.size() + 2,
+                              identityMap(ctx, type.getRank()));
+  SmallVector<utils::IteratorType> iters(type.getRank(),
+                                         utils::IteratorType::parallel);
+  Value first = emptyTensor(b, loc, type.getShape(), type.getElementType());
+  Value second = emptyTensor(b, loc, type.getShape(), type.getElementType());
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type, type}, inputs, ValueRange{first, second}, maps,
+      iters, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        ValueRange in = args.drop_back(2);
+        Value r0 = body(nb, nloc, in, false);
+        Value r1 = body(nb, nloc, in, true);
+        linalg::YieldOp::create(nb, nloc, ValueRange{r0, r1});
+      });
+  return {generic.getResult(0), generic.getResult(1)};
+}
+
 struct ObserveLowering : OpRewritePattern<ObserveOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ObserveOp op,
@@ -108,29 +135,25 @@ struct ObserveLowering : OpRewritePattern<ObserveOp> {
       c = attr->convertToDouble();
     auto type = cast<RankedTensorType>(op.getMin().getType());
     ValueRange in = op->getOperands();
-    // a = (current_min, current_max, min, max).
-    auto side = [&](bool isMax) {
-      return buildElementwise(
-          rewriter, op.getLoc(), type, in,
-          [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
-            Value cur = a[isMax ? 1 : 0], old = a[isMax ? 3 : 2];
-            Value next;
-            if (c) {
-              Value delta = arith::SubFOp::create(b, loc, cur, old);
-              Value step =
-                  arith::MulFOp::create(b, loc, cst(b, loc, old, *c), delta);
-              next = arith::AddFOp::create(b, loc, old, step);
-            } else if (isMax) {
-              next = arith::MaximumFOp::create(b, loc, cur, old);
-            } else {
-              next = arith::MinimumFOp::create(b, loc, cur, old);
-            }
-            return arith::SelectOp::create(b, loc, isEmpty(b, loc, a[2], a[3]),
-                                           cur, next);
-          });
-    };
-    Value lo = side(false);
-    Value hi = side(true);
+    // a = (current_min, current_max, min, max); one generic for both.
+    auto [lo, hi] = buildElementwisePair(
+        rewriter, op.getLoc(), type, op->getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange a, bool isMax) -> Value {
+          Value cur = a[isMax ? 1 : 0], old = a[isMax ? 3 : 2];
+          Value next;
+          if (c) {
+            Value delta = arith::SubFOp::create(b, loc, cur, old);
+            Value step =
+                arith::MulFOp::create(b, loc, cst(b, loc, old, *c), delta);
+            next = arith::AddFOp::create(b, loc, old, step);
+          } else if (isMax) {
+            next = arith::MaximumFOp::create(b, loc, cur, old);
+          } else {
+            next = arith::MinimumFOp::create(b, loc, cur, old);
+          }
+          return arith::SelectOp::create(b, loc, isEmpty(b, loc, a[2], a[3]),
+                                         cur, next);
+        });
     rewriter.replaceOp(op, {lo, hi});
     return success();
   }
@@ -149,10 +172,11 @@ struct QuantParamsLowering : OpRewritePattern<QuantParamsOp> {
     double symmetricZp = 0;
     if (qmin >= 0)
       symmetricZp = qmin == 0 && qmax == 255 ? 128 : (qmin + qmax) / 2;
-    auto result = [&](bool zeroPoint) {
-      return buildElementwise(
+    // One generic computes both (the scale twice: LLVM shares it).
+    auto [scale, zp] = buildElementwisePair(
           rewriter, op.getLoc(), type, op->getOperands(),
-          [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+          [&](OpBuilder &b, Location loc, ValueRange a,
+              bool zeroPoint) -> Value {
             Value zero = cst(b, loc, a[0], 0.0);
             Value mn = arith::MinimumFOp::create(b, loc, a[0], zero);
             Value mx = arith::MaximumFOp::create(b, loc, a[1], zero);
@@ -187,9 +211,6 @@ struct QuantParamsLowering : OpRewritePattern<QuantParamsOp> {
             return arith::SelectOp::create(
                 b, loc, empty, cst(b, loc, z, zeroPoint ? 0.0 : 1.0), z);
           });
-    };
-    Value scale = result(false);
-    Value zp = result(true);
     rewriter.replaceOp(op, {scale, zp});
     return success();
   }

@@ -3,9 +3,9 @@
 // lp.aminmax is one reduction with two outputs (min and max, one read of
 // the input) over every dimension but the channel axis (NaN propagates:
 // minimumf/maximumf), in two stages when the innermost dimension is
-// reduced with others; lp.observe and lp.quant_params are elementwise
-// generics that compute each result and pick the empty-range value where
-// min > max; lp.select picks where the condition is positive.
+// reduced with others; lp.observe and lp.quant_params are each one
+// elementwise generic with two outputs that picks the empty-range value
+// where min > max; lp.select picks where the condition is positive.
 
 // CHECK-LABEL: func.func @per_channel_range
 // CHECK: %[[INF:.*]] = arith.constant 0x7F800000 : f32
@@ -43,7 +43,8 @@ func.func @per_tensor_range(%x: tensor<4x8xf32>) -> (tensor<f32>, tensor<f32>) {
 // The moving average: min + c * (current - min), unless the state is
 // empty (min > max), where the current range is taken as is.
 // CHECK-LABEL: func.func @moving_average
-// CHECK: ^bb0(%[[CUR:.*]]: f32, %{{.*}}: f32, %[[MIN:.*]]: f32, %[[MAX:.*]]: f32, %{{.*}}: f32):
+// CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<f32>, tensor<f32>)
+// CHECK: ^bb0(%[[CUR:.*]]: f32, %{{.*}}: f32, %[[MIN:.*]]: f32, %[[MAX:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
 // CHECK: %[[D:.*]] = arith.subf %[[CUR]], %[[MIN]]
 // CHECK: %[[C:.*]] = arith.constant 2.500000e-01 : f32
 // CHECK: %[[STEP:.*]] = arith.mulf %[[C]], %[[D]]
@@ -59,7 +60,7 @@ func.func @moving_average(%a: tensor<f32>, %b: tensor<f32>, %c: tensor<f32>, %d:
 
 // Without an averaging constant: the running min and max.
 // CHECK-LABEL: func.func @running
-// CHECK: ^bb0(%[[CUR:.*]]: f32, %{{.*}}: f32, %[[MIN:.*]]: f32, %[[MAX:.*]]: f32, %{{.*}}: f32):
+// CHECK: ^bb0(%[[CUR:.*]]: f32, %{{.*}}: f32, %[[MIN:.*]]: f32, %[[MAX:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
 // CHECK: %[[NEXT:.*]] = arith.minimumf %[[CUR]], %[[MIN]]
 // CHECK: %[[EMPTY:.*]] = arith.cmpf ogt, %[[MIN]], %[[MAX]]
 // CHECK: arith.select %[[EMPTY]], %[[CUR]], %[[NEXT]]
@@ -75,7 +76,7 @@ func.func @running(%a: tensor<3xf32>, %b: tensor<3xf32>, %c: tensor<3xf32>, %d: 
 // an empty range; zero point = clamp(-8 - roundeven(mn / scale)), 0 for
 // an empty range.
 // CHECK-LABEL: func.func @affine
-// CHECK: ^bb0(%[[MN:.*]]: f32, %[[MX:.*]]: f32, %{{.*}}: f32):
+// CHECK: ^bb0(%[[MN:.*]]: f32, %[[MX:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
 // CHECK: %[[LO:.*]] = arith.minimumf %[[MN]], %{{.*}}
 // CHECK: %[[HI:.*]] = arith.maximumf %[[MX]], %{{.*}}
 // CHECK: %[[W:.*]] = arith.subf %[[HI]], %[[LO]]
@@ -85,13 +86,14 @@ func.func @running(%a: tensor<3xf32>, %b: tensor<3xf32>, %c: tensor<3xf32>, %d: 
 // CHECK: %[[S:.*]] = arith.maximumf %[[S0]], %[[EPS]]
 // CHECK: %[[EMPTY:.*]] = arith.cmpf ogt, %[[MN]], %[[MX]]
 // CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
-// CHECK: arith.select %[[EMPTY]], %[[ONE]], %[[S]]
-// CHECK: linalg.generic
+// CHECK: %[[SCALE:.*]] = arith.select %[[EMPTY]], %[[ONE]], %[[S]]
 // CHECK: %[[R:.*]] = math.roundeven
 // CHECK: %[[QMIN:.*]] = arith.constant -8.000000e+00 : f32
 // CHECK: arith.subf %[[QMIN]], %[[R]]
 // CHECK: arith.maximumf
 // CHECK: arith.minimumf
+// CHECK: %[[ZP:.*]] = arith.select
+// CHECK: linalg.yield %[[SCALE]], %[[ZP]]
 func.func @affine(%a: tensor<f32>, %b: tensor<f32>) -> (tensor<f32>, tensor<f32>) {
   %s, %z = lp.quant_params %a, %b {quant_min = -8 : i64, quant_max = 7 : i64} : (tensor<f32>, tensor<f32>) -> (tensor<f32>, tensor<f32>)
   return %s, %z : tensor<f32>, tensor<f32>
@@ -104,7 +106,6 @@ func.func @affine(%a: tensor<f32>, %b: tensor<f32>) -> (tensor<f32>, tensor<f32>
 // CHECK-LABEL: func.func @symmetric_unsigned
 // CHECK: arith.negf
 // CHECK: arith.constant 1.275000e+02 : f32
-// CHECK: linalg.generic
 // CHECK: arith.constant 1.280000e+02 : f32
 func.func @symmetric_unsigned(%a: tensor<f32>, %b: tensor<f32>) -> (tensor<f32>, tensor<f32>) {
   %s, %z = lp.quant_params %a, %b {quant_min = 0 : i64, quant_max = 255 : i64, symmetric} : (tensor<f32>, tensor<f32>) -> (tensor<f32>, tensor<f32>)
