@@ -78,7 +78,7 @@ def main(argv):
         model, cores = machine.cpu_info()
         lines += [f"CPU: {model}, {cores} cores; torch {torch.__version__} (threads {torch.get_num_threads()})"]
     lines += [""]
-    rows, verdict = [], True
+    rows, verdict, kernels = [], True, []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.workloads.split(","):
             warmup, steps, repeats = (bts.QUICK if args.quick else bts.DEFAULTS)[name]
@@ -97,12 +97,17 @@ def main(argv):
                         r = lp_runner.train(args.lp_run, w, data, init, total, args.lr, args.momentum, tmp,
                                             extra_args=extra)
                         times[regime] = r.step_ms
+                        if regime == "lp QAT int8" and not any(k.startswith(name + ":") for k in kernels):
+                            kernels += [f"{name}: {line}" for line in r.contractions]
                         lp_ms.setdefault(regime, []).append(
                             statistics.median(bts.repeat_medians(r.step_ms, warmup, steps, repeats)))
                     except lp_runner.LpError as e:
                         times[regime] = str(e).splitlines()[0]
             peers = {"torch f32": False, "torch QAT int8": True}
             for regime, qat in peers.items():
+                if qat and w.kind not in ("mlp_ce", "cnn_ce"):
+                    times[regime] = "n/a (bench/models_torch.py has QAT for the MLP and CNN only)"
+                    continue
                 time.sleep(bts.SETTLE_S)
                 try:
                     _, secs = models_torch.run(w, params, args.lr, args.momentum, total, time.perf_counter,
@@ -125,11 +130,13 @@ def main(argv):
             else:
                 verdict = False
             for regime, v in times.items():
-                rows.append((name, regime, f"{ms[regime]:.3f}" if regime in ms else f"FAILED: {v}"))
+                rows.append((name, regime, f"{ms[regime]:.3f}" if regime in ms
+                             else v if v.startswith("n/a") else f"FAILED: {v}"))
             rows.append((name, "goal", goal))
             print("\n".join(f"{a} | {b} | {c}" for a, b, c in rows[-len(times) - 1:]), flush=True)
     lines += ["| workload | framework | ms/step (median) |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines += ["", "Kernels LP chose (lp QAT int8, lp-run --verbose):", ""] + [f"    {k}" for k in kernels]
     machine.emit_report(lines, args.out)
     return 0 if verdict else 1
 
