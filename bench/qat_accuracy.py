@@ -39,6 +39,11 @@ alone (loss weights [1, 0]) and distilled (the example's [0.5, 0.5], T = 4),
 teacher by at least 3 points and distillation recovers at least half of
 that gap.
 
+Pruning (pruned 50 %): gradual magnitude pruning of every weight to 50 %
+sparsity (lp-run --prune, cubic schedule from 20 % to 60 % of the steps,
+masks updated every 50 steps); goal: within 1 point of f32. Its size is
+the dense size (sparse storage is not counted).
+
 Post-training, weight-only (PTQ int8 / int4 weight-only): the f32 run's
 trained weights (its checkpoint) evaluated with `--steps=0
 --fake-quant='activations=none weight-range=current'`, that is rounded to
@@ -73,7 +78,8 @@ PTQ = {
     "PTQ int8 weight-only": (["--fake-quant=activations=none weight-range=current"], 8),
     "PTQ int4 weight-only": (["--fake-quant=weights=int4 activations=none weight-range=current"], 4),
 }
-GOALS = {"QAT int8": 0.5, "QAT W4A8": 1.0, "PTQ int8 weight-only": 0.3}
+PRUNE = {"pruned 50 %": ["--prune=sparsity=0.5,begin={begin},end={end},every=50"]}
+GOALS = {"QAT int8": 0.5, "QAT W4A8": 1.0, "PTQ int8 weight-only": 0.3, "pruned 50 %": 1.0}
 LM_REGIMES = {"QAT W8A8": ["--fake-quant=on"], "QAT W4A8": ["--fake-quant=weights=int4"]}
 
 
@@ -104,6 +110,10 @@ def model_rows(args, name, tmp):
                                                          [f"--checkpoint={ck}"], tmp))
         for regime, (extra, _) in REGIMES.items():
             results.setdefault(regime, []).append(pa.lp_train(args, model, data, steps, seed, extra, tmp))
+        # Gradual magnitude pruning to 50 % from 20 % to 60 % of the steps.
+        for regime, extra in PRUNE.items():
+            extra = [e.format(begin=steps // 5, end=3 * steps // 5) for e in extra]
+            results.setdefault(regime, []).append(pa.lp_train(args, model, data, steps, seed, extra, tmp))
         # Post-training, weight-only: the trained f32 weights evaluated
         # fake-quantized with their own per-channel ranges (no training).
         for regime, (extra, _) in PTQ.items():
@@ -118,7 +128,7 @@ def model_rows(args, name, tmp):
         acc = [100 * a for _, a in runs]
         dacc = [100 * (a - b) for (_, a), (_, b) in zip(runs, results["f32"])]
         dce = [100 * (c / b - 1) for (c, _), (b, _) in zip(runs, results["f32"])]
-        bits = 32 if regime == "f32" else {**REGIMES, **PTQ}[regime][1]
+        bits = {**REGIMES, **PTQ}[regime][1] if regime in {**REGIMES, **PTQ} else 32
         size = f32_bytes if bits == 32 else weight_bytes(args, model, data, tmp, bits)
         goal = ""
         if regime in GOALS:

@@ -3,6 +3,7 @@
 // Emits @f_train_step (forward, reverse pass, optimizer update, all state
 // threaded functionally) and @f_eval (forward losses and logits) by running
 // its stages: lp-fake-quant on the model for quantization-aware training,
+// lp-prune for magnitude pruning's masks,
 // lp-autocast on the model when a precision is chosen,
 // lp-build-gradients, the gradient transforms its options
 // select, in the order of the gradient contract, and lp-apply-optimizer.
@@ -72,6 +73,12 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
           failed(quant->initializeOptions(shared, error)))
         return signalPassFailure();
       pm.addPass(std::move(quant));
+    }
+    if (!prune.empty()) {
+      lp::PruneOptions pruning;
+      pruning.function = function;
+      pruning.params = prune;
+      pm.addPass(lp::createPrune(pruning));
     }
     if (precision != "f32" || !precisionOverrides.empty()) {
       lp::AutocastOptions autocast;

@@ -1,6 +1,7 @@
 //===- Trainer.cpp - the training loop around a compiled train step -------===//
 
 #include "lp/Runtime/Trainer.h"
+#include "Pruning.h"
 #include "TrainState.h"
 #include "lp/Dialect/LP/IR/AbiNames.h"
 #include "lp/Runtime/Initializers.h"
@@ -376,6 +377,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   if (!e.empty())
     return e;
   std::optional<Dataset> &evalSet = data.eval;
+  if (std::string e = checkPruning(step, opts, state); !e.empty())
+    return e;
 
   int64_t first = 0;
   if (step.stepCounter)
@@ -441,6 +444,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
       order = epochOrder(ds->examples, opts.seed, epoch, opts.shuffle);
       orderEpoch = epoch;
     }
+    if (std::optional<double> sparsity = pruningTarget(opts, s))
+      applyPruning(step, state, *sparsity);
     auto stepStart = Clock::now();
     std::vector<void *> args =
         bindStep(step, state, *ds, order, (s % perEpoch) * ds->batch, batch);
@@ -524,6 +529,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
             "logging)";
     os << "\n";
   }
+  if (opts.pruneSparsity > 0)
+    reportSparsity(step, state, os);
   if (skippedSteps > 0)
     os << "skipped " << skippedSteps << " of " << opts.steps - first
        << " steps (step.skipped)\n";

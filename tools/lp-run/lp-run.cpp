@@ -151,6 +151,15 @@ static cl::opt<std::string> fakeQuant(
              "--precision-override values int8/int4 then set a layer's or a "
              "parameter's weight bits (docs/Quantization.md)"),
     cl::cat(trainCat));
+static cl::opt<std::string> prune(
+    "prune",
+    cl::desc("Magnitude pruning: sparsity=S[,begin=B][,end=E][,every=K]"
+             "[,params=GLOB]: masks on every weight (rank >= 2) matching "
+             "GLOB (default *), set before step B to the smallest-magnitude "
+             "fraction, then every K steps on a cubic schedule up to S at "
+             "step E (default E = B: one-shot); masked weights read as 0 "
+             "and get no gradient (docs/Quantization.md)"),
+    cl::cat(trainCat));
 static cl::opt<std::string> lowpResult(
     "lowp-result",
     cl::desc("Result type of products under --precision: low (rounded once, "
@@ -407,6 +416,49 @@ static int describe(ModuleOp module, const lp::CompileOptions &options,
   return error.empty() ? 0 : fail(error);
 }
 
+/// Parses --prune into `opts` and the lp-prune glob; returns a message or
+/// empty.
+static std::string parsePrune(lp::rt::TrainOptions &opts, std::string &glob) {
+  if (prune.empty())
+    return "";
+  glob = "*";
+  bool endGiven = false;
+  SmallVector<StringRef> parts;
+  StringRef(prune).split(parts, ',');
+  for (StringRef part : parts) {
+    auto [key, value] = part.trim().split('=');
+    double number = 0;
+    if (key == "params") {
+      glob = value.str();
+      continue;
+    }
+    if (value.getAsDouble(number))
+      return "--prune: expected key=number (sparsity, begin, end, every) or "
+             "params=GLOB, got '" +
+             part.str() + "'";
+    if (key == "sparsity")
+      opts.pruneSparsity = number;
+    else if (key == "begin")
+      opts.pruneBegin = int64_t(number);
+    else if (key == "end")
+      opts.pruneEnd = int64_t(number), endGiven = true;
+    else if (key == "every")
+      opts.pruneEvery = int64_t(number);
+    else
+      return "--prune: unknown key '" + key.str() +
+             "' (sparsity, begin, end, every, params)";
+  }
+  if (!endGiven)
+    opts.pruneEnd = opts.pruneBegin;
+  if (!(opts.pruneSparsity > 0 && opts.pruneSparsity < 1))
+    return "--prune: sparsity must be in (0, 1), got " +
+           std::to_string(opts.pruneSparsity);
+  if (opts.pruneBegin < 0 || opts.pruneEnd < opts.pruneBegin ||
+      opts.pruneEvery < 1)
+    return "--prune: needs 0 <= begin <= end and every >= 1";
+  return "";
+}
+
 /// --train: check the data against the model's batch arguments, compile
 /// the step and eval functions, then run the loop.
 static int runTraining(ModuleOp module, lp::CompileOptions &options) {
@@ -439,6 +491,10 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   opts.outputDir = outputDir;
   opts.lossLog = lossLog;
   opts.stepTimes = stepTimes;
+  std::string pruneGlob;
+  if (std::string e = parsePrune(opts, pruneGlob); !e.empty())
+    return fail(e);
+  options.trainStep.prune = pruneGlob;
   // Bad data fails before the (slow) compilation.
   lp::rt::Signature model;
   if (describe(module, options, model))
@@ -486,6 +542,8 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
     llvm::outs() << " override=" << o;
   if (!t.fakeQuant.empty())
     llvm::outs() << " fake-quant=" << t.fakeQuant;
+  if (!prune.empty())
+    llvm::outs() << " prune=" << prune;
   if (t.lossScale != "none")
     llvm::outs() << " loss-scale=" << t.lossScale
                  << " init-scale=" << g(t.initScale);
@@ -519,6 +577,9 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
 /// Binds the arguments first, so that bad data fails before compiling,
 /// then compiles and calls the function once.
 static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
+  if (!prune.empty() || !fakeQuant.empty())
+    return fail("--prune and --fake-quant build a train step: they need "
+                "--train");
   lp::rt::Signature signature;
   if (describe(module, options, signature))
     return 1;

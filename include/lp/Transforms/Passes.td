@@ -170,6 +170,29 @@ def FakeQuant : Pass<"lp-fake-quant", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "::lp::LPDialect"];
 }
 
+def Prune : Pass<"lp-prune", "mlir::ModuleOp"> {
+  let summary = "Magnitude pruning: weights read through masks kept as state";
+  let description = [{
+    Every `param` argument of rank 2 or more whose name matches `params`
+    (a glob, default all) gains a mask: a read-only `state` argument
+    `<name>.prune.mask` of its type, initially ones, and every use of the
+    parameter reads `parameter * mask` instead. A masked weight is exactly
+    zero in every product and gets a zero gradient, whatever the optimizer
+    does to the stored value (PyTorch's `torch.nn.utils.prune` keeps
+    `weight_orig` and `weight_mask` the same way). The masks are state the
+    trainer writes: lp-run `--prune` sets them by magnitude on its
+    schedule (docs/Quantization.md). Runs on the forward model, after
+    lp-fake-quant (so that weights are quantized after masking).
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The model function (default: the only one)">,
+    Option<"params", "params", "std::string", /*default=*/"\"*\"",
+           "Glob over parameter names: which weights get masks">
+  ];
+  let dependentDialects = ["::lp::LPDialect"];
+}
+
 def WidenLowpProducts : Pass<"lp-widen-lowp-products", "mlir::ModuleOp"> {
   let summary = "Run low-precision products in f32 on operands widened once";
   let description = [{
@@ -473,6 +496,9 @@ def BuildTrainStep : Pass<"lp-build-train-step", "mlir::ModuleOp"> {
     Option<"precisionOverrides", "precision-overrides", "std::string",
            /*default=*/"\"\"",
            "lp-autocast overrides: [layer:|param:]GLOB=VALUE[,...]">,
+    Option<"prune", "prune", "std::string", /*default=*/"\"\"",
+           "Magnitude pruning: lp-prune's params glob ('*' for every "
+           "weight); empty: off. The masks' schedule is lp-run's --prune">,
     Option<"fakeQuant", "fake-quant", "std::string", /*default=*/"\"\"",
            "Quantization-aware training: lp-fake-quant's options (e.g. "
            "'weights=int4 freeze-after=500'; 'on' for the defaults), run "

@@ -24,6 +24,12 @@ struct TrainOptions {
   int64_t checkpointEvery = 0;
   std::string lossLog;   ///< one line per step: step and every loss
   std::string stepTimes; ///< one line per step: its call's wall time, ms
+  /// Magnitude pruning of a step compiled with masks (lp-prune): before
+  /// the steps begin, begin + every, ..., end the masks are set to the
+  /// cubic schedule's sparsity, reaching pruneSparsity at pruneEnd
+  /// (one-shot when begin == end). 0: off.
+  double pruneSparsity = 0;
+  int64_t pruneBegin = 0, pruneEnd = 0, pruneEvery = 1;
 };
 
 /// Trains with `step` (an lp-build-train-step function) on batches drawn
