@@ -18,6 +18,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 namespace lp {
 #define GEN_PASS_DEF_FAKEQUANT
 #include "lp/Transforms/Passes.h.inc"
@@ -34,16 +36,18 @@ struct QuantSpec {
   bool symmetric;
   std::optional<int64_t> axis; ///< per channel along it
   bool observed;               ///< else: the current tensor's range
+  bool learned = false;        ///< the current range times a learned exp(a)
   bool operator==(const QuantSpec &o) const {
     return bits == o.bits && symmetric == o.symmetric && axis == o.axis &&
-           observed == o.observed;
+           observed == o.observed && learned == o.learned;
   }
 };
 
 /// The settings of the pass, checked.
 struct Settings {
   std::optional<int64_t> weightBits, activationBits; ///< none: not quantized
-  bool weightSymmetric, activationSymmetric, perChannel, weightObserved;
+  bool weightSymmetric, activationSymmetric, perChannel, weightObserved,
+      weightLearned = false;
   std::optional<double> averaging; ///< none: min/max observers
   int64_t calibrate, freezeAfter;
   bool activationProducts;
@@ -162,6 +166,7 @@ private:
                      std::nullopt, !weight || settings.weightObserved};
       if (weight && settings.perChannel)
         spec.axis = channelAxis(op, i, type.getRank());
+      spec.learned = weight && settings.weightLearned;
       std::string name = weight ? argName(fn, arg.getArgNumber())
                          : arg  ? argName(fn, arg.getArgNumber())
                                 : base + "." + operandName(op, i).str();
@@ -220,9 +225,32 @@ private:
         QuantParamsOp::create(b, loc, rangeType, rangeType, lo, hi, qmin, qmax,
                               spec.symmetric ? b.getUnitAttr() : UnitAttr());
     made.push_back(params);
-    auto fq = FakeQuantOp::create(b, loc, type, v, params.getScale(),
-                                  params.getZeroPoint(), qmin, qmax, axis,
-                                  UnitAttr(), b.getF64FloatAttr(1.0));
+    Value scale = params.getScale(), zeroPoint = params.getZeroPoint();
+    UnitAttr learnable;
+    double gradFactor = 1.0;
+    if (spec.learned) {
+      // scale = stop_gradient(current scale) * exp(a), a a parameter that
+      // starts at 0; LSQ's gradient (lp.fake_quant learnable) reaches a.
+      std::string param = unique(name.str() + ".fq.log_scale");
+      Value a = addArgument(param, rangeType, "param", "zeros");
+      b.setInsertionPoint(user);
+      scale = StopGradientOp::create(b, loc, rangeType, scale);
+      made.push_back(scale.getDefiningOp());
+      zeroPoint = StopGradientOp::create(b, loc, rangeType, zeroPoint);
+      made.push_back(zeroPoint.getDefiningOp());
+      Value e = ExpOp::create(b, loc, rangeType, a);
+      made.push_back(e.getDefiningOp());
+      scale = MulOp::create(b, loc, rangeType, scale, e);
+      made.push_back(scale.getDefiningOp());
+      learnable = b.getUnitAttr();
+      // LSQ's gradient scale, 1 / sqrt(elements per range * quant_max).
+      double perRange =
+          double(type.getNumElements()) / double(rangeType.getNumElements());
+      gradFactor = 1.0 / std::sqrt(perRange * double(half - 1));
+    }
+    auto fq =
+        FakeQuantOp::create(b, loc, type, v, scale, zeroPoint, qmin, qmax, axis,
+                            learnable, b.getF64FloatAttr(gradFactor));
     made.push_back(fq);
     Value q = fq;
     if (Value on = quantizing()) {
@@ -249,9 +277,15 @@ private:
   /// Appends a `state` argument.
   Value addState(const std::string &name, RankedTensorType type,
                  StringRef init) {
+    return addArgument(name, type, "state", init);
+  }
+
+  /// Appends an argument of `role` ("state" or "param").
+  Value addArgument(const std::string &name, RankedTensorType type,
+                    StringRef role, StringRef init) {
     MLIRContext *ctx = fn.getContext();
     NamedAttribute attrs[] = {NamedAttribute(StringAttr::get(ctx, kRoleAttr),
-                                             StringAttr::get(ctx, "state")),
+                                             StringAttr::get(ctx, role)),
                               NamedAttribute(StringAttr::get(ctx, kNameAttr),
                                              StringAttr::get(ctx, name)),
                               NamedAttribute(StringAttr::get(ctx, kInitAttr),
@@ -409,12 +443,12 @@ struct FakeQuant : lp::impl::FakeQuantBase<FakeQuant> {
     if (!oneOf(granularity, "per-channel", "per-tensor", s.perChannel))
       return "granularity must be per-channel or per-tensor, got '" +
              granularity + "'";
-    if (weightRange == "learned")
-      return "weight-range=learned is not built yet (make the scale and zero "
-             "point parameters of an lp.fake_quant marked learnable)";
-    if (!oneOf(weightRange, "observer", "current", s.weightObserved))
-      return "weight-range must be observer or current, got '" + weightRange +
-             "'";
+    s.weightLearned = weightRange == "learned";
+    s.weightObserved = false;
+    if (!s.weightLearned &&
+        !oneOf(weightRange, "observer", "current", s.weightObserved))
+      return "weight-range must be observer, current or learned, got '" +
+             weightRange + "'";
     bool moving;
     if (!oneOf(observer, "moving-average", "min-max", moving))
       return "observer must be moving-average or min-max, got '" + observer +

@@ -258,3 +258,48 @@ def test_post_training_weight_only_evaluation(tmp_path):
     o = o - o.max(axis=1, keepdims=True)
     plain = -(o[np.arange(16), y] - np.log(np.exp(o).sum(axis=1))).mean()
     assert abs(plain - ce) > 1e-5 * max(1, ce)
+
+
+LEARNED = """func.func @lin(%x: tensor<8x6xf32> {lp.role = "input", lp.name = "x"},
+               %y: tensor<8x3xf32> {lp.role = "label", lp.name = "y"},
+               %w: tensor<6x3xf32> {lp.role = "param", lp.name = "w"})
+    -> (tensor<f32> {lp.name = "loss"}) {
+  %p = lp.matmul %x, %w {lp.layer = "fc"} : (tensor<8x6xf32>, tensor<6x3xf32>) -> tensor<8x3xf32>
+  %l = lp.mse_loss %p, %y : (tensor<8x3xf32>, tensor<8x3xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+"""
+
+
+def test_learned_weight_range(tmp_path):
+    """weight-range=learned: the scale is the current range's times
+    exp(a), `a` (w.fq.log_scale, zeros) trained by LSQ's gradient with
+    grad_factor 1/sqrt(elements per channel * quant_max); one SGD step
+    against numpy (ref_lsq_grads, checked against torch in
+    test_fake_quant.py)."""
+    from test_fake_quant import ref_lsq_grads
+
+    rng = np.random.default_rng(21)
+    x = rng.standard_normal((8, 6)).astype(F32)
+    y = rng.standard_normal((8, 3)).astype(F32)
+    w = (rng.standard_normal((6, 3)) * 0.7).astype(F32)
+    (tmp_path / "lin.mlir").write_text(LEARNED)
+    np.savez(tmp_path / "data.npz", x=np.concatenate([x, -x]), y=np.concatenate([y, y]))
+    np.savez(tmp_path / "init.npz", w=w)
+    lr = 0.3
+    proc = run_lp([tmp_path / "lin.mlir", "--train", f"--data={tmp_path / 'data.npz'}",
+                   f"--params={tmp_path / 'init.npz'}", "--steps=1", "--no-shuffle", f"--lr={lr}",
+                   "--fake-quant=weights=int4 activations=none weight-range=learned",
+                   f"--checkpoint={tmp_path / 'ck.npz'}"])
+    assert proc.returncode == 0, proc.stderr
+    got = dict(np.load(tmp_path / "ck.npz"))
+    lo, hi = ref_aminmax(w, 1)
+    s, z = ref_qparams(lo, hi, -8, 7, True)
+    wq, mask = ref_fake_quant(w, s, z, -8, 7, axis=1)
+    p = x.astype(np.float64) @ wq.astype(np.float64)
+    dwq = (x.T.astype(np.float64) @ (2.0 * (p - y) / p.size)).astype(F32)
+    gf = 1.0 / np.sqrt(6 * 7)
+    dx, ds, _ = ref_lsq_grads(w, s, z, -8, 7, gf, dwq, axis=1)
+    np.testing.assert_allclose(got["w"], w - lr * dx.astype(np.float64), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got["w.fq.log_scale"], -lr * ds * s.astype(np.float64), rtol=1e-4, atol=1e-7)
+    assert np.any(got["w.fq.log_scale"] != 0), "the range did not learn"

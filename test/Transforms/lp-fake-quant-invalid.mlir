@@ -4,7 +4,7 @@
 // RUN: not lp-opt %s --lp-fake-quant="overrides=layer:fc9=int4" 2>&1 | FileCheck %s --check-prefix=LAYER
 // RUN: not lp-opt %s --lp-fake-quant="overrides=param:fc1.q=int8" 2>&1 | FileCheck %s --check-prefix=PARAM
 // RUN: not lp-opt %s --lp-fake-quant="overrides=layer:fc1=fp8e4m3" 2>&1 | FileCheck %s --check-prefix=FP8
-// RUN: not lp-opt %s --lp-fake-quant="weight-range=learned" 2>&1 | FileCheck %s --check-prefix=LEARNED
+// RUN: not lp-opt %s --lp-fake-quant="weight-range=lsq" 2>&1 | FileCheck %s --check-prefix=RANGE
 // RUN: not lp-opt %s --lp-fake-quant="scheme=asym" 2>&1 | FileCheck %s --check-prefix=SCHEME
 // RUN: not lp-opt %s --lp-build-train-step="fake-quant='weights=int3'" 2>&1 | FileCheck %s --check-prefix=STEP
 // RUN: not lp-opt %s --lp-build-train-step="fake-quant='bits=8'" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
@@ -16,7 +16,7 @@
 // LAYER: error: lp-fake-quant: precision override 'layer:fc9=int4' matches no 'lp.layer' of a lowp op of @mlp
 // PARAM: error: lp-fake-quant: precision override 'param:fc1.q=int8' matches no parameter name of @mlp
 // FP8: error: lp-fake-quant: precision override 'layer:fc1=fp8e4m3': fp8 is not supported yet
-// LEARNED: error: lp-fake-quant: weight-range=learned is not built yet
+// RANGE: error: lp-fake-quant: weight-range must be observer, current or learned, got 'lsq'
 // SCHEME: error: lp-fake-quant: scheme must be symmetric or affine, got 'asym'
 // STEP: error: lp-fake-quant: weights must be int8, int4 or none, got 'int3'
 // UNKNOWN: error: lp-build-train-step: fake-quant='bits=8': no such option bits

@@ -3,6 +3,8 @@
 // RUN: lp-opt %s --lp-fake-quant="weights=int4 observer=min-max overrides=layer:fc1=int8,layer:fc2=bf16" | FileCheck %s --check-prefix=HYBRID
 // RUN: lp-opt %s --lp-fake-quant="calibrate=3 freeze-after=10" | FileCheck %s --check-prefix=PHASES
 // RUN: lp-opt %s --lp-build-train-step="fake-quant=on" | FileCheck %s --check-prefix=STEP
+// RUN: lp-opt %s --lp-fake-quant="weight-range=learned activations=none" | FileCheck %s --check-prefix=LEARNED
+// RUN: lp-opt %s --lp-build-train-step="fake-quant='weight-range=learned activations=none'" | FileCheck %s --check-prefix=LEARNED-STEP
 
 // Defaults: int8 weights, symmetric, per output channel, observed by a
 // moving average; int8 activations, affine, per tensor. Each observer is
@@ -77,6 +79,23 @@
 // Inside lp-build-train-step the observers' updates are state results of
 // the step, and the step differentiates through the straight-through
 // estimator.
+
+// weight-range=learned: the scale is the current range's (through
+// lp.stop_gradient) times exp of a parameter `<w>.fq.log_scale` (zeros),
+// learned with LSQ's gradient scaled by 1/sqrt(6 * 127) for fc1.w's
+// columns of 6; the train step updates it with the weights.
+
+// LEARNED-LABEL: func.func @mlp
+// LEARNED-SAME: %[[A:[a-z0-9]+]]: tensor<8xf32> {lp.init = "zeros", lp.name = "fc1.w.fq.log_scale", lp.role = "param"}
+// LEARNED: %[[S0:.*]], %[[Z0:.*]] = lp.quant_params
+// LEARNED: %[[S:.*]] = lp.stop_gradient %[[S0]]
+// LEARNED: %[[Z:.*]] = lp.stop_gradient %[[Z0]]
+// LEARNED: %[[E:.*]] = lp.exp %[[A]]
+// LEARNED: %[[SC:.*]] = lp.mul %[[S]], %[[E]]
+// LEARNED: lp.fake_quant %arg2, %[[SC]], %[[Z]] {axis = 1 : i64, grad_factor = 0.036226{{[0-9]*}} : f64, learnable
+// LEARNED-STEP-LABEL: func.func @mlp_train_step
+// LEARNED-STEP: lp.fake_quant_range_grad
+// LEARNED-STEP: lp.name = "fc1.w.fq.log_scale"
 
 // STEP-LABEL: func.func @mlp_train_step
 // STEP: lp.fake_quant_grad

@@ -112,7 +112,11 @@ def FakeQuant : Pass<"lp-fake-quant", "mlir::ModuleOp"> {
     weights too with `weight-range=observer`, or with
     `weight-range=current` take the current weights' range every step
     (per-channel max-abs for symmetric ranges, as current-scaling recipes
-    do). Each observer is a pair of `state` arguments (`<name>.fq.min`,
+    do). With `weight-range=learned` the scale is
+    the current range's times `exp(a)`, `a` a parameter
+    `<name>.fq.log_scale` (zeros) trained with LSQ's gradient (grad_factor
+    1/sqrt(elements per range * quant_max)); the current range passes
+    through lp.stop_gradient. Each observer is a pair of `state` arguments (`<name>.fq.min`,
     `<name>.fq.max`, starting empty) that the model returns updated
     (ModelFormat.md: state the forward pass updates), so the train step
     and checkpoints carry it.
@@ -149,7 +153,7 @@ def FakeQuant : Pass<"lp-fake-quant", "mlir::ModuleOp"> {
            "Weight ranges per-channel (output channels) or per-tensor">,
     Option<"weightRange", "weight-range", "std::string",
            /*default=*/"\"observer\"",
-           "Where weight ranges come from: observer or current">,
+           "Where weight ranges come from: observer, current or learned">,
     Option<"observer", "observer", "std::string",
            /*default=*/"\"moving-average\"",
            "Observers: moving-average or min-max">,

@@ -232,9 +232,19 @@ struct SelectLowering : OpRewritePattern<SelectOp> {
   }
 };
 
+/// lp.stop_gradient is its input.
+struct StopGradientLowering : OpRewritePattern<StopGradientOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(StopGradientOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, op.getInput());
+    return success();
+  }
+};
+
 } // namespace
 
 void lp::populateLPObserverToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<AminmaxLowering, ObserveLowering, QuantParamsLowering,
-               SelectLowering>(patterns.getContext());
+               SelectLowering, StopGradientLowering>(patterns.getContext());
 }

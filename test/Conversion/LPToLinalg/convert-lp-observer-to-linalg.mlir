@@ -123,3 +123,14 @@ func.func @select(%c: tensor<f32>, %a: tensor<4xf32>, %b: tensor<4xf32>) -> tens
   %y = lp.select %c, %a, %b : (tensor<f32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// lp.stop_gradient is its input.
+// CHECK-LABEL: func.func @stop
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @stop(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = lp.stop_gradient %x : (tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}

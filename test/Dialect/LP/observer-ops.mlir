@@ -61,3 +61,16 @@ func.func @choose(%c: tensor<f32> {lp.role = "input", lp.name = "c"},
   %l = lp.reduce_sum %y {axes = array<i64: 0>} : (tensor<4xf32>) -> tensor<f32>
   return %l : tensor<f32>
 }
+
+// -----
+
+// lp.stop_gradient passes no gradient: the parameter behind it gets a
+// zero one.
+// GRAD-LABEL: func.func @detached_grad
+// GRAD: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<4xf32>
+// GRAD: return %{{.*}}, %{{.*}}, %[[Z]]
+func.func @detached(%a: tensor<4xf32> {lp.role = "param", lp.name = "a"}) -> (tensor<f32> {lp.name = "loss"}) {
+  %s = lp.stop_gradient %a : (tensor<4xf32>) -> tensor<4xf32>
+  %l = lp.reduce_sum %s {axes = array<i64: 0>} : (tensor<4xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}

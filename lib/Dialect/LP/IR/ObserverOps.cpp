@@ -84,3 +84,11 @@ LogicalResult SelectOp::buildVjp(OpBuilder &b, ValueRange dy,
   grads.assign({Value(), dTrue, dFalse});
   return success();
 }
+
+LogicalResult StopGradientOp::verify() { return success(); }
+
+LogicalResult StopGradientOp::buildVjp(OpBuilder &, ValueRange,
+                                       SmallVectorImpl<Value> &grads) {
+  grads.assign({Value()});
+  return success();
+}

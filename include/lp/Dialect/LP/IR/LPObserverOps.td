@@ -101,3 +101,19 @@ def LP_SelectOp : LP_DiffOp<"select", [LP_Follow,
                        LP_FloatTensor:$false_value);
   let results = (outs LP_FloatTensor:$result);
 }
+
+def LP_StopGradientOp : LP_DiffOp<"stop_gradient", [LP_Clear,
+    SameOperandsAndResultType]> {
+  let summary = "Identity whose gradient is zero (PyTorch's detach)";
+  let description = [{
+    Returns `input`; autodiff sends no gradient through it. lp-fake-quant's
+    learned ranges start from the current range through it, so that the
+    range's gradient reaches the learned correction and not the weights.
+
+    ```mlir
+    %d = lp.stop_gradient %s : (tensor<8xf32>) -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins LP_FloatTensor:$input);
+  let results = (outs LP_FloatTensor:$result);
+}
