@@ -17,6 +17,8 @@ that seed:
     QAT int8, current    --fake-quant=weight-range=current (the weights'
                          own range every step instead of an observer)
     QAT W4A8, current    --fake-quant='weights=int4 weight-range=current'
+    QAT W4A8, learned    --fake-quant='weights=int4 weight-range=learned'
+                         (the current range times a learned exp(a), LSQ)
 
 Reported per regime: mean and standard deviation over seeds of the
 per-seed differences of held-out accuracy (points) and cross-entropy (% of
@@ -73,6 +75,7 @@ REGIMES = {
     "QAT W4A8": (["--fake-quant=weights=int4"], 4),
     "QAT int8, current": (["--fake-quant=weight-range=current"], 8),
     "QAT W4A8, current": (["--fake-quant=weights=int4 weight-range=current"], 4),
+    "QAT W4A8, learned": (["--fake-quant=weights=int4 weight-range=learned"], 4),
 }
 PTQ = {
     "PTQ int8 weight-only": (["--fake-quant=activations=none weight-range=current"], 8),
