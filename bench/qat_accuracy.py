@@ -50,7 +50,10 @@ Post-training, weight-only (PTQ int8 / int4 weight-only): the f32 run's
 trained weights (its checkpoint) evaluated with `--steps=0
 --fake-quant='activations=none weight-range=current'`, that is rounded to
 the int8 (int4) grid of their own per-channel symmetric ranges, without
-training; goal: int8 within 0.3 points. (`lp-run --quantize`, which writes
+training; goal: int8 within 0.3 points. PTQ f16 weights: the same
+checkpoint evaluated with every parameter rounded to f16 and f32
+products (`--precision-override='param:*=f16'`, lp-autocast's
+per-parameter precision); goal: lossless (no accuracy lost). (`lp-run --quantize`, which writes
 the integer weights, is not built yet; the sizes are computed.)
 """
 
@@ -80,9 +83,11 @@ REGIMES = {
 PTQ = {
     "PTQ int8 weight-only": (["--fake-quant=activations=none weight-range=current"], 8),
     "PTQ int4 weight-only": (["--fake-quant=weights=int4 activations=none weight-range=current"], 4),
+    "PTQ f16 weights": (["--precision-override=param:*=f16"], 16),
 }
 PRUNE = {"pruned 50 %": ["--prune=sparsity=0.5,begin={begin},end={end},every=50"]}
-GOALS = {"QAT int8": 0.5, "QAT W4A8": 1.0, "PTQ int8 weight-only": 0.3, "pruned 50 %": 1.0}
+GOALS = {"QAT int8": 0.5, "QAT W4A8": 1.0, "PTQ int8 weight-only": 0.3, "pruned 50 %": 1.0,
+         "PTQ f16 weights": 0.0}
 LM_REGIMES = {"QAT W8A8": ["--fake-quant=on"], "QAT W4A8": ["--fake-quant=weights=int4"]}
 
 
@@ -95,7 +100,9 @@ def weight_bytes(args, model, data, tmp, bits):
     for name, a in np.load(ck).items():
         if name == "step" or ".sgd." in name:
             continue
-        if bits < 32 and a.ndim >= 2:
+        if bits == 16:  # every parameter in f16, no scales
+            total += 2 * a.size
+        elif bits < 32 and a.ndim >= 2:
             channels = a.shape[0] if a.ndim == 4 else a.shape[-1]
             total += math.ceil(a.size * bits / 8) + 4 * channels
         else:
@@ -137,7 +144,7 @@ def model_rows(args, name, tmp):
         if regime in GOALS:
             ok = statistics.mean(dacc) >= -GOALS[regime]
             ok_all &= ok
-            goal = ("met" if ok else "MISSED") + f" (within {GOALS[regime]})"
+            goal = ("met" if ok else "MISSED") + (f" (within {GOALS[regime]})" if GOALS[regime] else " (lossless)")
         lines.append(f"| {regime} | {statistics.mean(acc):.2f} | {pa.summary(dacc)} | {pa.summary(dce)} | "
                      f"{size} ({100 * size / f32_bytes:.0f} %) | {goal} |")
     return lines + [""], ok_all
