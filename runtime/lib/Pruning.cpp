@@ -43,17 +43,23 @@ std::optional<double> lp::rt::detail::pruningTarget(const TrainOptions &opts,
   return opts.pruneSparsity * (1.0 - left * left * left);
 }
 
-std::string lp::rt::detail::checkPruning(const Signature &sig,
-                                         const TrainOptions &opts,
-                                         const ArrayMap &state) {
-  if (opts.pruneSparsity == 0)
-    return "";
+std::string lp::rt::checkPruneOptions(const TrainOptions &opts) {
   if (!(opts.pruneSparsity > 0 && opts.pruneSparsity < 1))
     return "--prune: sparsity must be in (0, 1), got " +
            std::to_string(opts.pruneSparsity);
   if (opts.pruneBegin < 0 || opts.pruneEnd < opts.pruneBegin ||
       opts.pruneEvery < 1)
     return "--prune: needs 0 <= begin <= end and every >= 1";
+  return "";
+}
+
+std::string lp::rt::detail::checkPruning(const Signature &sig,
+                                         const TrainOptions &opts,
+                                         const ArrayMap &state) {
+  if (opts.pruneSparsity == 0)
+    return "";
+  if (std::string e = checkPruneOptions(opts); !e.empty())
+    return e;
   bool any = false;
   for (const TensorSlot &slot : sig.args) {
     std::string weight = maskedWeight(slot);

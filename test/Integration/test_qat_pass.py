@@ -247,16 +247,17 @@ def test_post_training_weight_only_evaluation(tmp_path):
         lo, hi = ref_aminmax(w, 1)
         s, z = ref_qparams(lo, hi, -128, 127, True)
         q[k] = ref_fake_quant(w, s, z, -128, 127, axis=1)[0]
-    h = np.maximum(x.astype(np.float64) @ q["fc1.w"] + trained["fc1.b"], 0)
-    o = h @ q["fc2.w"] + trained["fc2.b"]
-    o = o - o.max(axis=1, keepdims=True)
-    ce = -(o[np.arange(16), y] - np.log(np.exp(o).sum(axis=1))).mean()
+
+    def cross_entropy(w1, w2):
+        h = np.maximum(x.astype(np.float64) @ w1 + trained["fc1.b"], 0)
+        o = h @ w2 + trained["fc2.b"]
+        o = o - o.max(axis=1, keepdims=True)
+        return -(o[np.arange(16), y] - np.log(np.exp(o).sum(axis=1))).mean()
+
+    ce = cross_entropy(q["fc1.w"], q["fc2.w"])
     assert abs(loss - ce) <= 1e-5 * max(1, ce), (loss, ce)
     # Rounding the weights changed the loss (the check can tell the two apart).
-    h = np.maximum(x.astype(np.float64) @ trained["fc1.w"] + trained["fc1.b"], 0)
-    o = h @ trained["fc2.w"] + trained["fc2.b"]
-    o = o - o.max(axis=1, keepdims=True)
-    plain = -(o[np.arange(16), y] - np.log(np.exp(o).sum(axis=1))).mean()
+    plain = cross_entropy(trained["fc1.w"], trained["fc2.w"])
     assert abs(plain - ce) > 1e-5 * max(1, ce)
 
 

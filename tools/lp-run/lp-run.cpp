@@ -14,6 +14,7 @@
 
 #include "ModelText.h"
 #include "PrecisionWarning.h"
+#include "TrainSettings.h"
 #include "lp/InitAll.h"
 #include "lp/Runner/Compile.h"
 #include "lp/Runtime/Contractions.h"
@@ -416,49 +417,6 @@ static int describe(ModuleOp module, const lp::CompileOptions &options,
   return error.empty() ? 0 : fail(error);
 }
 
-/// Parses --prune into `opts` and the lp-prune glob; returns a message or
-/// empty.
-static std::string parsePrune(lp::rt::TrainOptions &opts, std::string &glob) {
-  if (prune.empty())
-    return "";
-  glob = "*";
-  bool endGiven = false;
-  SmallVector<StringRef> parts;
-  StringRef(prune).split(parts, ',');
-  for (StringRef part : parts) {
-    auto [key, value] = part.trim().split('=');
-    double number = 0;
-    if (key == "params") {
-      glob = value.str();
-      continue;
-    }
-    if (value.getAsDouble(number))
-      return "--prune: expected key=number (sparsity, begin, end, every) or "
-             "params=GLOB, got '" +
-             part.str() + "'";
-    if (key == "sparsity")
-      opts.pruneSparsity = number;
-    else if (key == "begin")
-      opts.pruneBegin = int64_t(number);
-    else if (key == "end")
-      opts.pruneEnd = int64_t(number), endGiven = true;
-    else if (key == "every")
-      opts.pruneEvery = int64_t(number);
-    else
-      return "--prune: unknown key '" + key.str() +
-             "' (sparsity, begin, end, every, params)";
-  }
-  if (!endGiven)
-    opts.pruneEnd = opts.pruneBegin;
-  if (!(opts.pruneSparsity > 0 && opts.pruneSparsity < 1))
-    return "--prune: sparsity must be in (0, 1), got " +
-           std::to_string(opts.pruneSparsity);
-  if (opts.pruneBegin < 0 || opts.pruneEnd < opts.pruneBegin ||
-      opts.pruneEvery < 1)
-    return "--prune: needs 0 <= begin <= end and every >= 1";
-  return "";
-}
-
 /// --train: check the data against the model's batch arguments, compile
 /// the step and eval functions, then run the loop.
 static int runTraining(ModuleOp module, lp::CompileOptions &options) {
@@ -492,7 +450,7 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   opts.lossLog = lossLog;
   opts.stepTimes = stepTimes;
   std::string pruneGlob;
-  if (std::string e = parsePrune(opts, pruneGlob); !e.empty())
+  if (std::string e = lp::parsePruneOption(prune, opts, pruneGlob); !e.empty())
     return fail(e);
   options.trainStep.prune = pruneGlob;
   // Bad data fails before the (slow) compilation.
@@ -512,51 +470,8 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   }
   // Say which settings the step is built with (defaults included).
   const auto &t = options.trainStep;
-  auto g = [](double v) { return llvm::format("%g", v); };
-  llvm::outs() << "optimizer: " << t.optimizer << " lr=" << g(t.lr);
-  if (t.optimizer == "sgd")
-    llvm::outs() << " momentum=" << g(t.momentum)
-                 << " dampening=" << g(t.dampening)
-                 << (t.nesterov ? " nesterov" : "");
-  else
-    llvm::outs() << " beta1=" << g(t.beta1) << " beta2=" << g(t.beta2)
-                 << " eps=" << g(t.eps) << (t.amsgrad ? " amsgrad" : "");
-  llvm::outs() << " weight-decay=" << g(t.weightDecay)
-               << (t.maximize ? " maximize" : "")
-               << " lr-schedule=" << t.lrSchedule;
-  for (const std::string &group : paramGroups)
-    llvm::outs() << " param-group=" << group;
-  if (t.clipNorm > 0)
-    llvm::outs() << " clip-grad-norm=" << g(t.clipNorm);
-  if (t.clipValue > 0)
-    llvm::outs() << " clip-grad-value=" << g(t.clipValue);
-  if (t.accumulate > 1)
-    llvm::outs() << " accumulate=" << t.accumulate;
-  llvm::outs() << "\nprecision: " << t.precision;
-  if (t.precision != "f32" || !precisionOverrides.empty())
-    llvm::outs() << (t.masterWeights ? " (f32 master weights)"
-                                     : " (parameters stored in the low type, "
-                                       "no master weights)")
-                 << " lowp-result=" << t.lowpResult;
-  for (const std::string &o : precisionOverrides)
-    llvm::outs() << " override=" << o;
-  if (!t.fakeQuant.empty())
-    llvm::outs() << " fake-quant=" << t.fakeQuant;
-  if (!prune.empty())
-    llvm::outs() << " prune=" << prune;
-  if (t.lossScale != "none")
-    llvm::outs() << " loss-scale=" << t.lossScale
-                 << " init-scale=" << g(t.initScale);
-  if (t.lossScale == "dynamic") {
-    llvm::outs() << " growth-factor=" << g(t.growthFactor)
-                 << " backoff-factor=" << g(t.backoffFactor)
-                 << " growth-interval=" << t.growthInterval;
-    if (t.minScale > 0)
-      llvm::outs() << " min-scale=" << g(t.minScale);
-    if (t.maxScale > 0)
-      llvm::outs() << " max-scale=" << g(t.maxScale);
-  }
-  llvm::outs() << "\n";
+  lp::printTrainSettings(t, paramGroups, precisionOverrides, prune,
+                         llvm::outs());
   llvm::outs().flush();
   lp::warnIfLowPrecisionIsSlow(t.precision, widenedLowpTypes);
   auto compiled = lp::compile(module, options);

@@ -137,18 +137,24 @@ AffineMap keptDimsMap(MLIRContext *ctx, ArrayRef<bool> reduced) {
   return AffineMap::get(reduced.size(), 0, exprs, ctx);
 }
 
-Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
-                     ValueRange inputs, ArrayRef<AffineMap> inputMaps,
-                     ArrayRef<bool> reduced, double init, CombineFn combine) {
-  MLIRContext *ctx = b.getContext();
-  SmallVector<int64_t> outShape;
-  SmallVector<utils::IteratorType> iters;
+void reductionSpace(ArrayRef<int64_t> iterShape, ArrayRef<bool> reduced,
+                    SmallVectorImpl<int64_t> &outShape,
+                    SmallVectorImpl<utils::IteratorType> &iters) {
   for (auto [i, r] : llvm::enumerate(reduced)) {
     iters.push_back(r ? utils::IteratorType::reduction
                       : utils::IteratorType::parallel);
     if (!r)
       outShape.push_back(iterShape[i]);
   }
+}
+
+Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
+                     ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                     ArrayRef<bool> reduced, double init, CombineFn combine) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> outShape;
+  SmallVector<utils::IteratorType> iters;
+  reductionSpace(iterShape, reduced, outShape, iters);
   Type accType = b.getF32Type();
   for (Value in : inputs)
     if (cast<RankedTensorType>(in.getType()).getElementType().isF64())

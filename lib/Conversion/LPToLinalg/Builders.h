@@ -74,6 +74,13 @@ mlir::Value buildMapped(mlir::OpBuilder &b, mlir::Location loc,
 using CombineFn = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::Value acc, mlir::ValueRange xs)>;
 
+/// The iterator types of a reduction over the dimensions flagged in
+/// `reduced` of `iterShape`, and the shape of its result (the others).
+void reductionSpace(llvm::ArrayRef<int64_t> iterShape,
+                    llvm::ArrayRef<bool> reduced,
+                    llvm::SmallVectorImpl<int64_t> &outShape,
+                    llvm::SmallVectorImpl<mlir::utils::IteratorType> &iters);
+
 /// A linalg.generic over an iteration space of `iterShape` that reduces the
 /// dimensions flagged in `reduced` into an f32 tensor of the remaining ones,
 /// starting from `init`. Each input is read through its map; `combine`

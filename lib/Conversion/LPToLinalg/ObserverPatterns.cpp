@@ -37,12 +37,7 @@ std::pair<Value, Value> reduceMinMax(OpBuilder &b, Location loc, Value x,
   ArrayRef<int64_t> shape = shapeOf(x);
   SmallVector<int64_t> outShape;
   SmallVector<utils::IteratorType> iters;
-  for (auto [i, r] : llvm::enumerate(reduced)) {
-    iters.push_back(r ? utils::IteratorType::reduction
-                      : utils::IteratorType::parallel);
-    if (!r)
-      outShape.push_back(shape[i]);
-  }
+  reductionSpace(shape, reduced, outShape, iters);
   double inf = std::numeric_limits<double>::infinity();
   Value lo = filledTensor(b, loc, outShape, b.getF32Type(), inf);
   Value hi = filledTensor(b, loc, outShape, b.getF32Type(), -inf);

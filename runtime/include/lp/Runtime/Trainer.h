@@ -46,6 +46,10 @@ struct TrainOptions {
 std::string train(const Step &step, const Step &eval, const TrainOptions &opts,
                   std::ostream &os);
 
+/// Checks the pruning options of `opts` (sparsity in (0, 1), 0 <= begin
+/// <= end, every >= 1) when pruning is on; empty or a message.
+std::string checkPruneOptions(const TrainOptions &opts);
+
 /// Checks the training data of `opts` (and its held-out set) against the
 /// batch arguments of `model` (the model function, or its train step: they
 /// have the same batch arguments) before anything is compiled: names,
