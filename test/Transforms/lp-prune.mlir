@@ -1,6 +1,7 @@
 // RUN: lp-opt %s --split-input-file --lp-prune | FileCheck %s
 // RUN: lp-opt %s --split-input-file --lp-prune="params=fc2.*" | FileCheck %s --check-prefix=GLOB
 // RUN: not lp-opt %s --split-input-file --lp-prune="params=conv*" 2>&1 | FileCheck %s --check-prefix=NONE
+// RUN: not lp-opt %s --split-input-file --lp-prune="params=[" 2>&1 | FileCheck %s --check-prefix=BAD
 
 // Each weight (a parameter of rank >= 2) gains a read-only mask state,
 // initially ones, and every use reads weight * mask; biases are left.
@@ -21,6 +22,8 @@
 // GLOB: lp.name = "fc2.w.prune.mask"
 
 // NONE: error: lp-prune: no parameter of rank 2 or more matches 'conv*' in @mlp
+// BAD: error: lp-prune: bad params pattern '[': invalid glob pattern, unmatched '['
+
 func.func @mlp(%x: tensor<4x6xf32> {lp.role = "input", lp.name = "x"},
                %y: tensor<4xi64> {lp.role = "label", lp.name = "y"},
                %w1: tensor<6x8xf32> {lp.role = "param", lp.name = "fc1.w"},
