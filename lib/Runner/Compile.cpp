@@ -96,8 +96,21 @@ llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
                   "' failed");
     compiled.trainStep = compiled.function + "_train_step";
     compiled.eval = compiled.function + "_eval";
-    // Both must be bindable: report why not before lowering.
-    for (const std::string &name : {compiled.trainStep, compiled.eval})
+    std::vector<std::string> runnable = {compiled.trainStep, compiled.eval};
+    if (options.quantConvert) {
+      PassManager convert(module.getContext());
+      QuantConvertOptions quant;
+      quant.function = compiled.eval;
+      quant.f16Weights = options.quantF16Weights;
+      convert.addPass(createQuantConvert(quant));
+      if (failed(convert.run(module)))
+        return fail("converting '" + compiled.eval + "' failed");
+      for (const char *suffix :
+           {"_float", "_frozen", "_quantize", "_quantized"})
+        runnable.push_back(compiled.eval + suffix);
+    }
+    // All must be bindable: report why not before lowering.
+    for (const std::string &name : runnable)
       if (failed(describeFunction(module.lookupSymbol<func::FuncOp>(name))))
         return fail("'" + name + "' cannot be run");
     // Only the step and eval run: the model function itself is not compiled.

@@ -283,18 +283,8 @@ private:
   /// Appends an argument of `role` ("state" or "param").
   Value addArgument(const std::string &name, RankedTensorType type,
                     StringRef role, StringRef init) {
-    MLIRContext *ctx = fn.getContext();
-    NamedAttribute attrs[] = {NamedAttribute(StringAttr::get(ctx, kRoleAttr),
-                                             StringAttr::get(ctx, role)),
-                              NamedAttribute(StringAttr::get(ctx, kNameAttr),
-                                             StringAttr::get(ctx, name)),
-                              NamedAttribute(StringAttr::get(ctx, kInitAttr),
-                                             StringAttr::get(ctx, init))};
-    unsigned index = fn.getNumArguments();
-    (void)fn.insertArgument(index, type, DictionaryAttr::get(ctx, attrs),
-                            fn.getLoc());
     used.insert(name);
-    return fn.getArgument(index);
+    return appendModelArgument(fn, type, role, name, init);
   }
 
   /// Constant `value` as tensor<f32>, at the top of the function.

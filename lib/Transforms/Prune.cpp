@@ -47,19 +47,10 @@ struct Prune : lp::impl::PruneBase<Prune> {
           !isa<FloatType>(type.getElementType()) || !glob->match(name))
         continue;
       any = true;
-      NamedAttribute attrs[] = {
-          NamedAttribute(StringAttr::get(ctx, kRoleAttr),
-                         StringAttr::get(ctx, "state")),
-          NamedAttribute(StringAttr::get(ctx, kNameAttr),
-                         StringAttr::get(ctx, name + ".prune.mask")),
-          NamedAttribute(StringAttr::get(ctx, kInitAttr),
-                         StringAttr::get(ctx, "ones"))};
-      unsigned index = fn.getNumArguments();
-      (void)fn.insertArgument(index, type, DictionaryAttr::get(ctx, attrs),
-                              fn.getLoc());
+      BlockArgument mask =
+          appendModelArgument(fn, type, "state", name + ".prune.mask", "ones");
       BlockArgument weight = fn.getArgument(i);
-      Value masked =
-          MulOp::create(b, fn.getLoc(), type, weight, fn.getArgument(index));
+      Value masked = MulOp::create(b, fn.getLoc(), type, weight, mask);
       weight.replaceAllUsesExcept(masked, masked.getDefiningOp());
     }
     if (!any) {

@@ -14,6 +14,7 @@
 
 #include "ModelText.h"
 #include "PrecisionWarning.h"
+#include "QuantizeMode.h"
 #include "TrainSettings.h"
 #include "lp/InitAll.h"
 #include "lp/Runner/Compile.h"
@@ -528,6 +529,26 @@ static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
   return error.empty() ? 0 : fail(error);
 }
 
+/// --quantize: the trained model's deployable form (QuantizeMode.cpp).
+static int runQuantize(ModuleOp module, lp::CompileOptions &options) {
+  if (trainMode)
+    return fail("--quantize converts a trained model (--params); it does "
+                "not train: drop --train");
+  lp::rt::TrainOptions opts;
+  opts.paramsFile = paramsFile;
+  opts.dataFile = dataFile;
+  opts.evalFile = evalData;
+  opts.seed = seed;
+  opts.shuffle = !noShuffle;
+  // A pruned checkpoint's masks: the same --prune as its training run.
+  std::string pruneGlob;
+  if (std::string e = lp::parsePruneOption(prune, opts, pruneGlob); !e.empty())
+    return fail(e);
+  options.trainStep.prune = pruneGlob;
+  std::string error = lp::runQuantize(module, options, opts);
+  return error.empty() ? 0 : fail(error);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // A step allocates and frees the same buffers every time. glibc serves
@@ -537,7 +558,8 @@ int main(int argc, char **argv) {
   // reuse across steps). 32 MiB is glibc's largest threshold.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  cl::HideUnrelatedOptions({&runCat, &trainCat, &lowerCat});
+  cl::HideUnrelatedOptions(
+      {&runCat, &trainCat, &lowerCat, &lp::quantizeCategory()});
   cl::ParseCommandLineOptions(argc, argv, "LP model runner (CPU JIT)\n");
 
   DialectRegistry registry;
@@ -571,8 +593,9 @@ int main(int argc, char **argv) {
     return fail(e);
   options.lowering.widenLowp = ArrayRef<std::string>(widened);
   widenedLowpTypes = widened;
-  int rc =
-      trainMode ? runTraining(*module, options) : runOnce(*module, options);
+  int rc = lp::quantizeRequested() ? runQuantize(*module, options)
+           : trainMode             ? runTraining(*module, options)
+                                   : runOnce(*module, options);
   if (verbose && rc == 0)
     llvm::outs() << lp::rt::contractionReport();
   return rc;

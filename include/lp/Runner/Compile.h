@@ -56,6 +56,12 @@ struct CompileOptions {
   /// function that runs (the train step when training), before lowering;
   /// null: none.
   llvm::raw_ostream *precisionReport = nullptr;
+  /// Post-training quantization (lp-run --quantize; needs `train`):
+  /// lp-quant-convert on the eval function once the train step is built,
+  /// so that its `_float`, `_frozen`, `_quantize` and `_quantized`
+  /// functions are compiled too; `quantF16Weights` stores the weights of
+  /// lowp ops that are not fake-quantized as f16.
+  bool quantConvert = false, quantF16Weights = false;
   /// lp-lower-to-llvm's options; `inplaceResults` is set for training.
   LowerToLLVMOptions lowering;
 };

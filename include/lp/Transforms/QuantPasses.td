@@ -113,4 +113,47 @@ def Prune : Pass<"lp-prune", "mlir::ModuleOp"> {
   let dependentDialects = ["::lp::LPDialect"];
 }
 
+def QuantConvert : Pass<"lp-quant-convert", "mlir::ModuleOp"> {
+  let summary = "A fake-quantized model's deployable form: integer weights "
+                "and static scales";
+  let description = [{
+    Runs on a model after lp-fake-quant (lp-run `--quantize` runs it on the
+    model's eval function) and adds four functions next to it, `@f` being
+    the model:
+
+    - `@f_frozen`: the fake-quantized model with its ranges frozen: every
+      observer reads its state and no longer updates it (no state
+      results), and fake quantization is on whatever the phase.
+    - `@f_float`: the same model without fake quantization (the float
+      model the ranges were observed on).
+    - `@f_quantize`: from the parameters and state only, what the
+      deployable model stores: for each fake-quantized weight `w` its
+      integer codes (`lp.quantize`), `w.int8` (i8, the weight's shape) or,
+      for ranges within [-8, 7], `w.int4` (`lp.pack_int4`: two codes per
+      byte), with `w.scale` and `w.zero_point`; for each fake-quantized
+      activation `a` its static `a.scale` and `a.zero_point`; with
+      `f16-weights`, every other weight of a lowp op as `w.f16`. The
+      scales are those the model's own ops compute (observers' state,
+      current or learned ranges), not recalibrated, as torch.ao's
+      `convert` keeps what QAT froze or learned.
+    - `@f_quantized`: `@f_frozen` reading those arrays (`state`
+      arguments): `lp.dequantize` (after `lp.unpack_int4`) instead of each
+      weight's fake quantization, the static scales in the activations'
+      lp.fake_quant, an `lp.cast` of each f16 weight. Its results equal
+      `@f_frozen`'s bit for bit (lp.dequantize of lp.quantize's codes is
+      lp.fake_quant's value); f16 weights round as f16.
+
+    An activation is named after its observer's state (`fc2.input` from
+    `fc2.input.fq.min`); a weight read through lp-prune's mask is the
+    masked weight.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The model function (default: the only one)">,
+    Option<"f16Weights", "f16-weights", "bool", /*default=*/"false",
+           "Store the weights of lowp ops that are not fake-quantized as f16">
+  ];
+  let dependentDialects = ["::lp::LPDialect"];
+}
+
 #endif // LP_TRANSFORMS_QUANTPASSES_TD

@@ -3,7 +3,8 @@
 // lp.fake_quant and its straight-through gradient become one elementwise
 // linalg.generic each, in f32, reading the scale and zero point per tensor
 // or along the channel axis (docs/Quantization.md gives the formulas and
-// PyTorch's kernels they follow).
+// PyTorch's kernels they follow); so do lp.quantize and lp.dequantize, and
+// int4 packing is one generic that reads its nibbles with tensor.extract.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +13,9 @@
 #include "lp/Dialect/LP/IR/LPOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace lp;
@@ -139,11 +142,141 @@ Value rangeGradBody(OpBuilder &b, Location loc, FakeQuantRangeGradOp op,
   return arith::MulFOp::create(b, loc, g, cst(b, loc, dy, factor));
 }
 
+/// The i8 code: clamp(q) as lp.fake_quant clamps it, NaN to the zero point.
+Value quantizeBody(OpBuilder &b, Location loc, QuantizeOp, ValueRange,
+                   const Quantized &v) {
+  Value low = arith::MaximumFOp::create(b, loc, v.q, v.qmin);
+  Value clamped = arith::MinimumFOp::create(b, loc, low, v.qmax);
+  Value nan =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v.q, v.q);
+  Value code = arith::SelectOp::create(b, loc, nan, v.zp, clamped);
+  return arith::FPToSIOp::create(b, loc, b.getI8Type(), code);
+}
+
+/// (f32(q) - zp) * scale, the order lp.fake_quant computes it in.
+struct DequantizeLowering : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value r = buildMapped(
+        rewriter, op.getLoc(), resultTypeOf(op), op->getOperands(),
+        quantMaps(op, 3), [](OpBuilder &b, Location loc, ValueRange a) {
+          Value q = arith::SIToFPOp::create(b, loc, b.getF32Type(), a[0]);
+          Value shifted = arith::SubFOp::create(b, loc, q, a[2]);
+          return arith::MulFOp::create(b, loc, shifted, a[1]).getResult();
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Element `flat` (row-major) of `tensor`.
+Value extractFlat(OpBuilder &b, Location loc, Value tensor, Value flat) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(tensor.getType()).getShape();
+  SmallVector<Value> indices(shape.size());
+  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+    Value size = indexConst(b, loc, shape[d]);
+    indices[d] = arith::RemUIOp::create(b, loc, flat, size);
+    flat = arith::DivUIOp::create(b, loc, flat, size);
+  }
+  return tensor::ExtractOp::create(b, loc, tensor, indices);
+}
+
+/// A generic over `type` (no inputs) whose body computes each element from
+/// its indices.
+Value generate(OpBuilder &b, Location loc, RankedTensorType type,
+               function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = type.getRank();
+  Value init = emptyTensor(b, loc, type.getShape(), type.getElementType());
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+      SmallVector<AffineMap>{identityMap(b.getContext(), rank)}, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < rank; ++d)
+          indices.push_back(linalg::IndexOp::create(nb, nloc, d));
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, indices));
+      });
+  return generic.getResult(0);
+}
+
+Value i8Const(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI8Type(), v);
+}
+
+/// Byte k: (code[2k] & 15) | (code[2k + 1] << 4), the second 0 past the end.
+struct PackInt4Lowering : OpRewritePattern<PackInt4Op> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PackInt4Op op,
+                                PatternRewriter &rewriter) const override {
+    Value codes = op.getInput();
+    int64_t n = cast<RankedTensorType>(codes.getType()).getNumElements();
+    Value r = generate(
+        rewriter, op.getLoc(), resultTypeOf(op),
+        [&](OpBuilder &b, Location loc, ValueRange idx) {
+          Value even =
+              arith::MulIOp::create(b, loc, idx[0], indexConst(b, loc, 2));
+          Value odd =
+              arith::AddIOp::create(b, loc, even, indexConst(b, loc, 1));
+          Value last = indexConst(b, loc, n - 1);
+          Value inside = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ult, odd, indexConst(b, loc, n));
+          Value oddAt = arith::MinUIOp::create(b, loc, odd, last);
+          Value lo = extractFlat(b, loc, codes, even);
+          Value hi = extractFlat(b, loc, codes, oddAt);
+          hi = arith::SelectOp::create(b, loc, inside, hi, i8Const(b, loc, 0));
+          lo = arith::AndIOp::create(b, loc, lo, i8Const(b, loc, 15));
+          hi = arith::ShLIOp::create(b, loc, hi, i8Const(b, loc, 4));
+          return arith::OrIOp::create(b, loc, lo, hi).getResult();
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Code f: the low (f even) or high nibble of byte f / 2, sign-extended.
+struct UnpackInt4Lowering : OpRewritePattern<UnpackInt4Op> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(UnpackInt4Op op,
+                                PatternRewriter &rewriter) const override {
+    Value packed = op.getInput();
+    RankedTensorType type = resultTypeOf(op);
+    Value r = generate(
+        rewriter, op.getLoc(), type,
+        [&](OpBuilder &b, Location loc, ValueRange idx) {
+          Value flat = indexConst(b, loc, 0);
+          for (auto [d, i] : llvm::enumerate(idx)) {
+            Value size = indexConst(b, loc, type.getDimSize(d));
+            flat = arith::MulIOp::create(b, loc, flat, size);
+            flat = arith::AddIOp::create(b, loc, flat, i);
+          }
+          Value two = indexConst(b, loc, 2);
+          Value byteAt = arith::DivUIOp::create(b, loc, flat, two);
+          Value byte = tensor::ExtractOp::create(b, loc, packed, byteAt);
+          Value parity = arith::RemUIOp::create(b, loc, flat, two);
+          Value isLow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                              parity, indexConst(b, loc, 0));
+          Value four = i8Const(b, loc, 4);
+          Value up = arith::ShLIOp::create(b, loc, byte, four);
+          Value top = arith::SelectOp::create(b, loc, isLow, up, byte);
+          return arith::ShRSIOp::create(b, loc, top, four).getResult();
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void lp::populateLPQuantToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<QuantLowering<FakeQuantOp, fakeQuantBody>,
                QuantLowering<FakeQuantGradOp, fakeQuantGradBody>,
-               QuantLowering<FakeQuantRangeGradOp, rangeGradBody>>(
-      patterns.getContext());
+               QuantLowering<FakeQuantRangeGradOp, rangeGradBody>,
+               QuantLowering<QuantizeOp, quantizeBody>, DequantizeLowering,
+               PackInt4Lowering, UnpackInt4Lowering>(patterns.getContext());
 }

@@ -88,3 +88,19 @@ LogicalResult lp::checkReservedNames(FunctionOpInterface model,
   }
   return success();
 }
+
+BlockArgument lp::appendModelArgument(FunctionOpInterface fn, Type type,
+                                      StringRef role, StringRef name,
+                                      StringRef init) {
+  MLIRContext *ctx = fn.getContext();
+  NamedAttribute attrs[] = {NamedAttribute(StringAttr::get(ctx, kRoleAttr),
+                                           StringAttr::get(ctx, role)),
+                            NamedAttribute(StringAttr::get(ctx, kNameAttr),
+                                           StringAttr::get(ctx, name)),
+                            NamedAttribute(StringAttr::get(ctx, kInitAttr),
+                                           StringAttr::get(ctx, init))};
+  unsigned index = fn.getNumArguments();
+  (void)fn.insertArgument(index, type, DictionaryAttr::get(ctx, attrs),
+                          fn.getLoc());
+  return fn.getArgument(index);
+}

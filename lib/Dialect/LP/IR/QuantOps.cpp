@@ -24,39 +24,49 @@ LogicalResult lp::detail::verifyQuantRange(Operation *op, int64_t qmin,
   return success();
 }
 
-template <typename Op> static LogicalResult verifyFakeQuant(Op op) {
-  if (failed(verifyQuantRange(op, op.getQuantMinAttr().getInt(),
-                              op.getQuantMaxAttr().getInt())))
+LogicalResult lp::detail::verifyQuantOperands(Operation *op, Value inputValue,
+                                              Value scaleValue, Value zeroPoint,
+                                              int64_t qmin, int64_t qmax,
+                                              std::optional<int64_t> axis) {
+  if (failed(verifyQuantRange(op, qmin, qmax)))
     return failure();
-  RankedTensorType input = rankedType(op.getInput());
-  RankedTensorType scale = rankedType(op.getScale());
-  if (scale != rankedType(op.getZeroPoint()))
-    return op.emitOpError("scale ")
+  RankedTensorType input = rankedType(inputValue);
+  RankedTensorType scale = rankedType(scaleValue);
+  if (scale != rankedType(zeroPoint))
+    return op->emitOpError("scale ")
            << shapeString(scale.getShape()) << " and zero point "
-           << shapeString(rankedType(op.getZeroPoint()).getShape())
+           << shapeString(rankedType(zeroPoint).getShape())
            << " differ in shape";
-  if (std::optional<int64_t> axis = op.getChannelAxis()) {
+  if (axis) {
     if (*axis < 0 || *axis >= input.getRank())
-      return op.emitOpError("axis ")
+      return op->emitOpError("axis ")
              << *axis << " is out of range for an input of rank "
              << input.getRank();
     if (scale.getRank() != 1 || scale.getDimSize(0) != input.getDimSize(*axis))
-      return op.emitOpError("per-channel scale must be [")
+      return op->emitOpError("per-channel scale must be [")
              << input.getDimSize(*axis) << "] (dimension " << *axis
              << " of the input " << shapeString(input.getShape()) << "), got "
              << shapeString(scale.getShape());
   } else if (scale.getRank() != 0) {
-    return op.emitOpError("scale ")
+    return op->emitOpError("scale ")
            << shapeString(scale.getShape())
            << " needs `axis` (per channel) or rank 0 (per tensor)";
   }
   DenseFPElementsAttr constant;
-  if (matchPattern(op.getScale(), m_Constant(&constant)))
+  if (matchPattern(scaleValue, m_Constant(&constant)))
     for (APFloat s : constant.getValues<APFloat>())
       if (!(s.convertToDouble() > 0.0))
-        return op.emitOpError("scale must be positive, got ")
+        return op->emitOpError("scale must be positive, got ")
                << s.convertToDouble();
   return success();
+}
+
+/// verifyQuantOperands of a quantization op's own operands.
+template <typename Op> static LogicalResult verifyFakeQuant(Op op) {
+  return verifyQuantOperands(op, op.getInput(), op.getScale(),
+                             op.getZeroPoint(), op.getQuantMinAttr().getInt(),
+                             op.getQuantMaxAttr().getInt(),
+                             op.getChannelAxis());
 }
 
 LogicalResult FakeQuantOp::verify() { return verifyFakeQuant(*this); }

@@ -49,6 +49,16 @@ mlir::LogicalResult verifyContraction(mlir::Operation *op);
 mlir::LogicalResult verifyQuantRange(mlir::Operation *op, int64_t qmin,
                                      int64_t qmax);
 
+/// The checks of every quantization op (lp.fake_quant and its gradients,
+/// lp.quantize, lp.dequantize): verifyQuantRange, then scale and zero point
+/// per tensor (rank 0) or per channel (`[C]` along `axis`), and a constant
+/// scale that is positive.
+mlir::LogicalResult verifyQuantOperands(mlir::Operation *op, mlir::Value input,
+                                        mlir::Value scale,
+                                        mlir::Value zeroPoint, int64_t qmin,
+                                        int64_t qmax,
+                                        std::optional<int64_t> axis);
+
 } // namespace lp::detail
 
 #endif // LP_LIB_DIALECT_LP_IR_VERIFYUTILS_H

@@ -46,6 +46,26 @@ struct TrainOptions {
 std::string train(const Step &step, const Step &eval, const TrainOptions &opts,
                   std::ostream &os);
 
+/// The functions lp-quant-convert makes from a fake-quantized model's
+/// eval function (`model`, whose observers update their state).
+struct QuantizeFunctions {
+  const Step &model, &frozen, &floatModel, &quantize, &quantized;
+};
+
+/// Post-training quantization and export (lp-run --quantize): reads the
+/// parameters and state of `opts.paramsFile`; with `calibrateSteps` > 0
+/// runs `model` on that many batches of `opts.dataFile` (seeded order, as
+/// training draws them) to observe the ranges, otherwise requires every
+/// range (`*.fq.*`) from the file; evaluates the float and the
+/// fake-quantized model on `opts.evalFile` (if any); writes what
+/// `quantize` returns, with every other array `quantized` reads, to
+/// `outFile`, with their sizes against the f32 parameters; then reads that
+/// file back and evaluates `quantized` on it. Returns an empty string or a
+/// message.
+std::string quantize(const QuantizeFunctions &fns, const TrainOptions &opts,
+                     int64_t calibrateSteps, const std::string &outFile,
+                     std::ostream &os);
+
 /// Checks the pruning options of `opts` (sparsity in (0, 1), 0 <= begin
 /// <= end, every >= 1) when pruning is on; empty or a message.
 std::string checkPruneOptions(const TrainOptions &opts);

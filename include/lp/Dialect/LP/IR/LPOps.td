@@ -352,6 +352,7 @@ def LP_CastOp : LP_DiffOp<"cast", [LP_Clear]> {
 
 include "lp/Dialect/LP/IR/LPGradOps.td"
 include "lp/Dialect/LP/IR/LPQuantOps.td"
+include "lp/Dialect/LP/IR/LPQuantStorageOps.td"
 include "lp/Dialect/LP/IR/LPObserverOps.td"
 include "lp/Dialect/LP/IR/LPOptimizerOps.td"
 include "lp/Dialect/LP/IR/LPStepOps.td"

@@ -38,6 +38,13 @@ std::optional<unsigned> findStateArg(mlir::FunctionOpInterface fn,
 /// loss).
 bool isStateResult(mlir::FunctionOpInterface fn, unsigned i);
 
+/// Appends an argument of `type` with `lp.role = role`, `lp.name = name`
+/// and `lp.init = init` to `fn`, and returns it.
+mlir::BlockArgument appendModelArgument(mlir::FunctionOpInterface fn,
+                                        mlir::Type type, llvm::StringRef role,
+                                        llvm::StringRef name,
+                                        llvm::StringRef init);
+
 /// The `lp.name` of argument `i` (default defaultArgName(i)).
 std::string argName(mlir::FunctionOpInterface fn, unsigned i);
 

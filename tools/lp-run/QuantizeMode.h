@@ -1,0 +1,33 @@
+//===- QuantizeMode.h - lp-run --quantize ----------------------*- C++ -*-===//
+//
+// Post-training quantization and the export of a QAT model: lp-run's
+// --quantize, --f16-weights and --calibrate-steps (docs/Quantization.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_TOOLS_LPRUN_QUANTIZEMODE_H
+#define LP_TOOLS_LPRUN_QUANTIZEMODE_H
+
+#include "lp/Runner/Compile.h"
+#include "lp/Runtime/Trainer.h"
+
+#include "llvm/Support/CommandLine.h"
+
+namespace lp {
+
+/// The category of the options below, for --help.
+llvm::cl::OptionCategory &quantizeCategory();
+
+/// Whether --quantize was given.
+bool quantizeRequested();
+
+/// Compiles `module` as `options` say (the train step's settings: its
+/// `fakeQuant` gives the integer ranges), with lp-quant-convert, then runs
+/// lp::rt::quantize with `opts` (--params, --data, --eval-data, --seed).
+/// Empty or a message.
+std::string runQuantize(mlir::ModuleOp module, CompileOptions &options,
+                        const rt::TrainOptions &opts);
+
+} // namespace lp
+
+#endif // LP_TOOLS_LPRUN_QUANTIZEMODE_H
