@@ -22,10 +22,12 @@ that seed:
 
 Reported per regime: mean and standard deviation over seeds of the
 per-seed differences of held-out accuracy (points) and cross-entropy (% of
-f32's), and the size of the weights if stored at the regime's bits (int8:
-one byte per weight, int4: half a byte, plus an f32 scale per output
-channel; biases stay f32). Goals: QAT int8 within 0.5 points of f32, QAT
-W4A8 within 1 point.
+f32's); for the QAT and PTQ regimes also the accuracy of the converted
+model (`lp-run --quantize` on the regime's checkpoint with the same
+--fake-quant: integer weights with the ranges QAT froze or learned, read
+back from the file it writes) and the bytes of that file (codes, scales,
+zero points, biases), against the f32 parameters. Goals: QAT int8 within
+0.5 points of f32, QAT W4A8 within 1 point.
 
 The character LM (examples/char_lm.mlir) trains on the English corpus of
 bench/precision_accuracy.py (Debian's `fortunes`, first 90 % for training,
@@ -46,21 +48,22 @@ sparsity (lp-run --prune, cubic schedule from 20 % to 60 % of the steps,
 masks updated every 50 steps); goal: within 1 point of f32. Its size is
 the dense size (sparse storage is not counted).
 
-Post-training, weight-only (PTQ int8 / int4 weight-only): the f32 run's
-trained weights (its checkpoint) evaluated with `--steps=0
---fake-quant='activations=none weight-range=current'`, that is rounded to
-the int8 (int4) grid of their own per-channel symmetric ranges, without
-training; goal: int8 within 0.3 points. PTQ f16 weights: the same
-checkpoint evaluated with every parameter rounded to f16 and f32
-products (`--precision-override='param:*=f16'`, lp-autocast's
-per-parameter precision); goal: lossless (no accuracy lost). (`lp-run --quantize`, which writes
-the integer weights, is not built yet; the sizes are computed.)
+Post-training (PTQ rows): the f32 run's checkpoint converted by `lp-run
+--quantize` without training: weight-only int8 / int4
+(`--fake-quant='activations=none weight-range=current'`: each weight
+rounded to the grid of its own per-channel symmetric range; goal: int8
+within 0.3 points), W8A8 with static activation scales calibrated by
+min-max observers on 32 training batches (`--calibrate-steps=32`), and
+f16 weights (`--f16-weights`; goal: lossless). The char LM has the PTQ
+weight-only rows too.
 """
 
 import argparse
 import math
 import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -74,79 +77,101 @@ import machine  # noqa: E402
 import precision_accuracy as pa  # noqa: E402
 
 REGIMES = {
-    "QAT int8": (["--fake-quant=on"], 8),
-    "QAT W4A8": (["--fake-quant=weights=int4"], 4),
-    "QAT int8, current": (["--fake-quant=weight-range=current"], 8),
-    "QAT W4A8, current": (["--fake-quant=weights=int4 weight-range=current"], 4),
-    "QAT W4A8, learned": (["--fake-quant=weights=int4 weight-range=learned"], 4),
+    "QAT int8": ["--fake-quant=on"],
+    "QAT W4A8": ["--fake-quant=weights=int4"],
+    "QAT int8, current": ["--fake-quant=weight-range=current"],
+    "QAT W4A8, current": ["--fake-quant=weights=int4 weight-range=current"],
+    "QAT W4A8, learned": ["--fake-quant=weights=int4 weight-range=learned"],
 }
 PTQ = {
-    "PTQ int8 weight-only": (["--fake-quant=activations=none weight-range=current"], 8),
-    "PTQ int4 weight-only": (["--fake-quant=weights=int4 activations=none weight-range=current"], 4),
-    "PTQ f16 weights": (["--precision-override=param:*=f16"], 16),
+    "PTQ int8 weight-only": ["--fake-quant=activations=none weight-range=current"],
+    "PTQ int4 weight-only": ["--fake-quant=weights=int4 activations=none weight-range=current"],
+    "PTQ W8A8, calibrated": ["--fake-quant=weight-range=current observer=min-max", "--calibrate-steps=32"],
+    "PTQ f16 weights": ["--f16-weights"],
 }
 PRUNE = {"pruned 50 %": ["--prune=sparsity=0.5,begin={begin},end={end},every=50"]}
 GOALS = {"QAT int8": 0.5, "QAT W4A8": 1.0, "PTQ int8 weight-only": 0.3, "pruned 50 %": 1.0,
          "PTQ f16 weights": 0.0}
-LM_REGIMES = {"QAT W8A8": ["--fake-quant=on"], "QAT W4A8": ["--fake-quant=weights=int4"]}
+LM_REGIMES = {"QAT W8A8": ["--fake-quant=on"], "QAT W4A8": ["--fake-quant=weights=int4"],
+              "QAT W8A8, current": ["--fake-quant=weight-range=current"]}
+LM_PTQ = {k: PTQ[k] for k in ("PTQ int8 weight-only", "PTQ int4 weight-only")}
+
+QUANT_EVAL = re.compile(r"^(float|fake-quantized|quantized) model: +eval: \d+ examples, "
+                        r"loss ([0-9.eE+-]+).*accuracy ([0-9.]+)", re.M)
+BYTES = re.compile(r"quantize: (\d+) bytes of arrays; the f32 parameters are (\d+) bytes")
 
 
-def weight_bytes(args, model, data, tmp, bits):
-    """Bytes of the parameters with weights (rank >= 2) at `bits` and an
-    f32 scale per output channel; f32 otherwise. `bits` 32: as trained."""
-    ck = os.path.join(tmp, f"{model}_size.npz")
-    pa.lp_train(args, model, data, 0, 0, [f"--checkpoint={ck}"], tmp)
-    total = 0
-    for name, a in np.load(ck).items():
-        if name == "step" or ".sgd." in name:
-            continue
-        if bits == 16:  # every parameter in f16, no scales
-            total += 2 * a.size
-        elif bits < 32 and a.ndim >= 2:
-            channels = a.shape[0] if a.ndim == 4 else a.shape[-1]
-            total += math.ceil(a.size * bits / 8) + 4 * channels
-        else:
-            total += 4 * a.size
-    return total
+def lp_quantize(args, model, data, ck, extra, tmp):
+    """`lp-run --quantize` of checkpoint `ck` with `extra` (the regime's
+    --fake-quant, or --f16-weights): the converted model's (loss, accuracy)
+    and the bytes of the file and of the f32 parameters."""
+    cmd = [args.lp_run, os.path.join(REPO, "examples", model), f"--params={ck}",
+           f"--quantize={os.path.join(tmp, 'q.npz')}",
+           f"--data={pa.data_path(data + '_train.npz')}", f"--eval-data={pa.data_path(data + '_test.npz')}",
+           *extra]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+    if proc.returncode != 0:
+        sys.exit(f"lp-run failed: {' '.join(cmd)}\n{proc.stderr}")
+    evals = {m.group(1): (float(m.group(2)), float(m.group(3))) for m in QUANT_EVAL.finditer(proc.stdout)}
+    sizes = BYTES.search(proc.stdout)
+    if "quantized" not in evals or not sizes:
+        sys.exit(f"no quantized eval or size in lp-run's output:\n{proc.stdout}")
+    return evals["quantized"], int(sizes.group(1)), int(sizes.group(2))
+
+
+def trained_and_converted(args, model, data, steps, seed, extra, tmp, optimizer=None):
+    """Trains one QAT regime (with a checkpoint), then converts it: (the
+    training run's eval, the converted model's eval, file bytes, f32 bytes)."""
+    ck = os.path.join(tmp, "qat.npz")
+    trained = pa.lp_train(args, model, data, steps, seed, [*extra, f"--checkpoint={ck}"], tmp, optimizer)
+    converted, size, f32_size = lp_quantize(args, model, data, ck, extra, tmp)
+    return trained, converted, size, f32_size
 
 
 def model_rows(args, name, tmp):
     model, data, _, default_steps = pa.MODELS[name]
     steps = args.steps or default_steps
-    results = {}
+    results, converted, sizes = {}, {}, {}
     for seed in range(args.seeds):
         ck = os.path.join(tmp, f"{name}_f32_{seed}.npz")
         results.setdefault("f32", []).append(pa.lp_train(args, model, data, steps, seed,
                                                          [f"--checkpoint={ck}"], tmp))
-        for regime, (extra, _) in REGIMES.items():
-            results.setdefault(regime, []).append(pa.lp_train(args, model, data, steps, seed, extra, tmp))
+        for regime, extra in REGIMES.items():
+            trained, conv, sizes[regime], f32_size = trained_and_converted(
+                args, model, data, steps, seed, extra, tmp)
+            results.setdefault(regime, []).append(trained)
+            converted.setdefault(regime, []).append(conv)
         # Gradual magnitude pruning to 50 % from 20 % to 60 % of the steps.
         for regime, extra in PRUNE.items():
             extra = [e.format(begin=steps // 5, end=3 * steps // 5) for e in extra]
             results.setdefault(regime, []).append(pa.lp_train(args, model, data, steps, seed, extra, tmp))
-        # Post-training, weight-only: the trained f32 weights evaluated
-        # fake-quantized with their own per-channel ranges (no training).
-        for regime, (extra, _) in PTQ.items():
-            results.setdefault(regime, []).append(
-                pa.lp_train(args, model, data, 0, seed, [*extra, f"--params={ck}"], tmp))
-    f32_bytes = weight_bytes(args, model, data, tmp, 32)
+        # Post-training: the trained f32 weights converted, no training.
+        for regime, extra in PTQ.items():
+            conv, sizes[regime], _ = lp_quantize(args, model, data, ck, extra, tmp)
+            results.setdefault(regime, []).append(conv)
+            converted.setdefault(regime, []).append(conv)
     lines = [f"## {name} ({model}, {steps} steps, SGD momentum {pa.MOMENTUM}, lr {pa.LR})", "",
-             "| regime | accuracy (mean) | Δ accuracy, points | Δ cross-entropy, % | weights, bytes | goal |",
-             "|---|---|---|---|---|---|"]
+             "| regime | accuracy (mean) | Δ accuracy, points | Δ cross-entropy, % | converted: Δ accuracy, "
+             "points | file, bytes | goal |",
+             "|---|---|---|---|---|---|---|"]
     ok_all = True
+
+    def delta_acc(runs):
+        return [100 * (a - b) for (_, a), (_, b) in zip(runs, results["f32"])]
+
     for regime, runs in results.items():
         acc = [100 * a for _, a in runs]
-        dacc = [100 * (a - b) for (_, a), (_, b) in zip(runs, results["f32"])]
+        dacc = delta_acc(runs)
         dce = [100 * (c / b - 1) for (c, _), (b, _) in zip(runs, results["f32"])]
-        bits = {**REGIMES, **PTQ}[regime][1] if regime in {**REGIMES, **PTQ} else 32
-        size = f32_bytes if bits == 32 else weight_bytes(args, model, data, tmp, bits)
+        size = sizes.get(regime, f32_size)
+        conv = pa.summary(delta_acc(converted[regime])) if regime in converted else ""
         goal = ""
         if regime in GOALS:
             ok = statistics.mean(dacc) >= -GOALS[regime]
             ok_all &= ok
             goal = ("met" if ok else "MISSED") + (f" (within {GOALS[regime]})" if GOALS[regime] else " (lossless)")
         lines.append(f"| {regime} | {statistics.mean(acc):.2f} | {pa.summary(dacc)} | {pa.summary(dce)} | "
-                     f"{size} ({100 * size / f32_bytes:.0f} %) | {goal} |")
+                     f"{conv} | {size} ({100 * size / f32_size:.0f} %) | {goal} |")
     return lines + [""], ok_all
 
 
@@ -154,25 +179,39 @@ def lm_rows(args, tmp):
     model, _, default_steps = pa.LM
     steps = args.lm_steps or default_steps
     prefix, what = pa.corpus_data(args.corpus, tmp)
-    results = {}
+    results, converted = {}, {}
     for seed in range(args.lm_seeds):
-        results.setdefault("f32", []).append(pa.lp_train(args, model, prefix, steps, seed, [], tmp,
-                                                         pa.LM_OPTIMIZER))
+        ck = os.path.join(tmp, f"lm_f32_{seed}.npz")
+        results.setdefault("f32", []).append(pa.lp_train(args, model, prefix, steps, seed,
+                                                         [f"--checkpoint={ck}"], tmp, pa.LM_OPTIMIZER))
         for regime, extra in LM_REGIMES.items():
-            results.setdefault(regime, []).append(
-                pa.lp_train(args, model, prefix, steps, seed, extra, tmp, pa.LM_OPTIMIZER))
+            trained, conv, _, _ = trained_and_converted(args, model, prefix, steps, seed, extra, tmp,
+                                                        pa.LM_OPTIMIZER)
+            results.setdefault(regime, []).append(trained)
+            converted.setdefault(regime, []).append(conv)
+        for regime, extra in LM_PTQ.items():
+            conv, _, _ = lp_quantize(args, model, prefix, ck, extra, tmp)
+            results.setdefault(regime, []).append(conv)
     lines = [f"## char LM ({model}, {steps} steps, Adam lr 0.003, {args.lm_seeds} seeds)", "", what, "",
-             "| regime | held-out bits/char (mean) | Δ bits/char | goal |", "|---|---|---|---|"]
+             "| regime | held-out bits/char (mean) | Δ bits/char | converted: Δ bits/char | goal |",
+             "|---|---|---|---|---|"]
     ok_all = True
-    bpc = {r: [c / math.log(2) for c, _ in runs] for r, runs in results.items()}
-    for regime, values in bpc.items():
-        d = [v - b for v, b in zip(values, bpc["f32"])]
+
+    def bits(runs):
+        return [c / math.log(2) for c, _ in runs]
+
+    base = bits(results["f32"])
+    for regime, runs in results.items():
+        values = bits(runs)
+        d = [v - b for v, b in zip(values, base)]
+        conv = (pa.summary([v - b for v, b in zip(bits(converted[regime]), base)])
+                if regime in converted else "")
         goal = ""
-        if regime == "QAT W8A8":
+        if regime.startswith("QAT W8A8"):
             ok = statistics.mean(d) <= 0.01
-            ok_all &= ok
+            ok_all &= ok or regime != "QAT W8A8"
             goal = ("met" if ok else "MISSED") + " (within 0.01)"
-        lines.append(f"| {regime} | {statistics.mean(values):.4f} | {pa.summary(d)} | {goal} |")
+        lines.append(f"| {regime} | {statistics.mean(values):.4f} | {pa.summary(d)} | {conv} | {goal} |")
     return lines + [""], ok_all
 
 
