@@ -89,9 +89,13 @@ const char *const kPipelines[] = {
     "lp-fake-quant",
     "lp-build-train-step{fake-quant='weights=int4 calibrate=1 freeze-after=3' "
     "precision=bf16},lp-lower-to-llvm",
+    // Pruning masks; post-training quantization's conversion, lowered.
+    "lp-prune",
+    "lp-fake-quant{weights=int4},lp-prune,lp-quant-convert{f16-weights=1},"
+    "lp-lower-to-llvm",
 };
 // fuzz/make_seeds.py assigns seeds to pipelines by index.
-static_assert(std::size(kPipelines) == 46, "update fuzz/make_seeds.py");
+static_assert(std::size(kPipelines) == 48, "update fuzz/make_seeds.py");
 
 mlir::DialectRegistry &registry() {
   static mlir::DialectRegistry *r = [] {
