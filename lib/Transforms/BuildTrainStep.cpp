@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lp/Dialect/LP/IR/ModelFunction.h"
 #include "lp/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -43,6 +44,11 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
              "precision-overrides): there is no low type to store in";
       return signalPassFailure();
     }
+    // The step orders its arguments its own way: a name by position
+    // (`arg3`) would name another argument there.
+    for (auto fn : getOperation().getOps<FunctionOpInterface>())
+      if (function.empty() || fn.getName() == function)
+        lp::spellDefaultNames(fn);
     OpPassManager pm(ModuleOp::getOperationName());
     if (!fakeQuant.empty()) {
       // The user's lp-fake-quant options, then the function and the

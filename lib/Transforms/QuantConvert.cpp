@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace lp {
 #define GEN_PASS_DEF_QUANTCONVERT
@@ -28,9 +29,12 @@ using namespace lp;
 
 namespace {
 
-/// The `param` argument that `v` reads: the argument itself, or one that
-/// lp-prune masks (`param * mask`); null otherwise.
+/// The `param` argument that `v` reads: the argument itself, one that
+/// lp-prune masks (`param * mask`), either through lp-autocast's casts;
+/// null otherwise.
 BlockArgument weightOf(func::FuncOp fn, Value v) {
+  while (auto cast = v.getDefiningOp<CastOp>())
+    v = cast.getInput();
   if (auto mul = v.getDefiningOp<MulOp>()) {
     auto mask = dyn_cast<BlockArgument>(mul.getRhs());
     auto weight = dyn_cast<BlockArgument>(mul.getLhs());
@@ -45,6 +49,14 @@ BlockArgument weightOf(func::FuncOp fn, Value v) {
       !isParam(fn, arg.getArgNumber()))
     return {};
   return arg;
+}
+
+/// The use that reads the weight itself (the argument or its masked
+/// product) on the way from `use` (a lowp op's operand) through casts.
+OpOperand *weightUse(OpOperand *use) {
+  while (auto cast = use->get().getDefiningOp<CastOp>())
+    use = &cast->getOpOperand(0);
+  return use;
 }
 
 /// The name of an activation's range: its observer's state (`fc2.input`
@@ -114,20 +126,23 @@ func::FuncOp frozenCopy(func::FuncOp model, StringRef suffix) {
   fn.setSymName((model.getSymName() + "_" + suffix).str());
   model->getBlock()->getOperations().insertAfter(model->getIterator(), fn);
   fn->removeAttr(kLossWeightsAttr);
+  // Names by position (`arg3`) would change as arguments go.
+  spellDefaultNames(fn);
   freeze(fn);
   return fn;
 }
 
-/// The operands 0 and 1 of lowp ops that read a weight directly (not
-/// through fake quantization): what `f16-weights` stores as f16.
+/// The uses of weights that operands 0 and 1 of lowp ops read without
+/// fake quantization (through casts): what `f16-weights` stores as f16.
 SmallVector<OpOperand *> floatWeightUses(func::FuncOp fn) {
   SmallVector<OpOperand *> uses;
   fn.walk([&](PrecisionOpInterface op) {
     if (op.getPrecisionClass() != PrecisionClass::lowp)
       return;
     for (OpOperand &use : op->getOpOperands())
-      if (use.getOperandNumber() < 2 && weightOf(fn, use.get()))
-        uses.push_back(&use);
+      if (use.getOperandNumber() < 2 && weightOf(fn, use.get()) &&
+          !llvm::is_contained(uses, weightUse(&use)))
+        uses.push_back(weightUse(&use));
   });
   return uses;
 }
@@ -152,31 +167,69 @@ struct QuantConvert : lp::impl::QuantConvertBase<QuantConvert> {
     prune(frozenCopy(model, "frozen"), /*batch=*/false);
   }
 
-  /// What each fake quantization stores, in the order of the model's ops.
+  /// What the converted model stores, named: each fake quantization's
+  /// arrays (`<name>.scale`, ...; a weight read by two fake quantizations,
+  /// or a name an argument has, gets `<name>.2`), each f16 weight's.
   struct Stored {
     FakeQuantOp fq;
     std::string name;
     BlockArgument weight; ///< null for an activation
   };
-  SmallVector<Stored> storedOf(func::FuncOp fn) {
-    SmallVector<Stored> stored;
+  struct Plan {
+    SmallVector<Stored> quantized;
+    SmallVector<std::pair<OpOperand *, std::string>> halves;
+  };
+  Plan planOf(func::FuncOp fn) {
+    Plan plan;
+    llvm::StringSet<> taken;
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      taken.insert(argName(fn, i));
     fn.walk([&](FakeQuantOp fq) {
       BlockArgument w = weightOf(fn, fq.getInput());
-      std::string name = w ? argName(fn, w.getArgNumber())
-                           : activationName(fn, fq, stored.size());
-      stored.push_back({fq, name, w});
+      std::string base = w ? argName(fn, w.getArgNumber())
+                           : activationName(fn, fq, plan.quantized.size());
+      SmallVector<std::string> suffixes = {".scale", ".zero_point"};
+      if (w)
+        suffixes.push_back(isInt4(fq) ? ".int4" : ".int8");
+      std::string name = base;
+      auto clashes = [&] {
+        return llvm::any_of(suffixes, [&](const std::string &suffix) {
+          return taken.contains(name + suffix);
+        });
+      };
+      for (int k = 2; clashes(); ++k)
+        name = base + "." + std::to_string(k);
+      for (const std::string &suffix : suffixes)
+        taken.insert(name + suffix);
+      plan.quantized.push_back({fq, name, w});
     });
-    return stored;
+    if (!f16Weights)
+      return plan;
+    llvm::DenseMap<Value, std::string> named;
+    for (OpOperand *use : floatWeightUses(fn)) {
+      std::string &name = named[use->get()];
+      if (name.empty()) {
+        BlockArgument w = weightOf(fn, use->get());
+        std::string base = argName(fn, w.getArgNumber()) + ".f16";
+        name = base;
+        for (int k = 2; taken.contains(name); ++k)
+          name = base + "." + std::to_string(k);
+        taken.insert(name);
+      }
+      plan.halves.emplace_back(use, name);
+    }
+    return plan;
   }
 
   /// Returns the codes, scales and f16 weights instead of the losses.
   void buildQuantize(func::FuncOp fn) {
+    Plan plan = planOf(fn);
     OpBuilder b(fn.getContext());
     Operation *ret = fn.getBody().front().getTerminator();
     b.setInsertionPoint(ret);
     SmallVector<Value> results;
     SmallVector<std::string> names;
-    for (Stored &s : storedOf(fn)) {
+    for (Stored &s : plan.quantized) {
       FakeQuantOp fq = s.fq;
       if (s.weight) {
         auto type = fq.getType().clone(b.getI8Type());
@@ -197,18 +250,14 @@ struct QuantConvert : lp::impl::QuantConvertBase<QuantConvert> {
       results.append({fq.getScale(), fq.getZeroPoint()});
       names.append({s.name + ".scale", s.name + ".zero_point"});
     }
-    if (f16Weights)
-      for (OpOperand *use : floatWeightUses(fn)) {
-        auto type = cast<RankedTensorType>(use->get().getType());
-        BlockArgument w = weightOf(fn, use->get());
-        std::string name = argName(fn, w.getArgNumber()) + ".f16";
-        if (llvm::is_contained(names, name))
-          continue;
-        results.push_back(CastOp::create(b, use->getOwner()->getLoc(),
-                                         type.clone(b.getF16Type()),
-                                         use->get()));
-        names.push_back(name);
-      }
+    for (auto &[use, name] : plan.halves) {
+      if (llvm::is_contained(names, name))
+        continue;
+      auto type = cast<RankedTensorType>(use->get().getType());
+      results.push_back(CastOp::create(b, use->getOwner()->getLoc(),
+                                       type.clone(b.getF16Type()), use->get()));
+      names.push_back(name);
+    }
     func::ReturnOp::create(b, ret->getLoc(), results);
     ret->erase();
     fn.setType(b.getFunctionType(fn.getArgumentTypes(),
@@ -223,11 +272,12 @@ struct QuantConvert : lp::impl::QuantConvertBase<QuantConvert> {
 
   /// Reads the stored arrays as `state` arguments.
   void buildQuantized(func::FuncOp fn) {
+    Plan plan = planOf(fn);
     OpBuilder b(fn.getContext());
     auto state = [&](const std::string &name, Type type) -> Value {
       return appendModelArgument(fn, type, "state", name, "zeros");
     };
-    for (Stored &s : storedOf(fn)) {
+    for (Stored &s : plan.quantized) {
       FakeQuantOp fq = s.fq;
       b.setInsertionPoint(fq);
       Value scale = state(s.name + ".scale", fq.getScale().getType());
@@ -259,18 +309,14 @@ struct QuantConvert : lp::impl::QuantConvertBase<QuantConvert> {
       fq.replaceAllUsesWith(value);
       fq.erase();
     }
-    if (f16Weights) {
-      llvm::StringMap<Value> stored;
-      for (OpOperand *use : floatWeightUses(fn)) {
-        auto type = cast<RankedTensorType>(use->get().getType());
-        BlockArgument w = weightOf(fn, use->get());
-        std::string name = argName(fn, w.getArgNumber()) + ".f16";
-        Value &half = stored[name];
-        if (!half)
-          half = state(name, type.clone(b.getF16Type()));
-        b.setInsertionPoint(use->getOwner());
-        use->set(CastOp::create(b, use->getOwner()->getLoc(), type, half));
-      }
+    llvm::StringMap<Value> halves;
+    for (auto &[use, name] : plan.halves) {
+      auto type = cast<RankedTensorType>(use->get().getType());
+      Value &half = halves[name];
+      if (!half)
+        half = state(name, type.clone(b.getF16Type()));
+      b.setInsertionPoint(use->getOwner());
+      use->set(CastOp::create(b, use->getOwner()->getLoc(), type, half));
     }
     prune(fn, /*batch=*/false);
   }

@@ -10,6 +10,7 @@
 #include "lp/Runtime/Trainer.h"
 #include "lp/Runtime/Values.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace lp;
@@ -21,7 +22,15 @@ namespace {
 /// Bytes of an array's elements.
 uint64_t bytesOf(const npy::Array &a) { return a.data.size(); }
 
-/// Runs `model` on `steps` batches of `ds`, keeping its state updates.
+/// Whether `name` is fake quantization's state: an observer's range or
+/// the phases' step counter (lp-fake-quant's names).
+bool isQuantState(const std::string &name) {
+  return name.find(".fq.") != std::string::npos || name == "fq.steps";
+}
+
+/// Runs `model` on `steps` batches of `ds`, keeping the observers' updates
+/// (other state the forward pass updates, running statistics, stays as
+/// the checkpoint has it, as in PyTorch's eval-mode calibration).
 std::string calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
                       const TrainOptions &opts, int64_t steps) {
   const Signature &sig = model.signature();
@@ -36,9 +45,26 @@ std::string calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
         results);
     for (size_t i = 0; i < sig.results.size(); ++i)
       if (auto it = state.find(sig.results[i].name);
-          it != state.end() && sig.isOutParam(i))
+          it != state.end() && sig.isOutParam(i) && isQuantState(it->first))
         std::memcpy(it->second.data.data(), results[i].data.data(),
                     results[i].data.size());
+  }
+  return "";
+}
+
+/// The first non-finite value of the float arrays `out` writes (a scale
+/// from a diverged observer, a weight beyond f16's range), as a message.
+std::string checkFinite(const ArrayMap &out) {
+  for (const auto &[name, a] : out) {
+    if (a.dtype != npy::DType::F32 && a.dtype != npy::DType::F16)
+      continue;
+    for (int64_t i = 0, n = a.numElements(); i < n; ++i)
+      if (!std::isfinite(elementAsDouble(a, i)))
+        return "'" + name + "' would hold " +
+               std::to_string(elementAsDouble(a, i)) + " at element " +
+               std::to_string(i) +
+               " (a range that is not finite, or a weight beyond the "
+               "stored type's range); nothing written";
   }
   return "";
 }
@@ -68,19 +94,29 @@ std::string lp::rt::quantize(const QuantizeFunctions &fns,
   ArrayMap given;
   if (std::string e = npy::readNpz(opts.paramsFile, given); !e.empty())
     return e;
-  // Ranges come from the checkpoint of a QAT run or from calibration;
-  // never from an observer's empty initial state.
-  if (calibrateSteps == 0)
-    for (const TensorSlot &slot : model.args)
-      if (slot.isState() && slot.name.find(".fq.") != std::string::npos &&
-          !given.count(slot.name))
-        return opts.paramsFile + " has no '" + slot.name +
-               "': a fake-quantized model's ranges come from the checkpoint "
-               "of its QAT run (the same --fake-quant options) or from "
-               "calibration (--calibrate-steps N with --data)";
+  // The trained parameters, all of them (none initialised at random);
+  // ranges from the checkpoint of a QAT run or from calibration, never
+  // from an observer's empty initial state.
+  for (const TensorSlot &slot : model.args) {
+    if (given.count(slot.name))
+      continue;
+    if (slot.role == Role::Param && slot.name.find(".fq.") == std::string::npos)
+      return opts.paramsFile + " has no '" + slot.name +
+             "': a trained model gives every parameter";
+    if (calibrateSteps == 0 && slot.isState() && isQuantState(slot.name) &&
+        slot.name != "fq.steps")
+      return opts.paramsFile + " has no '" + slot.name +
+             "': a fake-quantized model's ranges come from the checkpoint "
+             "of its QAT run (the same --fake-quant options) or from "
+             "calibration (--calibrate-steps N with --data)";
+  }
   ArrayMap state;
   if (std::string e = loadState(model, opts, state); !e.empty())
     return e;
+  // Calibration counts its own steps (its float phase), whatever the
+  // checkpoint's counter says.
+  if (auto it = state.find("fq.steps"); calibrateSteps > 0 && it != state.end())
+    std::memset(it->second.data.data(), 0, it->second.data.size());
   ArrayMap trainArrays, evalArrays;
   Dataset train, held;
   if (calibrateSteps > 0) {
@@ -134,6 +170,8 @@ std::string lp::rt::quantize(const QuantizeFunctions &fns,
         return "'" + slot.name + "' is neither stored nor a parameter";
       out[slot.name] = it->second;
     }
+  if (std::string e = checkFinite(out); !e.empty())
+    return e;
   if (std::string e = npy::writeNpz(outFile, out); !e.empty())
     return e;
   uint64_t before = 0, after = 0;

@@ -63,7 +63,9 @@ def ops(tmp_path_factory):
     for name, shape, qmin, qmax, axis in OP_CASES:
         channels = () if axis is None else (shape[axis],)
         s = (2.0 ** rng.integers(-6, 0, size=channels)).astype(F32)
-        zp = (rng.integers(qmin + 1, qmax, size=channels).astype(F32)
+        # The affine case's zero points are ties (x.5): every op rounds
+        # them half to even, as lp.fake_quant does.
+        zp = (rng.integers(qmin + 1, qmax - 1, size=channels).astype(F32) + F32(0.5)
               if name.endswith("affine") else np.zeros(channels, F32))
         x = special_inputs(rng, shape, float(s.min()))
         attrs = f"quant_min = {qmin} : i64, quant_max = {qmax} : i64"
@@ -204,6 +206,7 @@ def test_f16_weights(tmp_path):
     want = cross_entropy(x, y, ck["fc1.w"].astype(np.float16), ck["fc1.b"],
                          ck["fc2.w"].astype(np.float16), ck["fc2.b"])
     close(losses["quantized"], want)
+    assert abs(losses["float"] - want) > 1e-7  # the check tells them apart
 
 
 def test_static_activation_scales_from_calibration(tmp_path):
@@ -252,10 +255,108 @@ def test_qat_export_keeps_the_frozen_ranges(tmp_path):
         codes = ref_codes(ck[k], s, z, -8, 7, axis=1)
         np.testing.assert_array_equal(unpack_int4(q[f"{k}.int4"], codes.size), codes.reshape(-1))
         assert q[f"{k}.scale"].tobytes() == s.tobytes()
+    deq = {}
+    for k in ("fc1.w", "fc2.w"):
+        codes = unpack_int4(q[f"{k}.int4"], ck[k].size).reshape(ck[k].shape)
+        deq[k] = (codes.astype(F32) - q[f"{k}.zero_point"]) * q[f"{k}.scale"]
+    scales = {}
     for name in ("x", "fc2.input"):
         s, z = ref_qparams(ck[f"{name}.fq.min"], ck[f"{name}.fq.max"], -128, 127, False)
         assert q[f"{name}.scale"].tobytes() == s.tobytes() and q[f"{name}.zero_point"] == z
+        scales[name] = (s, z)
+
+    def act(v, name):
+        return ref_fake_quant(v, *scales[name], -128, 127)[0]
+
+    want = cross_entropy(x, y, deq["fc1.w"], ck["fc1.b"], deq["fc2.w"], ck["fc2.b"], act)
+    close(losses["quantized"], want)
     assert losses["quantized"] == losses["fake-quantized"]
+
+
+def test_learned_and_pruned_export(tmp_path):
+    """A QAT run with learned ranges and pruning masks converts with its
+    learned scales (the current range times exp(log_scale)) and its masks:
+    masked weights are code 0."""
+    options = "weights=int4 activations=none weight-range=learned"
+    prune = "--prune=sparsity=0.5,begin=2"
+    rng = np.random.default_rng(12)
+    x, y, params = data(rng)
+    (tmp_path / "mlp.mlir").write_text(MLP)
+    np.savez(tmp_path / "data.npz", x=x, y=y)
+    np.savez(tmp_path / "init.npz", **params)
+    proc = run_lp([tmp_path / "mlp.mlir", "--train", f"--data={tmp_path / 'data.npz'}",
+                   f"--params={tmp_path / 'init.npz'}", "--steps=6", "--no-shuffle", "--lr=0.5",
+                   f"--fake-quant={options}", prune, f"--checkpoint={tmp_path / 'ck.npz'}"])
+    assert proc.returncode == 0, proc.stderr
+    ck = dict(np.load(tmp_path / "ck.npz"))
+    q, losses, _ = quantize(tmp_path, f"--fake-quant={options}", prune)
+    for k in ("fc1.w", "fc2.w"):
+        w = ck[k] * ck[f"{k}.prune.mask"]
+        s, z = ref_qparams(*ref_aminmax(w, 1), -8, 7, True)
+        s = (s * np.exp(ck[f"{k}.fq.log_scale"]).astype(F32)).astype(F32)
+        assert np.any(ck[f"{k}.fq.log_scale"] != 0)
+        np.testing.assert_allclose(q[f"{k}.scale"], s, rtol=1e-6)
+        codes = ref_codes(w, q[f"{k}.scale"], z, -8, 7, axis=1)
+        np.testing.assert_array_equal(unpack_int4(q[f"{k}.int4"], codes.size), codes.reshape(-1))
+        assert np.all(codes[ck[f"{k}.prune.mask"] == 0] == 0)
+    assert losses["quantized"] == losses["fake-quantized"]
+
+
+UNNAMED = """func.func @m(%x: tensor<8x6xf32> {lp.role = "input"}, %y: tensor<8xi64> {lp.role = "label"},
+             %w: tensor<6x3xf32> {lp.role = "param"}, %b: tensor<3xf32> {lp.role = "param"},
+             %v: tensor<6x3xf32> {lp.role = "param"})
+    -> (tensor<f32> {lp.name = "loss"}) {
+  %h = lp.linear %x, %w, %b {lp.layer = "a"} : (tensor<8x6xf32>, tensor<6x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
+  %g = lp.linear %x, %v, %b {lp.layer = "b"} : (tensor<8x6xf32>, tensor<6x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
+  %k = lp.linear %x, %w, %b {lp.layer = "c"} : (tensor<8x6xf32>, tensor<6x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
+  %s = lp.add %h, %g : (tensor<8x3xf32>, tensor<8x3xf32>) -> tensor<8x3xf32>
+  %o = lp.add %s, %k : (tensor<8x3xf32>, tensor<8x3xf32>) -> tensor<8x3xf32>
+  %l = lp.cross_entropy %o, %y : (tensor<8x3xf32>, tensor<8xi64>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+"""
+
+
+def test_unnamed_and_shared_weights(tmp_path):
+    """Arguments named by position (arg2, arg3, arg4) keep their names when
+    others go, and a weight read with two specs (int8 in layers a and b,
+    int4 in c) is stored twice: arg2 and arg2.2."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((16, 6)).astype(F32)
+    y = rng.integers(0, 3, 16).astype(np.int64)
+    p = {"arg2": rng.standard_normal((6, 3)).astype(F32), "arg3": rng.standard_normal(3).astype(F32),
+         "arg4": rng.standard_normal((6, 3)).astype(F32)}
+    (tmp_path / "mlp.mlir").write_text(UNNAMED)
+    np.savez(tmp_path / "data.npz", arg0=x, arg1=y)
+    np.savez(tmp_path / "ck.npz", **p)
+    q, losses, _ = quantize(tmp_path, "--fake-quant=activations=none weight-range=current",
+                            "--precision-override=layer:c=int4")
+    assert set(q) == {"arg3", "arg2.int8", "arg2.scale", "arg2.zero_point", "arg4.int8", "arg4.scale",
+                      "arg4.zero_point", "arg2.2.int4", "arg2.2.scale", "arg2.2.zero_point"}, sorted(q)
+    assert q["arg3"].tobytes() == p["arg3"].tobytes()
+    deq = {}
+    for k, name, (qmin, qmax) in (("arg2", "arg2", (-128, 127)), ("arg4", "arg4", (-128, 127)),
+                                  ("arg2", "arg2.2", (-8, 7))):
+        s, z = ref_qparams(*ref_aminmax(p[k], 1), qmin, qmax, True)
+        codes = ref_codes(p[k], s, z, qmin, qmax, axis=1)
+        got = q.get(f"{name}.int8")
+        if got is None:
+            got = unpack_int4(q[f"{name}.int4"], codes.size).reshape(codes.shape)
+        np.testing.assert_array_equal(got, codes)
+        deq[name] = (codes.astype(F32) - z) * s
+    xd = x.astype(np.float64)
+    o = (xd @ deq["arg2"] + p["arg3"]) + (xd @ deq["arg4"] + p["arg3"]) + (xd @ deq["arg2.2"] + p["arg3"])
+    o = o - o.max(axis=1, keepdims=True)
+    want = -(o[np.arange(16), y] - np.log(np.exp(o).sum(axis=1))).mean()
+    close(losses["quantized"], want)
+
+
+def test_f16_weights_under_bf16_autocast(tmp_path):
+    """--f16-weights with --precision bf16: the weights the autocast casts
+    are found through the casts and stored as f16."""
+    setup(tmp_path)
+    q, _, _ = quantize(tmp_path, "--f16-weights", "--precision=bf16")
+    assert set(q) == {"fc1.w.f16", "fc1.b", "fc2.w.f16", "fc2.b"}, sorted(q)
 
 
 ERRORS = [
@@ -267,6 +368,8 @@ ERRORS = [
     (["--f16-weights", "--calibrate-steps=2"], "--f16-weights alone has none"),
     (["--f16-weights", "--train"], "--quantize converts a trained model (--params); it does not "
      "train: drop --train"),
+    (["--fake-quant=freeze-after=3", "--calibrate-steps=2"], "drop the phases (calibrate=, "
+     "freeze-after=) from --fake-quant"),
 ]
 
 
@@ -283,3 +386,26 @@ def test_needs_params(tmp_path):
     setup(tmp_path, steps=1)
     proc = run_lp([tmp_path / "mlp.mlir", f"--quantize={tmp_path / 'q.npz'}", "--f16-weights"])
     assert proc.returncode == 1 and "--quantize needs --params" in proc.stderr, proc.stderr
+
+
+def test_missing_parameter(tmp_path):
+    """A checkpoint without a parameter is refused, not initialised."""
+    ck, _, _ = setup(tmp_path, steps=1)
+    np.savez(tmp_path / "ck.npz", **{k: v for k, v in ck.items() if k != "fc2.b"})
+    proc = run_lp([tmp_path / "mlp.mlir", f"--params={tmp_path / 'ck.npz'}",
+                   f"--quantize={tmp_path / 'q.npz'}", "--f16-weights"])
+    assert proc.returncode == 1, proc.stderr
+    assert "ck.npz has no 'fc2.b': a trained model gives every parameter" in proc.stderr, proc.stderr
+
+
+def test_non_finite_range(tmp_path):
+    """An observer state that is not finite (a diverged QAT run) is
+    refused before anything is written."""
+    ck, _, _ = setup(tmp_path, steps=4, fake_quant="on")
+    ck["x.fq.max"] = np.array(np.inf, F32)
+    np.savez(tmp_path / "ck.npz", **ck)
+    proc = run_lp([tmp_path / "mlp.mlir", f"--params={tmp_path / 'ck.npz'}",
+                   f"--quantize={tmp_path / 'q.npz'}", "--fake-quant=on"])
+    assert proc.returncode == 1, proc.stderr
+    assert "'x.scale' would hold inf at element 0" in proc.stderr, proc.stderr
+    assert not (tmp_path / "q.npz").exists()

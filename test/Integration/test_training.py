@@ -437,3 +437,36 @@ def test_example_reaches_accuracy(digits_data, model, data, args, goal):
     match = re.search(r"accuracy ([0-9.]+) \((\d+)/360\)", proc.stdout)
     assert match, proc.stdout
     assert float(match.group(1)) >= goal, proc.stdout
+
+
+def test_arguments_without_names_train(tmp_path):
+    """Arguments without `lp.name` are named by position in the model
+    (`arg2`); the train step orders its arguments otherwise, and the names
+    stay the model's: the checkpoint holds arg2 and arg3, trained."""
+    (tmp_path / "m.mlir").write_text(
+        """func.func @m(%x: tensor<4x3xf32> {lp.role = "input"}, %y: tensor<4xi64> {lp.role = "label"},
+             %w: tensor<3x2xf32> {lp.role = "param"}, %b: tensor<2xf32> {lp.role = "param"})
+    -> tensor<f32> {
+  %h = lp.linear %x, %w, %b : (tensor<4x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  %l = lp.cross_entropy %h, %y : (tensor<4x2xf32>, tensor<4xi64>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+""")
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((8, 3)).astype(np.float32)
+    y = rng.integers(0, 2, 8).astype(np.int64)
+    w = rng.standard_normal((3, 2)).astype(np.float32)
+    np.savez(tmp_path / "d.npz", arg0=x, arg1=y)
+    np.savez(tmp_path / "p.npz", arg2=w, arg3=np.zeros(2, np.float32))
+    proc = run_lp([tmp_path / "m.mlir", "--train", f"--data={tmp_path / 'd.npz'}", "--steps=1",
+                   "--no-shuffle", "--lr=0.1", f"--params={tmp_path / 'p.npz'}",
+                   f"--checkpoint={tmp_path / 'ck.npz'}"])
+    assert proc.returncode == 0, proc.stderr
+    ck = np.load(tmp_path / "ck.npz")
+    # One SGD step of softmax cross-entropy on the first batch, in float64.
+    h = x[:4].astype(np.float64) @ w
+    p = np.exp(h - h.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(4), y[:4]] -= 1
+    np.testing.assert_allclose(ck["arg2"], w - 0.1 * x[:4].T.astype(np.float64) @ p / 4, rtol=1e-5)
+    np.testing.assert_allclose(ck["arg3"], -0.1 * p.sum(axis=0) / 4, rtol=1e-5, atol=1e-7)

@@ -9,12 +9,13 @@
 // CHECK: %[[M:.*]] = lp.mul %arg0, %arg3
 // CHECK: lp.quantize %[[M]]
 // CHECK-LABEL: func.func @lin_quantized(
+// CHECK-SAME: {lp.name = "x", lp.role = "input"}
 // CHECK-NOT: prune.mask
-// CHECK-NOT: "w"
-// CHECK-SAME: {
+// CHECK-NOT: lp.name = "w",
+// CHECK-SAME: -> (tensor<f32> {lp.name = "result0"}) {
 // CHECK: lp.dequantize
 func.func @lin(%x: tensor<8x6xf32> {lp.role = "input", lp.name = "x"},
-               %w: tensor<6x3xf32> {lp.role = "param", lp.name = "w"}) -> tensor<f32> {
+               %w: tensor<6x3xf32> {lp.role = "param", lp.name = "w"}) -> (tensor<f32> {lp.name = "result0"}) {
   %p = lp.matmul %x, %w {lp.layer = "fc"} : (tensor<8x6xf32>, tensor<6x3xf32>) -> tensor<8x3xf32>
   %l = lp.reduce_sum %p {axes = array<i64: 0, 1>, keepdims = false} : (tensor<8x3xf32>) -> tensor<f32>
   return %l : tensor<f32>

@@ -7,14 +7,14 @@
 // reads them back through lp.unpack_int4 and lp.dequantize.
 
 // CHECK-LABEL: func.func @mlp_frozen(
-// CHECK-SAME: -> tensor<f32> {
+// CHECK-SAME: -> (tensor<f32> {lp.name = "result0"}) {
 // CHECK-NOT: lp.observe
 // CHECK: lp.quant_params %arg5, %arg6
 // CHECK: return %{{.*}} : tensor<f32>
 
 // CHECK-LABEL: func.func @mlp_float(
 // CHECK-SAME: lp.name = "fc2.w"
-// CHECK-SAME: -> tensor<f32> {
+// CHECK-SAME: -> (tensor<f32> {lp.name = "result0"}) {
 // CHECK-NOT: lp.fake_quant
 // CHECK: lp.linear %arg0, %arg2, %arg3
 // CHECK-NOT: lp.fake_quant
@@ -34,7 +34,7 @@
 // CHECK-SAME: lp.name = "fc1.b", lp.role = "param"
 // CHECK-SAME: lp.name = "x.scale", lp.role = "state"
 // CHECK-SAME: %[[P:[a-z0-9]+]]: tensor<64xi8> {lp.init = "zeros", lp.name = "fc1.w.int4", lp.role = "state"}
-// CHECK-SAME: %[[C:[a-z0-9]+]]: tensor<16x5xi8> {lp.init = "zeros", lp.name = "fc2.w.int8", lp.role = "state"}) -> tensor<f32> {
+// CHECK-SAME: %[[C:[a-z0-9]+]]: tensor<16x5xi8> {lp.init = "zeros", lp.name = "fc2.w.int8", lp.role = "state"}) -> (tensor<f32> {lp.name = "result0"}) {
 // CHECK: lp.fake_quant %arg0, %arg3, %arg4
 // CHECK: %[[U:.*]] = lp.unpack_int4 %[[P]] {lp.layer = "fc1"} : (tensor<64xi8>) -> tensor<8x16xi8>
 // CHECK: %[[D:.*]] = lp.dequantize %[[U]], %arg5, %arg6 {axis = 1 : i64, lp.layer = "fc1", quant_max = 7 : i64, quant_min = -8 : i64}
@@ -56,7 +56,7 @@ func.func @mlp(%x: tensor<4x8xf32> {lp.role = "input", lp.name = "x"},
                %y: tensor<4xi32> {lp.role = "label", lp.name = "y"},
                %w1: tensor<8x16xf32> {lp.role = "param", lp.name = "fc1.w", lp.init = "normal(0.1)"},
                %b1: tensor<16xf32> {lp.role = "param", lp.name = "fc1.b", lp.init = "zeros"},
-               %w2: tensor<16x5xf32> {lp.role = "param", lp.name = "fc2.w", lp.init = "normal(0.1)"}) -> tensor<f32> {
+               %w2: tensor<16x5xf32> {lp.role = "param", lp.name = "fc2.w", lp.init = "normal(0.1)"}) -> (tensor<f32> {lp.name = "result0"}) {
   %h = lp.linear %x, %w1, %b1 {lp.layer = "fc1"} : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
   %r = lp.relu %h : (tensor<4x16xf32>) -> tensor<4x16xf32>
   %o = lp.matmul %r, %w2 {lp.layer = "fc2"} : (tensor<4x16xf32>, tensor<16x5xf32>) -> tensor<4x5xf32>

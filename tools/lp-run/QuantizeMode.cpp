@@ -49,9 +49,15 @@ std::string lp::runQuantize(mlir::ModuleOp module, CompileOptions &options,
            "--f16-weights alone has none";
   // Calibration observes the float model, as PyTorch's post-training
   // calibration does: fake quantization starts after it.
-  if (calibrateSteps > 0 && spec.find("calibrate=") == std::string::npos)
+  if (calibrateSteps > 0) {
+    if (spec.find("calibrate=") != std::string::npos ||
+        spec.find("freeze-after=") != std::string::npos)
+      return "--calibrate-steps observes the float model for that many "
+             "batches; drop the phases (calibrate=, freeze-after=) from "
+             "--fake-quant";
     spec = (spec == "on" ? std::string() : spec + " ") +
            "calibrate=" + std::to_string(calibrateSteps);
+  }
   options.train = true;
   options.quantConvert = true;
   options.quantF16Weights = f16Weights;

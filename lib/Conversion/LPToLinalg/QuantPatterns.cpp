@@ -153,16 +153,22 @@ Value quantizeBody(OpBuilder &b, Location loc, QuantizeOp, ValueRange,
   return arith::FPToSIOp::create(b, loc, b.getI8Type(), code);
 }
 
-/// (f32(q) - zp) * scale, the order lp.fake_quant computes it in.
+/// (f32(q) - zp) * scale, the order lp.fake_quant computes it in, with
+/// its zero point (rounded half to even and clamped).
 struct DequantizeLowering : OpRewritePattern<DequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DequantizeOp op,
                                 PatternRewriter &rewriter) const override {
+    double lo = op.getQuantMinAttr().getInt();
+    double hi = op.getQuantMaxAttr().getInt();
     Value r = buildMapped(
         rewriter, op.getLoc(), resultTypeOf(op), op->getOperands(),
-        quantMaps(op, 3), [](OpBuilder &b, Location loc, ValueRange a) {
+        quantMaps(op, 3), [&](OpBuilder &b, Location loc, ValueRange a) {
+          Value z = math::RoundEvenOp::create(b, loc, a[2]);
+          z = arith::MaximumFOp::create(b, loc, z, cst(b, loc, z, lo));
+          z = arith::MinimumFOp::create(b, loc, z, cst(b, loc, z, hi));
           Value q = arith::SIToFPOp::create(b, loc, b.getF32Type(), a[0]);
-          Value shifted = arith::SubFOp::create(b, loc, q, a[2]);
+          Value shifted = arith::SubFOp::create(b, loc, q, z);
           return arith::MulFOp::create(b, loc, shifted, a[1]).getResult();
         });
     rewriter.replaceOp(op, r);

@@ -2,7 +2,8 @@
 
 // lp.quantize is lp.fake_quant's generic up to the clamp, then NaN to the
 // zero point and fptosi to i8; lp.dequantize subtracts the zero point
-// from the code in f32 and multiplies by the scale, as lp.fake_quant does.
+// (rounded and clamped) from the code in f32 and multiplies by the scale,
+// as lp.fake_quant does.
 
 // CHECK-LABEL: func.func @quantize
 // CHECK: arith.divf
@@ -22,7 +23,10 @@ func.func @quantize(%w: tensor<3x5xf32>, %s: tensor<5xf32>, %z: tensor<5xf32>) -
 
 // CHECK-LABEL: func.func @dequantize
 // CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> (d0, d1)>]
-// CHECK: ^bb0(%[[Q:.*]]: i8, %[[S:.*]]: f32, %[[Z:.*]]: f32, %{{.*}}: f32):
+// CHECK: ^bb0(%[[Q:.*]]: i8, %[[S:.*]]: f32, %[[ZP:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[R:.*]] = math.roundeven %[[ZP]]
+// CHECK: %[[LO:.*]] = arith.maximumf %[[R]]
+// CHECK: %[[Z:.*]] = arith.minimumf %[[LO]]
 // CHECK: %[[F:.*]] = arith.sitofp %[[Q]] : i8 to f32
 // CHECK: %[[D:.*]] = arith.subf %[[F]], %[[Z]]
 // CHECK: arith.mulf %[[D]], %[[S]]

@@ -104,3 +104,13 @@ BlockArgument lp::appendModelArgument(FunctionOpInterface fn, Type type,
                           fn.getLoc());
   return fn.getArgument(index);
 }
+
+void lp::spellDefaultNames(FunctionOpInterface fn) {
+  Builder b(fn.getContext());
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (!fn.getArgAttr(i, kNameAttr))
+      fn.setArgAttr(i, kNameAttr, b.getStringAttr(argName(fn, i)));
+  for (unsigned i = 0; i < fn.getNumResults(); ++i)
+    if (!fn.getResultAttr(i, kNameAttr))
+      fn.setResultAttr(i, kNameAttr, b.getStringAttr(resultName(fn, i)));
+}

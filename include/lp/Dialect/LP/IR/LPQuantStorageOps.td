@@ -39,9 +39,11 @@ def LP_QuantizeOp : LP_FakeQuantBase<"quantize", [LP_Fp32]> {
 def LP_DequantizeOp : LP_PureOp<"dequantize", [LP_Fp32]> {
   let summary = "f32 values of integer codes";
   let description = [{
-    `(f32(input) - zero_point) * scale` in f32, per tensor or along
-    `axis`, for codes made by `lp.quantize` with the same scale, zero
-    point and range: the value lp.fake_quant gives, bit for bit.
+    `(f32(input) - zp) * scale` in f32, per tensor or along `axis`, with
+    `zp = clamp(round_half_even(zero_point), quant_min, quant_max)` as
+    lp.fake_quant takes it: for codes made by `lp.quantize` with the same
+    scale, zero point and range, the value lp.fake_quant gives, bit for
+    bit.
     `quant_min` and `quant_max` name the codes' range, which the verifier
     checks as lp.fake_quant's.
 

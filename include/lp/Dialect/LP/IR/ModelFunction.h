@@ -45,6 +45,11 @@ mlir::BlockArgument appendModelArgument(mlir::FunctionOpInterface fn,
                                         llvm::StringRef name,
                                         llvm::StringRef init);
 
+/// Sets `lp.name` on every argument and result of `fn` that has none, to
+/// the name it has by position (`arg3`, `result0`), so that the name
+/// survives arguments and results that come and go.
+void spellDefaultNames(mlir::FunctionOpInterface fn);
+
 /// The `lp.name` of argument `i` (default defaultArgName(i)).
 std::string argName(mlir::FunctionOpInterface fn, unsigned i);
 
