@@ -1,6 +1,7 @@
 //===- HostSymbols.cpp - the functions lowered code calls -----------------===//
 
 #include "lp/Runtime/HostSymbols.h"
+#include "CudaApi.h"
 #include "lp/Runtime/BlasDispatch.h"
 #include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/Convolutions.h"
@@ -225,7 +226,12 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
        reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)},
       {"_mlir_memref_to_llvm_free",
        reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)}};
-  return symbols;
+  static const std::vector<HostSymbol> all = [] {
+    std::vector<HostSymbol> v = symbols;
+    cuda::appendHostSymbols(v);
+    return v;
+  }();
+  return all;
 }
 
 std::string lp::rt::prepareHostSymbols() { return prepareContractions(); }

@@ -1,6 +1,7 @@
 //===- QuantizeMode.cpp - lp-run --quantize -------------------------------===//
 
 #include "QuantizeMode.h"
+#include "TrainSettings.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -38,7 +39,15 @@ static cl::opt<int64_t> calibrateSteps(
 bool lp::quantizeRequested() { return !quantizeFile.empty(); }
 
 std::string lp::runQuantize(mlir::ModuleOp module, CompileOptions &options,
-                            const rt::TrainOptions &opts) {
+                            rt::TrainOptions opts, StringRef prune,
+                            bool train) {
+  if (train)
+    return "--quantize converts a trained model (--params); it does not "
+           "train: drop --train";
+  // A pruned checkpoint's masks: the same --prune as its training run.
+  if (std::string e = parsePruneOption(prune, opts, options.trainStep.prune);
+      !e.empty())
+    return e;
   std::string &spec = options.trainStep.fakeQuant;
   if (spec.empty() && !f16Weights)
     return "--quantize needs --fake-quant (integer weights) or --f16-weights";

@@ -22,11 +22,13 @@ llvm::cl::OptionCategory &quantizeCategory();
 bool quantizeRequested();
 
 /// Compiles `module` as `options` say (the train step's settings: its
-/// `fakeQuant` gives the integer ranges), with lp-quant-convert, then runs
+/// `fakeQuant` gives the integer ranges; `prune`, lp-run's --prune, the
+/// masks of a pruned checkpoint), with lp-quant-convert, then runs
 /// lp::rt::quantize with `opts` (--params, --data, --eval-data, --seed).
-/// Empty or a message.
+/// `train` (--train) is refused. Empty or a message.
 std::string runQuantize(mlir::ModuleOp module, CompileOptions &options,
-                        const rt::TrainOptions &opts);
+                        rt::TrainOptions opts, llvm::StringRef prune,
+                        bool train);
 
 } // namespace lp
 

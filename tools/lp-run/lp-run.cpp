@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Device.h"
 #include "ModelText.h"
 #include "PrecisionWarning.h"
 #include "QuantizeMode.h"
@@ -531,21 +532,13 @@ static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
 
 /// --quantize: the trained model's deployable form (QuantizeMode.cpp).
 static int runQuantize(ModuleOp module, lp::CompileOptions &options) {
-  if (trainMode)
-    return fail("--quantize converts a trained model (--params); it does "
-                "not train: drop --train");
   lp::rt::TrainOptions opts;
   opts.paramsFile = paramsFile;
   opts.dataFile = dataFile;
   opts.evalFile = evalData;
   opts.seed = seed;
   opts.shuffle = !noShuffle;
-  // A pruned checkpoint's masks: the same --prune as its training run.
-  std::string pruneGlob;
-  if (std::string e = lp::parsePruneOption(prune, opts, pruneGlob); !e.empty())
-    return fail(e);
-  options.trainStep.prune = pruneGlob;
-  std::string error = lp::runQuantize(module, options, opts);
+  std::string error = lp::runQuantize(module, options, opts, prune, trainMode);
   return error.empty() ? 0 : fail(error);
 }
 
@@ -558,8 +551,8 @@ int main(int argc, char **argv) {
   // reuse across steps). 32 MiB is glibc's largest threshold.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  cl::HideUnrelatedOptions(
-      {&runCat, &trainCat, &lowerCat, &lp::quantizeCategory()});
+  cl::HideUnrelatedOptions({&runCat, &trainCat, &lowerCat,
+                            &lp::quantizeCategory(), &lp::deviceCategory()});
   cl::ParseCommandLineOptions(argc, argv, "LP model runner (CPU JIT)\n");
 
   DialectRegistry registry;
@@ -582,6 +575,8 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1; // the parser has reported a located error
+  if (std::string e = lp::checkDevice(); !e.empty())
+    return fail(e);
   lp::CompileOptions options;
   setCompileOptions(options);
   if (std::string e = lp::rt::setContraction(contraction); !e.empty())

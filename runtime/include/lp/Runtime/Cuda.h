@@ -1,0 +1,41 @@
+//===- Cuda.h - the CUDA driver, loaded at run time -------------*- C++ -*-===//
+//
+// The GPU side of the runtime (issue 21): the CUDA driver API is loaded
+// with dlopen (`libcuda.so.1`, or the library $LP_CUDA_DRIVER names) the
+// first time a step needs it, so the runtime builds, links and runs on
+// machines without a driver or a GPU and says which is missing. The
+// host entry points that lowered GPU code calls (MLIR's `mgpu*` ABI,
+// CudaHost.cpp) run over it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_RUNTIME_CUDA_H
+#define LP_RUNTIME_CUDA_H
+
+#include <string>
+
+namespace lp::rt::cuda {
+
+/// Loads and initialises the driver once per process (device 0, its
+/// primary context). Empty, or why not:
+///   "no CUDA driver: libcuda.so.1: cannot open shared object file: ..."
+///   "no GPU: cuInit failed: CUDA_ERROR_STUB_LIBRARY (34)" (the
+///     toolkit's stub driver), "... CUDA_ERROR_NO_DEVICE (100)"
+///   "no GPU: the driver reports 0 devices"
+std::string initialize();
+
+/// Loads the driver library at `path` and initialises it, without
+/// keeping it (for tests of each failure): as initialize().
+std::string probeDriver(const std::string &path);
+
+/// Device 0 after initialize(): "NVIDIA H100 80GB HBM3, sm_90, 79.1 GiB".
+std::string deviceDescription();
+
+/// The first error a host entry point met since the last call, cleared;
+/// empty if none. Lowered code cannot receive errors, so the runner asks
+/// after each call of a compiled function.
+std::string takeError();
+
+} // namespace lp::rt::cuda
+
+#endif // LP_RUNTIME_CUDA_H

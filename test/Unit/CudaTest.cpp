@@ -1,0 +1,98 @@
+//===- CudaTest.cpp - the CUDA driver loader and the mgpu entry points ----===//
+//
+// The runtime's GPU side on machines without a GPU (every failure says
+// what is missing, and no entry point crashes) and, where a GPU is
+// present, a round trip through device memory. Tests that need a GPU or
+// the toolkit's stub skip with the reason.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Runtime/Cuda.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+extern "C" {
+void *mgpuStreamCreate();
+void mgpuStreamDestroy(void *);
+void mgpuStreamSynchronize(void *);
+void *mgpuMemAlloc(uint64_t, void *, int8_t);
+void mgpuMemFree(void *, void *);
+void mgpuMemcpy(void *, void *, uint64_t, void *);
+void mgpuMemset32(void *, uint32_t, uint64_t, void *);
+void *mgpuModuleLoad(void *, int64_t);
+void *mgpuModuleGetFunction(void *, const char *);
+void mgpuLaunchKernel(void *, int64_t, int64_t, int64_t, int64_t, int64_t,
+                      int64_t, int32_t, void *, void **, void **, int64_t);
+}
+
+namespace {
+
+const char *kStub = "/usr/local/cuda/lib64/stubs/libcuda.so";
+
+TEST(CudaDriver, MissingLibraryIsNoCudaDriver) {
+  std::string e = lp::rt::cuda::probeDriver("/nonexistent/libcuda.so.1");
+  EXPECT_EQ(e.rfind("no CUDA driver: ", 0), 0u) << e;
+  EXPECT_NE(e.find("/nonexistent/libcuda.so.1"), std::string::npos) << e;
+}
+
+TEST(CudaDriver, LibraryWithoutTheApiIsNoCudaDriver) {
+  std::string e = lp::rt::cuda::probeDriver("libz.so.1");
+  EXPECT_EQ(e, "no CUDA driver: libz.so.1 has no cuInit (a driver older "
+               "than CUDA 12?)");
+}
+
+TEST(CudaDriver, ToolkitStubIsNoGpu) {
+  if (!std::filesystem::exists(kStub))
+    GTEST_SKIP() << "the CUDA toolkit's stub driver is not at " << kStub;
+  EXPECT_EQ(lp::rt::cuda::probeDriver(kStub),
+            "no GPU: cuInit failed: CUDA_ERROR_STUB_LIBRARY (34)");
+}
+
+/// Without a driver every entry point returns null or does nothing, and
+/// the first failure is reported once.
+TEST(CudaHost, EntryPointsWithoutADriverRecordOneError) {
+  std::string driver = lp::rt::cuda::initialize();
+  if (driver.empty())
+    GTEST_SKIP() << "a CUDA driver and GPU are present ("
+                 << lp::rt::cuda::deviceDescription() << ")";
+  lp::rt::cuda::takeError();
+  void *stream = mgpuStreamCreate();
+  EXPECT_EQ(stream, nullptr);
+  EXPECT_EQ(mgpuMemAlloc(64, stream, 0), nullptr);
+  EXPECT_EQ(mgpuModuleLoad(const_cast<char *>("not a module"), 12), nullptr);
+  EXPECT_EQ(mgpuModuleGetFunction(nullptr, "k"), nullptr);
+  mgpuLaunchKernel(nullptr, 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr, 0);
+  float host[4] = {0};
+  mgpuMemcpy(host, host, sizeof host, stream);
+  mgpuStreamSynchronize(stream);
+  mgpuStreamDestroy(stream);
+  EXPECT_EQ(lp::rt::cuda::takeError(), driver);
+  EXPECT_EQ(lp::rt::cuda::takeError(), "");
+  EXPECT_EQ(lp::rt::cuda::deviceDescription(), driver);
+}
+
+/// Device memory set, copied back and forth (only where a GPU is).
+TEST(CudaHost, DeviceMemoryRoundTrip) {
+  if (std::string e = lp::rt::cuda::initialize(); !e.empty())
+    GTEST_SKIP() << e;
+  void *stream = mgpuStreamCreate();
+  std::vector<uint32_t> host(1000, 7), back(1000, 0);
+  void *d = mgpuMemAlloc(4000, stream, 0);
+  ASSERT_NE(d, nullptr) << lp::rt::cuda::takeError();
+  mgpuMemcpy(d, host.data(), 4000, stream);
+  mgpuMemset32(d, 0x3f800000u, 500, stream);
+  mgpuMemcpy(back.data(), d, 4000, stream);
+  mgpuStreamSynchronize(stream);
+  mgpuMemFree(d, stream);
+  mgpuStreamDestroy(stream);
+  EXPECT_EQ(lp::rt::cuda::takeError(), "");
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_EQ(back[i], i < 500 ? 0x3f800000u : 7u) << i;
+}
+
+} // namespace

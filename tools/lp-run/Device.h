@@ -1,0 +1,27 @@
+//===- Device.h - lp-run --device -------------------------------*- C++ -*-===//
+//
+// Where a step runs: the CPU, or a GPU through the CUDA driver (issue 21;
+// docs/Gpu.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_TOOLS_LPRUN_DEVICE_H
+#define LP_TOOLS_LPRUN_DEVICE_H
+
+#include "llvm/Support/CommandLine.h"
+
+#include <string>
+
+namespace lp {
+
+/// The category of --device, for --help.
+llvm::cl::OptionCategory &deviceCategory();
+
+/// Empty when the step runs on the CPU; otherwise why it cannot run on the
+/// device --device names (no CUDA driver, no GPU, or the GPU pipeline that
+/// is not built yet).
+std::string checkDevice();
+
+} // namespace lp
+
+#endif // LP_TOOLS_LPRUN_DEVICE_H
