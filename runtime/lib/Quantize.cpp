@@ -31,8 +31,8 @@ bool isQuantState(const std::string &name) {
 /// Runs `model` on `steps` batches of `ds`, keeping the observers' updates
 /// (other state the forward pass updates, running statistics, stays as
 /// the checkpoint has it, as in PyTorch's eval-mode calibration).
-std::string calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
-                      const TrainOptions &opts, int64_t steps) {
+void calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
+               const TrainOptions &opts, int64_t steps) {
   const Signature &sig = model.signature();
   int64_t perEpoch = ds.examples / ds.batch;
   std::vector<int64_t> order;
@@ -49,7 +49,6 @@ std::string calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
         std::memcpy(it->second.data.data(), results[i].data.data(),
                     results[i].data.size());
   }
-  return "";
 }
 
 /// The first non-finite value of the float arrays `out` writes (a scale
@@ -138,10 +137,7 @@ std::string lp::rt::quantize(const QuantizeFunctions &fns,
       return e;
   }
   if (calibrateSteps > 0) {
-    if (std::string e =
-            calibrate(fns.model, state, train, opts, calibrateSteps);
-        !e.empty())
-      return e;
+    calibrate(fns.model, state, train, opts, calibrateSteps);
     os << "calibrate: " << calibrateSteps << " batches of " << train.batch
        << " from " << opts.dataFile << "\n";
   }

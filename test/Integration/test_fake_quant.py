@@ -26,8 +26,10 @@ from lp_testing import Model
 F32 = np.float32
 
 
-def ref_fake_quant(x, scale, zero_point, qmin, qmax, axis=None):
-    """(out, mask) as PyTorch computes them, in float32."""
+def ref_rounded(x, scale, zero_point, qmin, qmax, axis=None):
+    """(q, zp, s) as PyTorch's kernels compute them in float32: the zero
+    point rounded half to even and clamped, q = round(x * (1/s)) + zp not
+    yet clamped, zp and s shaped to broadcast along `axis`."""
     x = np.asarray(x, F32)
     s = np.asarray(scale, F32)
     zp = np.clip(np.round(np.asarray(zero_point, F32)), qmin, qmax).astype(F32)
@@ -38,6 +40,13 @@ def ref_fake_quant(x, scale, zero_point, qmin, qmax, axis=None):
     inv = (F32(1.0) / s).astype(F32)
     with np.errstate(invalid="ignore", over="ignore"):
         q = (np.round((x * inv).astype(F32)) + zp).astype(F32)
+    return q, zp, s
+
+
+def ref_fake_quant(x, scale, zero_point, qmin, qmax, axis=None):
+    """(out, mask) as PyTorch computes them, in float32."""
+    q, zp, s = ref_rounded(x, scale, zero_point, qmin, qmax, axis)
+    with np.errstate(invalid="ignore", over="ignore"):
         out = ((np.clip(q, F32(qmin), F32(qmax)) - zp) * s).astype(F32)
         mask = (q >= qmin) & (q <= qmax)
     return out, mask

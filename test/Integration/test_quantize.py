@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from lp_testing import Model, run_lp
-from test_fake_quant import ref_fake_quant, special_inputs
+from test_fake_quant import ref_fake_quant, ref_rounded, special_inputs
 from test_observers import ref_aminmax, ref_qparams
 from test_qat_pass import MLP, data
 
@@ -25,16 +25,8 @@ F32 = np.float32
 def ref_codes(x, s, zp, qmin, qmax, axis=None):
     """lp.quantize's i8 codes: lp.fake_quant's rounded, clamped q (NaN:
     the zero point), in float32 arithmetic."""
-    x = np.asarray(x, F32)
-    s, zp = np.asarray(s, F32), np.clip(np.round(np.asarray(zp, F32)), qmin, qmax).astype(F32)
-    if axis is not None:
-        shape = [1] * x.ndim
-        shape[axis] = -1
-        s, zp = s.reshape(shape), zp.reshape(shape)
-    inv = (F32(1.0) / s).astype(F32)
-    with np.errstate(invalid="ignore", over="ignore"):
-        q = (np.round((x * inv).astype(F32)) + zp).astype(F32)
-        q = np.where(np.isnan(q), zp, np.clip(q, qmin, qmax))
+    q, zp, _ = ref_rounded(x, s, zp, qmin, qmax, axis)
+    q = np.where(np.isnan(q), zp, np.clip(q, qmin, qmax))
     return q.astype(np.int8)
 
 
@@ -119,8 +111,9 @@ def test_int4_packing(ops, case):
 # --- lp-run --quantize on the MLP --------------------------------------
 
 
-def setup(tmp_path, steps=6, fake_quant=None):
-    """The MLP trained for a few SGD steps (f32, or QAT with `fake_quant`)."""
+def setup(tmp_path, steps=6, fake_quant=None, extra=()):
+    """The MLP trained for a few SGD steps (f32, or QAT with `fake_quant`;
+    `extra`: more lp-run options)."""
     rng = np.random.default_rng(12)
     x, y, params = data(rng)
     (tmp_path / "mlp.mlir").write_text(MLP)
@@ -131,7 +124,7 @@ def setup(tmp_path, steps=6, fake_quant=None):
             f"--checkpoint={tmp_path / 'ck.npz'}"]
     if fake_quant:
         args.append(f"--fake-quant={fake_quant}")
-    proc = run_lp(args)
+    proc = run_lp([*args, *extra])
     assert proc.returncode == 0, proc.stderr
     return dict(np.load(tmp_path / "ck.npz")), x, y
 
@@ -279,16 +272,7 @@ def test_learned_and_pruned_export(tmp_path):
     masked weights are code 0."""
     options = "weights=int4 activations=none weight-range=learned"
     prune = "--prune=sparsity=0.5,begin=2"
-    rng = np.random.default_rng(12)
-    x, y, params = data(rng)
-    (tmp_path / "mlp.mlir").write_text(MLP)
-    np.savez(tmp_path / "data.npz", x=x, y=y)
-    np.savez(tmp_path / "init.npz", **params)
-    proc = run_lp([tmp_path / "mlp.mlir", "--train", f"--data={tmp_path / 'data.npz'}",
-                   f"--params={tmp_path / 'init.npz'}", "--steps=6", "--no-shuffle", "--lr=0.5",
-                   f"--fake-quant={options}", prune, f"--checkpoint={tmp_path / 'ck.npz'}"])
-    assert proc.returncode == 0, proc.stderr
-    ck = dict(np.load(tmp_path / "ck.npz"))
+    ck, _, _ = setup(tmp_path, fake_quant=options, extra=[prune])
     q, losses, _ = quantize(tmp_path, f"--fake-quant={options}", prune)
     for k in ("fc1.w", "fc2.w"):
         w = ck[k] * ck[f"{k}.prune.mask"]

@@ -419,6 +419,26 @@ static int describe(ModuleOp module, const lp::CompileOptions &options,
   return error.empty() ? 0 : fail(error);
 }
 
+/// The training loop's options the command line selects.
+static lp::rt::TrainOptions trainOptions() {
+  lp::rt::TrainOptions opts;
+  opts.steps = steps;
+  opts.logEvery = logEvery;
+  opts.batchSize = batchSize;
+  opts.seed = seed;
+  opts.shuffle = !noShuffle;
+  opts.dataFile = dataFile;
+  opts.evalFile = evalData;
+  opts.paramsFile = paramsFile;
+  opts.resumeFile = resume;
+  opts.checkpointFile = checkpoint;
+  opts.checkpointEvery = checkpointEvery;
+  opts.outputDir = outputDir;
+  opts.lossLog = lossLog;
+  opts.stepTimes = stepTimes;
+  return opts;
+}
+
 /// --train: check the data against the model's batch arguments, compile
 /// the step and eval functions, then run the loop.
 static int runTraining(ModuleOp module, lp::CompileOptions &options) {
@@ -436,21 +456,7 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   if (!inputs.empty())
     return fail("--input binds the arguments of a single run; --train reads "
                 "its batches from --data");
-  lp::rt::TrainOptions opts;
-  opts.steps = steps;
-  opts.logEvery = logEvery;
-  opts.batchSize = batchSize;
-  opts.seed = seed;
-  opts.shuffle = !noShuffle;
-  opts.dataFile = dataFile;
-  opts.evalFile = evalData;
-  opts.paramsFile = paramsFile;
-  opts.resumeFile = resume;
-  opts.checkpointFile = checkpoint;
-  opts.checkpointEvery = checkpointEvery;
-  opts.outputDir = outputDir;
-  opts.lossLog = lossLog;
-  opts.stepTimes = stepTimes;
+  lp::rt::TrainOptions opts = trainOptions();
   std::string pruneGlob;
   if (std::string e = lp::parsePruneOption(prune, opts, pruneGlob); !e.empty())
     return fail(e);
@@ -532,12 +538,9 @@ static int runOnce(ModuleOp module, const lp::CompileOptions &options) {
 
 /// --quantize: the trained model's deployable form (QuantizeMode.cpp).
 static int runQuantize(ModuleOp module, lp::CompileOptions &options) {
-  lp::rt::TrainOptions opts;
-  opts.paramsFile = paramsFile;
-  opts.dataFile = dataFile;
-  opts.evalFile = evalData;
-  opts.seed = seed;
-  opts.shuffle = !noShuffle;
+  // The parameters come from --params only.
+  lp::rt::TrainOptions opts = trainOptions();
+  opts.resumeFile.clear();
   std::string error = lp::runQuantize(module, options, opts, prune, trainMode);
   return error.empty() ? 0 : fail(error);
 }

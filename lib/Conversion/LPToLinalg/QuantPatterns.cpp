@@ -184,11 +184,14 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
 Value extractFlat(OpBuilder &b, Location loc, Value tensor, Value flat) {
   ArrayRef<int64_t> shape = cast<RankedTensorType>(tensor.getType()).getShape();
   SmallVector<Value> indices(shape.size());
-  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+  // The outermost index is what the inner ones leave.
+  for (int64_t d = int64_t(shape.size()) - 1; d > 0; --d) {
     Value size = indexConst(b, loc, shape[d]);
     indices[d] = arith::RemUIOp::create(b, loc, flat, size);
     flat = arith::DivUIOp::create(b, loc, flat, size);
   }
+  if (!shape.empty())
+    indices[0] = flat;
   return tensor::ExtractOp::create(b, loc, tensor, indices);
 }
 
