@@ -23,3 +23,11 @@ llvm_config.use_default_substitutions()
 tool_dirs = [os.path.join(config.lp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["lp-opt", "lp-translate", "lp-run"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# The CUDA toolkit's ptxas (gpu-module-to-binary assembles cubins with it).
+# Tests that need it say REQUIRES: ptxas; lit lists them as UNSUPPORTED
+# with the missing feature where the toolkit is absent.
+cuda_toolkit = os.environ.get("LP_CUDA_TOOLKIT", "/usr/local/cuda")
+if os.access(os.path.join(cuda_toolkit, "bin", "ptxas"), os.X_OK):
+    config.available_features.add("ptxas")
+config.substitutions.append(("%cuda_toolkit", cuda_toolkit))

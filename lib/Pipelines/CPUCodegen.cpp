@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lp/Codegen/GPUPasses.h"
 #include "lp/Codegen/Passes.h"
 #include "lp/Pipelines/Pipelines.h"
 
@@ -24,6 +25,10 @@ static constexpr int64_t kSplitProductsFrom = int64_t(1) << 20;
 
 void lp::buildCPUCodegenPipeline(OpPassManager &pm,
                                  const CPUCodegenOptions &options) {
+  if (options.gpuLaunches) {
+    pm.addPass(lp::createMapToGpu());
+    pm.addPass(lp::createEmulateGpuLaunches());
+  }
   // Before any splitting or outlining: a marked convolution is one call.
   pm.addPass(lp::createConvsToLibrary());
   if (options.matmul == MatmulLowering::Blas) {

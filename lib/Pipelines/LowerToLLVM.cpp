@@ -32,6 +32,7 @@ void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
   codegen.parallel = options.parallel;
   codegen.threads = options.threads;
   codegen.approximateMath = options.approximateMath;
+  codegen.gpuLaunches = options.gpuLaunches;
   buildCPUCodegenPipeline(pm, codegen);
 }
 
@@ -58,4 +59,16 @@ void lp::registerPipelines() {
       "Lower lp (or linalg on tensors) to the LLVM dialect for the CPU: "
       "lp-lower-to-linalg, lp-bufferize and lp-cpu-codegen",
       buildLowerToLLVMPipeline);
+  PassPipelineRegistration<GPUCodegenOptions>(
+      "lp-gpu-codegen",
+      "Lower linalg on buffers to NVIDIA GPUs: every loop nest in a "
+      "gpu.launch (lp-map-to-gpu), kernels outlined and compiled to a cubin "
+      "for `chip` by the toolkit's ptxas, host code to the LLVM dialect "
+      "calling LP's runtime",
+      buildGPUCodegenPipeline);
+  PassPipelineRegistration<LowerToNVVMOptions>(
+      "lp-lower-to-nvvm",
+      "Lower lp (or linalg on tensors) to NVIDIA GPUs: lp-lower-to-linalg "
+      "(conv=im2col), lp-bufferize and lp-gpu-codegen",
+      buildLowerToNVVMPipeline);
 }

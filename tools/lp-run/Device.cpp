@@ -16,7 +16,23 @@ static cl::opt<std::string>
                     "driver and a GPU; docs/Gpu.md)"),
            cl::init("cpu"), cl::cat(lp::deviceCategory()));
 
-std::string lp::checkDevice() {
+static cl::opt<bool> gpuLaunchesOnCpu(
+    "gpu-launches-on-cpu",
+    cl::desc("Compile the step as the GPU back end maps it (every loop nest "
+             "a launch, lp-map-to-gpu; convolutions as im2col products) and "
+             "run each launch's threads as loops on the CPU: checks the GPU "
+             "mapping without a GPU"),
+    cl::init(false), cl::cat(lp::deviceCategory()));
+
+std::string lp::checkDevice(LowerToLLVMOptions &lowering) {
+  if (gpuLaunchesOnCpu && device != "cpu")
+    return "--gpu-launches-on-cpu runs on the CPU: it cannot be combined "
+           "with --device=" +
+           device;
+  if (gpuLaunchesOnCpu) {
+    lowering.gpuLaunches = true;
+    lowering.conv = ConvLowering::Im2col;
+  }
   if (device == "cpu")
     return "";
   if (device != "cuda")

@@ -8,6 +8,8 @@
 #ifndef LP_TOOLS_LPRUN_DEVICE_H
 #define LP_TOOLS_LPRUN_DEVICE_H
 
+#include "lp/Pipelines/Pipelines.h"
+
 #include "llvm/Support/CommandLine.h"
 
 #include <string>
@@ -19,8 +21,8 @@ llvm::cl::OptionCategory &deviceCategory();
 
 /// Empty when the step runs on the CPU; otherwise why it cannot run on the
 /// device --device names (no CUDA driver, no GPU, or the GPU pipeline that
-/// is not built yet).
-std::string checkDevice();
+/// is not built yet). Sets the CPU lowering of --gpu-launches-on-cpu.
+std::string checkDevice(LowerToLLVMOptions &lowering);
 
 } // namespace lp
 

@@ -578,10 +578,10 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1; // the parser has reported a located error
-  if (std::string e = lp::checkDevice(); !e.empty())
-    return fail(e);
   lp::CompileOptions options;
   setCompileOptions(options);
+  if (std::string e = lp::checkDevice(options.lowering); !e.empty())
+    return fail(e);
   if (std::string e = lp::rt::setContraction(contraction); !e.empty())
     return fail(e);
   lp::rt::setContractionIsa(contractionIsa);

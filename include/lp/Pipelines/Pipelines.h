@@ -111,6 +111,13 @@ struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
                      "threads, asked when the step runs (lp_num_threads); "
                      "1 none; N exactly N"),
       llvm::cl::init(0)};
+  Option<bool> gpuLaunches{
+      *this, "gpu-launches",
+      llvm::cl::desc("Map every loop nest as the GPU back end does "
+                     "(lp-map-to-gpu) and run each launch's threads as "
+                     "loops (lp-emulate-gpu-launches): checks the GPU "
+                     "mapping on the CPU"),
+      llvm::cl::init(false)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
@@ -163,6 +170,13 @@ struct LowerToLLVMOptions
                      "threads, asked when the step runs (lp_num_threads); "
                      "1 none; N exactly N"),
       llvm::cl::init(0)};
+  Option<bool> gpuLaunches{
+      *this, "gpu-launches",
+      llvm::cl::desc("Map every loop nest as the GPU back end does "
+                     "(lp-map-to-gpu) and run each launch's threads as "
+                     "loops (lp-emulate-gpu-launches): checks the GPU "
+                     "mapping on the CPU"),
+      llvm::cl::init(false)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
@@ -181,6 +195,64 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
 };
 
+#define LP_GPU_CODEGEN_OPTIONS                                                 \
+  Option<std::string> chip{*this, "chip",                                      \
+                           llvm::cl::desc("The GPU the cubin is for: sm_90 "   \
+                                          "(the default), sm_80, any sm_XX"),  \
+                           llvm::cl::init("sm_90")};                           \
+  Option<std::string> features{                                                \
+      *this, "features",                                                       \
+      llvm::cl::desc("NVVM target features; empty (the default) chooses the "  \
+                     "PTX ISA the chip needs (+ptx80 up to sm_90, +ptx88 "     \
+                     "from sm_100)"),                                          \
+      llvm::cl::init("")};                                                     \
+  Option<std::string> toolkit{                                                 \
+      *this, "toolkit",                                                        \
+      llvm::cl::desc("The CUDA toolkit whose ptxas assembles the kernels"),    \
+      llvm::cl::init("/usr/local/cuda")};                                      \
+  Option<std::string> format{                                                  \
+      *this, "format",                                                         \
+      llvm::cl::desc("What the gpu.binary holds: bin (cubin, the default), "   \
+                     "isa (PTX), fatbin, llvm, offloading"),                   \
+      llvm::cl::init("bin")};                                                  \
+  Option<unsigned> optLevel{                                                   \
+      *this, "opt-level",                                                      \
+      llvm::cl::desc("Optimization level of the kernels (default 3)"),         \
+      llvm::cl::init(3)};                                                      \
+  Option<int64_t> blockSize {                                                  \
+    *this, "block-size",                                                       \
+        llvm::cl::desc("Threads per block of the mapped loop nests (1 to "     \
+                       "1024, default 256)"),                                  \
+        llvm::cl::init(256)                                                    \
+  }
+
+/// Options of `lp-gpu-codegen`.
+struct GPUCodegenOptions : public mlir::PassPipelineOptions<GPUCodegenOptions> {
+  LP_GPU_CODEGEN_OPTIONS;
+};
+
+/// Options of `lp-lower-to-nvvm`: the front stages' (convolutions are
+/// always im2col products) and those of lp-gpu-codegen.
+struct LowerToNVVMOptions
+    : public mlir::PassPipelineOptions<LowerToNVVMOptions> {
+  LP_GPU_CODEGEN_OPTIONS;
+  Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse elementwise linalg ops into their producers and "
+                     "consumers before bufferization"),
+      llvm::cl::init(true)};
+  Option<bool> outlineBlocks{
+      *this, "outline-blocks",
+      llvm::cl::desc("Lower each repeated block once: outline its runs into "
+                     "shared functions first (lp-outline-blocks)"),
+      llvm::cl::init(true)};
+  Option<bool> inplaceResults{
+      *this, "inplace-results",
+      llvm::cl::desc("Drop results updated in place in an argument "
+                     "(lp-drop-inplace-results; what lp-run --train uses)"),
+      llvm::cl::init(false)};
+};
+
 /// lp (or linalg on tensors) -> linalg on tensors, fused: outlines repeated
 /// blocks, converts lp ops, fuses elementwise ops, folds transposes into
 /// matmuls and gives each product its own zero fill.
@@ -196,6 +268,17 @@ void buildBufferizePipeline(mlir::OpPassManager &pm,
 /// chunks, outlined kernels, loops, OpenMP and the LLVM conversions.
 void buildCPUCodegenPipeline(mlir::OpPassManager &pm,
                              const CPUCodegenOptions &options);
+
+/// linalg on buffers -> launches (lp-map-to-gpu), outlined kernels, NVVM
+/// and a cubin or PTX embedded in the module; host code -> LLVM dialect
+/// calling the runtime.
+void buildGPUCodegenPipeline(mlir::OpPassManager &pm,
+                             const GPUCodegenOptions &options);
+
+/// lp (or linalg on tensors) -> the GPU: lp-lower-to-linalg (convolutions
+/// as im2col products), lp-bufferize and lp-gpu-codegen.
+void buildLowerToNVVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToNVVMOptions &options);
 
 /// lp (or linalg on tensors) -> LLVM dialect for the CPU: the three stages
 /// above. The output is accepted by upstream mlir-opt and mlir-translate.

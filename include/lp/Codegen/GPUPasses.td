@@ -1,0 +1,125 @@
+//===- GPUPasses.td - LP GPU code generation passes --------*- tablegen -*-===//
+//
+// Passes of the GPU back end (lp-gpu-codegen, lp-lower-to-nvvm): linalg on
+// buffers -> gpu.launch -> NVVM and host code that calls LP's runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_CODEGEN_GPUPASSES_TD
+#define LP_CODEGEN_GPUPASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def MapToGpu : Pass<"lp-map-to-gpu", "mlir::ModuleOp"> {
+  let summary = "Run every loop nest of the host functions in a gpu.launch";
+  let description = [{
+    Takes linalg on buffers (the output of `lp-bufferize`) and leaves host
+    functions that only allocate, call and launch:
+
+    - each linalg op becomes loops with its parallel dimensions outermost
+      (generalized and interchanged first, so a bias gradient with
+      iterators `[reduction, parallel]` runs one thread per column);
+    - the parallel dimensions, of any rank, are flattened onto a 1-D grid
+      of `block-size` threads (fewer when the whole nest is smaller):
+      thread `t` of block `b` runs iteration `b * block-size + t` if it is
+      in range, the last dimension fastest; reductions are sequential
+      loops inside the thread;
+    - `memref.copy` on the host becomes such a nest (any layout);
+    - anything else that reads or writes memory on the host (a reduction
+      of a whole tensor, a store to a 0-d buffer) runs in a one-thread
+      launch, consecutive ones together.
+
+    A host op that would read a value computed in a launch is an error.
+    No launch allocates: buffers stay the host's allocations, which the
+    GPU back end makes device allocations.
+
+    ```mlir
+    linalg.generic {iterator_types = ["parallel", "parallel"]}
+        ins(%a : memref<64x10xf32>) outs(%b : memref<64x10xf32>) {...}
+    // becomes
+    gpu.launch blocks(%bx, ...) in (%gx = %c3, ...)
+               threads(%tx, ...) in (%bdx = %c256, ...) {
+      %i = bx * 256 + tx
+      scf.if %i < 640 { %r = %i / 10, %c = %i % 10, load, compute, store }
+    }
+    ```
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block of the parallel nests (1 to 1024)">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::gpu::GPUDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def MergeGpuModules : Pass<"lp-merge-gpu-modules", "mlir::ModuleOp"> {
+  let summary = "Put the outlined kernels of a module in one gpu.module";
+  let description = [{
+    `gpu-kernel-outlining` gives each kernel a `gpu.module` of its own (a
+    train step has dozens). This pass moves every kernel into the first
+    one, named as its own module was (names that would still clash get a
+    suffix), and points the `gpu.launch_func` ops at it: the step becomes
+    one cubin, assembled by one ptxas run and loaded once, and
+    `lp-translate` has one object to emit. Modules with different targets
+    are refused.
+
+    ```mlir
+    gpu.module @f_kernel { gpu.func @f_kernel(...) kernel {...} }
+    gpu.module @f_kernel_0 { gpu.func @f_kernel(...) kernel {...} }
+    gpu.launch_func @f_kernel_0::@f_kernel ...
+    // becomes
+    gpu.module @f_kernel { gpu.func @f_kernel(...) kernel {...}
+                           gpu.func @f_kernel_0(...) kernel {...} }
+    gpu.launch_func @f_kernel::@f_kernel_0 ...
+    ```
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+def EmulateGpuLaunches : Pass<"lp-emulate-gpu-launches"> {
+  let summary = "Run each gpu.launch as loops on the host (a check of the "
+                "GPU mapping without a GPU)";
+  let description = [{
+    Replaces every `gpu.launch` by loops over its blocks and threads, in
+    order, with the launch's body inside: a serial execution of the
+    kernel. Kernels that `lp-map-to-gpu` produces have no barriers and no
+    shared memory, so any order of their threads computes the same
+    values; running them on the CPU checks the mapping (the flattened
+    indices, the guards, the one-thread launches) against the CPU back end
+    without a GPU. A launch with a `gpu.barrier` is refused. `lp-run
+    --gpu-launches-on-cpu` compiles the step this way.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def GpuHostCalls : Pass<"lp-gpu-host-calls", "mlir::ModuleOp"> {
+  let summary = "Host code of a GPU step calls LP's runtime: device "
+                "allocations and one stream per step";
+  let description = [{
+    Runs on the host code after its lowering to the LLVM dialect
+    (`finalize-memref-to-llvm{use-generic-functions}`, `gpu-to-llvm`),
+    where buffers are allocated through the generic hooks and each
+    synchronous `gpu.launch_func` would create, synchronize and destroy a
+    stream of its own when translated to LLVM IR:
+
+    - `_mlir_memref_to_llvm_alloc` / `_aligned_alloc` / `_free` become
+      `lp_cuda_alloc` / `lp_cuda_aligned_alloc` / `lp_cuda_free`: device
+      memory, allocated and freed in stream order on the step's stream
+      (the runtime keeps freed blocks for the next step);
+    - each synchronous `gpu.launch_func` is given `lp_cuda_step_stream()`,
+      the stream the runtime created for the step, as its async object:
+      the kernels of a step run in order on one stream, the host code
+      never reads device memory (`lp-map-to-gpu`), and the runtime
+      synchronizes once, when it reads the step's results.
+
+    The rest of MLIR's `mgpu*` ABI (module load, function lookup, launch)
+    is implemented by the runtime with its usual meaning.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
+#endif // LP_CODEGEN_GPUPASSES_TD
