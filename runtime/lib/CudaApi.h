@@ -14,6 +14,7 @@
 #include "lp/Runtime/HostSymbols.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,11 @@ struct Api {
   CUresult (*memcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
   CUresult (*memsetD32Async)(CUdeviceptr, unsigned, size_t, CUstream);
   CUresult (*memsetD16Async)(CUdeviceptr, unsigned short, size_t, CUstream);
+  // Stream-ordered allocation (CUDA 11.2) and host copies, for the step.
+  CUresult (*memAllocAsync)(CUdeviceptr *, size_t, CUstream);
+  CUresult (*memFreeAsync)(CUdeviceptr, CUstream);
+  CUresult (*memcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
+  CUresult (*memcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
 };
 
 /// The driver's name for `result` (`CUDA_ERROR_NO_DEVICE`), from the
@@ -76,8 +82,23 @@ const Api *api();
 /// host entry points cannot return one to the lowered code).
 void recordError(const std::string &message);
 
+/// Whether `r` succeeded; records `call`'s failure otherwise.
+bool ok(const Api *a, CUresult r, const char *call);
+
+inline CUdeviceptr devicePtr(void *p) {
+  return static_cast<CUdeviceptr>(reinterpret_cast<uintptr_t>(p));
+}
+
 /// Adds the `mgpu*` entry points (CudaHost.cpp) to `symbols`.
 void appendHostSymbols(std::vector<HostSymbol> &symbols);
+
+/// The step's entry points (CudaStep.cpp): lp_cuda_alloc/_aligned_alloc/
+/// _free and lp_cuda_step_stream.
+void appendStepSymbols(std::vector<HostSymbol> &symbols);
+
+/// The stream every launch of a step runs on, created once; null after a
+/// recorded failure.
+CUstream stepStream();
 
 } // namespace lp::rt::cuda
 

@@ -92,6 +92,10 @@ std::string lookUp(void *handle, Api &api) {
   get(api.memcpyAsync, "cuMemcpyAsync");
   get(api.memsetD32Async, "cuMemsetD32Async");
   get(api.memsetD16Async, "cuMemsetD16Async");
+  get(api.memAllocAsync, "cuMemAllocAsync");
+  get(api.memFreeAsync, "cuMemFreeAsync");
+  get(api.memcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
+  get(api.memcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   return missing;
 }
 

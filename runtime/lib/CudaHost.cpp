@@ -13,14 +13,13 @@
 #include "lp/Runtime/HostSymbols.h"
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 
 using namespace lp::rt;
 using namespace lp::rt::cuda;
 
-namespace {
-
-/// Whether `r` succeeded; records `call`'s failure otherwise.
-bool ok(const Api *a, CUresult r, const char *call) {
+bool lp::rt::cuda::ok(const Api *a, CUresult r, const char *call) {
   if (r == kSuccess)
     return true;
   recordError(std::string(call) + " failed: " + errorName(a, r) + " (" +
@@ -28,8 +27,20 @@ bool ok(const Api *a, CUresult r, const char *call) {
   return false;
 }
 
-CUdeviceptr devicePtr(void *p) {
-  return static_cast<CUdeviceptr>(reinterpret_cast<uintptr_t>(p));
+namespace {
+
+/// Modules by image, and functions by module and name: the lowered code
+/// loads the module, looks the kernel up and unloads the module around
+/// every launch (MLIR 22's gpu.binary translation); each image is loaded
+/// once and each function looked up once, for the life of the process.
+struct Cache {
+  std::mutex mutex;
+  std::map<const void *, CUmodule> modules;
+  std::map<std::pair<CUmodule, std::string>, CUfunction> functions;
+};
+Cache &cache() {
+  static Cache c;
+  return c;
 }
 
 } // namespace
@@ -37,12 +48,16 @@ CUdeviceptr devicePtr(void *p) {
 #define LP_EXPORT extern "C" __attribute__((visibility("default")))
 
 /// A cubin, fatbin or NUL-terminated PTX image (the driver tells them
-/// apart); null after a recorded failure.
+/// apart), loaded once; null after a recorded failure.
 LP_EXPORT void *mgpuModuleLoad(void *data, int64_t /*bytes*/) {
   const Api *a = api();
-  CUmodule module = nullptr;
-  if (a)
-    ok(a, a->moduleLoadData(&module, data), "cuModuleLoadData");
+  if (!a)
+    return nullptr;
+  Cache &c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  CUmodule &module = c.modules[data];
+  if (!module && !ok(a, a->moduleLoadData(&module, data), "cuModuleLoadData"))
+    c.modules.erase(data);
   return module;
 }
 
@@ -52,16 +67,17 @@ LP_EXPORT void *mgpuModuleLoadJIT(void *data, int32_t /*optLevel*/) {
   return mgpuModuleLoad(data, 0);
 }
 
-LP_EXPORT void mgpuModuleUnload(void *module) {
-  const Api *a = api();
-  if (a && module)
-    ok(a, a->moduleUnload(static_cast<CUmodule>(module)), "cuModuleUnload");
-}
+/// Modules stay loaded (the next launch of the step needs them again).
+LP_EXPORT void mgpuModuleUnload(void * /*module*/) {}
 
 LP_EXPORT void *mgpuModuleGetFunction(void *module, const char *name) {
   const Api *a = api();
-  CUfunction fn = nullptr;
-  if (a && module)
+  if (!a || !module)
+    return nullptr;
+  Cache &c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  CUfunction &fn = c.functions[{static_cast<CUmodule>(module), name}];
+  if (!fn)
     ok(a, a->moduleGetFunction(&fn, static_cast<CUmodule>(module), name),
        "cuModuleGetFunction");
   return fn;

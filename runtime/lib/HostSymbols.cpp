@@ -229,6 +229,7 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
   static const std::vector<HostSymbol> all = [] {
     std::vector<HostSymbol> v = symbols;
     cuda::appendHostSymbols(v);
+    cuda::appendStepSymbols(v);
     return v;
   }();
   return all;

@@ -28,6 +28,10 @@ void *mgpuModuleLoad(void *, int64_t);
 void *mgpuModuleGetFunction(void *, const char *);
 void mgpuLaunchKernel(void *, int64_t, int64_t, int64_t, int64_t, int64_t,
                       int64_t, int32_t, void *, void **, void **, int64_t);
+void *lp_cuda_step_stream();
+void *lp_cuda_alloc(uint64_t);
+void *lp_cuda_aligned_alloc(uint64_t, uint64_t);
+void lp_cuda_free(void *);
 }
 
 namespace {
@@ -93,6 +97,79 @@ TEST(CudaHost, DeviceMemoryRoundTrip) {
   EXPECT_EQ(lp::rt::cuda::takeError(), "");
   for (int i = 0; i < 1000; ++i)
     ASSERT_EQ(back[i], i < 500 ? 0x3f800000u : 7u) << i;
+}
+
+/// The entry points of a lowered step (lp-gpu-host-calls) without a
+/// driver: null results, nothing crashes, the one error is the driver's.
+TEST(CudaStep, EntryPointsWithoutADriverRecordOneError) {
+  std::string driver = lp::rt::cuda::initialize();
+  if (driver.empty())
+    GTEST_SKIP() << "a CUDA driver and GPU are present ("
+                 << lp::rt::cuda::deviceDescription() << ")";
+  lp::rt::cuda::takeError();
+  EXPECT_EQ(lp_cuda_step_stream(), nullptr);
+  EXPECT_EQ(lp_cuda_alloc(64), nullptr);
+  EXPECT_EQ(lp_cuda_aligned_alloc(64, 128), nullptr);
+  lp_cuda_free(nullptr);
+  EXPECT_EQ(lp::rt::cuda::synchronize(), driver);
+  EXPECT_EQ(lp::rt::cuda::synchronize(), driver);
+}
+
+/// The driver aligns its allocations to 256 bytes; more is refused before
+/// the driver is asked.
+TEST(CudaStep, AlignmentAboveTheDriversIsRefused) {
+  lp::rt::cuda::takeError();
+  EXPECT_EQ(lp_cuda_aligned_alloc(512, 64), nullptr);
+  EXPECT_EQ(lp::rt::cuda::takeError(),
+            "lp_cuda_aligned_alloc: alignment 512 is above the driver's 256 "
+            "bytes");
+}
+
+/// Stream-ordered device memory on the step's stream, one stream for the
+/// process (only where a GPU is).
+TEST(CudaStep, StreamOrderedRoundTrip) {
+  if (std::string e = lp::rt::cuda::initialize(); !e.empty())
+    GTEST_SKIP() << e;
+  void *stream = lp_cuda_step_stream();
+  ASSERT_NE(stream, nullptr) << lp::rt::cuda::takeError();
+  EXPECT_EQ(lp_cuda_step_stream(), stream);
+  std::vector<uint32_t> host(1000, 7), back(1000, 0);
+  void *d = lp_cuda_aligned_alloc(64, 4000);
+  ASSERT_NE(d, nullptr) << lp::rt::cuda::takeError();
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(d) % 256, 0u);
+  mgpuMemcpy(d, host.data(), 4000, stream);
+  mgpuMemset32(d, 0x3f800000u, 500, stream);
+  mgpuMemcpy(back.data(), d, 4000, stream);
+  lp_cuda_free(d);
+  EXPECT_EQ(lp::rt::cuda::synchronize(), "");
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_EQ(back[i], i < 500 ? 0x3f800000u : 7u) << i;
+}
+
+/// An empty kernel as PTX, for the driver's JIT.
+const char *kEmptyKernel = ".version 7.0\n.target sm_50\n.address_size 64\n"
+                           ".visible .entry k() { ret; }\n";
+
+/// Each image is loaded once and each kernel looked up once; a launch the
+/// driver refuses (more threads per block than any GPU has) is recorded
+/// with the driver's error name (only where a GPU is).
+TEST(CudaStep, ModulesCachedAndFailedLaunchRecorded) {
+  if (std::string e = lp::rt::cuda::initialize(); !e.empty())
+    GTEST_SKIP() << e;
+  lp::rt::cuda::takeError();
+  void *image = const_cast<char *>(kEmptyKernel);
+  void *module = mgpuModuleLoad(image, 0);
+  ASSERT_NE(module, nullptr) << lp::rt::cuda::takeError();
+  EXPECT_EQ(mgpuModuleLoad(image, 0), module);
+  void *fn = mgpuModuleGetFunction(module, "k");
+  ASSERT_NE(fn, nullptr) << lp::rt::cuda::takeError();
+  EXPECT_EQ(mgpuModuleGetFunction(module, "k"), fn);
+  void *stream = lp_cuda_step_stream();
+  mgpuLaunchKernel(fn, 1, 1, 1, 1, 1, 1, 0, stream, nullptr, nullptr, 0);
+  EXPECT_EQ(lp::rt::cuda::synchronize(), "");
+  mgpuLaunchKernel(fn, 1, 1, 1, 4096, 1, 1, 0, stream, nullptr, nullptr, 0);
+  EXPECT_NE(lp::rt::cuda::synchronize().find("cuLaunchKernel failed: CUDA_"),
+            std::string::npos);
 }
 
 } // namespace

@@ -36,6 +36,10 @@ std::string deviceDescription();
 /// after each call of a compiled function.
 std::string takeError();
 
+/// Waits for the step's stream (every launch and copy of a step runs on
+/// it), then as takeError(): the first error since the last call.
+std::string synchronize();
+
 } // namespace lp::rt::cuda
 
 #endif // LP_RUNTIME_CUDA_H
