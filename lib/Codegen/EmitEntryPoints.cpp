@@ -13,7 +13,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Codegen/Passes.h"
+
 #include "lp/Dialect/LP/IR/ModelAttrs.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "llvm/Support/JSON.h"
@@ -132,6 +134,10 @@ struct EmitEntryPoints : lp::impl::EmitEntryPointsBase<EmitEntryPoints> {
         !isa<LLVM::LLVMVoidType>(fn.getFunctionType().getReturnType()))
       return std::string();
     (*doc)["entry"] = lp::entryPointSymbol(fn.getName());
+    // A module with GPU kernels (lp-gpu-codegen) takes device buffers.
+    auto module = fn->getParentOfType<ModuleOp>();
+    if (!module.getOps<gpu::BinaryOp>().empty())
+      (*doc)["device"] = "cuda";
     std::string out;
     llvm::raw_string_ostream os(out);
     os << llvm::json::Value(std::move(*doc));

@@ -60,10 +60,15 @@ int64_t lp_step_num_out_results(const lp_step *step) {
   return n;
 }
 
-void lp_step_call(const lp_step *step, void *const *args, void *const *outs) {
-  step->step.callInto(
+int lp_step_call(const lp_step *step, void *const *args, void *const *outs,
+                 char **error) {
+  std::string e = step->step.callInto(
       std::vector<void *>(args, args + lp_step_num_args(step)),
       std::vector<void *>(outs, outs + lp_step_num_out_results(step)));
+  if (e.empty())
+    return 0;
+  setError(error, e);
+  return 1;
 }
 
 void lp_free_error(char *error) { free(error); }

@@ -71,6 +71,26 @@ LP_EXPORT void lp_cuda_free(void *ptr) {
     ok(a, a->memFreeAsync(devicePtr(ptr), s), "cuMemFreeAsync");
 }
 
+void *lp::rt::cuda::deviceBuffer(size_t bytes, const void *host) {
+  void *d = lp_cuda_alloc(bytes);
+  const Api *a = api();
+  if (d && host && bytes && a)
+    ok(a, a->memcpyHtoDAsync(devicePtr(d), host, bytes, stepStream()),
+       "cuMemcpyHtoDAsync");
+  return d;
+}
+
+void lp::rt::cuda::copyToHost(void *host, const void *device, size_t bytes) {
+  const Api *a = api();
+  if (a && device && bytes)
+    ok(a,
+       a->memcpyDtoHAsync(host, devicePtr(const_cast<void *>(device)), bytes,
+                          stepStream()),
+       "cuMemcpyDtoHAsync");
+}
+
+void lp::rt::cuda::freeDeviceBuffer(void *device) { lp_cuda_free(device); }
+
 void lp::rt::cuda::appendStepSymbols(std::vector<HostSymbol> &symbols) {
   symbols.push_back(
       {"lp_cuda_step_stream", reinterpret_cast<void *>(&lp_cuda_step_stream)});

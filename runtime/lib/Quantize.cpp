@@ -30,9 +30,10 @@ bool isQuantState(const std::string &name) {
 
 /// Runs `model` on `steps` batches of `ds`, keeping the observers' updates
 /// (other state the forward pass updates, running statistics, stays as
-/// the checkpoint has it, as in PyTorch's eval-mode calibration).
-void calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
-               const TrainOptions &opts, int64_t steps) {
+/// the checkpoint has it, as in PyTorch's eval-mode calibration). Empty,
+/// or the error of a step run on a GPU.
+std::string calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
+                      const TrainOptions &opts, int64_t steps) {
   const Signature &sig = model.signature();
   int64_t perEpoch = ds.examples / ds.batch;
   std::vector<int64_t> order;
@@ -40,15 +41,18 @@ void calibrate(const Step &model, ArrayMap &state, const Dataset &ds,
   for (int64_t s = 0; s < steps; ++s) {
     if (s % perEpoch == 0)
       order = epochOrder(ds.examples, opts.seed, s / perEpoch, opts.shuffle);
-    model.call(
-        bindStep(sig, state, ds, order, (s % perEpoch) * ds.batch, scratch),
-        results);
+    if (std::string e = model.call(
+            bindStep(sig, state, ds, order, (s % perEpoch) * ds.batch, scratch),
+            results);
+        !e.empty())
+      return e;
     for (size_t i = 0; i < sig.results.size(); ++i)
       if (auto it = state.find(sig.results[i].name);
           it != state.end() && sig.isOutParam(i) && isQuantState(it->first))
         std::memcpy(it->second.data.data(), results[i].data.data(),
                     results[i].data.size());
   }
+  return "";
 }
 
 /// The first non-finite value of the float arrays `out` writes (a scale
@@ -137,7 +141,10 @@ std::string lp::rt::quantize(const QuantizeFunctions &fns,
       return e;
   }
   if (calibrateSteps > 0) {
-    calibrate(fns.model, state, train, opts, calibrateSteps);
+    if (std::string e =
+            calibrate(fns.model, state, train, opts, calibrateSteps);
+        !e.empty())
+      return e;
     os << "calibrate: " << calibrateSteps << " batches of " << train.batch
        << " from " << opts.dataFile << "\n";
   }

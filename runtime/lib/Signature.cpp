@@ -65,7 +65,7 @@ std::string readOptionalInt(const JsonValue &object, const std::string &key,
   const JsonValue *v = object.get(key);
   if (!v)
     return "";
-  int64_t n;
+  int64_t n = 0;
   std::string e = readInt(*v, at + ": " + key, n);
   if (e.empty())
     out = n;
@@ -217,6 +217,12 @@ std::string lp::rt::parseSignature(const std::string &json, Signature &out) {
         return e;
       (isArg ? sig.args : sig.results).push_back(std::move(slot));
     }
+  }
+  if (const JsonValue *device = doc.get("device")) {
+    if (device->kind != JsonValue::String ||
+        (device->string != "cpu" && device->string != "cuda"))
+      return where + "device must be \"cpu\" or \"cuda\"";
+    sig.onCuda = device->string == "cuda";
   }
   if (const JsonValue *counter = doc.get("step_counter")) {
     int64_t n;

@@ -1,6 +1,7 @@
 //===- Step.cpp - load and call a compiled step ---------------------------===//
 
 #include "lp/Runtime/Step.h"
+#include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Runtime/Json.h"
 
@@ -62,6 +63,9 @@ std::string Step::load(CodeSource &code, const std::string &function,
   if (!step.entry)
     return "the compiled code has no entry point '" + step.sig.entry +
            "' for '" + function + "'";
+  if (step.sig.onCuda)
+    if (std::string e = cuda::initialize(); !e.empty())
+      return "'" + function + "' was compiled for a GPU: " + e;
   out = std::move(step);
   return "";
 }
@@ -100,8 +104,15 @@ struct PackedCall {
 };
 } // namespace
 
-void Step::callInto(const std::vector<void *> &argData,
-                    const std::vector<void *> &outData) const {
+/// The bytes of `slot`'s array.
+static size_t byteSize(const TensorSlot &slot) {
+  return size_t(slot.numElements()) * npy::dtypeSize(slot.dtype);
+}
+
+std::string Step::callInto(const std::vector<void *> &argData,
+                           const std::vector<void *> &outData) const {
+  if (sig.onCuda)
+    return callOnCuda(argData, outData);
   PackedCall call;
   for (size_t i = 0; i < sig.args.size(); ++i)
     call.add(argData[i], sig.args[i].shape);
@@ -111,10 +122,50 @@ void Step::callInto(const std::vector<void *> &argData,
       call.add(outData[j++], sig.results[i].shape);
   call.finish();
   entry(call.args.data());
+  return "";
 }
 
-void Step::call(const std::vector<void *> &argData,
-                std::vector<npy::Array> &results) const {
+/// Every argument copied to device memory, the call, the out-parameters
+/// and the arguments updated in place copied back, one synchronization.
+/// (Parameters and optimizer state do not stay on the device across calls
+/// yet: docs/Gpu.md.)
+std::string Step::callOnCuda(const std::vector<void *> &argData,
+                             const std::vector<void *> &outData) const {
+  PackedCall call;
+  std::vector<void *> device;
+  for (size_t i = 0; i < sig.args.size(); ++i) {
+    device.push_back(cuda::deviceBuffer(byteSize(sig.args[i]), argData[i]));
+    call.add(device.back(), sig.args[i].shape);
+  }
+  std::vector<size_t> outSlots;
+  for (size_t i = 0; i < sig.results.size(); ++i)
+    if (sig.isOutParam(i)) {
+      outSlots.push_back(i);
+      device.push_back(cuda::deviceBuffer(byteSize(sig.results[i])));
+      call.add(device.back(), sig.results[i].shape);
+    }
+  // A buffer that could not be allocated has left its error.
+  if (std::string e = cuda::synchronize(); !e.empty()) {
+    for (void *d : device)
+      cuda::freeDeviceBuffer(d);
+    return e;
+  }
+  call.finish();
+  entry(call.args.data());
+  for (const TensorSlot &r : sig.results)
+    if (r.inplaceArg)
+      cuda::copyToHost(argData[*r.inplaceArg], device[*r.inplaceArg],
+                       byteSize(r));
+  for (size_t j = 0; j < outSlots.size(); ++j)
+    cuda::copyToHost(outData[j], device[sig.args.size() + j],
+                     byteSize(sig.results[outSlots[j]]));
+  for (void *d : device)
+    cuda::freeDeviceBuffer(d);
+  return cuda::synchronize();
+}
+
+std::string Step::call(const std::vector<void *> &argData,
+                       std::vector<npy::Array> &results) const {
   results.resize(sig.results.size());
   std::vector<void *> outData;
   for (size_t i = 0; i < sig.results.size(); ++i) {
@@ -124,10 +175,10 @@ void Step::call(const std::vector<void *> &argData,
     npy::Array &r = results[i];
     r.dtype = slot.dtype;
     r.shape = slot.shape;
-    r.data.resize(slot.numElements() * npy::dtypeSize(slot.dtype));
+    r.data.resize(byteSize(slot));
     outData.push_back(r.data.data());
   }
-  callInto(argData, outData);
+  return callInto(argData, outData);
 }
 
 std::string Step::run(const std::vector<npy::Array *> &args,
@@ -142,6 +193,5 @@ std::string Step::run(const std::vector<npy::Array *> &args,
       return error;
     data.push_back(args[i]->data.data());
   }
-  call(data, results);
-  return "";
+  return call(data, results);
 }

@@ -146,7 +146,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     std::vector<void *> args =
         bindStep(step, state, *ds, order, (s % perEpoch) * ds->batch, batch);
     auto callStart = Clock::now();
-    stepFn.call(args, results);
+    if (std::string e = stepFn.call(args, results); !e.empty())
+      return "step " + std::to_string(s + 1) + ": " + e;
     if (timeLog)
       *timeLog << format("%.4f\n", std::chrono::duration<double, std::milli>(
                                        Clock::now() - callStart)

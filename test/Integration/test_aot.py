@@ -143,7 +143,9 @@ def test_c_api_from_ctypes(digits_data, tmp_path):
     rt.lp_step_num_args.argtypes = [ctypes.c_void_p]
     rt.lp_step_num_out_results.restype = ctypes.c_int64
     rt.lp_step_num_out_results.argtypes = [ctypes.c_void_p]
-    rt.lp_step_call.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p)]
+    rt.lp_step_call.restype = ctypes.c_int
+    rt.lp_step_call.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_void_p),
+                                ctypes.POINTER(ctypes.c_char_p)]
     rt.lp_step_free.argtypes = [ctypes.c_void_p]
     rt.lp_code_close.argtypes = [ctypes.c_void_p]
     rt.lp_free_error.argtypes = [ctypes.c_void_p]
@@ -173,7 +175,7 @@ def test_c_api_from_ctypes(digits_data, tmp_path):
     args = (ctypes.c_void_p * 8)(*[values[n].ctypes.data for n in names])
     loss = np.zeros((), np.float32)
     outs = (ctypes.c_void_p * 1)(loss.ctypes.data)
-    rt.lp_step_call(step, args, outs)
+    assert rt.lp_step_call(step, args, outs, ctypes.byref(err)) == 0
 
     p = {k: v.astype(np.float64) for k, v in params.items()}
     x, y = values["x"].astype(np.float64), values["y"]

@@ -18,11 +18,13 @@ BIN = Path(os.environ.get("LP_BIN") or REPO_ROOT / "build" / "bin")
 LLVM_LIB = "/usr/lib/llvm-22/lib"
 
 
-def build_shared_object(model, out_dir, build_args=(), lower_args="", cpu="x86-64-v3"):
-    """model.mlir -> out_dir/step.so; returns its path."""
+def build_shared_object(model, out_dir, build_args=(), lower_args="", cpu="x86-64-v3",
+                        pipeline="lp-lower-to-llvm", name="step"):
+    """model.mlir -> out_dir/<name>.so; returns its path. pipeline
+    lp-lower-to-nvvm gives a GPU step, its kernels embedded."""
     out_dir = Path(out_dir)
-    obj, so = out_dir / "step.o", out_dir / "step.so"
-    lower = "--lp-lower-to-llvm" + (f"={lower_args}" if lower_args else "")
+    obj, so = out_dir / f"{name}.o", out_dir / f"{name}.so"
+    lower = f"--{pipeline}" + (f"={lower_args}" if lower_args else "")
     opt = subprocess.run([BIN / "lp-opt", model, *build_args, lower], capture_output=True, timeout=600)
     assert opt.returncode == 0, opt.stderr.decode()
     tr = subprocess.run([BIN / "lp-translate", "--lp-to-object", f"--target-cpu={cpu}", "-o", obj],
@@ -34,5 +36,7 @@ def build_shared_object(model, out_dir, build_args=(), lower_args="", cpu="x86-6
     return so
 
 
-def run_lp_exec(args, timeout=600):
-    return subprocess.run([BIN / "lp-exec", *map(str, args)], capture_output=True, text=True, timeout=timeout)
+def run_lp_exec(args, timeout=600, env=None):
+    """lp-exec with `args`; `env` adds to the environment."""
+    return subprocess.run([BIN / "lp-exec", *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **env} if env else None)

@@ -474,6 +474,9 @@ def EmitEntryPoints : Pass<"lp-emit-entry-points", "mlir::ModuleOp"> {
       parameter (the expanded memref descriptors of the arguments, then of
       the out-parameters);
     - `lp_entry_points`: the JSON list of the functions described.
+    In a module with GPU kernels (`gpu.binary`, from `lp-gpu-codegen`) the
+    signature also says `"device": "cuda"`: the function takes device
+    buffers.
     The runtime finds a step through these symbols, in the JIT and in a
     shared object alike. Fails when a result is updated in place in an
     argument of another name.

@@ -3,10 +3,14 @@
 #include "lp/Target/CPU/EmitObject.h"
 #include "lp/Target/CPU/OptimizeLLVM.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -88,7 +92,13 @@ void lp::registerToObjectTranslation() {
         return success();
       },
       [](DialectRegistry &registry) {
-        registry.insert<LLVM::LLVMDialect, omp::OpenMPDialect>();
+        // A GPU step's host code holds gpu.launch_func and gpu.binary
+        // (lp-gpu-codegen): the kernels are embedded in the object.
+        registry.insert<LLVM::LLVMDialect, omp::OpenMPDialect, gpu::GPUDialect,
+                        NVVM::NVVMDialect>();
+        registerGPUDialectTranslation(registry);
+        gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
+        registerNVVMDialectTranslation(registry);
         registerBuiltinDialectTranslation(registry);
         registerLLVMDialectTranslation(registry);
         registerOpenMPDialectTranslation(registry);

@@ -12,6 +12,7 @@
 #ifndef LP_RUNTIME_CUDA_H
 #define LP_RUNTIME_CUDA_H
 
+#include <cstddef>
 #include <string>
 
 namespace lp::rt::cuda {
@@ -35,6 +36,13 @@ std::string deviceDescription();
 /// empty if none. Lowered code cannot receive errors, so the runner asks
 /// after each call of a compiled function.
 std::string takeError();
+
+/// Device memory for a call of a step, on the step's stream: `bytes`
+/// allocated (and filled from `host` if given); copied back into `host`;
+/// freed. Failures are recorded (synchronize() returns them).
+void *deviceBuffer(size_t bytes, const void *host = nullptr);
+void copyToHost(void *host, const void *device, size_t bytes);
+void freeDeviceBuffer(void *device);
 
 /// Waits for the step's stream (every launch and copy of a step runs on
 /// it), then as takeError(): the first error since the last call.

@@ -89,6 +89,9 @@ struct Signature {
   std::vector<TensorSlot> results;
   /// The argument that counts steps (a train step's `step`), if any.
   std::optional<int64_t> stepCounter;
+  /// Where the function's buffers live: false, host memory; true, the
+  /// GPU's ("device": "cuda", a step lowered by lp-lower-to-nvvm).
+  bool onCuda = false;
 
   /// Index of the result named `name`, or -1.
   int64_t resultIndex(const std::string &name) const;

@@ -4,8 +4,9 @@
 // compiler emits next to it (lp-emit-entry-points): `lp_signature_<fn>`, the
 // calling convention as a JSON document, and its packed entry point. Code
 // sources are interchangeable: the JIT (lib/Runner, the only part that links
-// LLVM), a shared object compiled ahead of time (`SharedObject`), and later
-// a CUDA module.
+// LLVM) and a shared object compiled ahead of time (`SharedObject`); a step
+// lowered for the GPU (its signature says "device": "cuda") has its kernels
+// embedded in either and is called on device copies of its arrays.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,13 +64,15 @@ public:
   /// signature says (the caller has checked them). `results` gets one
   /// array per result; results updated in place are left empty, the others
   /// are allocated here with their shapes (kept when they already fit).
-  void call(const std::vector<void *> &argData,
-            std::vector<npy::Array> &results) const;
+  /// A step compiled for a GPU runs there on copies of the arrays. Returns
+  /// an empty string or the GPU's error.
+  std::string call(const std::vector<void *> &argData,
+                   std::vector<npy::Array> &results) const;
 
   /// As `call`, with the out-parameter results' storage given by the
   /// caller: `outData[j]` for the j-th result that is not updated in place.
-  void callInto(const std::vector<void *> &argData,
-                const std::vector<void *> &outData) const;
+  std::string callInto(const std::vector<void *> &argData,
+                       const std::vector<void *> &outData) const;
 
   /// As `call`, after checking every argument against the signature
   /// (dtype, shape, index bounds); returns an empty string or a message.
@@ -77,6 +80,9 @@ public:
                   std::vector<npy::Array> &results) const;
 
 private:
+  std::string callOnCuda(const std::vector<void *> &argData,
+                         const std::vector<void *> &outData) const;
+
   Signature sig;
   std::string text;
   void (*entry)(void **) = nullptr;

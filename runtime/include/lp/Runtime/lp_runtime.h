@@ -39,8 +39,10 @@ int64_t lp_step_num_out_results(const lp_step *step);
 
 /* Calls the step: args[i] points to argument i's dense row-major elements,
  * outs[j] to room for the j-th out-parameter result. Arguments are not
- * checked: validate them against the signature first. */
-void lp_step_call(const lp_step *step, void *const *args, void *const *outs);
+ * checked: validate them against the signature first. Non-zero, with
+ * *error set, when a step compiled for a GPU fails there. */
+int lp_step_call(const lp_step *step, void *const *args, void *const *outs,
+                 char **error);
 
 void lp_free_error(char *error);
 

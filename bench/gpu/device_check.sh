@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine (device tool), after bench/gpu/prepare.sh here:
+#   run(command="bash bench/gpu/device_check.sh", carry=["gpu-check"], timeout_s=300)
+# Trains each prepared GPU step with lp-exec (the runtime alone) and
+# compares its losses with the CPU's (issue 21, point 5: f32 within 1e-5
+# relative on the first step and 1e-4 after; bf16/f16 within 1e-2), into
+# $OUT/gpu_check.md. No LLVM/MLIR is needed there.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-/tmp/gpu-check-out}
+mkdir -p "$OUT"
+export LD_LIBRARY_PATH=$PWD/gpu-check/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$OUT/device.txt" 2>&1
+while read -r name model build data steps precision; do
+  /usr/bin/time -f "%e" -o "$OUT/$name.seconds" gpu-check/bin/lp-exec "gpu-check/gpu/$name.so" --train \
+    --data="$data" --steps="$steps" --seed=5 --no-shuffle --loss-log="$OUT/$name.losses" \
+    > "$OUT/$name.log" 2>&1
+  echo "$name rc=$?" >> "$OUT/rc.txt"
+done < gpu-check/cases
+python3 - "$OUT" <<'PY'
+import sys, pathlib
+import numpy as np
+out = pathlib.Path(sys.argv[1])
+rows = ["| case | steps | first-step rel. diff | max rel. diff | bound | verdict | wall s |", "|---|---|---|---|---|---|---|"]
+for line in pathlib.Path("gpu-check/cases").read_text().splitlines():
+    name, model, build, data, steps, precision = line.split()
+    bound, first_bound = (1e-4, 1e-5) if precision == "f32" else (1e-2, 1e-2)
+    ref = np.loadtxt(f"gpu-check/cpu/{name}.losses", ndmin=2)[:, 1]
+    log = out / f"{name}.losses"
+    if not log.exists() or log.stat().st_size == 0:
+        err = (out / f"{name}.log").read_text().strip().splitlines()[-1:] or ["no output"]
+        rows.append(f"| {name} | {steps} | - | - | {bound:g} | FAILED: {err[0]} | - |")
+        continue
+    got = np.loadtxt(log, ndmin=2)[:, 1]
+    n = min(len(got), len(ref))
+    rel = np.abs(got[:n] - ref[:n]) / np.maximum(np.abs(ref[:n]), 1e-30)
+    ok = n == len(ref) and rel[0] <= first_bound and rel.max() <= bound
+    secs = (out / f"{name}.seconds").read_text().strip()
+    rows.append(f"| {name} | {n}/{len(ref)} | {rel[0]:.2e} | {rel.max():.2e} | {bound:g} | {'ok' if ok else 'FAIL'} | {secs} |")
+(out / "gpu_check.md").write_text("\n".join(rows) + "\n")
+print("\n".join(rows))
+PY

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Prepares the GPU check that bench/gpu/device_check.sh runs on the GPU
+# machine (it has no LLVM/MLIR): builds here, into gpu-check/ (ignored by
+# git; give it to the device tool as a carried path),
+#   bin/lp-exec, lib/libLPRuntime.so  the runtime alone (libc, libstdc++, libz)
+#   gpu/<case>.so                       train steps lowered by lp-lower-to-nvvm
+#   cpu/<case>.losses                   the same steps' losses on this CPU
+#   cases                               one line per case: name model build
+#                                       data steps precision (f32 or lowp)
+# Run from the repository root after building (BUILD, default build).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+CHIP=${CHIP:-sm_90}
+TOOLKIT=${TOOLKIT:-/usr/local/cuda}
+OUT=gpu-check
+rm -rf "$OUT"
+mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/gpu" "$OUT/cpu"
+cp "$BUILD/bin/lp-exec" "$OUT/bin/"
+cp -L "$BUILD/lib/libLPRuntime.so" "$OUT/lib/"
+D=examples/data
+# name | model | build options (commas for spaces) | data | steps | precision
+cat > "$OUT/cases" <<CASES
+mlp_f32 digits_mlp --lp-build-train-step $D/digits_train.npz 20 f32
+mlp_bf16 digits_mlp --lp-build-train-step=precision=bf16 $D/digits_train.npz 50 lowp
+mlp_f16_dynamic digits_mlp --lp-build-train-step=precision=f16,loss-scale=dynamic $D/digits_train.npz 50 lowp
+cnn_adam digits_cnn --lp-build-train-step=optimizer=adam $D/digits_cnn_train.npz 20 f32
+lm_adamw char_lm --lp-build-train-step=optimizer=adamw $D/chars_train.npz 20 f32
+CASES
+while read -r name model build data steps precision; do
+  build=${build//,/ }
+  "$BUILD/bin/lp-opt" "examples/$model.mlir" "$build" \
+    --lp-lower-to-nvvm="inplace-results chip=$CHIP toolkit=$TOOLKIT" |
+    "$BUILD/bin/lp-translate" --lp-to-object -o "$OUT/gpu/$name.o"
+  cc -shared "$OUT/gpu/$name.o" -o "$OUT/gpu/$name.so"
+  rm "$OUT/gpu/$name.o"
+  "$BUILD/bin/lp-opt" "examples/$model.mlir" "$build" --lp-lower-to-llvm=inplace-results |
+    "$BUILD/bin/lp-translate" --lp-to-object --target-cpu=x86-64-v3 -o "$OUT/cpu/$name.o"
+  cc -shared "$OUT/cpu/$name.o" -o "$OUT/cpu/$name.so" -L/usr/lib/llvm-22/lib -l:libomp.so.5 -lmvec
+  "$BUILD/bin/lp-exec" "$OUT/cpu/$name.so" --train --data="$data" --steps="$steps" --seed=5 \
+    --no-shuffle --loss-log="$OUT/cpu/$name.losses" >/dev/null
+  rm "$OUT/cpu/$name.o" "$OUT/cpu/$name.so"
+  echo "prepared $name"
+done < "$OUT/cases"
+du -sh "$OUT"
