@@ -80,6 +80,13 @@ void *lp::rt::cuda::deviceBuffer(size_t bytes, const void *host) {
   return d;
 }
 
+void lp::rt::cuda::copyToDevice(void *device, const void *host, size_t bytes) {
+  const Api *a = api();
+  if (a && device && bytes)
+    ok(a, a->memcpyHtoDAsync(devicePtr(device), host, bytes, stepStream()),
+       "cuMemcpyHtoDAsync");
+}
+
 void lp::rt::cuda::copyToHost(void *host, const void *device, size_t bytes) {
   const Api *a = api();
   if (a && device && bytes)

@@ -1,10 +1,12 @@
 //===- Step.cpp - load and call a compiled step ---------------------------===//
 
 #include "lp/Runtime/Step.h"
+#include "StepMemory.h"
 #include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Runtime/Json.h"
 
+#include <cstdlib>
 #include <dlfcn.h>
 
 using namespace lp;
@@ -66,6 +68,9 @@ std::string Step::load(CodeSource &code, const std::string &function,
   if (step.sig.onCuda)
     if (std::string e = cuda::initialize(); !e.empty())
       return "'" + function + "' was compiled for a GPU: " + e;
+  // A test of the runner's copies and synchronization on the CPU.
+  const char *copies = std::getenv("LP_STEP_ON_COPIES");
+  step.onCopies = copies && std::string(copies) == "1";
   out = std::move(step);
   return "";
 }
@@ -111,8 +116,8 @@ static size_t byteSize(const TensorSlot &slot) {
 
 std::string Step::callInto(const std::vector<void *> &argData,
                            const std::vector<void *> &outData) const {
-  if (sig.onCuda)
-    return callOnCuda(argData, outData);
+  if (sig.onCuda || onCopies)
+    return callOnCopies(argData, outData);
   PackedCall call;
   for (size_t i = 0; i < sig.args.size(); ++i)
     call.add(argData[i], sig.args[i].shape);
@@ -125,43 +130,107 @@ std::string Step::callInto(const std::vector<void *> &argData,
   return "";
 }
 
-/// Every argument copied to device memory, the call, the out-parameters
-/// and the arguments updated in place copied back, one synchronization.
-/// (Parameters and optimizer state do not stay on the device across calls
-/// yet: docs/Gpu.md.)
-std::string Step::callOnCuda(const std::vector<void *> &argData,
-                             const std::vector<void *> &outData) const {
+size_t Step::numOutParams() const {
+  size_t n = 0;
+  for (size_t i = 0; i < sig.results.size(); ++i)
+    n += sig.isOutParam(i);
+  return n;
+}
+
+detail::StepCopies &Step::copiesFor() const {
+  if (!copies) {
+    detail::StepMemory memory;
+    memory.cuda = sig.onCuda;
+    copies = std::make_shared<detail::StepCopies>(memory, sig.args.size(),
+                                                  numOutParams());
+  }
+  return *copies;
+}
+
+/// The call on copies of the arrays (device memory for a GPU step): each
+/// argument is copied in unless it is a state argument kept from the last
+/// call and the host has not written it since; the out-parameters and the
+/// arguments updated in place that are not kept come back. One
+/// synchronization, at the end.
+std::string Step::callOnCopies(const std::vector<void *> &argData,
+                               const std::vector<void *> &outData) const {
+  detail::StepCopies &c = copiesFor();
+  const detail::StepMemory &mem = c.memory;
   PackedCall call;
-  std::vector<void *> device;
   for (size_t i = 0; i < sig.args.size(); ++i) {
-    device.push_back(cuda::deviceBuffer(byteSize(sig.args[i]), argData[i]));
-    call.add(device.back(), sig.args[i].shape);
+    size_t bytes = byteSize(sig.args[i]);
+    bool kept = c.keepState && sig.args[i].isState();
+    if (!c.args[i]) {
+      c.args[i] = mem.allocate(bytes, argData[i]);
+    } else if (!kept || c.hostNewer[i] || c.host[i] != argData[i]) {
+      // The copy of another host array: that array gets its values first.
+      if (c.deviceNewer[i] && c.host[i] != argData[i])
+        mem.download(const_cast<void *>(c.host[i]), c.args[i], bytes);
+      mem.upload(c.args[i], argData[i], bytes);
+    }
+    c.host[i] = argData[i];
+    c.hostNewer[i] = c.deviceNewer[i] = 0;
+    call.add(c.args[i], sig.args[i].shape);
   }
   std::vector<size_t> outSlots;
   for (size_t i = 0; i < sig.results.size(); ++i)
     if (sig.isOutParam(i)) {
+      size_t j = outSlots.size();
       outSlots.push_back(i);
-      device.push_back(cuda::deviceBuffer(byteSize(sig.results[i])));
-      call.add(device.back(), sig.results[i].shape);
+      if (!c.outs[j])
+        c.outs[j] = mem.allocate(byteSize(sig.results[i]), nullptr);
+      call.add(c.outs[j], sig.results[i].shape);
     }
   // A buffer that could not be allocated has left its error.
-  if (std::string e = cuda::synchronize(); !e.empty()) {
-    for (void *d : device)
-      cuda::freeDeviceBuffer(d);
+  if (std::string e = mem.pendingError(); !e.empty()) {
+    copies.reset();
     return e;
   }
   call.finish();
   entry(call.args.data());
-  for (const TensorSlot &r : sig.results)
-    if (r.inplaceArg)
-      cuda::copyToHost(argData[*r.inplaceArg], device[*r.inplaceArg],
-                       byteSize(r));
+  for (const TensorSlot &r : sig.results) {
+    if (!r.inplaceArg)
+      continue;
+    int64_t a = *r.inplaceArg;
+    if (c.keepState && sig.args[a].isState())
+      c.deviceNewer[a] = 1;
+    else
+      mem.download(argData[a], c.args[a], byteSize(r));
+  }
   for (size_t j = 0; j < outSlots.size(); ++j)
-    cuda::copyToHost(outData[j], device[sig.args.size() + j],
-                     byteSize(sig.results[outSlots[j]]));
-  for (void *d : device)
-    cuda::freeDeviceBuffer(d);
-  return cuda::synchronize();
+    mem.download(outData[j], c.outs[j], byteSize(sig.results[outSlots[j]]));
+  std::string e = mem.finish();
+  if (!c.keepState)
+    copies.reset();
+  return e;
+}
+
+void Step::keepStateResident() const {
+  if (sig.onCuda || onCopies)
+    copiesFor().keepState = true;
+}
+
+std::string Step::syncToHost(const void *hostData) const {
+  if (!copies)
+    return "";
+  detail::StepCopies &c = *copies;
+  for (size_t i = 0; i < sig.args.size(); ++i)
+    if (c.deviceNewer[i] && (!hostData || c.host[i] == hostData)) {
+      c.memory.download(const_cast<void *>(c.host[i]), c.args[i],
+                        byteSize(sig.args[i]));
+      c.deviceNewer[i] = 0;
+    }
+  return c.memory.finish();
+}
+
+void Step::hostWrote(const void *hostData) const {
+  if (!copies)
+    return;
+  for (size_t i = 0; i < sig.args.size(); ++i)
+    if (!hostData || copies->host[i] == hostData) {
+      copies->hostNewer[i] = 1;
+      copies->deviceNewer[i] = 0;
+    }
 }
 
 std::string Step::call(const std::vector<void *> &argData,

@@ -133,6 +133,11 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   };
   double intervalSeconds = 0, timedSeconds = 0;
   int64_t sinceLog = 0, timedSteps = 0;
+  // A GPU step keeps parameters and optimizer state on the device; the
+  // host arrays are brought up to date where they are read (the loss
+  // scale at a log line, checkpoints, the end) and announced where they are
+  // written (pruning, state results copied back).
+  stepFn.keepStateResident();
   auto runStart = Clock::now();
   for (int64_t s = first; s < opts.steps; ++s) { // none for --steps 0
     int64_t epoch = s / perEpoch;
@@ -140,8 +145,12 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
       order = epochOrder(ds->examples, opts.seed, epoch, opts.shuffle);
       orderEpoch = epoch;
     }
-    if (std::optional<double> sparsity = pruningTarget(opts, s))
+    if (std::optional<double> sparsity = pruningTarget(opts, s)) {
+      if (std::string e = stepFn.syncToHost(); !e.empty())
+        return e;
       applyPruning(step, state, *sparsity);
+      stepFn.hostWrote();
+    }
     auto stepStart = Clock::now();
     std::vector<void *> args =
         bindStep(step, state, *ds, order, (s % perEpoch) * ds->batch, batch);
@@ -156,9 +165,11 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     // updated in place are already there): state buffers never move.
     for (size_t i = 0; i < step.results.size(); ++i)
       if (auto it = state.find(step.results[i].name);
-          it != state.end() && step.isOutParam(i))
+          it != state.end() && step.isOutParam(i)) {
         std::memcpy(it->second.data.data(), results[i].data.data(),
                     results[i].data.size());
+        stepFn.hostWrote(it->second.data.data());
+      }
     double stepSeconds = seconds(stepStart, Clock::now());
     bool warmUp = s == first;
     if (!warmUp) {
@@ -203,7 +214,8 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
          << " examples/s";
       os << extras;
       if (auto scale = state.find(std::string(lp::kLossScale));
-          scale != state.end())
+          scale != state.end() &&
+          stepFn.syncToHost(scale->second.data.data()).empty())
         os << "  scale " << format("%.9g", elementAsDouble(scale->second, 0))
            << "  skipped " << skippedSteps;
       os << "\n";
@@ -211,12 +223,17 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
       sinceLog = 0;
     }
     if (!opts.checkpointFile.empty() && opts.checkpointEvery > 0 &&
-        (s + 1) % opts.checkpointEvery == 0)
-      if (std::string err = saveState(
-              step, state, checkpointName(opts.checkpointFile, s + 1));
-          !err.empty())
+        (s + 1) % opts.checkpointEvery == 0) {
+      std::string err = stepFn.syncToHost();
+      if (err.empty())
+        err =
+            saveState(step, state, checkpointName(opts.checkpointFile, s + 1));
+      if (!err.empty())
         return err;
+    }
   }
+  if (std::string err = stepFn.syncToHost(); !err.empty())
+    return err;
   if (opts.steps > first) {
     os << "trained " << opts.steps - first << " steps in "
        << format("%.2f", seconds(runStart, Clock::now())) << " s";

@@ -41,6 +41,7 @@ std::string takeError();
 /// allocated (and filled from `host` if given); copied back into `host`;
 /// freed. Failures are recorded (synchronize() returns them).
 void *deviceBuffer(size_t bytes, const void *host = nullptr);
+void copyToDevice(void *device, const void *host, size_t bytes);
 void copyToHost(void *host, const void *device, size_t bytes);
 void freeDeviceBuffer(void *device);
 

@@ -21,6 +21,9 @@
 
 namespace lp {
 namespace rt {
+namespace detail {
+struct StepCopies;
+} // namespace detail
 
 /// Compiled code: symbols by name.
 class CodeSource {
@@ -74,16 +77,34 @@ public:
   std::string callInto(const std::vector<void *> &argData,
                        const std::vector<void *> &outData) const;
 
+  /// For a step that runs on copies of its arrays (a GPU step): keep the
+  /// state arguments (parameters, optimizer state) in its memory across
+  /// calls; the host arrays are then stale until syncToHost, and a host
+  /// write must be announced with hostWrote. A CPU step ignores it.
+  void keepStateResident() const;
+  /// Copies the kept state that the step has updated back into its host
+  /// array (`hostData`, or all when null); empty or the GPU's error.
+  std::string syncToHost(const void *hostData = nullptr) const;
+  /// The host has written `hostData` (all state arrays when null): the
+  /// next call copies it in.
+  void hostWrote(const void *hostData = nullptr) const;
+
   /// As `call`, after checking every argument against the signature
   /// (dtype, shape, index bounds); returns an empty string or a message.
   std::string run(const std::vector<npy::Array *> &args,
                   std::vector<npy::Array> &results) const;
 
 private:
-  std::string callOnCuda(const std::vector<void *> &argData,
-                         const std::vector<void *> &outData) const;
+  std::string callOnCopies(const std::vector<void *> &argData,
+                           const std::vector<void *> &outData) const;
+  detail::StepCopies &copiesFor() const;
+  size_t numOutParams() const;
 
   Signature sig;
+  /// LP_STEP_ON_COPIES=1: a CPU step runs on copies as a GPU step does.
+  bool onCopies = false;
+  /// The copies the step runs on (a cache, hence mutable).
+  mutable std::shared_ptr<detail::StepCopies> copies;
   std::string text;
   void (*entry)(void **) = nullptr;
 };
