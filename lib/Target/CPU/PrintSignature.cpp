@@ -9,7 +9,9 @@
 
 #include "lp/Target/CPU/EmitObject.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 
@@ -34,6 +36,7 @@ void lp::registerPrintSignatureTranslation() {
         return success();
       },
       [](DialectRegistry &registry) {
-        registry.insert<LLVM::LLVMDialect, omp::OpenMPDialect>();
+        registry.insert<LLVM::LLVMDialect, omp::OpenMPDialect, gpu::GPUDialect,
+                        NVVM::NVVMDialect>();
       });
 }
