@@ -124,13 +124,21 @@ llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
                                                         : compiled.function),
         *options.precisionReport);
   PassManager pm(module.getContext());
-  LowerToLLVMOptions lowering;
-  lowering.copyOptionValuesFrom(options.lowering);
   // Parameters and optimizer state are updated in place: the step no
   // longer returns them, and the trainer's arrays stay where they are.
-  if (options.train)
-    lowering.inplaceResults = true;
-  buildLowerToLLVMPipeline(pm, lowering);
+  if (options.cuda) {
+    LowerToNVVMOptions lowering;
+    lowering.copyOptionValuesFrom(options.gpuLowering);
+    if (options.train)
+      lowering.inplaceResults = true;
+    buildLowerToNVVMPipeline(pm, lowering);
+  } else {
+    LowerToLLVMOptions lowering;
+    lowering.copyOptionValuesFrom(options.lowering);
+    if (options.train)
+      lowering.inplaceResults = true;
+    buildLowerToLLVMPipeline(pm, lowering);
+  }
   if (failed(pm.run(module)))
     return fail(options.train ? "lowering the train step failed"
                               : "lowering '" + compiled.function + "' failed");

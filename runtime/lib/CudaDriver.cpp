@@ -217,6 +217,18 @@ std::string cuda::deviceDescription() {
   return text;
 }
 
+std::string cuda::chipName() {
+  Process &p = process();
+  if (!p.error.empty())
+    return "";
+  int major = 0, minor = 0;
+  p.driver.api.deviceGetAttribute(&major, kComputeCapabilityMajor,
+                                  p.driver.device);
+  p.driver.api.deviceGetAttribute(&minor, kComputeCapabilityMinor,
+                                  p.driver.device);
+  return "sm_" + std::to_string(major) + std::to_string(minor);
+}
+
 std::string cuda::takeError() {
   std::lock_guard<std::mutex> lock(errorMutex);
   std::string e;

@@ -12,8 +12,11 @@ cl::OptionCategory &lp::deviceCategory() {
 
 static cl::opt<std::string>
     device("device",
-           cl::desc("Where the step runs: cpu (default) or cuda (the CUDA "
-                    "driver and a GPU; docs/Gpu.md)"),
+           cl::desc("Where the step runs: cpu (default) or cuda (the step "
+                    "compiled by lp-lower-to-nvvm for the GPU at hand, "
+                    "parameters and optimizer state kept on it; needs the "
+                    "CUDA driver, a GPU and the toolkit's ptxas; "
+                    "docs/Gpu.md)"),
            cl::init("cpu"), cl::cat(lp::deviceCategory()));
 
 static cl::opt<bool> gpuLaunchesOnCpu(
@@ -24,7 +27,8 @@ static cl::opt<bool> gpuLaunchesOnCpu(
              "mapping without a GPU"),
     cl::init(false), cl::cat(lp::deviceCategory()));
 
-std::string lp::checkDevice(LowerToLLVMOptions &lowering) {
+std::string lp::checkDevice(CompileOptions &options) {
+  LowerToLLVMOptions &lowering = options.lowering;
   if (gpuLaunchesOnCpu && device != "cpu")
     return "--gpu-launches-on-cpu runs on the CPU: it cannot be combined "
            "with --device=" +
@@ -39,7 +43,8 @@ std::string lp::checkDevice(LowerToLLVMOptions &lowering) {
     return "--device must be cpu or cuda, got '" + device + "'";
   if (std::string e = rt::cuda::initialize(); !e.empty())
     return "--device=cuda: " + e;
-  return "--device=cuda: found " + rt::cuda::deviceDescription() +
-         ", but the GPU pipeline (lp-lower-to-nvvm, issue 21) is not built "
-         "yet; run on the CPU";
+  // Kernels for the GPU at hand.
+  options.cuda = true;
+  options.gpuLowering.chip = rt::cuda::chipName();
+  return "";
 }

@@ -8,7 +8,7 @@
 #ifndef LP_TOOLS_LPRUN_DEVICE_H
 #define LP_TOOLS_LPRUN_DEVICE_H
 
-#include "lp/Pipelines/Pipelines.h"
+#include "lp/Runner/Compile.h"
 
 #include "llvm/Support/CommandLine.h"
 
@@ -19,10 +19,10 @@ namespace lp {
 /// The category of --device, for --help.
 llvm::cl::OptionCategory &deviceCategory();
 
-/// Empty when the step runs on the CPU; otherwise why it cannot run on the
-/// device --device names (no CUDA driver, no GPU, or the GPU pipeline that
-/// is not built yet). Sets the CPU lowering of --gpu-launches-on-cpu.
-std::string checkDevice(LowerToLLVMOptions &lowering);
+/// Empty when the step can run where --device says, with `options` set
+/// for it (the GPU lowering for the GPU at hand; the CPU lowering of
+/// --gpu-launches-on-cpu); otherwise why not (no CUDA driver, no GPU).
+std::string checkDevice(CompileOptions &options);
 
 } // namespace lp
 

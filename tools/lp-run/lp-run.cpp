@@ -580,7 +580,7 @@ int main(int argc, char **argv) {
     return 1; // the parser has reported a located error
   lp::CompileOptions options;
   setCompileOptions(options);
-  if (std::string e = lp::checkDevice(options.lowering); !e.empty())
+  if (std::string e = lp::checkDevice(options); !e.empty())
     return fail(e);
   if (std::string e = lp::rt::setContraction(contraction); !e.empty())
     return fail(e);

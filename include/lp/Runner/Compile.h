@@ -64,6 +64,11 @@ struct CompileOptions {
   bool quantConvert = false, quantF16Weights = false;
   /// lp-lower-to-llvm's options; `inplaceResults` is set for training.
   LowerToLLVMOptions lowering;
+  /// Compile for the GPU instead (lp-lower-to-nvvm with these options;
+  /// `inplaceResults` is set for training): the functions' signatures say
+  /// "device": "cuda" and the runtime calls them on device memory.
+  bool cuda = false;
+  LowerToNVVMOptions gpuLowering;
 };
 
 /// A compiled module and the functions to run from it.

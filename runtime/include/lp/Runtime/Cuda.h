@@ -32,6 +32,10 @@ std::string probeDriver(const std::string &path);
 /// Device 0 after initialize(): "NVIDIA H100 80GB HBM3, sm_90, 79.1 GiB".
 std::string deviceDescription();
 
+/// Device 0's architecture as a chip name ("sm_90") after initialize(),
+/// for compiling kernels for it; empty if there is no GPU.
+std::string chipName();
+
 /// The first error a host entry point met since the last call, cleared;
 /// empty if none. Lowered code cannot receive errors, so the runner asks
 /// after each call of a compiled function.
