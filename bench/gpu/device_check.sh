@@ -11,7 +11,17 @@ OUT=${OUT:-/tmp/gpu-check-out}
 mkdir -p "$OUT"
 export LD_LIBRARY_PATH=$PWD/gpu-check/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$OUT/device.txt" 2>&1
-while read -r name model build data steps precision; do
+# cuBLASLt for the matmul=cublaslt cases: the toolkit's, else PyTorch's wheel.
+if [ -z "${LP_CUBLASLT:-}" ]; then
+  LP_CUBLASLT=$(ls /usr/local/cuda/lib64/libcublasLt.so.* 2>/dev/null | head -1)
+  [ -n "$LP_CUBLASLT" ] || LP_CUBLASLT=$(python3 -c '
+import glob, site
+found = sorted(f for p in site.getsitepackages() for f in glob.glob(p + "/nvidia/*/lib/libcublasLt.so*"))
+print(found[-1] if found else "")')
+  export LP_CUBLASLT
+fi
+echo "cublasLt: ${LP_CUBLASLT:-none found}" >> "$OUT/device.txt"
+while read -r name model build data steps precision matmul; do
   /usr/bin/time -f "%e" -o "$OUT/$name.seconds" gpu-check/bin/lp-exec "gpu-check/gpu/$name.so" --train \
     --data="$data" --steps="$steps" --seed=5 --no-shuffle --loss-log="$OUT/$name.losses" \
     > "$OUT/$name.log" 2>&1
@@ -23,7 +33,7 @@ import numpy as np
 out = pathlib.Path(sys.argv[1])
 rows = ["| case | steps | first-step rel. diff | max rel. diff | bound | verdict | wall s |", "|---|---|---|---|---|---|---|"]
 for line in pathlib.Path("gpu-check/cases").read_text().splitlines():
-    name, model, build, data, steps, precision = line.split()
+    name, model, build, data, steps, precision, matmul = line.split()
     bound, first_bound = (1e-4, 1e-5) if precision == "f32" else (1e-2, 1e-2)
     ref = np.loadtxt(f"gpu-check/cpu/{name}.losses", ndmin=2)[:, 1]
     log = out / f"{name}.losses"

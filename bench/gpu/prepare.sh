@@ -7,6 +7,7 @@
 #   cpu/<case>.losses                   the same steps' losses on this CPU
 #   cases                               one line per case: name model build
 #                                       data steps precision (f32 or lowp)
+#                                       matmul (generated or cublaslt)
 # Run from the repository root after building (BUILD, default build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,18 +20,21 @@ mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/gpu" "$OUT/cpu"
 cp "$BUILD/bin/lp-exec" "$OUT/bin/"
 cp -L "$BUILD/lib/libLPRuntime.so" "$OUT/lib/"
 D=examples/data
-# name | model | build options (commas for spaces) | data | steps | precision
+# name | model | build options (commas for spaces) | data | steps |
+# precision | GPU matmuls
 cat > "$OUT/cases" <<CASES
-mlp_f32 digits_mlp --lp-build-train-step $D/digits_train.npz 20 f32
-mlp_bf16 digits_mlp --lp-build-train-step=precision=bf16 $D/digits_train.npz 50 lowp
-mlp_f16_dynamic digits_mlp --lp-build-train-step=precision=f16,loss-scale=dynamic $D/digits_train.npz 50 lowp
-cnn_adam digits_cnn --lp-build-train-step=optimizer=adam $D/digits_cnn_train.npz 20 f32
-lm_adamw char_lm --lp-build-train-step=optimizer=adamw $D/chars_train.npz 20 f32
+mlp_f32 digits_mlp --lp-build-train-step $D/digits_train.npz 20 f32 generated
+mlp_f32_cublaslt digits_mlp --lp-build-train-step $D/digits_train.npz 20 f32 cublaslt
+lm_adamw_cublaslt char_lm --lp-build-train-step=optimizer=adamw $D/chars_train.npz 20 f32 cublaslt
+mlp_bf16 digits_mlp --lp-build-train-step=precision=bf16 $D/digits_train.npz 50 lowp generated
+mlp_f16_dynamic digits_mlp --lp-build-train-step=precision=f16,loss-scale=dynamic $D/digits_train.npz 50 lowp generated
+cnn_adam digits_cnn --lp-build-train-step=optimizer=adam $D/digits_cnn_train.npz 20 f32 generated
+lm_adamw char_lm --lp-build-train-step=optimizer=adamw $D/chars_train.npz 20 f32 generated
 CASES
-while read -r name model build data steps precision; do
+while read -r name model build data steps precision matmul; do
   build=${build//,/ }
   "$BUILD/bin/lp-opt" "examples/$model.mlir" "$build" \
-    --lp-lower-to-nvvm="inplace-results chip=$CHIP toolkit=$TOOLKIT" |
+    --lp-lower-to-nvvm="inplace-results chip=$CHIP toolkit=$TOOLKIT matmul=$matmul" |
     "$BUILD/bin/lp-translate" --lp-to-object -o "$OUT/gpu/$name.o"
   cc -shared "$OUT/gpu/$name.o" -o "$OUT/gpu/$name.so"
   rm "$OUT/gpu/$name.o"

@@ -154,7 +154,11 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     Value c = op.getDpsInits()[0];
     // A and B of one type (f32, bf16 or f16), C and the accumulation f32.
     Type input = getElementTypeOrSelf(a.getType());
-    StringRef function = gemmFunction(input);
+    std::string function = gemmFunction(input).str();
+    // A GPU step's products: the runtime's cuBLASLt entry points.
+    if (cuda && !function.empty())
+      function = function == "cblas_sgemm" ? "lp_cuda_sgemm"
+                                           : "lp_cuda_" + function.substr(3);
     Type f32Type = Float32Type::get(op->getContext());
     if (function.empty() || !hasUnitInnerStride(a, input) ||
         !hasUnitInnerStride(bm, input) || !hasUnitInnerStride(c, f32Type))

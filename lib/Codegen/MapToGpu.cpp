@@ -99,13 +99,25 @@ static void copyToLoops(IRRewriter &rewriter, memref::CopyOp copy) {
   rewriter.eraseOp(copy);
 }
 
-/// Ops the host runs itself: allocation, views, calls, and pure values.
+/// Ops the host runs itself: allocation, views, calls, pure values, and
+/// loops of those (a batch of library products, lp-linalg-to-blas). A
+/// memref.alloca is not among them: kernels cannot read the host's stack.
 static bool staysOnHost(Operation *op) {
-  if (isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp, func::CallOp,
-          func::ReturnOp, gpu::LaunchOp, ViewLikeOpInterface, memref::DimOp>(
-          op))
+  auto hostOp = [](Operation *o) {
+    return isa<memref::AllocOp, memref::DeallocOp, func::CallOp, func::ReturnOp,
+               gpu::LaunchOp, ViewLikeOpInterface, memref::DimOp>(o) ||
+           isMemoryEffectFree(o);
+  };
+  if (hostOp(op))
     return true;
-  return isMemoryEffectFree(op);
+  if (op->getNumRegions() == 0)
+    return false;
+  return !op->walk([&](Operation *inner) {
+              if (inner == op || inner->getNumRegions() > 0 ||
+                  inner->hasTrait<OpTrait::IsTerminator>() || hostOp(inner))
+                return WalkResult::advance();
+              return WalkResult::interrupt();
+            }).wasInterrupted();
 }
 
 static gpu::LaunchOp createLaunch(IRRewriter &rewriter, Location loc,
@@ -145,8 +157,12 @@ static LogicalResult launchParallel(IRRewriter &rewriter, scf::ParallelOp loop,
       if (staticTotal)
         *staticTotal *= n;
     } else {
+      // An empty or reversed range is no iteration (not a negative count).
       Value extent = arith::SubIOp::create(rewriter, loc, ub, lb);
-      count = arith::CeilDivSIOp::create(rewriter, loc, extent, step);
+      count = arith::MaxSIOp::create(
+          rewriter, loc,
+          arith::CeilDivSIOp::create(rewriter, loc, extent, step),
+          arith::ConstantIndexOp::create(rewriter, loc, 0));
       staticTotal.reset();
     }
     counts.push_back(count);
@@ -161,6 +177,14 @@ static LogicalResult launchParallel(IRRewriter &rewriter, scf::ParallelOp loop,
   int64_t threads = staticTotal ? std::min(blockSize, *staticTotal) : blockSize;
   Value block = arith::ConstantIndexOp::create(rewriter, loc, threads);
   Value grid = arith::CeilDivSIOp::create(rewriter, loc, total, block);
+  // A grid of no blocks is not a launch the driver accepts.
+  if (!staticTotal) {
+    Value any =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, total,
+                              arith::ConstantIndexOp::create(rewriter, loc, 0));
+    auto nonEmpty = scf::IfOp::create(rewriter, loc, any, false);
+    rewriter.setInsertionPointToStart(&nonEmpty.getThenRegion().front());
+  }
   gpu::LaunchOp launch = createLaunch(rewriter, loc, grid, block);
 
   rewriter.setInsertionPointToStart(&launch.getBody().front());
@@ -202,6 +226,17 @@ static Value rootBuffer(Value v) {
 
 static bool mayWrite(Operation *op, Value root, int depth = 0);
 
+/// Whether buffers with roots `a` and `b` may overlap: the same buffer, or
+/// one whose origin is unknown (not an allocation or a function argument).
+/// Distinct arguments are distinct buffers (the step's calling convention).
+static bool mayAlias(Value a, Value b) {
+  auto known = [](Value v) {
+    return isa<BlockArgument>(v) || v.getDefiningOp<memref::AllocOp>() ||
+           v.getDefiningOp<memref::GetGlobalOp>();
+  };
+  return a == b || !known(a) || !known(b);
+}
+
 /// Whether `call` may write its buffer operand `index`: what its callee's
 /// body does with the parameter (a declaration may do anything).
 static bool callMayWrite(func::CallOp call, unsigned index, int depth) {
@@ -212,24 +247,36 @@ static bool callMayWrite(func::CallOp call, unsigned index, int depth) {
   return mayWrite(callee, callee.getArgument(index), depth + 1);
 }
 
-/// Whether `op` may write the buffer `root`: stores, linalg outputs,
-/// copies, and calls that write it.
+/// Whether `op` may write the buffer `root`: any write or free effect on a
+/// buffer that may alias it, calls that write it, and ops whose effects
+/// are unknown.
 static bool mayWrite(Operation *op, Value root, int depth) {
-  auto writes = [&](Value v) { return rootBuffer(v) == root; };
   return op
       ->walk([&](Operation *inner) {
-        bool hit = false;
-        if (auto store = dyn_cast<memref::StoreOp>(inner))
-          hit = writes(store.getMemRef());
-        else if (auto copy = dyn_cast<memref::CopyOp>(inner))
-          hit = writes(copy.getTarget());
-        else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(inner))
-          hit = llvm::any_of(linalgOp.getDpsInits(), writes);
-        else if (auto call = dyn_cast<func::CallOp>(inner))
+        if (auto call = dyn_cast<func::CallOp>(inner)) {
           for (auto [i, v] : llvm::enumerate(call.getOperands()))
-            hit |= isa<MemRefType>(v.getType()) && writes(v) &&
-                   callMayWrite(call, i, depth);
-        return hit ? WalkResult::interrupt() : WalkResult::advance();
+            if (isa<MemRefType>(v.getType()) && mayAlias(rootBuffer(v), root) &&
+                callMayWrite(call, i, depth))
+              return WalkResult::interrupt();
+          return WalkResult::advance();
+        }
+        if (inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+          return WalkResult::advance(); // its body is walked
+        if (inner == op && isa<FunctionOpInterface>(op))
+          return WalkResult::advance(); // a callee: its body is walked
+        auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+        if (!effects)
+          return WalkResult::interrupt(); // unknown effects
+        SmallVector<MemoryEffects::EffectInstance> list;
+        effects.getEffects(list);
+        for (const MemoryEffects::EffectInstance &e : list) {
+          if (!isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect()))
+            continue;
+          Value v = e.getValue();
+          if (!v || mayAlias(rootBuffer(v), root))
+            return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
       })
       .wasInterrupted();
 }
@@ -247,7 +294,9 @@ static LogicalResult sinkHostScalars(IRRewriter &rewriter, Block &block) {
     bool fromDeferred = llvm::any_of(op.getOperands(), [&](Value v) {
       return v.getDefiningOp() && deferred.contains(v.getDefiningOp());
     });
-    if (isa<memref::LoadOp>(op) ||
+    // A global's address is the host's: the launches that use it take the
+    // op (outlining then copies the global into the kernels' module).
+    if (isa<memref::LoadOp, memref::GetGlobalOp>(op) ||
         (fromDeferred && op.getNumRegions() == 0 && isMemoryEffectFree(&op)))
       deferred.insert(&op);
   }
@@ -275,9 +324,11 @@ static LogicalResult sinkHostScalars(IRRewriter &rewriter, Block &block) {
       return true;
     if (auto load = dyn_cast<memref::LoadOp>(def)) {
       Value root = rootBuffer(load.getMemRef());
+      // Deallocations of the buffers read are moved to the end (below).
       for (Operation *op = def->getNextNode(); op != end;
            op = op->getNextNode())
-        if (!deferred.contains(op) && mayWrite(op, root))
+        if (!deferred.contains(op) && !isa<memref::DeallocOp>(op) &&
+            mayWrite(op, root))
           return false;
     }
     return llvm::all_of(def->getOperands(),
@@ -289,6 +340,9 @@ static LogicalResult sinkHostScalars(IRRewriter &rewriter, Block &block) {
       if (deferred.contains(user))
         continue; // cloned with the chain it belongs to
       Operation *top = block.findAncestorOpInBlock(*user);
+      if (!top)
+        return user->emitOpError("uses a scalar the GPU computes in another "
+                                 "block: not mapped to the GPU");
       // A loop nest that writes the buffer itself could overwrite it
       // before one of its iterations reads it; a top-level op reads first.
       if (!stable(use.get(), top == user ? top : top->getNextNode()))

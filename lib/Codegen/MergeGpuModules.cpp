@@ -28,7 +28,7 @@ struct MergeGpuModules : lp::impl::MergeGpuModulesBase<MergeGpuModules> {
     SymbolTable targetSymbols(target);
     // A kernel moves under its module's name (unique in the host module,
     // as outlining chose it); several symbols of one module keep theirs
-    // after it. SymbolTable::insert renames what would still clash.
+    // after it; a suffix makes what would still clash unique.
     llvm::DenseMap<std::pair<StringAttr, StringAttr>, StringAttr> renamed;
     for (gpu::GPUModuleOp source : llvm::drop_begin(kernels)) {
       if (source.getTargetsAttr() != target.getTargetsAttr()) {
@@ -42,11 +42,18 @@ struct MergeGpuModules : lp::impl::MergeGpuModulesBase<MergeGpuModules> {
           symbols.push_back(&op);
       for (Operation *op : symbols) {
         StringAttr old = SymbolTable::getSymbolName(op);
-        std::string name = source.getName().str();
+        std::string base = source.getName().str();
         if (symbols.size() > 1)
-          name += "_" + old.str();
+          base += "_" + old.str();
+        std::string name = base;
+        for (int n = 0; targetSymbols.lookup(name); ++n)
+          name = base + "_" + std::to_string(n);
+        // References inside the module (a kernel's globals) follow.
+        StringAttr newName = StringAttr::get(module.getContext(), name);
+        if (failed(SymbolTable::replaceAllSymbolUses(op, newName, source)))
+          return signalPassFailure();
+        SymbolTable::setSymbolName(op, newName);
         op->remove();
-        SymbolTable::setSymbolName(op, name);
         renamed[{source.getNameAttr(), old}] = targetSymbols.insert(op);
       }
     }

@@ -32,6 +32,11 @@ static std::string ptxFeature(StringRef chip) {
 
 void lp::buildGPUCodegenPipeline(OpPassManager &pm,
                                  const GPUCodegenOptions &options) {
+  if (options.matmul == GpuMatmulLowering::Cublaslt) {
+    LinalgToBlasOptions blas;
+    blas.cuda = true;
+    pm.addPass(lp::createLinalgToBlas(blas));
+  }
   MapToGpuOptions map;
   map.blockSize = options.blockSize;
   pm.addPass(lp::createMapToGpu(map));
@@ -100,5 +105,6 @@ void lp::buildLowerToNVVMPipeline(OpPassManager &pm,
   codegen.format = options.format;
   codegen.optLevel = options.optLevel;
   codegen.blockSize = options.blockSize;
+  codegen.matmul = options.matmul;
   buildGPUCodegenPipeline(pm, codegen);
 }

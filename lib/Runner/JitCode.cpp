@@ -1,6 +1,7 @@
 //===- JitCode.cpp - a lowered module compiled by the JIT -----------------===//
 
 #include "lp/Runner/JitCode.h"
+#include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Target/CPU/EmitObject.h"
 #include "lp/Target/CPU/OptimizeLLVM.h"
@@ -15,7 +16,8 @@ using namespace lp;
 JitCode::JitCode(std::unique_ptr<mlir::ExecutionEngine> engine)
     : engine(std::move(engine)) {}
 
-JitCode::~JitCode() = default;
+// Kernel images embedded in the JIT's code go with it.
+JitCode::~JitCode() { rt::cuda::forgetModules(); }
 
 void *JitCode::lookup(const std::string &symbol) {
   auto address = engine->lookup(symbol);

@@ -28,6 +28,7 @@ using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 using CUevent = struct CUevent_st *;
+using CUmemoryPool = struct CUmemPoolHandle_st *;
 
 constexpr CUresult kSuccess = 0;
 constexpr int kComputeCapabilityMajor = 75, kComputeCapabilityMinor = 76;
@@ -68,7 +69,11 @@ struct Api {
   CUresult (*memFreeAsync)(CUdeviceptr, CUstream);
   CUresult (*memcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
   CUresult (*memcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
+  CUresult (*deviceGetDefaultMemPool)(CUmemoryPool *, CUdevice);
+  CUresult (*memPoolSetAttribute)(CUmemoryPool, int, void *);
 };
+
+constexpr int kMemPoolReleaseThreshold = 4; // CU_MEMPOOL_ATTR_RELEASE_THRESHOLD
 
 /// The driver's name for `result` (`CUDA_ERROR_NO_DEVICE`), from the
 /// driver when it can say, else from the runtime's own table.
@@ -95,6 +100,10 @@ void appendHostSymbols(std::vector<HostSymbol> &symbols);
 /// The step's entry points (CudaStep.cpp): lp_cuda_alloc/_aligned_alloc/
 /// _free and lp_cuda_step_stream.
 void appendStepSymbols(std::vector<HostSymbol> &symbols);
+
+/// The products through cuBLASLt (CudaBlas.cpp): lp_cuda_sgemm,
+/// lp_cuda_gemm_bf16, lp_cuda_gemm_f16.
+void appendBlasSymbols(std::vector<HostSymbol> &symbols);
 
 /// The stream every launch of a step runs on, created once; null after a
 /// recorded failure.

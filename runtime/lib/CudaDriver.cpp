@@ -96,6 +96,8 @@ std::string lookUp(void *handle, Api &api) {
   get(api.memFreeAsync, "cuMemFreeAsync");
   get(api.memcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
   get(api.memcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
+  get(api.deviceGetDefaultMemPool, "cuDeviceGetDefaultMemPool");
+  get(api.memPoolSetAttribute, "cuMemPoolSetAttribute");
   return missing;
 }
 
@@ -132,6 +134,18 @@ std::string load(const std::string &path, Driver &d) {
     return failed("cuDeviceGet", r);
   if (CUresult r = d.api.primaryCtxRetain(&d.context, d.device); r != kSuccess)
     return failed("cuDevicePrimaryCtxRetain", r);
+  // Stream-ordered allocations (a step's buffers) stay in the pool when
+  // freed: by default it returns them to the system at every
+  // synchronization, once per step.
+  CUmemoryPool pool = nullptr;
+  uint64_t keepAll = ~uint64_t(0);
+  if (CUresult r = d.api.deviceGetDefaultMemPool(&pool, d.device);
+      r != kSuccess)
+    return failed("cuDeviceGetDefaultMemPool", r);
+  if (CUresult r =
+          d.api.memPoolSetAttribute(pool, kMemPoolReleaseThreshold, &keepAll);
+      r != kSuccess)
+    return failed("cuMemPoolSetAttribute", r);
   return "";
 }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CudaApi.h"
+#include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/HostSymbols.h"
 
 #include <cstdint>
@@ -32,7 +33,9 @@ namespace {
 /// Modules by image, and functions by module and name: the lowered code
 /// loads the module, looks the kernel up and unloads the module around
 /// every launch (MLIR 22's gpu.binary translation); each image is loaded
-/// once and each function looked up once, for the life of the process.
+/// once and each function looked up once, until the code holding the
+/// images goes away (forgetModules: another library may be mapped at the
+/// same address later).
 struct Cache {
   std::mutex mutex;
   std::map<const void *, CUmodule> modules;
@@ -55,10 +58,25 @@ LP_EXPORT void *mgpuModuleLoad(void *data, int64_t /*bytes*/) {
     return nullptr;
   Cache &c = cache();
   std::lock_guard<std::mutex> lock(c.mutex);
-  CUmodule &module = c.modules[data];
-  if (!module && !ok(a, a->moduleLoadData(&module, data), "cuModuleLoadData"))
-    c.modules.erase(data);
+  if (auto it = c.modules.find(data); it != c.modules.end())
+    return it->second;
+  CUmodule module = nullptr;
+  if (!ok(a, a->moduleLoadData(&module, data), "cuModuleLoadData"))
+    return nullptr;
+  c.modules[data] = module;
   return module;
+}
+
+void lp::rt::cuda::forgetModules() {
+  Cache &c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  if (c.modules.empty())
+    return;
+  if (const Api *a = api())
+    for (auto &[image, module] : c.modules)
+      ok(a, a->moduleUnload(module), "cuModuleUnload");
+  c.modules.clear();
+  c.functions.clear();
 }
 
 /// PTX, compiled by the driver's JIT (the optimisation level is its

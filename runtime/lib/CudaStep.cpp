@@ -3,8 +3,8 @@
 // What lp-gpu-host-calls makes the host code of a GPU step call instead of
 // upstream's per-buffer malloc and per-launch streams: device memory
 // allocated and freed in stream order on the step's one stream (the
-// driver's memory pool keeps freed blocks for the next step, so a step
-// allocates no new memory after the first), and that stream. The kernels
+// driver's default memory pool, told at initialization to keep what is
+// freed, serves the next step's buffers), and that stream. The kernels
 // of a step run in order on it; the runner synchronizes once, when it
 // reads the step's results.
 //

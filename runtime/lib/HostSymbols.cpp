@@ -230,6 +230,7 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
     std::vector<HostSymbol> v = symbols;
     cuda::appendHostSymbols(v);
     cuda::appendStepSymbols(v);
+    cuda::appendBlasSymbols(v);
     return v;
   }();
   return all;

@@ -30,7 +30,11 @@ std::unique_ptr<SharedObject> SharedObject::open(const std::string &path,
   return std::unique_ptr<SharedObject>(new SharedObject(handle));
 }
 
-SharedObject::~SharedObject() { dlclose(handle); }
+SharedObject::~SharedObject() {
+  // Kernel images embedded in the library go with it.
+  cuda::forgetModules();
+  dlclose(handle);
+}
 
 void *SharedObject::lookup(const std::string &symbol) {
   return dlsym(handle, symbol.c_str());

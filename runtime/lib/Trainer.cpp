@@ -138,6 +138,12 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   // scale at a log line, checkpoints, the end) and announced where they are
   // written (pruning, state results copied back).
   stepFn.keepStateResident();
+  // However training ends, the copies go (the host arrays they mirror are
+  // this function's).
+  struct ReleaseCopies {
+    const Step &step;
+    ~ReleaseCopies() { step.releaseCopies(); }
+  } releaseCopies{stepFn};
   auto runStart = Clock::now();
   for (int64_t s = first; s < opts.steps; ++s) { // none for --steps 0
     int64_t epoch = s / perEpoch;
@@ -214,10 +220,13 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
          << " examples/s";
       os << extras;
       if (auto scale = state.find(std::string(lp::kLossScale));
-          scale != state.end() &&
-          stepFn.syncToHost(scale->second.data.data()).empty())
+          scale != state.end()) {
+        if (std::string e = stepFn.syncToHost(scale->second.data.data());
+            !e.empty())
+          return e;
         os << "  scale " << format("%.9g", elementAsDouble(scale->second, 0))
            << "  skipped " << skippedSteps;
+      }
       os << "\n";
       intervalSeconds = 0;
       sinceLog = 0;

@@ -4,6 +4,7 @@
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit chip=sm_80 format=isa" | FileCheck %s --check-prefix=PTX80
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit format=isa" | FileCheck %s --check-prefix=PTX90
 // RUN: not lp-opt %s --lp-lower-to-nvvm="toolkit=%t.none" 2>&1 | FileCheck %s --check-prefix=NOTOOLKIT
+// RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit matmul=cublaslt" | FileCheck %s --check-prefix=CUBLASLT
 // The pipeline is its three stages in order (the binary's properties hold
 // compile times).
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit block-size=128" | sed 's/properties = {[^}]*}//' > %t.whole
@@ -36,6 +37,11 @@
 // PTX80: .version 8.0
 // PTX80: .target sm_80
 // PTX90: .target sm_90
+
+// With matmul=cublaslt the product is a runtime call on device pointers.
+// CUBLASLT-LABEL: llvm.func @mlp_loss(
+// CUBLASLT: llvm.call @lp_cuda_sgemm(
+// CUBLASLT: gpu.launch_func
 
 // NOTOOLKIT: error: CUDA path: {{.*}}.none does not exist or is not a directory
 

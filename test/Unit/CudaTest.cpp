@@ -32,6 +32,8 @@ void *lp_cuda_step_stream();
 void *lp_cuda_alloc(uint64_t);
 void *lp_cuda_aligned_alloc(uint64_t, uint64_t);
 void lp_cuda_free(void *);
+void lp_cuda_sgemm(int, int, int, int, int, int, float, const float *, int,
+                   const float *, int, float, float *, int);
 }
 
 namespace {
@@ -113,6 +115,18 @@ TEST(CudaStep, EntryPointsWithoutADriverRecordOneError) {
   lp_cuda_free(nullptr);
   EXPECT_EQ(lp::rt::cuda::synchronize(), driver);
   EXPECT_EQ(lp::rt::cuda::synchronize(), driver);
+}
+
+/// Without cuBLASLt a product records why (the library is loaded on the
+/// first product; $LP_CUBLASLT names another file).
+TEST(CudaBlas, MissingLibraryIsRecorded) {
+  setenv("LP_CUBLASLT", "/nonexistent/libcublasLt.so.13", 1);
+  lp::rt::cuda::takeError();
+  float c = 0;
+  lp_cuda_sgemm(101, 111, 111, 1, 1, 1, 1.0f, &c, 1, &c, 1, 0.0f, &c, 1);
+  EXPECT_EQ(lp::rt::cuda::takeError(),
+            "no cuBLASLt: /nonexistent/libcublasLt.so.13: cannot open shared "
+            "object file: No such file or directory");
 }
 
 /// The driver aligns its allocations to 256 bytes; more is refused before

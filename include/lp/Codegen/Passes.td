@@ -142,7 +142,11 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     Option<"threads", "threads", "int64_t", /*default=*/"0",
            "Blocks per split product: 0 as many as the runtime's threads, "
            "asked at run time (lp_num_threads); 1 none are split; N about N "
-           "(the pipelines pass their `threads` option)">
+           "(the pipelines pass their `threads` option)">,
+    Option<"cuda", "cuda", "bool", /*default=*/"false",
+           "Call the runtime's cuBLASLt products instead (lp_cuda_sgemm, "
+           "lp_cuda_gemm_bf16, lp_cuda_gemm_f16: the same arguments, on "
+           "device pointers; lp-gpu-codegen matmul=cublaslt)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",

@@ -195,7 +195,20 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
 };
 
+/// How the GPU back end runs matmuls.
+enum class GpuMatmulLowering { Generated, Cublaslt };
+
 #define LP_GPU_CODEGEN_OPTIONS                                                 \
+  Option<GpuMatmulLowering> matmul{                                            \
+      *this, "matmul", llvm::cl::desc("How matmuls run on the GPU"),           \
+      llvm::cl::init(GpuMatmulLowering::Generated),                            \
+      llvm::cl::values(                                                        \
+          clEnumValN(GpuMatmulLowering::Generated, "generated",                \
+                     "loops mapped like every other nest (the default, "       \
+                     "until cuBLASLt is measured on a GPU)"),                  \
+          clEnumValN(GpuMatmulLowering::Cublaslt, "cublaslt",                  \
+                     "calls of the runtime's cuBLASLt products "               \
+                     "(lp-linalg-to-blas cuda)"))};                            \
   Option<std::string> chip{*this, "chip",                                      \
                            llvm::cl::desc("The GPU the cubin is for: sm_90 "   \
                                           "(the default), sm_80, any sm_XX"),  \

@@ -127,3 +127,48 @@ func.func @scalar(%a: memref<16xf32>, %b: memref<16xf32>) {
   }
   return
 }
+
+// -----
+
+// A constant the host holds as a global is read through the global inside
+// the launch (outlining copies it into the kernels' module).
+// CHECK-LABEL: func.func @table
+// CHECK-NOT: memref.get_global
+// CHECK: gpu.launch
+// CHECK: memref.get_global @lut : memref<4xf32>
+// CHECK: gpu.terminator
+func.func @table(%x: memref<4xf32>, %y: memref<4xf32>) {
+  %g = memref.get_global @lut : memref<4xf32>
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                  iterator_types = ["parallel"]}
+      ins(%x, %g : memref<4xf32>, memref<4xf32>) outs(%y : memref<4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+memref.global "private" constant @lut : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
+
+// -----
+
+// A batch of library products (lp-linalg-to-blas cuda) stays a host loop
+// of calls.
+// CHECK-LABEL: func.func @products
+// CHECK-NOT: gpu.launch
+// CHECK: scf.for
+// CHECK: call @lp_cuda_sgemm
+func.func @products(%a: memref<4x8x16xf32>, %b: memref<4x16x8xf32>, %c: memref<4x8x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %i0 = arith.constant 0 : i32
+  %f0 = arith.constant 0.0 : f32
+  %p = llvm.mlir.zero : !llvm.ptr
+  scf.for %i = %c0 to %c4 step %c1 {
+    func.call @lp_cuda_sgemm(%i0, %i0, %i0, %i0, %i0, %i0, %f0, %p, %i0, %p, %i0, %f0, %p, %i0)
+        : (i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32) -> ()
+  }
+  return
+}
+func.func private @lp_cuda_sgemm(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32)

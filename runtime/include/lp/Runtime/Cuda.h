@@ -49,6 +49,11 @@ void copyToDevice(void *device, const void *host, size_t bytes);
 void copyToHost(void *host, const void *device, size_t bytes);
 void freeDeviceBuffer(void *device);
 
+/// Unloads the modules loaded for compiled code (each kernel image is
+/// loaded once): the code that holds the images is going away. Nothing
+/// when none were loaded.
+void forgetModules();
+
 /// Waits for the step's stream (every launch and copy of a step runs on
 /// it), then as takeError(): the first error since the last call.
 std::string synchronize();

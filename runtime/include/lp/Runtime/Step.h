@@ -88,6 +88,9 @@ public:
   /// The host has written `hostData` (all state arrays when null): the
   /// next call copies it in.
   void hostWrote(const void *hostData = nullptr) const;
+  /// Frees the copies (state not synchronized is lost) and ends keeping
+  /// state resident.
+  void releaseCopies() const { copies.reset(); }
 
   /// As `call`, after checking every argument against the signature
   /// (dtype, shape, index bounds); returns an empty string or a message.
