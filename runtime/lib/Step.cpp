@@ -16,9 +16,6 @@ CodeSource::~CodeSource() = default;
 
 std::unique_ptr<SharedObject> SharedObject::open(const std::string &path,
                                                  std::string &error) {
-  error = prepareHostSymbols();
-  if (!error.empty())
-    return nullptr;
   // A name without a slash is a file here, not a library to search for.
   std::string file = path.find('/') == std::string::npos ? "./" + path : path;
   void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -27,7 +24,23 @@ std::unique_ptr<SharedObject> SharedObject::open(const std::string &path,
     error = "cannot load '" + path + "': " + (why ? why : "unknown error");
     return nullptr;
   }
-  return std::unique_ptr<SharedObject>(new SharedObject(handle));
+  std::unique_ptr<SharedObject> object(new SharedObject(handle));
+  // The CPU's kernel libraries (BLAS, oneDNN) are loaded for CPU steps
+  // only: a library of GPU steps runs where they are not installed.
+  std::vector<std::string> names = listEntryPoints(*object);
+  bool cpu = names.empty();
+  for (const std::string &name : names) {
+    auto *text =
+        static_cast<const char *>(object->lookup(signatureSymbol(name)));
+    Signature sig;
+    cpu |= !text || !parseSignature(text, sig).empty() || !sig.onCuda;
+  }
+  if (cpu) {
+    error = prepareHostSymbols();
+    if (!error.empty())
+      return nullptr;
+  }
+  return object;
 }
 
 SharedObject::~SharedObject() {

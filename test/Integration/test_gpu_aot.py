@@ -13,6 +13,7 @@ driver's message."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -68,6 +69,11 @@ def test_lp_exec_names_the_missing_driver_or_gpu(tmp_path):
     assert proc.returncode == 1
     assert (f"'digits_mlp_train_step' was compiled for a GPU: no CUDA driver: {missing}: "
             "cannot open shared object file") in proc.stderr, proc.stderr
+    # A library of GPU steps loads none of the CPU's kernel libraries (the
+    # GPU machine has none of them installed).
+    proc, _ = train(so, tmp_path, 2, env={"LP_CUDA_DRIVER": str(missing), "LD_DEBUG": "files"})
+    loaded = set(re.findall(r"file=(\S+)", proc.stderr))
+    assert not {f for f in loaded if re.search(r"openblas|dnnl|libomp|libgomp|mkl", f)}, loaded
     if not os.path.exists(STUB):
         pytest.skip(f"the CUDA toolkit's stub driver is not at {STUB}")
     proc, _ = train(so, tmp_path, 2, env={"LP_CUDA_DRIVER": STUB})
