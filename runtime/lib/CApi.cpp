@@ -53,11 +53,7 @@ int64_t lp_step_num_args(const lp_step *step) {
 }
 
 int64_t lp_step_num_out_results(const lp_step *step) {
-  const Signature &sig = step->step.signature();
-  int64_t n = 0;
-  for (size_t i = 0; i < sig.results.size(); ++i)
-    n += sig.isOutParam(i);
-  return n;
+  return int64_t(step->step.signature().numOutParams());
 }
 
 int lp_step_call(const lp_step *step, void *const *args, void *const *outs,

@@ -73,10 +73,8 @@ LP_EXPORT void lp_cuda_free(void *ptr) {
 
 void *lp::rt::cuda::deviceBuffer(size_t bytes, const void *host) {
   void *d = lp_cuda_alloc(bytes);
-  const Api *a = api();
-  if (d && host && bytes && a)
-    ok(a, a->memcpyHtoDAsync(devicePtr(d), host, bytes, stepStream()),
-       "cuMemcpyHtoDAsync");
+  if (d && host)
+    copyToDevice(d, host, bytes);
   return d;
 }
 

@@ -147,19 +147,12 @@ std::string Step::callInto(const std::vector<void *> &argData,
   return "";
 }
 
-size_t Step::numOutParams() const {
-  size_t n = 0;
-  for (size_t i = 0; i < sig.results.size(); ++i)
-    n += sig.isOutParam(i);
-  return n;
-}
-
 detail::StepCopies &Step::copiesFor() const {
   if (!copies) {
     detail::StepMemory memory;
     memory.cuda = sig.onCuda;
     copies = std::make_shared<detail::StepCopies>(memory, sig.args.size(),
-                                                  numOutParams());
+                                                  sig.numOutParams());
   }
   return *copies;
 }

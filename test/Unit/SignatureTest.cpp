@@ -107,6 +107,20 @@ TEST(Signature, RejectsWhatItCannotBind) {
             std::string::npos);
   EXPECT_NE(errorWith("\"entry\"", "\"entry_\"").find("no function or entry"),
             std::string::npos);
+  EXPECT_NE(errorWith("\"step_counter\": 2",
+                      "\"device\": \"tpu\", \"step_counter\": 2")
+                .find("device must be \"cpu\" or \"cuda\""),
+            std::string::npos);
+}
+
+TEST(Signature, ReadsWhereTheBuffersLive) {
+  Signature sig;
+  ASSERT_EQ(parseSignature(kStep, sig), "");
+  EXPECT_FALSE(sig.onCuda);
+  std::string text = kStep;
+  text.replace(text.find("\"step_counter\""), 0, "\"device\": \"cuda\", ");
+  ASSERT_EQ(parseSignature(text, sig), "");
+  EXPECT_TRUE(sig.onCuda);
 }
 
 TEST(Json, ReportsWhereTheTextIsWrong) {

@@ -51,79 +51,122 @@ enum class ConvLowering { Library, Im2col };
                        "im2col copies and products"))                          \
   }
 
+#define LP_OUTLINE_BLOCKS_OPTION                                               \
+  Option<bool> outlineBlocks {                                                 \
+    *this, "outline-blocks",                                                   \
+        llvm::cl::desc(                                                        \
+            "Lower each repeated block once: outline its runs into "           \
+            "shared functions first (lp-outline-blocks)"),                     \
+        llvm::cl::init(true)                                                   \
+  }
+
+#define LP_FUSE_ELEMENTWISE_OPTION                                             \
+  Option<bool> fuseElementwise {                                               \
+    *this, "fuse-elementwise",                                                 \
+        llvm::cl::desc("Fuse elementwise linalg ops into their producers and " \
+                       "consumers before bufferization"),                      \
+        llvm::cl::init(true)                                                   \
+  }
+
+#define LP_INPLACE_RESULTS_OPTION                                              \
+  Option<bool> inplaceResults {                                                \
+    *this, "inplace-results",                                                  \
+        llvm::cl::desc("Drop results updated in place in an argument "         \
+                       "(lp-drop-inplace-results; what lp-run --train uses)"), \
+        llvm::cl::init(false)                                                  \
+  }
+
+#define LP_RESULTS_TO_OUT_PARAMS_OPTION                                        \
+  Option<bool> resultsToOutParams {                                            \
+    *this, "results-to-out-params",                                            \
+        llvm::cl::desc(                                                        \
+            "Return tensors through caller-allocated out-parameters "          \
+            "(the calling convention lp-run uses)"),                           \
+        llvm::cl::init(true)                                                   \
+  }
+
+#define LP_MATMUL_OPTION                                                       \
+  Option<MatmulLowering> matmul {                                              \
+    *this, "matmul", llvm::cl::desc("How f32 matmuls run"),                    \
+        llvm::cl::init(MatmulLowering::Blas),                                  \
+        llvm::cl::values(                                                      \
+            clEnumValN(MatmulLowering::Blas, "blas",                           \
+                       "cblas_sgemm calls (the default)"),                     \
+            clEnumValN(MatmulLowering::Vector, "vector",                       \
+                       "generated tiled vector code (lp-vectorize-matmul)"),   \
+            clEnumValN(MatmulLowering::Loops, "loops", "plain loops"))         \
+  }
+
+#define LP_OUTLINE_KERNELS_OPTION                                              \
+  Option<bool> outlineKernels {                                                \
+    *this, "outline-kernels",                                                  \
+        llvm::cl::desc("Outline each linalg op into a shared noinline kernel " \
+                       "function (lp-outline-kernels)"),                       \
+        llvm::cl::init(true)                                                   \
+  }
+
+#define LP_PARALLEL_OPTION                                                     \
+  Option<bool> parallel {                                                      \
+    *this, "parallel",                                                         \
+        llvm::cl::desc(                                                        \
+            "Split large kernels and products into `threads` blocks "          \
+            "run by OpenMP (lp-parallelize-kernels, "                          \
+            "lp-linalg-to-blas split-min)"),                                   \
+        llvm::cl::init(true)                                                   \
+  }
+
+#define LP_THREADS_OPTION                                                      \
+  Option<unsigned> threads {                                                   \
+    *this, "threads",                                                          \
+        llvm::cl::desc("Blocks per split kernel or product with `parallel`: "  \
+                       "0 (the default) as many as the runtime's OpenMP "      \
+                       "threads, asked when the step runs (lp_num_threads); "  \
+                       "1 none; N exactly N"),                                 \
+        llvm::cl::init(0)                                                      \
+  }
+
+#define LP_GPU_LAUNCHES_OPTION                                                 \
+  Option<bool> gpuLaunches {                                                   \
+    *this, "gpu-launches",                                                     \
+        llvm::cl::desc("Map every loop nest as the GPU back end does "         \
+                       "(lp-map-to-gpu) and run each launch's threads as "     \
+                       "loops (lp-emulate-gpu-launches): checks the GPU "      \
+                       "mapping on the CPU"),                                  \
+        llvm::cl::init(false)                                                  \
+  }
+
+#define LP_APPROXIMATE_MATH_OPTION                                             \
+  Option<bool> approximateMath {                                               \
+    *this, "approximate-math",                                                 \
+        llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "   \
+                       "(lp-approximate-math): vectorisable, but a few ulp "   \
+                       "off and wrong for subnormal log inputs"),              \
+        llvm::cl::init(false)                                                  \
+  }
+
 /// Options of `lp-lower-to-linalg`.
 struct LowerToLinalgOptions
     : public mlir::PassPipelineOptions<LowerToLinalgOptions> {
   LP_CONV_OPTION;
   LP_WIDEN_LOWP_OPTION;
-  Option<bool> outlineBlocks{
-      *this, "outline-blocks",
-      llvm::cl::desc("Lower each repeated block once: outline its runs into "
-                     "shared functions first (lp-outline-blocks)"),
-      llvm::cl::init(true)};
-  Option<bool> fuseElementwise{
-      *this, "fuse-elementwise",
-      llvm::cl::desc("Fuse elementwise linalg ops into their producers and "
-                     "consumers before bufferization"),
-      llvm::cl::init(true)};
+  LP_OUTLINE_BLOCKS_OPTION;
+  LP_FUSE_ELEMENTWISE_OPTION;
 };
 
 /// Options of `lp-bufferize`.
 struct BufferizeOptions : public mlir::PassPipelineOptions<BufferizeOptions> {
-  Option<bool> inplaceResults{
-      *this, "inplace-results",
-      llvm::cl::desc("Drop results updated in place in an argument "
-                     "(lp-drop-inplace-results; what lp-run --train uses)"),
-      llvm::cl::init(false)};
-  Option<bool> resultsToOutParams{
-      *this, "results-to-out-params",
-      llvm::cl::desc("Return tensors through caller-allocated out-parameters "
-                     "(the calling convention lp-run uses)"),
-      llvm::cl::init(true)};
+  LP_INPLACE_RESULTS_OPTION;
+  LP_RESULTS_TO_OUT_PARAMS_OPTION;
 };
 
 /// Options of `lp-cpu-codegen`.
 struct CPUCodegenOptions : public mlir::PassPipelineOptions<CPUCodegenOptions> {
-  Option<MatmulLowering> matmul{
-      *this, "matmul", llvm::cl::desc("How f32 matmuls run"),
-      llvm::cl::init(MatmulLowering::Blas),
-      llvm::cl::values(
-          clEnumValN(MatmulLowering::Blas, "blas",
-                     "cblas_sgemm calls (the default)"),
-          clEnumValN(MatmulLowering::Vector, "vector",
-                     "generated tiled vector code (lp-vectorize-matmul)"),
-          clEnumValN(MatmulLowering::Loops, "loops", "plain loops"))};
-  Option<bool> outlineKernels{
-      *this, "outline-kernels",
-      llvm::cl::desc("Outline each linalg op into a shared noinline kernel "
-                     "function (lp-outline-kernels)"),
-      llvm::cl::init(true)};
-  Option<bool> parallel{
-      *this, "parallel",
-      llvm::cl::desc("Split large kernels and products into `threads` blocks "
-                     "run by OpenMP (lp-parallelize-kernels, "
-                     "lp-linalg-to-blas split-min)"),
-      llvm::cl::init(true)};
-  Option<unsigned> threads{
-      *this, "threads",
-      llvm::cl::desc("Blocks per split kernel or product with `parallel`: "
-                     "0 (the default) as many as the runtime's OpenMP "
-                     "threads, asked when the step runs (lp_num_threads); "
-                     "1 none; N exactly N"),
-      llvm::cl::init(0)};
-  Option<bool> gpuLaunches{
-      *this, "gpu-launches",
-      llvm::cl::desc("Map every loop nest as the GPU back end does "
-                     "(lp-map-to-gpu) and run each launch's threads as "
-                     "loops (lp-emulate-gpu-launches): checks the GPU "
-                     "mapping on the CPU"),
-      llvm::cl::init(false)};
-  Option<bool> approximateMath{
-      *this, "approximate-math",
-      llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
-                     "(lp-approximate-math): vectorisable, but a few ulp "
-                     "off and wrong for subnormal log inputs"),
-      llvm::cl::init(false)};
+  LP_MATMUL_OPTION;
+  LP_OUTLINE_KERNELS_OPTION;
+  LP_PARALLEL_OPTION;
+  LP_THREADS_OPTION;
+  LP_GPU_LAUNCHES_OPTION;
+  LP_APPROXIMATE_MATH_OPTION;
 };
 
 /// Options of `lp-lower-to-llvm`: those of its three stages, with the same
@@ -133,66 +176,16 @@ struct LowerToLLVMOptions
     : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
   LP_CONV_OPTION;
   LP_WIDEN_LOWP_OPTION;
-  Option<bool> fuseElementwise{
-      *this, "fuse-elementwise",
-      llvm::cl::desc("Fuse elementwise linalg ops into their producers and "
-                     "consumers before bufferization"),
-      llvm::cl::init(true)};
-  Option<MatmulLowering> matmul{
-      *this, "matmul", llvm::cl::desc("How f32 matmuls run"),
-      llvm::cl::init(MatmulLowering::Blas),
-      llvm::cl::values(
-          clEnumValN(MatmulLowering::Blas, "blas",
-                     "cblas_sgemm calls (the default)"),
-          clEnumValN(MatmulLowering::Vector, "vector",
-                     "generated tiled vector code (lp-vectorize-matmul)"),
-          clEnumValN(MatmulLowering::Loops, "loops", "plain loops"))};
-  Option<bool> outlineBlocks{
-      *this, "outline-blocks",
-      llvm::cl::desc("Lower each repeated block once: outline its runs into "
-                     "shared functions first (lp-outline-blocks)"),
-      llvm::cl::init(true)};
-  Option<bool> outlineKernels{
-      *this, "outline-kernels",
-      llvm::cl::desc("Outline each linalg op into a shared noinline kernel "
-                     "function (lp-outline-kernels)"),
-      llvm::cl::init(true)};
-  Option<bool> parallel{
-      *this, "parallel",
-      llvm::cl::desc("Split large kernels and products into `threads` blocks "
-                     "run by OpenMP (lp-parallelize-kernels, "
-                     "lp-linalg-to-blas split-min)"),
-      llvm::cl::init(true)};
-  Option<unsigned> threads{
-      *this, "threads",
-      llvm::cl::desc("Blocks per split kernel or product with `parallel`: "
-                     "0 (the default) as many as the runtime's OpenMP "
-                     "threads, asked when the step runs (lp_num_threads); "
-                     "1 none; N exactly N"),
-      llvm::cl::init(0)};
-  Option<bool> gpuLaunches{
-      *this, "gpu-launches",
-      llvm::cl::desc("Map every loop nest as the GPU back end does "
-                     "(lp-map-to-gpu) and run each launch's threads as "
-                     "loops (lp-emulate-gpu-launches): checks the GPU "
-                     "mapping on the CPU"),
-      llvm::cl::init(false)};
-  Option<bool> approximateMath{
-      *this, "approximate-math",
-      llvm::cl::desc("Replace f32 exp/log/tanh/erf by inline polynomials "
-                     "(lp-approximate-math): vectorisable, but a few ulp "
-                     "off and wrong for subnormal log inputs"),
-      llvm::cl::init(false)};
-  Option<bool> inplaceResults{
-      *this, "inplace-results",
-      llvm::cl::desc("Drop results updated in place in an argument "
-                     "(lp-drop-inplace-results; what lp-run --train uses)"),
-      llvm::cl::init(false)};
-  Option<bool> resultsToOutParams{
-      *this, "results-to-out-params",
-      llvm::cl::desc("Return tensors through caller-allocated out-parameters "
-                     "(the calling convention lp-run uses)"),
-      llvm::cl::init(true)};
+  LP_FUSE_ELEMENTWISE_OPTION;
+  LP_MATMUL_OPTION;
+  LP_OUTLINE_BLOCKS_OPTION;
+  LP_OUTLINE_KERNELS_OPTION;
+  LP_PARALLEL_OPTION;
+  LP_THREADS_OPTION;
+  LP_GPU_LAUNCHES_OPTION;
+  LP_APPROXIMATE_MATH_OPTION;
+  LP_INPLACE_RESULTS_OPTION;
+  LP_RESULTS_TO_OUT_PARAMS_OPTION;
 };
 
 /// How the GPU back end runs matmuls.
@@ -249,21 +242,9 @@ struct GPUCodegenOptions : public mlir::PassPipelineOptions<GPUCodegenOptions> {
 struct LowerToNVVMOptions
     : public mlir::PassPipelineOptions<LowerToNVVMOptions> {
   LP_GPU_CODEGEN_OPTIONS;
-  Option<bool> fuseElementwise{
-      *this, "fuse-elementwise",
-      llvm::cl::desc("Fuse elementwise linalg ops into their producers and "
-                     "consumers before bufferization"),
-      llvm::cl::init(true)};
-  Option<bool> outlineBlocks{
-      *this, "outline-blocks",
-      llvm::cl::desc("Lower each repeated block once: outline its runs into "
-                     "shared functions first (lp-outline-blocks)"),
-      llvm::cl::init(true)};
-  Option<bool> inplaceResults{
-      *this, "inplace-results",
-      llvm::cl::desc("Drop results updated in place in an argument "
-                     "(lp-drop-inplace-results; what lp-run --train uses)"),
-      llvm::cl::init(false)};
+  LP_FUSE_ELEMENTWISE_OPTION;
+  LP_OUTLINE_BLOCKS_OPTION;
+  LP_INPLACE_RESULTS_OPTION;
 };
 
 /// lp (or linalg on tensors) -> linalg on tensors, fused: outlines repeated

@@ -31,3 +31,26 @@ func.func @branch(%flag: memref<i1>, %a: memref<4xf32>) {
   return
 }
 func.func private @g(memref<4xf32>)
+
+// -----
+
+// A value read from device memory cannot be a host call's argument.
+// CHECK: error: 'func.call' op calls or allocates inside, so it stays on the host, but it reads or writes memory: host code cannot read device memory
+func.func @argument(%m: memref<f32>) {
+  %v = memref.load %m[] : memref<f32>
+  func.call @h(%v) : (f32) -> ()
+  return
+}
+func.func private @h(f32)
+
+// -----
+
+// A kernel cannot read the host's stack.
+// CHECK: error: 'memref.store' op reads a value the GPU computes: host code cannot read device memory
+func.func @stack(%a: memref<4xf32>) {
+  %s = memref.alloca() : memref<4xf32>
+  linalg.copy ins(%a : memref<4xf32>) outs(%s : memref<4xf32>)
+  func.call @keep(%s) : (memref<4xf32>) -> ()
+  return
+}
+func.func private @keep(memref<4xf32>)

@@ -99,6 +99,13 @@ struct Signature {
   int64_t resultIndex(Role role) const;
   /// Whether result `i` is returned through an out-parameter.
   bool isOutParam(size_t i) const { return !results[i].inplaceArg; }
+  /// The results returned through out-parameters.
+  size_t numOutParams() const {
+    size_t n = 0;
+    for (size_t i = 0; i < results.size(); ++i)
+      n += isOutParam(i);
+    return n;
+  }
 };
 
 /// Reads a signature document; returns an empty string or a message.

@@ -101,7 +101,6 @@ private:
   std::string callOnCopies(const std::vector<void *> &argData,
                            const std::vector<void *> &outData) const;
   detail::StepCopies &copiesFor() const;
-  size_t numOutParams() const;
 
   Signature sig;
   /// LP_STEP_ON_COPIES=1: a CPU step runs on copies as a GPU step does.
