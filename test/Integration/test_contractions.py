@@ -126,10 +126,15 @@ def test_report_matches_the_cpu(tmp_path):
         assert onednn is None or onednn.group(1).startswith("avx2"), rep
         if "openblas" in policy.groups():
             assert core.group(1).lower() in ("haswell", "zen", "skylakex", "cooperlake"), rep
-    # Every class that oneDNN runs reports its kernel.
-    for size, library in zip(("small", "mid", "large"), policy.groups()):
-        if library == "onednn":
-            assert re.search(rf"^kernel: {size}: onednn \S+", rep, re.M), rep
+    # Every kernel reported ran a class the policy gives to oneDNN, and the
+    # small and mid classes (always among the model's products) report theirs
+    # when oneDNN runs them. A large product is cut into one block per thread
+    # (lp-linalg-to-blas split-min), so with 2+ threads it may run as mid calls.
+    assigned = dict(zip(("small", "mid", "large"), policy.groups()))
+    seen = set(re.findall(r"^kernel: (small|mid|large): onednn \S+", rep, re.M))
+    assert all(assigned[size] == "onednn" for size in seen), rep
+    for size in ("small", "mid"):
+        assert assigned[size] != "onednn" or size in seen, rep
 
 
 def test_generic_openblas_kernels_are_not_used(tmp_path):
