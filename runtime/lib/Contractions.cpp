@@ -245,12 +245,20 @@ std::string lp::rt::chooseLowpProducts(const std::string &mode,
         return true;
     return false;
   };
+  // Whether oneDNN has kernels for the type (what `native` runs), and
+  // whether they beat f32 kernels on widened operands (what `auto` runs).
+  // bf16: only AMX's are faster; on AVX512_BF16 without AMX, oneDNN 2.6's
+  // bf16 products measured 170 GFLOP/s against 285-300 for its f32 ones
+  // (Emerald Rapids with AMX unavailable, 2 cores; the large MLP's bf16
+  // step 1.7x the widened one's time: docs/MixedPrecision.md, "Speed").
+  // f16: oneDNN 2.6 has reference loops only, which native never runs.
   bool bf16 = library && (cpu.avx512Bf16 || cpu.amxBf16) &&
               capAllows({"avx512_core_bf16", "avx512_core_amx"});
+  bool bf16Fast = library && cpu.amxBf16 && capAllows({"avx512_core_amx"});
   bool f16 = library && cpu.avx512Fp16 && capAllows({"avx512_core_amx"});
-  if (chosen == "widened" || (chosen == "auto" && !bf16))
+  if (chosen == "widened" || (chosen == "auto" && !bf16Fast))
     widened.push_back("bf16");
-  if (chosen == "widened" || (chosen == "auto" && !f16))
+  if (chosen == "widened" || chosen == "auto")
     widened.push_back("f16");
   auto path = [&](const char *t, bool kernels) {
     bool w = std::find(widened.begin(), widened.end(), t) != widened.end();
@@ -262,9 +270,12 @@ std::string lp::rt::chooseLowpProducts(const std::string &mode,
   lowpNote = chosen + ": " + path("bf16", bf16) + ", " + path("f16", f16);
   if (chosen == "auto")
     lowpNote += std::string(" (the CPU ") +
-                (cpu.avx512Bf16 || cpu.amxBf16 ? "has" : "lacks") +
-                " AVX512_BF16/AMX-BF16 and " +
-                (cpu.avx512Fp16 ? "has" : "lacks") + " AVX512_FP16)";
+                (cpu.amxBf16      ? "has AMX-BF16"
+                 : cpu.avx512Bf16 ? "has AVX512_BF16, whose bf16 products "
+                                    "are slower than f32 ones, and no "
+                                    "AMX-BF16"
+                                  : "lacks AVX512_BF16/AMX-BF16") +
+                "; oneDNN has no f16 product kernels)";
   return "";
 }
 

@@ -3,11 +3,13 @@
 #include "lp/Runtime/HostSymbols.h"
 #include "CudaApi.h"
 #include "lp/Runtime/BlasDispatch.h"
+#include "lp/Runtime/BufferCache.h"
 #include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/Convolutions.h"
 #include "lp/Runtime/HalfFloat.h"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -134,12 +136,14 @@ void *checked(void *pointer, size_t size) {
 } // namespace
 
 /// The allocation hooks (finalize-memref-to-llvm's generic functions):
-/// malloc and free, counted; a failed allocation ends the process with a
-/// message (checked).
+/// the buffer cache's blocks (BufferCache.h: large blocks kept across
+/// calls, small ones from aligned_alloc), counted; a failed allocation
+/// ends the process with a message (checked).
 __attribute__((visibility("default"))) void *
 _mlir_memref_to_llvm_alloc(size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
-  return checked(std::malloc(size), size);
+  return checked(lp::rt::buffers::allocate(alignof(std::max_align_t), size),
+                 size);
 }
 
 __attribute__((visibility("default"))) void *
@@ -149,14 +153,14 @@ _mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
   size_t rounded = (size + alignment - 1) / alignment * alignment;
   if (rounded < size) // the rounding overflowed
     return checked(nullptr, size);
-  return checked(std::aligned_alloc(alignment, rounded), size);
+  return checked(lp::rt::buffers::allocate(alignment, rounded), size);
 }
 
 __attribute__((visibility("default"))) void
 _mlir_memref_to_llvm_free(void *pointer) {
   if (pointer)
     frees.fetch_add(1, std::memory_order_relaxed);
-  std::free(pointer);
+  lp::rt::buffers::release(pointer);
 }
 
 /// lp-linalg-to-blas's calls: LP's dispatcher in front of OpenBLAS and

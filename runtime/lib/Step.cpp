@@ -2,6 +2,7 @@
 
 #include "lp/Runtime/Step.h"
 #include "StepMemory.h"
+#include "lp/Runtime/BufferCache.h"
 #include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/HostSymbols.h"
 #include "lp/Runtime/Json.h"
@@ -144,6 +145,7 @@ std::string Step::callInto(const std::vector<void *> &argData,
       call.add(outData[j++], sig.results[i].shape);
   call.finish();
   entry(call.args.data());
+  buffers::endOfCall();
   return "";
 }
 
@@ -198,6 +200,7 @@ std::string Step::callOnCopies(const std::vector<void *> &argData,
   }
   call.finish();
   entry(call.args.data());
+  buffers::endOfCall();
   for (const TensorSlot &r : sig.results) {
     if (!r.inplaceArg)
       continue;

@@ -67,9 +67,12 @@ void lowpGemmDispatch(bool bf16, int order, int transA, int transB, int m,
 /// oneDNN's bf16/f16 kernels where the CPU has them), "widened" (the step
 /// widens their operands to f32 once per step and runs f32 products:
 /// lp-lower-to-llvm's widen-lowp) or "auto" (empty: LP_LOWP_PRODUCTS, else
-/// auto): widened for a type without native kernels here, which takes the
-/// CPU's features (AVX512_BF16 or AMX-BF16 for bf16, AVX512_FP16 for f16),
-/// the ISA cap and the forced library into account. Sets `widened` to the
+/// auto): native only where the library's kernels for the type beat f32
+/// kernels on widened operands, which takes the CPU's features, the ISA
+/// cap and the forced library into account: bf16 with AMX-BF16 (on
+/// AVX512_BF16 alone oneDNN 2.6's bf16 products were measured slower than
+/// its f32 ones), f16 never (oneDNN 2.6 has no f16 product kernels but
+/// reference loops). Sets `widened` to the
 /// types to widen (for widen-lowp); an empty string or a message. Call
 /// after setContraction and setContractionIsa, before compiling the step.
 std::string chooseLowpProducts(const std::string &mode,
