@@ -33,6 +33,7 @@ CASES = [  # x shape, filter shape, stride, padding
     ((2, 16, 9, 9), (8, 16, 3, 3), (1, 1), (1, 1)),
     ((1, 2, 5, 5), (2, 2, 2, 2), (1, 1), (2, 2)),  # padding >= kernel size
     ((1, 1, 13, 11), (4, 1, 7, 7), (2, 3), (3, 3)),  # 7x7, unequal strides, one channel
+    ((1, 2, 7, 6), (3, 2, 2, 3), (2, 3), (0, 0)),  # stride = kernel: windows tile the input
 ]
 PATHS = {"library": (["--conv=library"], None), "loops": (["--conv=library"], {"LP_CONVOLUTION": "loops"}),
          "im2col": (["--conv=im2col"], None)}

@@ -94,6 +94,7 @@ CONV_CASES = [  # x shape, filter shape, stride, padding, bias
     ((2, 2, 5, 6), (2, 2, 2, 3), (1, 2), (2, 0), False),
     ((1, 2, 4, 5), (3, 2, 4, 5), (1, 1), (0, 0), True),  # kernel = input size
     ((1, 3, 4, 4), (2, 3, 1, 1), (2, 2), (0, 0), False),  # 1x1 kernel, stride 2
+    ((1, 2, 7, 6), (3, 2, 2, 3), (2, 3), (0, 0), True),  # stride = kernel: windows tile the input
 ]
 
 
@@ -123,9 +124,11 @@ POOL_CASES = [  # kind, x shape, kernel, stride, padding
     ("max", (2, 2, 6, 6), (3, 3), (2, 2), (1, 1)),
     ("max", (1, 2, 5, 7), (2, 3), (1, 2), (1, 0)),  # overlapping windows
     ("max", (1, 1, 4, 4), (2, 2), None, None),
+    ("max", (2, 3, 7, 8), (2, 3), None, None),  # windows tile it but the last row/cols
     ("avg", (2, 2, 6, 6), (3, 3), (2, 2), (1, 1)),  # padding counted in the divisor
     ("avg", (1, 2, 5, 7), (2, 3), (1, 2), (1, 1)),
     ("avg", (1, 1, 4, 6), (2, 2), None, None),
+    ("avg", (1, 2, 9, 5), (3, 2), None, None),  # the last column in no window
 ]
 
 

@@ -176,7 +176,12 @@ func.func @conv2d_grad_filter_f16_accumulates_in_f32(%x: tensor<1x2x5x5xf16>, %d
 // CHECK: arith.cmpf uno, %[[X]], %[[X]] : f32
 // CHECK: %[[K:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
 // CHECK: arith.minimumf %[[ACC]], %[[K]] : f32
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// 2x2 windows with stride 2 tile the input: each position has one window,
+// (h / 2, w / 2) at offset (h % 2, w % 2), and no loop over the offsets.
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+// CHECK: arith.divui %{{.*}}, %c2{{(_[0-9]+)?}} : index
+// CHECK: arith.remui %{{.*}}, %c2{{(_[0-9]+)?}} : index
+// CHECK: arith.cmpi ult, %{{.*}}, %c2{{(_[0-9]+)?}} : index
 // CHECK: %[[G:.*]] = tensor.extract %arg1[{{.*}}] : tensor<1x2x2x2xf32>
 // CHECK: %[[F:.*]] = tensor.extract %[[FIRST]][{{.*}}] : tensor<1x2x2x2xf32>
 // CHECK: %[[HIT:.*]] = arith.cmpf oeq, %{{.*}}, %[[F]] : f32
@@ -213,7 +218,7 @@ func.func @max_pool2d_grad_padding_never_wins(%x: tensor<1x1x3x3xf32>, %dy: tens
 
 // CHECK-LABEL: func.func @avg_pool2d_grad_spreads_over_window
 // CHECK-NOT: linalg.pooling
-// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK: %[[ACC:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
 // CHECK-SAME: outs(%{{.*}} : tensor<1x2x4x4xf32>)
 // CHECK: %[[G:.*]] = tensor.extract %arg0[{{.*}}] : tensor<1x2x2x2xf16>
 // CHECK: %[[GF:.*]] = arith.extf %[[G]] : f16 to f32
@@ -225,6 +230,20 @@ func.func @max_pool2d_grad_padding_never_wins(%x: tensor<1x1x3x3xf32>, %dy: tens
 func.func @avg_pool2d_grad_spreads_over_window(%dy: tensor<1x2x2x2xf16>) -> tensor<1x2x4x4xf16> {
   %0 = lp.avg_pool2d_grad %dy {kernel = array<i64: 2, 2>} : (tensor<1x2x2x2xf16>) -> tensor<1x2x4x4xf16>
   return %0 : tensor<1x2x4x4xf16>
+}
+
+// -----
+
+// Overlapping windows (stride 1): each position sums over the offsets of
+// the windows that hold it.
+// CHECK-LABEL: func.func @avg_pool2d_grad_overlapping_windows
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK: arith.divsi
+// CHECK: arith.remsi
+// LLVM-LABEL: llvm.func @avg_pool2d_grad_overlapping_windows(
+func.func @avg_pool2d_grad_overlapping_windows(%dy: tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32> {
+  %0 = lp.avg_pool2d_grad %dy {kernel = array<i64: 2, 2>, stride = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
 }
 
 // -----
