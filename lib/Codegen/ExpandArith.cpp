@@ -2,7 +2,8 @@
 //
 // arith-expand{include-bf16}, except that a minimumf/maximumf updating a
 // memory location in place stays for LLVM's llvm.minimum/llvm.maximum
-// (Passes.td says why).
+// (Passes.td says why); before it, a widening of a rounding whose operand
+// is already a value of the narrow type is folded away.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace lp {
@@ -58,8 +60,54 @@ struct ExpandMinMax : OpRewritePattern<Op> {
   }
 };
 
+/// Whether `v` holds a value of `narrow` exactly: the widening of a
+/// `narrow` value, a constant that `narrow` represents, or a select of such
+/// (looked through up to `depth` selects).
+bool exactIn(Value v, FloatType narrow, int depth = 4) {
+  if (auto ext = v.getDefiningOp<arith::ExtFOp>())
+    return ext.getIn().getType() == narrow;
+  if (auto select = v.getDefiningOp<arith::SelectOp>())
+    return depth > 0 && exactIn(select.getTrueValue(), narrow, depth - 1) &&
+           exactIn(select.getFalseValue(), narrow, depth - 1);
+  FloatAttr c;
+  if (matchPattern(v, m_Constant(&c))) {
+    bool lost = false;
+    APFloat value = c.getValue();
+    value.convert(narrow.getFloatSemantics(),
+                  llvm::RoundingMode::NearestTiesToEven, &lost);
+    return !lost;
+  }
+  return false;
+}
+
+/// extf(truncf(x)) = x when x is already a value of the narrow type: the
+/// ping-pong that fusing a 16-bit producer into its consumer leaves (the
+/// max-pool gradient's select of a widened bf16 value or zero, rounded to
+/// bf16 and widened again by the ReLU gradient that reads it). Bit for bit
+/// the same (a NaN stays a NaN); it saves a rounding, which arith-expand
+/// makes a dozen integer operations for bf16.
+struct ExtOfExactRounding : OpRewritePattern<arith::ExtFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::ExtFOp op,
+                                PatternRewriter &rewriter) const override {
+    auto trunc = op.getIn().getDefiningOp<arith::TruncFOp>();
+    if (!trunc || trunc.getIn().getType() != op.getType())
+      return failure();
+    auto narrow = dyn_cast<FloatType>(trunc.getType());
+    if (!narrow || !exactIn(trunc.getIn(), narrow))
+      return failure();
+    rewriter.replaceOp(op, trunc.getIn());
+    return success();
+  }
+};
+
 struct ExpandArith : lp::impl::ExpandArithBase<ExpandArith> {
   void runOnOperation() override {
+    // First, before the roundings are expanded.
+    RewritePatternSet exact(&getContext());
+    exact.add<ExtOfExactRounding>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(exact))))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     arith::populateCeilFloorDivExpandOpsPatterns(patterns);
     arith::populateExpandBFloat16Patterns(patterns);

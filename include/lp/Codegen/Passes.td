@@ -369,6 +369,20 @@ def ExpandArith : Pass<"lp-expand-arith"> {
     reduction that keeps a row (an observer's range over a batch). The
     results are the same: both forms propagate NaN (the intrinsic also
     orders -0 below +0).
+
+    Before expanding, `extf(truncf(x))` becomes `x` when `x` already holds
+    a value of the narrow type (the widening of one, a constant it
+    represents, or a select of such): bit for bit the same, and it saves a
+    rounding, a dozen integer operations for bf16. Fusion leaves these
+    where a 16-bit elementwise producer feeds a consumer that widens it
+    again (the max-pool gradient into the ReLU gradient of a bf16 step).
+
+    ```mlir
+    %w = arith.extf %a : bf16 to f32
+    %s = arith.select %c, %w, %zero : f32
+    %t = arith.truncf %s : f32 to bf16
+    %e = arith.extf %t : bf16 to f32   // becomes %s
+    ```
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }

@@ -108,14 +108,18 @@ struct MaxPool2dLowering : OpRewritePattern<MaxPool2dOp> {
     RankedTensorType type = resultTypeOf(op);
     double ninf = -std::numeric_limits<double>::infinity();
     Value x = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), ninf);
-    Value window = emptyTensor(rewriter, loc, op.getKernel(),
-                               type.getElementType());
-    Value init = filledTensor(rewriter, loc, type.getShape(),
-                              type.getElementType(), ninf);
+    // bf16/f16 windows are compared in f32 (each value widened once as it
+    // is read; the maximum is one of them, so rounding it back is exact):
+    // a 16-bit maximum costs a widening of both operands and a rounding
+    // per comparison once lowered (arith-expand).
+    Type acc = computeType(type.getElementType());
+    Value window = emptyTensor(rewriter, loc, op.getKernel(), acc);
+    Value init = filledTensor(rewriter, loc, type.getShape(), acc, ninf);
     auto pool = linalg::PoolingNchwMaxOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{x, window}, ValueRange{init},
-        windowAttrs(rewriter, op.getStrideOrKernel()));
-    rewriter.replaceOp(op, pool.getResult(0));
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{x, window},
+        ValueRange{init}, windowAttrs(rewriter, op.getStrideOrKernel()));
+    rewriter.replaceOp(op, convertElements(rewriter, loc, pool.getResult(0),
+                                           type.getElementType()));
     return success();
   }
 };
