@@ -29,6 +29,21 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
   void runOnOperation() override {
     // PyTorch's GradScaler refuses to unscale f16 gradients; f16 masters
     // would also unscale with an f16 reciprocal (0 beyond 2^24).
+    if (lossScale != "none" && lossScale != "static" &&
+        lossScale != "dynamic") {
+      // At the model (the module's first op), not at the module's unknown
+      // location; a number is most likely the scale itself.
+      Operation &at = getOperation().getBody()->empty()
+                          ? *getOperation()
+                          : getOperation().getBody()->front();
+      at.emitError() << getArgument()
+                     << ": loss-scale must be none, static or dynamic, got '"
+                     << lossScale
+                     << "' (the scale is init-scale: loss-scale=static "
+                        "init-scale=S; lp-run --loss-scale=static "
+                        "--init-scale=S)";
+      return signalPassFailure();
+    }
     if (!masterWeights && lossScale != "none") {
       getOperation().emitError()
           << getArgument()

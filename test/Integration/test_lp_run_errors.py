@@ -239,6 +239,16 @@ def test_unknown_option(ce):
     expect_error([model, f"--data={data}", "--no-such-option"], r"Unknown command line argument '--no-such-option'", word=None)
 
 
+def test_loss_scale_given_as_a_number():
+    """--loss-scale takes a mode; the scale itself is --init-scale. The error
+    is at the model and says so."""
+    from lp_testing import REPO_ROOT
+    model, data = REPO_ROOT / "examples" / "digits_mlp.mlir", REPO_ROOT / "examples" / "data" / "digits_train.npz"
+    expect_error([str(model), "--train", f"--data={data}", "--steps=1", "--loss-scale=1024"],
+                 r":\d+:\d+: error: lp-build-train-step: loss-scale must be none, static or dynamic, got '1024'",
+                 r"--loss-scale=static --init-scale=S")
+
+
 # ---------------------------------------------------------------------------
 # Malformed files
 # ---------------------------------------------------------------------------
