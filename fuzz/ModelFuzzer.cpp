@@ -93,9 +93,18 @@ const char *const kPipelines[] = {
     "lp-prune",
     "lp-fake-quant{weights=int4},lp-prune,lp-quant-convert{f16-weights=1},"
     "lp-lower-to-llvm",
+    // The GPU path: its passes alone, the mapping emulated on the CPU, and
+    // the lowering to PTX (format=isa: no ptxas).
+    "lp-map-to-gpu",
+    "lp-merge-gpu-modules",
+    "lp-gpu-host-calls",
+    "lp-emulate-gpu-launches",
+    "lp-lower-to-linalg,lp-bufferize,lp-map-to-gpu,lp-emulate-gpu-launches",
+    "lp-lower-to-llvm{gpu-launches=1}",
+    "lp-lower-to-nvvm{format=isa}",
 };
 // fuzz/make_seeds.py assigns seeds to pipelines by index.
-static_assert(std::size(kPipelines) == 48, "update fuzz/make_seeds.py");
+static_assert(std::size(kPipelines) == 55, "update fuzz/make_seeds.py");
 
 mlir::DialectRegistry &registry() {
   static mlir::DialectRegistry *r = [] {

@@ -32,8 +32,8 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # ModelFuzzer.cpp's kPipelines: its length, and the indices the examples
 # also use (train step with adam, bf16 train step + lowering, lowering).
-PIPELINES = 48
-EXAMPLE_PIPELINES = [0, 28, 29, 32, 33, 40, 42, 43, 45, 47]
+PIPELINES = 55
+EXAMPLE_PIPELINES = [0, 28, 29, 32, 33, 40, 42, 43, 45, 47, 52, 53, 54]
 
 
 def model_seeds(out):
