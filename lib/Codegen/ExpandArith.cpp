@@ -83,9 +83,10 @@ bool exactIn(Value v, FloatType narrow, int depth = 4) {
 /// extf(truncf(x)) = x when x is already a value of the narrow type: the
 /// ping-pong that fusing a 16-bit producer into its consumer leaves (the
 /// max-pool gradient's select of a widened bf16 value or zero, rounded to
-/// bf16 and widened again by the ReLU gradient that reads it). Bit for bit
-/// the same (a NaN stays a NaN); it saves a rounding, which arith-expand
-/// makes a dozen integer operations for bf16.
+/// bf16 and widened again by the ReLU gradient that reads it). The same
+/// value (a NaN keeps its own bits instead of the rounding's quiet NaN, and
+/// stays a NaN); it saves a rounding, which arith-expand makes a dozen
+/// integer operations for bf16.
 struct ExtOfExactRounding : OpRewritePattern<arith::ExtFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::ExtFOp op,

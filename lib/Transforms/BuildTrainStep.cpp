@@ -27,8 +27,6 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
   using BuildTrainStepBase::BuildTrainStepBase;
 
   void runOnOperation() override {
-    // PyTorch's GradScaler refuses to unscale f16 gradients; f16 masters
-    // would also unscale with an f16 reciprocal (0 beyond 2^24).
     if (lossScale != "none" && lossScale != "static" &&
         lossScale != "dynamic") {
       // At the model (the module's first op), not at the module's unknown
@@ -44,6 +42,8 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
                         "--init-scale=S)";
       return signalPassFailure();
     }
+    // PyTorch's GradScaler refuses to unscale f16 gradients; f16 masters
+    // would also unscale with an f16 reciprocal (0 beyond 2^24).
     if (!masterWeights && lossScale != "none") {
       getOperation().emitError()
           << getArgument()

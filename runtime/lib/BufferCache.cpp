@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <malloc.h>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -50,6 +52,14 @@ void freeBlock(Cache &c, void *pointer, size_t size) {
   std::free(pointer);
 }
 
+/// Frees every cached block (with the lock held).
+void freeAll(Cache &c) {
+  for (auto &[size, blocks] : c.free)
+    for (const FreeBlock &b : blocks)
+      freeBlock(c, b.pointer, size);
+  c.free.clear();
+}
+
 } // namespace
 
 void *allocate(size_t alignment, size_t size) {
@@ -73,6 +83,11 @@ void *allocate(size_t alignment, size_t size) {
     ++c.reused;
   } else {
     pointer = std::aligned_alloc(kPage, rounded);
+    if (!pointer && c.cachedBlocks > 0) {
+      // Out of memory while holding freed blocks: give them back, retry.
+      freeAll(c);
+      pointer = std::aligned_alloc(kPage, rounded);
+    }
     if (!pointer)
       return nullptr;
   }
@@ -86,7 +101,9 @@ void release(void *pointer) {
   if (!pointer)
     return;
   Cache &c = cache();
-  if (c.enabled) {
+  // A small block is never one of the cache's (those are >= 1 MiB): freed
+  // without the lock, so that threads freeing small buffers do not queue.
+  if (c.enabled && malloc_usable_size(pointer) >= kCachedFrom) {
     std::lock_guard<std::mutex> guard(c.lock);
     auto it = c.live.find(pointer);
     if (it != c.live.end()) {
@@ -118,7 +135,15 @@ void endOfCall() {
       freeBlock(c, b->pointer, size);
     blocks.erase(stale, blocks.end());
   }
+  for (auto it = c.free.begin(); it != c.free.end();)
+    it = it->second.empty() ? c.free.erase(it) : std::next(it);
   ++c.generation;
+}
+
+void trim() {
+  Cache &c = cache();
+  std::lock_guard<std::mutex> guard(c.lock);
+  freeAll(c);
 }
 
 CacheStats cacheStats() {

@@ -1,5 +1,6 @@
 //===- CApi.cpp - the LP runtime's C API ----------------------------------===//
 
+#include "lp/Runtime/BufferCache.h"
 #include "lp/Runtime/Step.h"
 #include "lp/Runtime/lp_runtime.h"
 
@@ -42,7 +43,11 @@ lp_step *lp_step_load(lp_code *code, const char *function, char **error) {
   return result.release();
 }
 
-void lp_step_free(lp_step *step) { delete step; }
+void lp_step_free(lp_step *step) {
+  delete step;
+  // No step may run for a while: the cached buffers go back to the system.
+  lp::rt::buffers::trim();
+}
 
 const char *lp_step_signature_json(const lp_step *step) {
   return step->step.signatureText().c_str();

@@ -225,7 +225,11 @@ void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,
 
 namespace {
 std::string lowpNote; // how 16-bit products run, for the report
+lp::rt::LowpPath lowpPaths[2] = {lp::rt::LowpPath::WidenedOnce,
+                                 lp::rt::LowpPath::WidenedOnce};
 } // namespace
+
+lp::rt::LowpPath lp::rt::lowpPath(bool bf16) { return lowpPaths[bf16 ? 0 : 1]; }
 
 std::string lp::rt::chooseLowpProducts(const std::string &mode,
                                        std::vector<std::string> &widened) {
@@ -255,7 +259,7 @@ std::string lp::rt::chooseLowpProducts(const std::string &mode,
   bool bf16 = library && (cpu.avx512Bf16 || cpu.amxBf16) &&
               capAllows({"avx512_core_bf16", "avx512_core_amx"});
   bool bf16Fast = library && cpu.amxBf16 && capAllows({"avx512_core_amx"});
-  bool f16 = library && cpu.avx512Fp16 && capAllows({"avx512_core_amx"});
+  bool f16 = false; // oneDNN 2.6: reference loops only, never run
   if (chosen == "widened" || (chosen == "auto" && !bf16Fast))
     widened.push_back("bf16");
   if (chosen == "widened" || chosen == "auto")
@@ -267,10 +271,21 @@ std::string lp::rt::chooseLowpProducts(const std::string &mode,
                                        : " widened on every call (no native "
                                          "kernels)");
   };
+  auto decide = [&](const char *t, bool kernels, bool fast) {
+    if (std::find(widened.begin(), widened.end(), t) != widened.end())
+      return LowpPath::WidenedOnce;
+    if (!kernels)
+      return LowpPath::WidenedPerCall;
+    return fast ? LowpPath::NativeFast : LowpPath::NativeSlow;
+  };
+  lowpPaths[0] = decide("bf16", bf16, bf16Fast);
+  lowpPaths[1] = decide("f16", f16, false);
   lowpNote = chosen + ": " + path("bf16", bf16) + ", " + path("f16", f16);
   if (chosen == "auto")
     lowpNote += std::string(" (the CPU ") +
-                (cpu.amxBf16      ? "has AMX-BF16"
+                (bf16Fast         ? "has AMX-BF16"
+                 : cpu.amxBf16    ? "has AMX-BF16, which the contraction "
+                                    "library or ISA cap leaves unused"
                  : cpu.avx512Bf16 ? "has AVX512_BF16, whose bf16 products "
                                     "are slower than f32 ones, and no "
                                     "AMX-BF16"

@@ -93,3 +93,17 @@ TEST(BufferCache, ImpossibleSizeIsNull) {
   EXPECT_EQ(buffers::allocate(64, SIZE_MAX - 10), nullptr);
   EXPECT_EQ(buffers::allocate(8192, SIZE_MAX - 10), nullptr); // not cached
 }
+
+TEST(BufferCache, TrimFreesEveryCachedBlock) {
+  if (cacheOff())
+    GTEST_SKIP() << "LP_BUFFER_CACHE=0 turns the cache off";
+  drain();
+  void *a = buffers::allocate(64, 2 * kMiB);
+  void *b = buffers::allocate(64, 3 * kMiB);
+  buffers::release(a);
+  buffers::release(b);
+  EXPECT_EQ(buffers::cacheStats().cachedBlocks, 2);
+  buffers::trim();
+  EXPECT_EQ(buffers::cacheStats().cachedBlocks, 0);
+  EXPECT_EQ(buffers::cacheStats().cachedBytes, 0);
+}

@@ -6,17 +6,14 @@
 
 #include "llvm/ADT/StringRef.h"
 
-#include <string>
-#include <vector>
-
 namespace lp {
 
-/// Warns when the CPU has no native products of `precision`: they then run
-/// as f32 products on operands widened once per step (when `precision` is
-/// in `widened`) or on every call, and the step costs more than the f32
-/// one, by the measured ratio.
-void warnIfLowPrecisionIsSlow(llvm::StringRef precision,
-                              const std::vector<std::string> &widened);
+/// Warns when products of `precision` do not run on library kernels faster
+/// than f32 ones (the path chooseLowpProducts decided: widened once per
+/// step, on every call, or on oneDNN's slower AVX512_BF16 kernels), so the
+/// step costs more than the f32 one, by the measured ratio. Call after
+/// chooseLowpProducts.
+void warnIfLowPrecisionIsSlow(llvm::StringRef precision);
 
 } // namespace lp
 

@@ -481,7 +481,7 @@ static int runTraining(ModuleOp module, lp::CompileOptions &options) {
   lp::printTrainSettings(t, paramGroups, precisionOverrides, prune,
                          llvm::outs());
   llvm::outs().flush();
-  lp::warnIfLowPrecisionIsSlow(t.precision, widenedLowpTypes);
+  lp::warnIfLowPrecisionIsSlow(t.precision);
   auto compiled = lp::compile(module, options);
   if (!compiled)
     return fail(toString(compiled.takeError()));

@@ -372,7 +372,8 @@ def ExpandArith : Pass<"lp-expand-arith"> {
 
     Before expanding, `extf(truncf(x))` becomes `x` when `x` already holds
     a value of the narrow type (the widening of one, a constant it
-    represents, or a select of such): bit for bit the same, and it saves a
+    represents, or a select of such): the same value (a NaN stays a NaN,
+    with its own bits rather than the rounding's quiet NaN), and it saves a
     rounding, a dozen integer operations for bf16. Fusion leaves these
     where a 16-bit elementwise producer feeds a consumer that widens it
     again (the max-pool gradient into the ReLU gradient of a bf16 step).

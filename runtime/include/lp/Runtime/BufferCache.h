@@ -9,7 +9,8 @@
 // next allocation of that size takes it back, already mapped. A block that
 // no allocation took back during a whole call is released at the end of
 // the next one, and the cached bytes never exceed the most bytes the
-// step had live at once, so a step holds at most twice its peak.
+// step had live at once, so a step holds at most twice its peak (and the
+// cache is emptied before an allocation fails for want of memory).
 // LP_BUFFER_CACHE=0 turns the cache off (every block from malloc).
 //
 //===----------------------------------------------------------------------===//
@@ -36,6 +37,11 @@ void release(void *pointer);
 /// The end of a step's call: releases the cached blocks that no
 /// allocation took back since the previous call ended.
 void endOfCall();
+
+/// Frees every cached block (when no step will run for a while: the C
+/// API's lp_step_free, the end of training). A failed allocation does it
+/// too before giving up.
+void trim();
 
 /// What the cache holds now (for tests and the report).
 struct CacheStats {

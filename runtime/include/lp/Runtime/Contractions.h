@@ -75,6 +75,16 @@ void lowpGemmDispatch(bool bf16, int order, int transA, int transB, int m,
 /// reference loops). Sets `widened` to the
 /// types to widen (for widen-lowp); an empty string or a message. Call
 /// after setContraction and setContractionIsa, before compiling the step.
+/// How products of one 16-bit type run, as chooseLowpProducts decided.
+enum class LowpPath {
+  WidenedOnce,    ///< f32 products on operands widened once per step
+  WidenedPerCall, ///< native asked, no library kernels: widened per call
+  NativeSlow,     ///< the library's kernels, slower than f32 ones here
+  NativeFast,     ///< the library's kernels, faster than f32 ones (AMX)
+};
+/// The decision of the last chooseLowpProducts for bf16 (`bf16`) or f16.
+LowpPath lowpPath(bool bf16);
+
 std::string chooseLowpProducts(const std::string &mode,
                                std::vector<std::string> &widened);
 

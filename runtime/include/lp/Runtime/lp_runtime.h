@@ -29,6 +29,8 @@ void lp_code_close(lp_code *code);
 
 /* Finds `function` (its lp_signature_<function> and entry point). */
 lp_step *lp_step_load(lp_code *code, const char *function, char **error);
+/* Frees the step, and the large buffers the runtime keeps between calls
+   (BufferCache.h). */
 void lp_step_free(lp_step *step);
 
 /* The calling convention, as the JSON document the compiler embedded. */
