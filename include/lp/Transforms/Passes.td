@@ -98,8 +98,9 @@ def Autocast : Pass<"lp-autocast", "mlir::ModuleOp"> {
 def WidenLowpProducts : Pass<"lp-widen-lowp-products", "mlir::ModuleOp"> {
   let summary = "Run low-precision products in f32 on operands widened once";
   let description = [{
-    For a CPU without native products of a 16-bit type (bf16 without
-    AVX512_BF16 or AMX, f16 without AVX512_FP16): every `lowp` op (linear,
+    For a CPU whose library has no 16-bit products faster than f32 ones
+    (bf16 without AMX-BF16, f16 everywhere with oneDNN 2.6: lp-run's
+    `--lowp-products=auto`): every `lowp` op (linear,
     matmul, conv2d and the convolution gradients) whose operands are of a
     type in `types` reads them widened to f32 and computes in f32; a 16-bit
     result is rounded once afterwards. The numerics are those of the
