@@ -144,7 +144,7 @@ def test_static_scaling_skips_overflow(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--loss-scale=sometimes"], "mode must be static or dynamic, got 'sometimes'"),
+        (["--loss-scale=sometimes"], "loss-scale must be none, static or dynamic, got 'sometimes'"),
         (["--loss-scale=dynamic", "--init-scale=0"], "init-scale must be a finite number > 0"),
         (["--loss-scale=dynamic", "--growth-factor=1"], "growth-factor must be a finite number > 1"),
         (["--loss-scale=dynamic", "--backoff-factor=1"], "backoff-factor must lie in (0, 1)"),
