@@ -23,23 +23,26 @@ namespace lp {
 using namespace mlir;
 
 namespace {
+/// Where an option's error goes: the module's first op (the model,
+/// usually), not the module's unknown location.
+Location modelLocation(ModuleOp module) {
+  return module.getBody()->empty() ? module.getLoc()
+                                   : module.getBody()->front().getLoc();
+}
+
 struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
   using BuildTrainStepBase::BuildTrainStepBase;
 
   void runOnOperation() override {
     if (lossScale != "none" && lossScale != "static" &&
         lossScale != "dynamic") {
-      // At the model (the module's first op), not at the module's unknown
-      // location; a number is most likely the scale itself.
-      Operation &at = getOperation().getBody()->empty()
-                          ? *getOperation()
-                          : getOperation().getBody()->front();
-      at.emitError() << getArgument()
-                     << ": loss-scale must be none, static or dynamic, got '"
-                     << lossScale
-                     << "' (the scale is init-scale: loss-scale=static "
-                        "init-scale=S; lp-run --loss-scale=static "
-                        "--init-scale=S)";
+      // A number is most likely the scale itself.
+      mlir::emitError(modelLocation(getOperation()))
+          << getArgument()
+          << ": loss-scale must be none, static or dynamic, got '" << lossScale
+          << "' (the scale is init-scale: loss-scale=static "
+             "init-scale=S; lp-run --loss-scale=static "
+             "--init-scale=S)";
       return signalPassFailure();
     }
     // PyTorch's GradScaler refuses to unscale f16 gradients; f16 masters
@@ -74,10 +77,7 @@ struct BuildTrainStep : lp::impl::BuildTrainStepBase<BuildTrainStep> {
       // The parser may report one mistake twice; say it once, at the
       // module's first op (the model, usually), without its prefix.
       bool reported = false;
-      ModuleOp module = getOperation();
-      Location loc = module.getBody()->empty()
-                         ? module.getLoc()
-                         : module.getBody()->front().getLoc();
+      Location loc = modelLocation(getOperation());
       auto error = [&](const Twine &message) {
         std::string text = message.str();
         StringRef clean = StringRef(text);

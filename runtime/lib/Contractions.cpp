@@ -264,13 +264,6 @@ std::string lp::rt::chooseLowpProducts(const std::string &mode,
     widened.push_back("bf16");
   if (chosen == "widened" || chosen == "auto")
     widened.push_back("f16");
-  auto path = [&](const char *t, bool kernels) {
-    bool w = std::find(widened.begin(), widened.end(), t) != widened.end();
-    return std::string(t) + (w         ? " widened to f32 once per step"
-                             : kernels ? " native"
-                                       : " widened on every call (no native "
-                                         "kernels)");
-  };
   auto decide = [&](const char *t, bool kernels, bool fast) {
     if (std::find(widened.begin(), widened.end(), t) != widened.end())
       return LowpPath::WidenedOnce;
@@ -280,7 +273,15 @@ std::string lp::rt::chooseLowpProducts(const std::string &mode,
   };
   lowpPaths[0] = decide("bf16", bf16, bf16Fast);
   lowpPaths[1] = decide("f16", f16, false);
-  lowpNote = chosen + ": " + path("bf16", bf16) + ", " + path("f16", f16);
+  auto path = [](const char *t, LowpPath p) {
+    return std::string(t) +
+           (p == LowpPath::WidenedOnce      ? " widened to f32 once per step"
+            : p == LowpPath::WidenedPerCall ? " widened on every call (no "
+                                              "native kernels)"
+                                            : " native");
+  };
+  lowpNote = chosen + ": " + path("bf16", lowpPaths[0]) + ", " +
+             path("f16", lowpPaths[1]);
   if (chosen == "auto")
     lowpNote += std::string(" (the CPU ") +
                 (bf16Fast         ? "has AMX-BF16"
