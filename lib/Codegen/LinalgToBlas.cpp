@@ -6,7 +6,9 @@
 // the runtime's lp_gemm_bf16 / lp_gemm_f16, which take the same arguments
 // (docs/Performance.md, "Contractions"). Transposed operand
 // maps become the transA/transB flags; a zero fill of the result right
-// before the matmul becomes beta = 0. With `split-min`, each large product
+// before the matmul becomes beta = 0; with `epilogues`, a bias row added
+// to a 2-D f32 product right after it goes into the call (lp_sgemm_bias,
+// BiasEpilogue.h). With `split-min`, each large product
 // is split into `threads` row or column blocks (by default as many as the
 // runtime's OpenMP threads, asked at run time), an scf.parallel of calls
 // (OpenMP once lowered): the compiled step then has one thread pool, and
@@ -15,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lp/Codegen/BiasEpilogue.h"
 #include "lp/Codegen/Passes.h"
 #include "lp/Codegen/RuntimeCalls.h"
 
@@ -102,6 +105,25 @@ std::pair<Value, Value> pointerAndLd(OpBuilder &b, Location loc, Value m,
   return {ptr, ld};
 }
 
+/// The address of `v[index]` (`v[0]` when null) of a 1-D memref with unit
+/// stride, as an !llvm.ptr.
+Value vectorPointer(OpBuilder &b, Location loc, Value v, Value index) {
+  int64_t bytes = cast<MemRefType>(v.getType()).getElementTypeBitWidth() / 8;
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, v);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+      b, loc, meta.getBaseBuffer());
+  Value elems = meta.getOffset();
+  if (index)
+    elems = arith::AddIOp::create(b, loc, elems, index);
+  Value addr = arith::AddIOp::create(
+      b, loc, base,
+      arith::MulIOp::create(b, loc, elems,
+                            arith::ConstantIndexOp::create(b, loc, bytes)));
+  Value addr64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), addr);
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
+}
+
 /// How one product is cut into blocks computed side by side: along m (rows
 /// of A and C) or n (columns of B and C), the longer of the two (each block
 /// re-reads all of the other operand, so the shorter side is the one read
@@ -129,15 +151,18 @@ StringRef gemmFunction(Type input) {
   return "";
 }
 
-/// The declaration of `name` (cblas_sgemm's signature), or null (with an
-/// error) when the module already has a different symbol of that name.
-func::FuncOp declareGemm(ModuleOp module, StringRef name) {
+/// The declaration of `name` (cblas_sgemm's signature, and a trailing bias
+/// pointer with `bias`), or null (with an error) when the module already
+/// has a different symbol of that name.
+func::FuncOp declareGemm(ModuleOp module, StringRef name, bool bias) {
   Builder b(module.getContext());
   Type i32 = b.getI32Type(), f32 = b.getF32Type();
   Type ptr = LLVM::LLVMPointerType::get(b.getContext());
-  auto type = b.getFunctionType(
-      {i32, i32, i32, i32, i32, i32, f32, ptr, i32, ptr, i32, f32, ptr, i32},
-      {});
+  SmallVector<Type> args = {i32, i32, i32, i32, i32, i32, f32,
+                            ptr, i32, ptr, i32, f32, ptr, i32};
+  if (bias)
+    args.push_back(ptr);
+  auto type = b.getFunctionType(args, {});
   return lp::declareRuntimeFunction(module, name, type, "lp-linalg-to-blas",
                                     "CBLAS");
 }
@@ -179,8 +204,17 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     if (m * n * k < minSize)
       return false;
 
-    func::FuncOp sgemm =
-        declareGemm(op->template getParentOfType<ModuleOp>(), function);
+    linalg::FillOp fill = lp::zeroFillBefore(op, c);
+    // The bias add after a 2-D f32 product that starts from zero (the CUDA
+    // entry points take none; a 16-bit product's bias is rounded to its
+    // type before the add, as autocast does, so it is not the generic's
+    // operand).
+    std::optional<lp::BiasEpilogue> epilogue;
+    if (epilogues && !batched && !cuda && fill && input.isF32())
+      epilogue = lp::findBiasEpilogue(op, c);
+    func::FuncOp sgemm = declareGemm(op->template getParentOfType<ModuleOp>(),
+                                     epilogue ? "lp_sgemm_bias" : function,
+                                     epilogue.has_value());
     if (!sgemm) {
       failedDeclare = true;
       return false;
@@ -188,7 +222,7 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     OpBuilder b(op);
     Location loc = op.getLoc();
     float beta = 1.0f;
-    if (linalg::FillOp fill = lp::zeroFillBefore(op, c)) {
+    if (fill) {
       fill.erase();
       beta = 0.0f;
     }
@@ -232,10 +266,12 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       auto [pa, lda] = pointerAndLd(ib, loc, a, batch, aRow, aCol);
       auto [pb, ldb] = pointerAndLd(ib, loc, bm, batch, bRow, bCol);
       auto [pc, ldc] = pointerAndLd(ib, loc, c, batch, cRow, cCol);
-      func::CallOp::create(ib, loc, sgemm,
-                           ValueRange{order, transA, transB, mValue, nValue,
-                                      kConst, alpha, pa, lda, pb, ldb,
-                                      betaValue, pc, ldc});
+      SmallVector<Value> args = {order,  transA,    transB, mValue, nValue,
+                                 kConst, alpha,     pa,     lda,    pb,
+                                 ldb,    betaValue, pc,     ldc};
+      if (epilogue) // the bias of the block's columns
+        args.push_back(vectorPointer(ib, loc, epilogue->bias, cCol));
+      func::CallOp::create(ib, loc, sgemm, args);
     };
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -298,6 +334,8 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
         emitProduct(ib, loop.getInductionVar());
       }
     }
+    if (epilogue)
+      lp::dropBiasAdd(*epilogue, c);
     op->erase();
     return true;
   }

@@ -177,25 +177,37 @@ void widen(bool bf16, const void *src, int rows, int cols, int ld,
   }
 }
 
+/// The bias epilogue where the library had none: `bias` added to each of
+/// the m rows of C, after the product (the pass the step would have made).
+void addBias(int m, int n, const float *bias, float *c, int ldc) {
+  for (int r = 0; r < m; ++r) {
+    float *row = c + size_t(r) * ldc;
+    for (int j = 0; j < n; ++j)
+      row[j] += bias[j];
+  }
+}
+
 } // namespace
 
 void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
                            int k, float alpha, const float *a, int lda,
                            const float *b, int ldb, float beta, float *c,
-                           int ldc) {
+                           int ldc, const float *bias) {
   constexpr int kRowMajor = 101, kTrans = 112;
   int cls = sizeClass(int64_t(m) * n * k);
   if (policy.bySize[cls] == Library::OneDnn && order == kRowMajor &&
       alpha == 1.0f) {
     const char *impl = nullptr;
     if (oneDnnSgemm(transA == kTrans, transB == kTrans, m, n, k, a, lda, b, ldb,
-                    beta, c, ldc, &impl)) {
-      noteKernel(cls, impl, "");
+                    beta, c, ldc, &impl, bias)) {
+      noteKernel(cls, impl, bias ? " (+bias)" : "");
       return;
     }
   }
   openBlasSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c,
                 ldc);
+  if (bias)
+    addBias(m, n, bias, c, ldc);
 }
 
 void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,

@@ -189,6 +189,16 @@ lp_gemm_f16(int order, int transA, int transB, int m, int n, int k, float alpha,
                            b, ldb, beta, c, ldc);
 }
 
+/// lp-linalg-to-blas's f32 products with a bias epilogue: the same
+/// arguments and the bias row (n floats) added to every row of C.
+__attribute__((visibility("default"))) void
+lp_sgemm_bias(int order, int transA, int transB, int m, int n, int k,
+              float alpha, const float *a, int lda, const float *b, int ldb,
+              float beta, float *c, int ldc, const float *bias) {
+  lp::rt::sgemmDispatch(order, transA, transB, m, n, k, alpha, a, lda, b, ldb,
+                        beta, c, ldc, bias);
+}
+
 /// lp-convs-to-library's calls (Convolutions.h).
 #define LP_CONV_ENTRY(NAME, KIND)                                              \
   __attribute__((visibility("default"))) void NAME(                            \
@@ -216,6 +226,7 @@ const std::vector<lp::rt::HostSymbol> &lp::rt::hostSymbols() {
       {"cblas_sgemm", reinterpret_cast<void *>(&cblas_sgemm)},
       {"lp_gemm_bf16", reinterpret_cast<void *>(&lp_gemm_bf16)},
       {"lp_gemm_f16", reinterpret_cast<void *>(&lp_gemm_f16)},
+      {"lp_sgemm_bias", reinterpret_cast<void *>(&lp_sgemm_bias)},
       {"lp_conv2d_f32", reinterpret_cast<void *>(&lp_conv2d_f32)},
       {"lp_conv2d_grad_filter_f32",
        reinterpret_cast<void *>(&lp_conv2d_grad_filter_f32)},

@@ -37,14 +37,17 @@ using lp::rt::dnnl::engine;
 using lp::rt::dnnl::loaded;
 
 /// One cached product: the primitive, its memory objects (their data
-/// handles set per call) and the kernel's name.
+/// handles set per call; `bias` only with a bias epilogue) and the
+/// kernel's name.
 struct Product {
   dnnl_primitive_t primitive = nullptr;
-  dnnl_memory_t a = nullptr, b = nullptr, c = nullptr;
+  dnnl_memory_t a = nullptr, b = nullptr, c = nullptr, bias = nullptr;
   std::string implementation;
 };
 
-using Key = std::tuple<int, bool, bool, int, int, int, int, int, int, bool>;
+/// (input type, transA, transB, m, n, k, lda, ldb, ldc, accumulate, bias).
+using Key =
+    std::tuple<int, bool, bool, int, int, int, int, int, int, bool, bool>;
 
 /// A thread's stream and products, released when the thread ends (the
 /// primitives and memory objects are oneDNN's allocations).
@@ -56,7 +59,7 @@ struct ThreadState {
       Product &p = entry.second;
       if (p.primitive)
         api.primitiveDestroy(p.primitive);
-      for (dnnl_memory_t m : {p.a, p.b, p.c})
+      for (dnnl_memory_t m : {p.a, p.b, p.c, p.bias})
         if (m)
           api.memoryDestroy(m);
     }
@@ -79,7 +82,7 @@ Product *product(ThreadState &t, const Key &key) {
   if (it != t.products.end())
     return it->second.primitive ? &it->second : nullptr;
   Product &p = t.products[key];
-  auto [input, transA, transB, m, n, k, lda, ldb, ldc, accumulate] = key;
+  auto [input, transA, transB, m, n, k, lda, ldb, ldc, accumulate, bias] = key;
   dnnl_data_type_t in = input == int(lp::rt::GemmInput::BF16)  ? dnnl_bf16
                         : input == int(lp::rt::GemmInput::F16) ? dnnl_f16
                                                                : dnnl_f32;
@@ -87,12 +90,18 @@ Product *product(ThreadState &t, const Key &key) {
   dnnl_dims_t as = {transA ? 1 : lda, transA ? lda : 1};
   dnnl_dims_t bs = {transB ? 1 : ldb, transB ? ldb : 1};
   dnnl_dims_t cs = {ldc, 1};
-  dnnl_memory_desc_t amd, bmd, cmd;
+  // A bias epilogue: one f32 row added to every row of C (oneDNN adds it
+  // to the f32 accumulator, before the sum post-op).
+  dnnl_dims_t biasDims = {1, n}, biasStrides = {n, 1};
+  dnnl_memory_desc_t amd, bmd, cmd, biasMd;
   dnnl_matmul_desc_t desc;
   if (api.memoryDescInit(&amd, 2, ad, in, as) != dnnl_success ||
       api.memoryDescInit(&bmd, 2, bd, in, bs) != dnnl_success ||
       api.memoryDescInit(&cmd, 2, cd, dnnl_f32, cs) != dnnl_success ||
-      api.matmulDescInit(&desc, &amd, &bmd, nullptr, &cmd) != dnnl_success)
+      (bias && api.memoryDescInit(&biasMd, 2, biasDims, dnnl_f32,
+                                  biasStrides) != dnnl_success) ||
+      api.matmulDescInit(&desc, &amd, &bmd, bias ? &biasMd : nullptr, &cmd) !=
+          dnnl_success)
     return nullptr;
   dnnl_primitive_attr_t attr = nullptr;
   dnnl_post_ops_t ops = nullptr;
@@ -128,6 +137,8 @@ Product *product(ThreadState &t, const Key &key) {
   api.memoryCreate(&p.a, &amd, engine, DNNL_MEMORY_NONE);
   api.memoryCreate(&p.b, &bmd, engine, DNNL_MEMORY_NONE);
   api.memoryCreate(&p.c, &cmd, engine, DNNL_MEMORY_NONE);
+  if (bias)
+    api.memoryCreate(&p.bias, &biasMd, engine, DNNL_MEMORY_NONE);
   return &p;
 }
 
@@ -241,23 +252,27 @@ std::string oneDnnIsaOf(dnnl_cpu_isa_t isa) {
 bool lp::rt::oneDnnGemm(GemmInput input, bool transA, bool transB, int m, int n,
                         int k, const void *a, int lda, const void *b, int ldb,
                         float beta, float *c, int ldc,
-                        const char **implementation) {
+                        const char **implementation, const float *bias) {
   if (!loaded || (beta != 0.0f && beta != 1.0f))
     return false;
   thread_local ThreadState t;
   if (!t.stream && api.streamCreate(&t.stream, engine,
                                     dnnl_stream_default_flags) != dnnl_success)
     return false;
-  Product *p = product(
-      t, Key{int(input), transA, transB, m, n, k, lda, ldb, ldc, beta != 0.0f});
+  Product *p = product(t, Key{int(input), transA, transB, m, n, k, lda, ldb,
+                              ldc, beta != 0.0f, bias != nullptr});
   if (!p)
     return false;
   api.setHandle(p->a, const_cast<void *>(a));
   api.setHandle(p->b, const_cast<void *>(b));
   api.setHandle(p->c, c);
-  dnnl_exec_arg_t args[] = {
-      {DNNL_ARG_SRC, p->a}, {DNNL_ARG_WEIGHTS, p->b}, {DNNL_ARG_DST, p->c}};
-  if (api.execute(p->primitive, t.stream, 3, args) != dnnl_success)
+  if (bias)
+    api.setHandle(p->bias, const_cast<float *>(bias));
+  dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, p->a},
+                            {DNNL_ARG_WEIGHTS, p->b},
+                            {DNNL_ARG_DST, p->c},
+                            {DNNL_ARG_BIAS, p->bias}};
+  if (api.execute(p->primitive, t.stream, bias ? 4 : 3, args) != dnnl_success)
     return false;
   api.streamWait(t.stream);
   if (implementation)
@@ -268,9 +283,9 @@ bool lp::rt::oneDnnGemm(GemmInput input, bool transA, bool transB, int m, int n,
 bool lp::rt::oneDnnSgemm(bool transA, bool transB, int m, int n, int k,
                          const float *a, int lda, const float *b, int ldb,
                          float beta, float *c, int ldc,
-                         const char **implementation) {
+                         const char **implementation, const float *bias) {
   return oneDnnGemm(GemmInput::F32, transA, transB, m, n, k, a, lda, b, ldb,
-                    beta, c, ldc, implementation);
+                    beta, c, ldc, implementation, bias);
 }
 
 #else // no oneDNN at build time
@@ -286,12 +301,13 @@ std::string lp::rt::loadOneDnn(const std::string &) {
 std::string lp::rt::oneDnnVersion() { return ""; }
 std::string lp::rt::oneDnnIsa() { return ""; }
 bool lp::rt::oneDnnSgemm(bool, bool, int, int, int, const float *, int,
-                         const float *, int, float, float *, int,
-                         const char **) {
+                         const float *, int, float, float *, int, const char **,
+                         const float *) {
   return false;
 }
 bool lp::rt::oneDnnGemm(GemmInput, bool, bool, int, int, int, const void *, int,
-                        const void *, int, float, float *, int, const char **) {
+                        const void *, int, float, float *, int, const char **,
+                        const float *) {
   return false;
 }
 

@@ -16,11 +16,12 @@
 // RUN: lp-opt %s --lp-lower-to-linalg="fuse-elementwise=0" --lp-bufferize="results-to-out-params=0" --lp-cpu-codegen="matmul=vector outline-kernels=0 threads=3" > %t.staged-options
 // RUN: diff %t.whole-options %t.staged-options
 
-// The matmul is a cblas_sgemm call (lp-linalg-to-blas: beta 0 from the
-// zero fill); every other linalg op is a call to a noinline kernel
-// (lp-outline-kernels), and what is left of the function is straight-line
-// code compiled without optimisation (noinline optnone).
-// CHECK: llvm.func @cblas_sgemm(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32)
+// The matmul and its bias are an lp_sgemm_bias call (lp-linalg-to-blas:
+// beta 0 from the zero fill, the bias add as its epilogue); every other
+// linalg op is a call to a noinline kernel (lp-outline-kernels), and what is
+// left of the function is straight-line code compiled without optimisation
+// (noinline optnone).
+// CHECK: llvm.func @lp_sgemm_bias(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32, !llvm.ptr)
 // The loss comes back through a caller-allocated out-parameter (the last
 // memref descriptor), so the function returns nothing.
 // CHECK-LABEL: llvm.func @mlp_loss
@@ -28,7 +29,7 @@
 // CHECK-NOT: -> !llvm.struct
 // CHECK-SAME: passthrough = ["noinline", "optnone"]
 // CHECK: %[[BETA:.*]] = llvm.mlir.constant(0.000000e+00 : f32) : f32
-// CHECK: llvm.call @cblas_sgemm({{.*}}, %[[BETA]], {{.*}}) :
+// CHECK: llvm.call @lp_sgemm_bias({{.*}}, %[[BETA]], {{.*}}) :
 // CHECK: llvm.call @mlp_loss_kernel0(
 // CHECK: llvm.return{{$}}
 // CHECK: llvm.func @mlp_loss_kernel0(

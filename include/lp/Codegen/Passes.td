@@ -118,6 +118,17 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     parallel region on one OpenBLAS thread (`lp-cpu-codegen` sets both when
     `parallel` is on, with its `threads`).
 
+    Epilogues (`epilogues`, on by default): when the op right after a 2-D
+    f32 product that starts from zero is a `linalg.generic` that adds a
+    row-broadcast f32 vector to the product in place (as `lp.linear`
+    lowers), the call becomes `lp_sgemm_bias`: cblas_sgemm's arguments and
+    the bias pointer, which oneDNN adds in its kernel (after OpenBLAS the
+    runtime adds it). A 16-bit product's bias is rounded to its type before
+    the add (autocast), so its generic is left as it is. The generic is erased, or keeps the
+    rest of its body (a ReLU, a GELU) applied to the biased element.
+    Activations stay in generated code: oneDNN 2.6's ReLU post-op maps NaN
+    to 0, where `lp.relu` propagates it.
+
     ```mlir
     linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
     linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>)
@@ -146,7 +157,10 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     Option<"cuda", "cuda", "bool", /*default=*/"false",
            "Call the runtime's cuBLASLt products instead (lp_cuda_sgemm, "
            "lp_cuda_gemm_bf16, lp_cuda_gemm_f16: the same arguments, on "
-           "device pointers; lp-gpu-codegen matmul=cublaslt)">
+           "device pointers; lp-gpu-codegen matmul=cublaslt)">,
+    Option<"epilogues", "epilogues", "bool", /*default=*/"true",
+           "Move a bias row added to a 2-D f32 product right after it into "
+           "the call (lp_sgemm_bias; not with `cuda`)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",

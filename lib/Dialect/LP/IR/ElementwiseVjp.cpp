@@ -61,7 +61,12 @@ LogicalResult DivOp::buildVjp(OpBuilder &b, ValueRange dy,
 
 LogicalResult ReluOp::buildVjp(OpBuilder &b, ValueRange dy,
                                SmallVectorImpl<Value> &grads) {
-  grads.assign({ReluGradOp::create(b, getLoc(), getType(), getInput(), dy[0])});
+  // relu(x) > 0 exactly where x > 0 (NaN and -0 included), so the mask is
+  // taken from the result, as PyTorch does: the pre-activation then need
+  // not live until the backward pass, and a product's bias and ReLU can
+  // run as one library call (lp-linalg-to-blas's epilogues).
+  grads.assign(
+      {ReluGradOp::create(b, getLoc(), getType(), getResult(), dy[0])});
   return success();
 }
 

@@ -49,10 +49,14 @@ void setContractionIsa(const std::string &isa);
 std::string prepareContractions();
 
 /// Runs one row-major product (cblas_sgemm's arguments) with the library
-/// the policy gives its size class.
+/// the policy gives its size class. With `bias` (n floats; lp-linalg-to-
+/// blas's epilogues call `lp_sgemm_bias`), C = alpha A B + bias + beta C:
+/// oneDNN adds it in its kernel's epilogue, after OpenBLAS the runtime
+/// adds it in one pass.
 void sgemmDispatch(int order, int transA, int transB, int m, int n, int k,
                    float alpha, const float *a, int lda, const float *b,
-                   int ldb, float beta, float *c, int ldc);
+                   int ldb, float beta, float *c, int ldc,
+                   const float *bias = nullptr);
 
 /// A product whose A and B are bf16 or f16 (raw 16-bit values) and whose
 /// C and accumulation are f32 (lp-linalg-to-blas's `lp_gemm_bf16` /

@@ -35,10 +35,12 @@ std::string oneDnnIsa();
 /// Row-major C = A B + beta C (transposed A/B by flag; beta 0 or 1) with
 /// oneDNN's matmul: false when oneDNN cannot run it (then nothing was
 /// written). `implementation` (if not null) receives the kernel's name,
-/// "onednn <oneDNN's name>", valid as long as the process.
+/// "onednn <oneDNN's name>", valid as long as the process. `bias` (if not
+/// null, n floats) is added to every row of A B in the kernel's epilogue.
 bool oneDnnSgemm(bool transA, bool transB, int m, int n, int k, const float *a,
                  int lda, const float *b, int ldb, float beta, float *c,
-                 int ldc, const char **implementation = nullptr);
+                 int ldc, const char **implementation = nullptr,
+                 const float *bias = nullptr);
 
 /// The element types of A and B a product may have.
 enum class GemmInput { F32, BF16, F16 };
@@ -48,7 +50,8 @@ enum class GemmInput { F32, BF16, F16 };
 /// on this CPU, which the runtime never uses.
 bool oneDnnGemm(GemmInput input, bool transA, bool transB, int m, int n, int k,
                 const void *a, int lda, const void *b, int ldb, float beta,
-                float *c, int ldc, const char **implementation = nullptr);
+                float *c, int ldc, const char **implementation = nullptr,
+                const float *bias = nullptr);
 
 } // namespace rt
 } // namespace lp

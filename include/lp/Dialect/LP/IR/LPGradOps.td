@@ -19,6 +19,10 @@ def LP_BroadcastOp : LP_DiffOp<"broadcast", [LP_Clear]> {
 def LP_ReluGradOp : LP_PureOp<"relu_grad", [LP_Follow, AllTypesMatch<["input", "grad", "result"]>]> {
   let summary = "Gradient of relu: grad where input > 0, else 0";
   let description = [{
+    `input` may be relu's input or its result: relu(x) > 0 exactly where
+    x > 0. Autodiff passes the result, so that the pre-activation need not
+    be kept for the backward pass.
+
     ```mlir
     %dx = lp.relu_grad %x, %dy : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
     ```

@@ -1,0 +1,42 @@
+//===- BiasEpilogue.h - a product's bias add for the library -*- C++ -*-===//
+//-*-===//
+//
+// lp-linalg-to-blas's epilogues: the `linalg.generic` right after a 2-D
+// product that adds a bias row to the product in place, which the
+// runtime's `_bias` entry points run inside the library's kernel (oneDNN's
+// matmul bias). Activations are not taken into the library: oneDNN 2.6's
+// ReLU post-op maps NaN to 0 (docs/Performance.md, "Epilogues").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LP_CODEGEN_BIASEPILOGUE_H
+#define LP_CODEGEN_BIASEPILOGUE_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <optional>
+
+namespace lp {
+
+/// The bias add that follows a product writing `c`.
+struct BiasEpilogue {
+  mlir::linalg::GenericOp add; ///< reads `c` and the bias, writes `c`
+  mlir::Value bias;            ///< memref<n x f32>, unit stride
+};
+
+/// The op right after `product` when it is a `linalg.generic` on buffers
+/// over `c`'s two dimensions whose body adds a row-broadcast f32 vector to
+/// `c`'s element first, uses neither operand again and writes `c` in
+/// place (`out` unused); nothing otherwise.
+std::optional<BiasEpilogue> findBiasEpilogue(mlir::Operation *product,
+                                             mlir::Value c);
+
+/// Removes the bias add from `e.add` once the product adds the bias: the
+/// op is erased when the add was all it did, otherwise replaced by a
+/// generic on `c` alone that computes the rest of its body (a ReLU, a
+/// GELU) from the biased element.
+void dropBiasAdd(const BiasEpilogue &e, mlir::Value c);
+
+} // namespace lp
+
+#endif // LP_CODEGEN_BIASEPILOGUE_H
