@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace lp::rt;
 
@@ -106,4 +109,60 @@ TEST(BufferCache, TrimFreesEveryCachedBlock) {
   buffers::trim();
   EXPECT_EQ(buffers::cacheStats().cachedBlocks, 0);
   EXPECT_EQ(buffers::cacheStats().cachedBytes, 0);
+}
+
+namespace {
+/// The process's virtual address space in bytes (/proc/self/statm's first
+/// field, in pages), or 0.
+size_t addressSpaceBytes() {
+  FILE *f = std::fopen("/proc/self/statm", "r");
+  if (!f)
+    return 0;
+  unsigned long pages = 0;
+  int read = std::fscanf(f, "%lu", &pages);
+  std::fclose(f);
+  return read == 1 ? pages * size_t(sysconf(_SC_PAGESIZE)) : 0;
+}
+
+/// In a child process whose address space may grow by only 160 MiB: a 96
+/// MiB block is freed into the cache, then a 112 MiB one is asked for,
+/// which fits only once the cache gives the first back. Exits 0 when it
+/// is served (and the cache is then empty), 1 when it is not.
+[[noreturn]] void allocateAfterCachingUnderALimit() {
+  size_t now = addressSpaceBytes();
+  rlimit limit{now + 160 * kMiB, now + 160 * kMiB};
+  if (now == 0 || setrlimit(RLIMIT_AS, &limit) != 0)
+    std::_Exit(2);
+  drain();
+  void *first = buffers::allocate(64, 96 * kMiB);
+  if (!first)
+    std::_Exit(3);
+  buffers::release(first); // cached: within the peak of live bytes
+  if (buffers::cacheStats().cachedBlocks != 1)
+    std::_Exit(4);
+  void *second = buffers::allocate(64, 112 * kMiB);
+  bool ok = second && buffers::cacheStats().cachedBlocks == 0;
+  std::_Exit(ok ? 0 : 1);
+}
+} // namespace
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LP_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define LP_UNDER_ASAN 1
+#endif
+
+TEST(BufferCache, CachedBlocksAreGivenBackBeforeAnAllocationFails) {
+  if (cacheOff())
+    GTEST_SKIP() << "LP_BUFFER_CACHE=0 turns the cache off";
+#ifdef LP_UNDER_ASAN
+  GTEST_SKIP() << "AddressSanitizer's allocator stops the process at an "
+                  "allocation beyond RLIMIT_AS instead of returning null";
+#endif
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(allocateAfterCachingUnderALimit(), testing::ExitedWithCode(0),
+              "");
 }
