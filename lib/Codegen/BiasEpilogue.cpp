@@ -2,10 +2,38 @@
 
 #include "lp/Codegen/BiasEpilogue.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
+
+namespace {
+/// The buffer `v` views (through subviews, casts, reshapes).
+Value rootBuffer(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// Whether `a` and `b` are views of distinct buffers: allocations,
+/// constant globals or a function's arguments (distinct arguments are
+/// distinct buffers: the step's calling convention).
+bool distinctBuffers(Value a, Value b) {
+  auto known = [](Value v) {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return arg.getOwner()->isEntryBlock() &&
+             isa<func::FuncOp>(arg.getOwner()->getParentOp());
+    return v.getDefiningOp<memref::AllocOp>() ||
+           v.getDefiningOp<memref::AllocaOp>() ||
+           v.getDefiningOp<memref::GetGlobalOp>();
+  };
+  Value ra = rootBuffer(a), rb = rootBuffer(b);
+  return ra != rb && known(ra) && known(rb);
+}
+} // namespace
 
 std::optional<lp::BiasEpilogue> lp::findBiasEpilogue(Operation *product,
                                                      Value c) {
@@ -40,7 +68,10 @@ std::optional<lp::BiasEpilogue> lp::findBiasEpilogue(Operation *product,
       !body.getArgument(2).use_empty())
     return std::nullopt;
   auto addf = dyn_cast<arith::AddFOp>(*inC.getUsers().begin());
-  if (!addf || *inBias.getUsers().begin() != addf.getOperation())
+  if (!addf || addf->getBlock() != &body ||
+      *inBias.getUsers().begin() != addf.getOperation())
+    return std::nullopt;
+  if (!distinctBuffers(bias, c))
     return std::nullopt;
   return BiasEpilogue{add, bias};
 }

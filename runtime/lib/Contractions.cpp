@@ -178,12 +178,22 @@ void widen(bool bf16, const void *src, int rows, int cols, int ld,
 }
 
 /// The bias epilogue where the library had none: `bias` added to each of
-/// the m rows of C, after the product (the pass the step would have made).
-void addBias(int m, int n, const float *bias, float *c, int ldc) {
-  for (int r = 0; r < m; ++r) {
-    float *row = c + size_t(r) * ldc;
-    for (int j = 0; j < n; ++j)
-      row[j] += bias[j];
+/// the m rows of C (row major, else column major), after the product (the
+/// pass the step would have made).
+void addBias(bool rowMajor, int m, int n, const float *bias, float *c,
+             int ldc) {
+  if (rowMajor) {
+    for (int r = 0; r < m; ++r) {
+      float *row = c + size_t(r) * ldc;
+      for (int j = 0; j < n; ++j)
+        row[j] += bias[j];
+    }
+    return;
+  }
+  for (int j = 0; j < n; ++j) {
+    float *column = c + size_t(j) * ldc;
+    for (int r = 0; r < m; ++r)
+      column[r] += bias[j];
   }
 }
 
@@ -207,7 +217,7 @@ void lp::rt::sgemmDispatch(int order, int transA, int transB, int m, int n,
   openBlasSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c,
                 ldc);
   if (bias)
-    addBias(m, n, bias, c, ldc);
+    addBias(order == kRowMajor, m, n, bias, c, ldc);
 }
 
 void lp::rt::lowpGemmDispatch(bool bf16, int order, int transA, int transB,

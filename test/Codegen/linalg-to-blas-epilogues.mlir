@@ -89,10 +89,12 @@ func.func @bias_then_relu(%a: memref<64x64xf32>, %b: memref<64x128xf32>,
 
 // Left alone: no zero fill (the product accumulates), a column-broadcast
 // vector, c's element used twice, `out` read, a generic writing another
-// buffer, and an op between the product and the add.
+// buffer, an op between the product and the add, an add inside a region
+// of the body (it adds where a condition holds), and a bias that is a row
+// of c (the library would read it while writing c).
 // CHECK-LABEL: func.func @not_epilogues
 // CHECK-NOT: lp_sgemm_bias
-// CHECK-COUNT-6: call @cblas_sgemm
+// CHECK-COUNT-8: call @cblas_sgemm
 // CHECK-NOT: lp_sgemm_bias
 // CHECK: return
 func.func @not_epilogues(%a: memref<64x64xf32>, %b: memref<64x64xf32>,
@@ -162,6 +164,36 @@ func.func @not_epilogues(%a: memref<64x64xf32>, %b: memref<64x64xf32>,
   linalg.generic {indexing_maps = [#id, #row, #id],
                   iterator_types = ["parallel", "parallel"]}
       ins(%c, %bias : memref<64x64xf32>, memref<64xf32>)
+      outs(%c : memref<64x64xf32>) {
+  ^bb0(%in: f32, %bv: f32, %out: f32):
+    %s = arith.addf %in, %bv : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x64xf32>)
+  linalg.matmul ins(%a, %b : memref<64x64xf32>, memref<64x64xf32>)
+                outs(%c : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [#id, #row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<64x64xf32>, memref<64xf32>)
+      outs(%c : memref<64x64xf32>) {
+  ^bb0(%in: f32, %bv: f32, %out: f32):
+    %p = arith.cmpf ogt, %in, %zero : f32
+    %r = scf.if %p -> f32 {
+      %s = arith.addf %in, %bv : f32
+      scf.yield %s : f32
+    } else {
+      scf.yield %zero : f32
+    }
+    linalg.yield %r : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x64xf32>)
+  linalg.matmul ins(%a, %b : memref<64x64xf32>, memref<64x64xf32>)
+                outs(%c : memref<64x64xf32>)
+  %last = memref.subview %c[63, 0] [1, 64] [1, 1]
+      : memref<64x64xf32> to memref<64xf32, strided<[1], offset: 4032>>
+  linalg.generic {indexing_maps = [#id, #row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %last : memref<64x64xf32>, memref<64xf32, strided<[1], offset: 4032>>)
       outs(%c : memref<64x64xf32>) {
   ^bb0(%in: f32, %bv: f32, %out: f32):
     %s = arith.addf %in, %bv : f32

@@ -1,6 +1,6 @@
 """A product's bias inside the library call (lp-linalg-to-blas's epilogues:
 `lp_sgemm_bias`, docs/Performance.md "Epilogues"), checked on the gradient
-function of `loss = sum(act(x W + b) * R)` with act = identity or ReLU
+function of `loss = sum(act(x W + b) * R)` with act = ReLU or the square
 (`lp-opt --lp-differentiate`, where the forward product's buffer is the
 step's own and the bias add updates it in place): the loss and the
 gradients of W and b on every contraction library and size class, with and
@@ -35,14 +35,15 @@ def case_model(rng, rows, k, n, relu, nan=False):
     xv, rv = m.arg("x", x, attrs='lp.role = "input"'), m.arg("r", r, attrs='lp.role = "input"')
     wv, bv = m.arg("w", w, attrs='lp.role = "param"'), m.arg("b", b, attrs='lp.role = "param"')
     h = m.op("lp.linear", [xv, wv, bv], (rows, n), "f32")
-    if relu:
-        h = m.op("lp.relu", [h], (rows, n), "f32")
+    # act = ReLU, or the square (whose gradient reads the pre-activation,
+    # so that the product is kept, and the bias added to it in place).
+    h = m.op("lp.relu", [h], (rows, n), "f32") if relu else m.op("lp.mul", [h, h], (rows, n), "f32")
     p = m.op("lp.mul", [h, rv], (rows, n), "f32")
     m.ret(m.op("lp.reduce_sum", [p], (), "f32", "{axes = array<i64: 0, 1>}"), "loss")
     x64, r64, w64 = x.astype(np.float64), r.astype(np.float64), w.astype(np.float64)
     pre = x64 @ w64 + b.astype(np.float64)
-    act = np.maximum(pre, 0.0) if relu else pre  # NaN stays NaN
-    dpre = np.where(act > 0, r64, 0.0) if relu else r64
+    act = np.maximum(pre, 0.0) if relu else pre * pre  # NaN stays NaN
+    dpre = np.where(act > 0, r64, 0.0) if relu else 2 * pre * r64
     return m, {"loss": (act * r64).sum(), "w.grad": x64.T @ dpre, "b.grad": dpre.sum(axis=0)}
 
 
@@ -51,6 +52,10 @@ def run_grad(m, directory, extra):
     grad = directory / "grad.mlir"
     proc = run_lp_opt([model, "--lp-differentiate", "-o", grad])
     assert proc.returncode == 0, proc.stderr
+    # The forward product of the gradient function takes the epilogue.
+    lowered = run_lp_opt([grad, "--lp-lower-to-llvm"])
+    assert lowered.returncode == 0, lowered.stderr
+    assert "llvm.call @lp_sgemm_bias" in lowered.stdout
     out = directory / "out"
     proc = run_lp([grad, "--function=main_grad", f"--data={data}", f"--params={data}", f"--output-dir={out}",
                    "--verbose", *extra])

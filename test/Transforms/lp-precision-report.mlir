@@ -4,8 +4,8 @@
 // parameters fc.w 4x3, fc.b 3, head.w 3x3 in f32 = 24 * 4 = 96 bytes, their
 // f32 gradients the same; state: Adam's m and v in f32 (2 * 96) and the
 // counters step and adam.t (i64, 2 * 8). Saved from forward to backward:
-// in bf16 x (2x4), fc.w's copy (4x3) and fc's pre-activation (2x3, read by
-// relu_grad): (8 + 12 + 6) * 2 = 52; in f32 the activation widened for the
+// in bf16 x (2x4), fc.w's copy (4x3) and fc's ReLU output (2x3, the mask
+// relu_grad reads): (8 + 12 + 6) * 2 = 52; in f32 the activation widened for the
 // f32 head (2x3) and the logits (2x3): 12 * 4 = 48. The per-layer rows show
 // fc in bf16 and head (the override) in f32.
 

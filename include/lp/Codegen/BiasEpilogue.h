@@ -1,5 +1,4 @@
 //===- BiasEpilogue.h - a product's bias add for the library -*- C++ -*-===//
-//-*-===//
 //
 // lp-linalg-to-blas's epilogues: the `linalg.generic` right after a 2-D
 // product that adds a bias row to the product in place, which the
@@ -25,9 +24,11 @@ struct BiasEpilogue {
 };
 
 /// The op right after `product` when it is a `linalg.generic` on buffers
-/// over `c`'s two dimensions whose body adds a row-broadcast f32 vector to
-/// `c`'s element first, uses neither operand again and writes `c` in
-/// place (`out` unused); nothing otherwise.
+/// over `c`'s two dimensions whose body (not a region nested in it) adds
+/// a row-broadcast f32 vector to `c`'s element, uses neither operand again
+/// and writes `c` in place (`out` unused), and whose vector cannot overlap
+/// `c` (its buffer is another allocation or argument: the library reads it
+/// while writing `c`); nothing otherwise.
 std::optional<BiasEpilogue> findBiasEpilogue(mlir::Operation *product,
                                              mlir::Value c);
 
