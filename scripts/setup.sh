@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
               cmake ninja-build g++ zlib1g-dev libgtest-dev libopenblas-dev libomp5 libdnnl-dev
               python3 python3-pip)
-PIP_PACKAGES=(numpy ml_dtypes scikit-learn pytest lit)
+PIP_PACKAGES=(numpy ml_dtypes scikit-learn pytest lit nanobind)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -21,12 +21,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PYTHON=${PYTHON:-python3}
-if ! "$PYTHON" -c "import numpy, ml_dtypes, sklearn, pytest, lit" 2>/dev/null; then
+if ! "$PYTHON" -c "import numpy, ml_dtypes, sklearn, pytest, lit, nanobind" 2>/dev/null; then
   echo "setup: installing Python packages: ${PIP_PACKAGES[*]}"
   "$PYTHON" -m pip install -q "${PIP_PACKAGES[@]}" 2>&1 | grep -v "WARNING: Running pip as" || true
 fi
 
-if [ ! -f build/build.ninja ]; then
+# Configured again when the build predates the Python package (nanobind).
+if [ ! -f build/build.ninja ] || ! grep -q "lp-python" build/build.ninja; then
   cmake -G Ninja -B build -DCMAKE_BUILD_TYPE=Release \
     -DPython3_EXECUTABLE="$(command -v "$PYTHON")" >/dev/null
 fi

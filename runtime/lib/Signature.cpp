@@ -42,13 +42,6 @@ constexpr npy::DType kDTypes[] = {
     npy::DType::BF16, npy::DType::I8,  npy::DType::I32,
     npy::DType::I64,  npy::DType::U8,  npy::DType::Bool};
 
-std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 /// An integer member; `what` names it in the message.
 std::string readInt(const JsonValue &v, const std::string &what, int64_t &out) {
   if (v.kind != JsonValue::Number || v.number != std::floor(v.number) ||
@@ -146,6 +139,13 @@ std::string readSlot(const JsonValue &v, const std::string &where, bool isArg,
   return e;
 }
 } // namespace
+
+std::string lp::rt::shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
 
 const char *lp::rt::roleName(Role role) {
   for (const RoleName &r : kRoles)
@@ -266,13 +266,20 @@ lp::rt::computeFans(const std::vector<int64_t> &shape) {
 }
 
 std::string lp::rt::checkArgument(const TensorSlot &slot, const npy::Array &a) {
-  if (a.dtype != slot.dtype)
-    return "argument '" + slot.name + "': dtype " + npy::dtypeName(a.dtype) +
+  return checkArgument(slot, a.dtype, a.shape, a.data.data(), "argument");
+}
+
+std::string lp::rt::checkArgument(const TensorSlot &slot, npy::DType dtype,
+                                  const std::vector<int64_t> &shape,
+                                  const void *data, const std::string &what) {
+  std::string name = what + " '" + slot.name + "'";
+  if (dtype != slot.dtype)
+    return name + ": dtype " + npy::dtypeName(dtype) +
            " does not match the model's " + npy::dtypeName(slot.dtype);
-  if (a.shape != slot.shape)
-    return "argument '" + slot.name + "': shape " + shapeText(a.shape) +
+  if (shape != slot.shape)
+    return name + ": shape " + shapeText(shape) +
            " does not match the model's " + shapeText(slot.shape);
-  return checkIndexBound(slot, a, "argument '" + slot.name + "'");
+  return checkIndexBound(slot, dtype, data, slot.numElements(), name);
 }
 
 std::string lp::rt::checkFitsInMemory(const Signature &sig) {

@@ -57,8 +57,13 @@ npy::Array lp::rt::makeArray(const TensorSlot &slot,
 }
 
 double lp::rt::elementAsDouble(const npy::Array &a, int64_t i) {
-  const uint8_t *p = a.data.data() + i * npy::dtypeSize(a.dtype);
-  switch (a.dtype) {
+  return elementAsDouble(a.dtype, a.data.data(), i);
+}
+
+double lp::rt::elementAsDouble(npy::DType dtype, const void *data, int64_t i) {
+  const uint8_t *p =
+      static_cast<const uint8_t *>(data) + i * npy::dtypeSize(dtype);
+  switch (dtype) {
   case npy::DType::F32: {
     float f;
     std::memcpy(&f, p, 4);
@@ -73,7 +78,7 @@ double lp::rt::elementAsDouble(const npy::Array &a, int64_t i) {
   case npy::DType::BF16: {
     uint16_t h;
     std::memcpy(&h, p, 2);
-    return a.dtype == npy::DType::F16 ? halfToFloat(h) : bf16ToFloat(h);
+    return dtype == npy::DType::F16 ? halfToFloat(h) : bf16ToFloat(h);
   }
   case npy::DType::I64: {
     int64_t x;
@@ -95,21 +100,30 @@ double lp::rt::elementAsDouble(const npy::Array &a, int64_t i) {
 }
 
 int64_t lp::rt::elementAsInt64(const npy::Array &a, int64_t i) {
-  const uint8_t *p = a.data.data() + i * npy::dtypeSize(a.dtype);
-  if (a.dtype == npy::DType::I64) {
+  return elementAsInt64(a.dtype, a.data.data(), i);
+}
+
+int64_t lp::rt::elementAsInt64(npy::DType dtype, const void *data, int64_t i) {
+  if (dtype == npy::DType::I64) {
     int64_t x;
-    std::memcpy(&x, p, 8);
+    std::memcpy(&x, static_cast<const uint8_t *>(data) + i * 8, 8);
     return x;
   }
-  return int64_t(elementAsDouble(a, i));
+  return int64_t(elementAsDouble(dtype, data, i));
 }
 
 std::string lp::rt::checkIndexBound(const TensorSlot &slot, const npy::Array &a,
                                     const std::string &what) {
+  return checkIndexBound(slot, a.dtype, a.data.data(), a.numElements(), what);
+}
+
+std::string lp::rt::checkIndexBound(const TensorSlot &slot, npy::DType dtype,
+                                    const void *data, int64_t count,
+                                    const std::string &what) {
   if (!slot.indexBound)
     return "";
-  for (int64_t i = 0, e = a.numElements(); i < e; ++i) {
-    int64_t v = elementAsInt64(a, i);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t v = elementAsInt64(dtype, data, i);
     if (v < 0 || v >= *slot.indexBound)
       return what + ": value " + std::to_string(v) + " at flat index " +
              std::to_string(i) + " is outside [0, " +

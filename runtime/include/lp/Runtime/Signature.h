@@ -116,9 +116,17 @@ std::string parseSignature(const std::string &json, Signature &out);
 /// rank 0 -> (1, 1).
 std::pair<int64_t, int64_t> computeFans(const std::vector<int64_t> &shape);
 
+/// A shape as text: "[64, 10]", "[]".
+std::string shapeText(const std::vector<int64_t> &shape);
+
 /// Checks that `array` matches `slot` (dtype, shape, index bounds); returns
 /// an empty string or a message naming the argument.
 std::string checkArgument(const TensorSlot &slot, const npy::Array &array);
+/// The same for elements at `data` of `dtype` and `shape` (a caller's own
+/// memory), the message naming it `what` ("batch", "argument").
+std::string checkArgument(const TensorSlot &slot, npy::DType dtype,
+                          const std::vector<int64_t> &shape, const void *data,
+                          const std::string &what);
 
 /// Whether the arguments and results of `sig` (what a runner allocates,
 /// once each) fit in this machine's physical memory: an empty string or a

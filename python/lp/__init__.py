@@ -1,0 +1,143 @@
+"""LP from Python: read a model, compile its training step, train it on
+NumPy arrays (docs/Python.md).
+
+    import lp
+    model = lp.load("examples/digits_mlp.mlir")
+    step = lp.compile(model, optimizer="sgd", lr=0.1, momentum=0.9)
+    losses = step({"x": x, "y": y})        # one training step
+    step.params["fc1.w"]                   # a NumPy view of the weights
+
+The model's dialect code parses and verifies it; the compile API builds
+and lowers the step; the runtime binds the arrays and runs it (the same
+code as lp-run). Errors of LP are raised as `lp.Error` with the model's
+location in the message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Mapping
+
+import numpy as np
+
+from . import _lp
+
+Error = _lp.Error
+
+__all__ = ["Error", "Model", "Step", "load", "parse", "compile"]
+
+
+class Model:
+    """A model in the lp dialect, parsed and verified."""
+
+    def __init__(self, native: _lp.Model):
+        self._native = native
+
+    @property
+    def mlir(self) -> str:
+        """The model's MLIR text."""
+        return self._native.text
+
+    def __str__(self) -> str:
+        return self.mlir
+
+
+def parse(text: str, filename: str = "model.mlir") -> Model:
+    """The model in `text` (MLIR); `filename` names it in error locations."""
+    return Model(_lp.Model(text, filename))
+
+
+def load(path: str | os.PathLike) -> Model:
+    """The model in the file `path` (lp-opt's or lp-run's input)."""
+    path = os.fspath(path)
+    with open(path, encoding="utf-8") as f:
+        return parse(f.read(), path)
+
+
+_DTYPES = {"float32": np.float32, "float64": np.float64, "float16": np.float16,
+           "int64": np.int64, "int32": np.int32, "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
+
+
+class Step:
+    """A compiled training step (or, with train=False, a compiled model
+    function) and its parameters and state.
+
+    `step(batch)` runs one step on a mapping of NumPy arrays (every input and
+    label by name) and returns its losses (or, untrained, its results) as
+    NumPy arrays; arrays of the model's dtype and C order are bound without
+    a copy. `params` and `state` are NumPy views of the arrays the step
+    updates in place."""
+
+    def __init__(self, compiled: _lp.Compiled, seed: int, params: str):
+        self._compiled = compiled
+        self._session = _lp.Session(compiled, seed, params)
+        self.signature = json.loads(compiled.signature)
+        self.eval_signature = json.loads(compiled.eval_signature) if compiled.eval_signature else None
+        self._views = self._session.state()
+
+    def _batch(self, batch: Mapping[str, np.ndarray], signature) -> dict:
+        wanted = {a["name"]: a for a in signature["args"] if a["role"] in ("input", "label")}
+        out = {}
+        for name, value in batch.items():
+            slot = wanted.get(name)
+            value = np.asarray(value)
+            if slot is not None and slot["dtype"] in _DTYPES and value.dtype != _DTYPES[slot["dtype"]]:
+                raise Error(f"batch '{name}': dtype {value.dtype} does not match the model's {slot['dtype']}")
+            out[name] = np.ascontiguousarray(value)
+        return out
+
+    def __call__(self, batch: Mapping[str, np.ndarray]) -> dict:
+        return self._session.step(self._batch(batch, self.signature))
+
+    def eval(self, batch: Mapping[str, np.ndarray]) -> dict:
+        """The eval function (the forward pass and losses, no update) on
+        `batch`."""
+        if self.eval_signature is None:
+            raise Error("this step has no eval function (compiled with train=False)")
+        return self._session.eval(self._batch(batch, self.eval_signature))
+
+    @property
+    def params(self) -> dict:
+        """The trained parameters by name: NumPy views that every step
+        updates."""
+        return {a["name"]: self._views[a["name"]] for a in self.signature["args"] if a["role"] == "param"}
+
+    @property
+    def state(self) -> dict:
+        """Every parameter and state array (optimizer moments, the step
+        counter, the loss scale) by name, as NumPy views."""
+        return dict(self._views)
+
+    @property
+    def precision_report(self) -> str:
+        """lp-run --precision-report's text for this step."""
+        return self._compiled.precision_report
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Writes the parameters and state to a .npz (lp-run's checkpoint)."""
+        self._session.save(os.fspath(path))
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Reads parameters and state from a .npz written by `save` or by
+        lp-run --checkpoint (every array of this step, nothing else)."""
+        self._session.load(os.fspath(path))
+
+
+def compile(model: Model, *, train: bool = True, seed: int = 0, params: str | os.PathLike | None = None,
+            **options) -> Step:
+    """Compiles `model`'s training step (with train=False, the model
+    function itself) for the CPU.
+
+    Options are lp-run's, with '_' for '-': optimizer ("sgd", "adam",
+    "adamw"), lr, momentum, dampening, nesterov, weight_decay, beta1, beta2,
+    eps, amsgrad, maximize, precision ("f32", "bf16", "f16"),
+    precision_overrides, lowp_result, master_weights, loss_scale ("none",
+    "static", "dynamic"), init_scale, growth_factor, backoff_factor,
+    growth_interval, fake_quant, clip_grad_norm, clip_grad_value,
+    function, parallel. Parameters start from `params` (a .npz, as lp-run
+    --params) or from the model's initialisers with `seed`."""
+    if not isinstance(model, Model):
+        raise TypeError(f"lp.compile takes an lp.Model, got {type(model).__name__}")
+    compiled = _lp.Compiled(model._native, dict(options, train=train))
+    return Step(compiled, seed, os.fspath(params) if params is not None else "")

@@ -1,0 +1,119 @@
+"""The package `lp` (python/lp, python/src/LpModule.cpp): models read and
+verified by the dialect's code with located errors, the digits MLP's
+training step compiled and run on NumPy batches against the float32 numpy
+loop of test/helpers/mixed_mlp.py, parameters as views that see every
+update, eval, save/load in lp-run's checkpoint format, and the errors of
+bad batches."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lp
+from conftest import REPO_ROOT
+from mixed_mlp import init_mlp, sgd_losses
+
+DIGITS_MLP = REPO_ROOT / "examples" / "digits_mlp.mlir"
+
+
+def batches(path, steps, batch=64):
+    d = np.load(path)
+    x, y = d["x"], d["y"]
+    per_epoch = x.shape[0] // batch
+    for i in range(steps):
+        first = (i % per_epoch) * batch
+        yield {"x": x[first:first + batch], "y": y[first:first + batch]}
+
+
+def test_model_text_round_trips():
+    model = lp.load(DIGITS_MLP)
+    again = lp.parse(model.mlir, "again.mlir")
+    assert again.mlir == model.mlir
+    assert "lp.linear" in model.mlir
+
+
+def test_invalid_model_is_a_located_error():
+    text = DIGITS_MLP.read_text().replace("tensor<64x128xf32>, tensor<128xf32>) -> tensor<64x128xf32>",
+                                          "tensor<64x128xf32>, tensor<128xf32>) -> tensor<64x127xf32>", 1)
+    with pytest.raises(lp.Error, match=r"bad\.mlir:19:\d+: error: .*"):
+        lp.parse(text, "bad.mlir")
+    with pytest.raises(FileNotFoundError):
+        lp.load(REPO_ROOT / "no-such-model.mlir")
+
+
+def test_digits_mlp_trains_like_numpy(digits, tmp_path):
+    params = init_mlp(7)
+    np.savez(tmp_path / "init.npz", **params)
+    step = lp.compile(lp.load(DIGITS_MLP), optimizer="sgd", lr=0.1, momentum=0.9, params=tmp_path / "init.npz")
+    got = [float(step(b)["loss"]) for b in batches(digits, 12)]
+    d = np.load(digits)
+    ref, final = sgd_losses(params, d["x"], d["y"], 12, 0.1, 0.9, low=None)
+    np.testing.assert_allclose(got, ref, rtol=1e-4)
+    assert abs(got[0] - ref[0]) <= 1e-5 * abs(ref[0])
+    for name, value in final.items():
+        np.testing.assert_allclose(step.params[name], value, rtol=1e-4, atol=1e-6, err_msg=name)
+
+
+def test_params_are_views_that_see_updates(digits):
+    step = lp.compile(lp.load(DIGITS_MLP), optimizer="sgd", lr=0.1, seed=3)
+    w = step.params["fc1.w"]
+    before = w.copy()
+    step(next(batches(digits, 1)))
+    assert not np.array_equal(w, before), "the view did not see the step's update"
+    assert w.base is not None or not w.flags.owndata
+    # Writing through the view is what the next step reads.
+    w[:] = 0
+    step.params["fc2.w"][:] = 0
+    loss = float(step(next(batches(digits, 1)))["loss"])
+    np.testing.assert_allclose(loss, np.log(10.0), rtol=0.2)
+
+
+def test_eval_save_and_load(digits, tmp_path):
+    step = lp.compile(lp.load(DIGITS_MLP), optimizer="adam", lr=1e-3, seed=1)
+    for b in batches(digits, 3):
+        step(b)
+    first = next(batches(digits, 1))
+    out = step.eval(first)
+    assert set(out) >= {"loss"}
+    step.save(tmp_path / "ck.npz")
+    saved = dict(np.load(tmp_path / "ck.npz"))
+    assert int(saved["step"]) == 3 and "fc1.w.adam.m" in saved
+    other = lp.compile(lp.load(DIGITS_MLP), optimizer="adam", lr=1e-3, seed=2)
+    other.load(tmp_path / "ck.npz")
+    for name in saved:
+        np.testing.assert_array_equal(other.state[name], saved[name], err_msg=name)
+    np.testing.assert_array_equal(other.eval(first)["loss"], out["loss"])
+
+
+def test_bad_batches_are_errors(digits):
+    step = lp.compile(lp.load(DIGITS_MLP), lr=0.1)
+    b = next(batches(digits, 1))
+    with pytest.raises(lp.Error, match=r"the batch has no 'y'"):
+        step({"x": b["x"]})
+    with pytest.raises(lp.Error, match=r"batch 'x': shape \[32, 64\] does not match the model's \[64, 64\]"):
+        step({"x": b["x"][:32], "y": b["y"]})
+    with pytest.raises(lp.Error, match=r"batch 'x': dtype float64 does not match the model's float32"):
+        step({"x": b["x"].astype(np.float64), "y": b["y"]})
+    with pytest.raises(lp.Error, match=r"batch 'y': value 10 at flat index 0 is outside \[0, 10\)"):
+        step({"x": b["x"], "y": np.full(64, 10, np.int64)})
+    with pytest.raises(lp.Error, match=r"the batch has 'z', which is not an input or label"):
+        step({"x": b["x"], "y": b["y"], "z": b["y"]})
+
+
+def test_compile_errors():
+    model = lp.load(DIGITS_MLP)
+    with pytest.raises(ValueError, match="unknown compile option 'learning_rate'"):
+        lp.compile(model, learning_rate=0.1)
+    with pytest.raises(lp.Error, match="compute-type must be bf16, f16 or f32, got 'f8'"):
+        lp.compile(model, precision="f8")
+    with pytest.raises(TypeError, match="lp.compile takes an lp.Model"):
+        lp.compile("model.mlir")
+
+
+def test_bf16_step_reports_its_precision(digits):
+    step = lp.compile(lp.load(DIGITS_MLP), precision="bf16", lr=0.1, seed=0)
+    loss = float(step(next(batches(digits, 1)))["loss"])
+    assert np.isfinite(loss)
+    assert "precision report: @digits_mlp_train_step" in step.precision_report
+    assert step.params["fc1.w"].dtype == np.float32  # f32 master weights
