@@ -25,7 +25,7 @@ from . import _lp
 
 Error = _lp.Error
 
-__all__ = ["Error", "Model", "Step", "load", "parse", "compile"]
+__all__ = ["Error", "Model", "ModelBuilder", "Step", "Value", "load", "parse", "compile"]
 
 
 class Model:
@@ -141,3 +141,6 @@ def compile(model: Model, *, train: bool = True, seed: int = 0, params: str | os
         raise TypeError(f"lp.compile takes an lp.Model, got {type(model).__name__}")
     compiled = _lp.Compiled(model._native, dict(options, train=train))
     return Step(compiled, seed, os.fspath(params) if params is not None else "")
+
+
+from .builder import ModelBuilder, Value  # noqa: E402  (uses Model)

@@ -10,18 +10,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lp/InitAll.h"
-#include "lp/Runner/Compile.h"
+#include "ModelBuilder.h"
+#include "Native.h"
+
 #include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/Session.h"
-
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
@@ -33,67 +26,9 @@
 
 namespace nb = nanobind;
 using namespace mlir;
+using namespace lp::python;
 
 namespace {
-
-/// Errors of LP (located diagnostics, runtime messages): lp.Error.
-struct LpError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-/// The diagnostics of `diagnostics` as "file:line:col: error: message"
-/// lines, after `what`.
-std::string describe(const std::string &what,
-                     const std::vector<lp::Diagnostic> &diagnostics) {
-  std::string text = what;
-  for (const lp::Diagnostic &d : diagnostics) {
-    if (d.severity != lp::Diagnostic::Severity::Error)
-      continue;
-    text += "\n" + (d.location.empty() ? "" : d.location + ": ") +
-            "error: " + d.message;
-  }
-  return text;
-}
-
-/// An MLIR context with LP's dialects and the translations the JIT needs,
-/// shared by a model and what is compiled from it.
-std::shared_ptr<MLIRContext> makeContext() {
-  DialectRegistry registry;
-  lp::registerAllDialects(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerOpenMPDialectTranslation(registry);
-  auto context = std::make_shared<MLIRContext>(registry);
-  context->printOpOnDiagnostic(false);
-  // Diagnostics are collected (DiagnosticCollector) and raised, never
-  // printed.
-  context->getDiagEngine().registerHandler(
-      [](Diagnostic &) { return success(); });
-  return context;
-}
-
-/// A parsed and verified model.
-struct Model {
-  std::shared_ptr<MLIRContext> context;
-  mutable OwningOpRef<ModuleOp> module; // printing and cloning are not const
-
-  Model(const std::string &text, const std::string &filename)
-      : context(makeContext()) {
-    std::vector<lp::Diagnostic> diagnostics;
-    lp::DiagnosticCollector collect(*context, diagnostics);
-    module = parseSourceString<ModuleOp>(text, ParserConfig(context.get()),
-                                         filename);
-    if (!module)
-      throw LpError(describe("invalid model " + filename, diagnostics));
-  }
-
-  std::string text() const {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    module->print(os);
-    return s;
-  }
-};
 
 /// Sets `options` from the keyword options of lp.compile (their names are
 /// lp-run's, with '_' for '-'); an unknown key is an error.
@@ -325,6 +260,13 @@ NB_MODULE(_lp, m) {
       .def(nb::init<const std::string &, const std::string &>(),
            nb::arg("text"), nb::arg("filename") = "model.mlir")
       .def_prop_ro("text", &Model::text);
+
+  nb::class_<ModelBuilder>(m, "ModelBuilder")
+      .def(nb::init<const std::string &>(), nb::arg("function"))
+      .def("argument", &ModelBuilder::argument)
+      .def("op", &ModelBuilder::op)
+      .def("finish", &ModelBuilder::finish)
+      .def("type_of", &ModelBuilder::typeOf);
 
   nb::class_<Compiled>(m, "Compiled")
       .def(nb::init<const Model &, const nb::dict &>())

@@ -23,3 +23,13 @@ def digits():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return REPO_ROOT / "examples" / "data" / "digits_train.npz"
+
+
+@pytest.fixture
+def rng(request):
+    """A generator seeded from the test's name."""
+    import zlib
+
+    import numpy as np
+
+    return np.random.default_rng(zlib.crc32(request.node.name.encode()))
