@@ -1,5 +1,4 @@
-//===- ModelBuilder.h - a model built op by op -------------------*- C++
-//-*-===//
+//===- ModelBuilder.h - a model built op by op --------------*- C++ -*-===//
 //
 // lp.ModelBuilder's native side: a function whose arguments and ops are
 // added one at a time, each op verified by the dialect's own verifier as

@@ -1,5 +1,4 @@
-//===- Native.h - what the Python extension binds ----------------*- C++
-//-*-===//
+//===- Native.h - what the Python extension binds -----------*- C++ -*-===//
 //
 // The extension's C++ side, free of nanobind: errors, the MLIR context with
 // LP's dialects, a parsed model. LpModule.cpp binds these; ModelBuilder.h
