@@ -25,7 +25,7 @@ from . import _lp
 
 Error = _lp.Error
 
-__all__ = ["Error", "Model", "ModelBuilder", "Step", "Value", "load", "parse", "compile"]
+__all__ = ["Error", "Model", "ModelBuilder", "Step", "Value", "compile", "from_torch", "load", "parse"]
 
 
 class Model:
@@ -97,6 +97,17 @@ class Step:
             raise Error("this step has no eval function (compiled with train=False)")
         return self._session.eval(self._batch(batch, self.eval_signature))
 
+    def _assign(self, values: Mapping[str, np.ndarray]) -> None:
+        """Copies `values` (parameters or state by name) into the step's
+        arrays."""
+        for name, value in values.items():
+            if name not in self._views:
+                raise Error(f"'{name}' is not a parameter or state of this step")
+            view, value = self._views[name], np.asarray(value)
+            if value.shape != view.shape:
+                raise Error(f"'{name}': shape {list(value.shape)} does not match the model's {list(view.shape)}")
+            view[...] = value
+
     @property
     def params(self) -> dict:
         """The trained parameters by name: NumPy views that every step
@@ -124,8 +135,8 @@ class Step:
         self._session.load(os.fspath(path))
 
 
-def compile(model: Model, *, train: bool = True, seed: int = 0, params: str | os.PathLike | None = None,
-            **options) -> Step:
+def compile(model: Model, *, train: bool = True, seed: int = 0,
+            params: str | os.PathLike | Mapping[str, np.ndarray] | None = None, **options) -> Step:
     """Compiles `model`'s training step (with train=False, the model
     function itself) for the CPU.
 
@@ -136,11 +147,27 @@ def compile(model: Model, *, train: bool = True, seed: int = 0, params: str | os
     "static", "dynamic"), init_scale, growth_factor, backoff_factor,
     growth_interval, fake_quant, clip_grad_norm, clip_grad_value,
     function, parallel. Parameters start from `params` (a .npz, as lp-run
-    --params) or from the model's initialisers with `seed`."""
+    --params, or arrays by name), from the model's `initial_params` (a
+    model from lp.from_torch: the module's weights), or from the model's
+    initialisers with `seed`."""
     if not isinstance(model, Model):
         raise TypeError(f"lp.compile takes an lp.Model, got {type(model).__name__}")
     compiled = _lp.Compiled(model._native, dict(options, train=train))
+    if params is None:
+        params = getattr(model, "initial_params", None)
+    if isinstance(params, Mapping):
+        step = Step(compiled, seed, "")
+        step._assign(params)
+        return step
     return Step(compiled, seed, os.fspath(params) if params is not None else "")
 
 
 from .builder import ModelBuilder, Value  # noqa: E402  (uses Model)
+
+
+def from_torch(module, example_inputs, loss=None, targets=(), name=None) -> Model:
+    """The LP model of a PyTorch module (needs torch; see
+    lp.torch_import.from_torch)."""
+    from .torch_import import from_torch as convert
+
+    return convert(module, example_inputs, loss=loss, targets=targets, name=name)

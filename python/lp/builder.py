@@ -162,6 +162,21 @@ class ModelBuilder:
                             "{" + ", ".join(attrs) + "}", file, line)
         return Value(self, n, shape, dtype)
 
+    def constant(self, value, dtype="f32") -> Value:
+        """A constant tensor (`arith.constant`, which models may hold
+        anywhere): a number or an array, stored as `dtype`."""
+        import numpy as np
+
+        dtype = _dtype(dtype)
+        np_type = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i64": np.int64,
+                   "i32": np.int32}.get(dtype)
+        if np_type is None:
+            raise ValueError(f"constants of {dtype} are not supported")
+        a = np.ascontiguousarray(np.asarray(value, dtype=np_type))
+        text = repr(a.item()) if a.ndim == 0 and dtype.startswith("i") else \
+            f"{float(a.item()):.17e}" if a.ndim == 0 else '"0x' + a.astype(a.dtype.newbyteorder("<")).tobytes().hex() + '"'
+        return self._op("arith.constant", [], a.shape, dtype, [f"value = dense<{text}> : {_type(a.shape, dtype)}"])
+
     def linear(self, x: Value, w: Value, b: Value | None = None) -> Value:
         """x W + b: x [..., K], W [K, N], b [N] -> [..., N]."""
         ops = [x, w] + ([b] if b is not None else [])

@@ -64,7 +64,7 @@ int64_t ModelBuilder::op(const std::string &name,
       RegisteredOperationName::lookup(name, context.get());
   if (!registered)
     throw LpError(file + ":" + std::to_string(line) + ": error: '" + name +
-                  "' is not an op of the lp dialect");
+                  "' is not a registered op");
   std::vector<lp::Diagnostic> diagnostics;
   lp::DiagnosticCollector collect(*context, diagnostics);
   Type type = parseType(resultType, context.get());
