@@ -25,7 +25,8 @@ from . import _lp
 
 Error = _lp.Error
 
-__all__ = ["Error", "Model", "ModelBuilder", "Step", "Value", "compile", "from_torch", "load", "parse"]
+__all__ = ["Error", "Model", "ModelBuilder", "Step", "Value", "compile", "evaluate", "fit", "from_torch", "load",
+           "parse"]
 
 
 class Model:
@@ -75,27 +76,38 @@ class Step:
         self.signature = json.loads(compiled.signature)
         self.eval_signature = json.loads(compiled.eval_signature) if compiled.eval_signature else None
         self._views = self._session.state()
+        self._dtypes = self._batch_dtypes(self.signature)
+        self._eval_dtypes = self._batch_dtypes(self.eval_signature) if self.eval_signature else None
 
-    def _batch(self, batch: Mapping[str, np.ndarray], signature) -> dict:
-        wanted = {a["name"]: a for a in signature["args"] if a["role"] in ("input", "label")}
+    @staticmethod
+    def _batch_dtypes(signature) -> dict:
+        return {a["name"]: np.dtype(_DTYPES[a["dtype"]]) if a["dtype"] in _DTYPES else None
+                for a in signature["args"] if a["role"] in ("input", "label")}
+
+    @staticmethod
+    def _batch(batch: Mapping[str, np.ndarray], dtypes: dict) -> Mapping[str, np.ndarray]:
+        """`batch` as C-ordered arrays of the model's dtypes (as given when
+        they are: bound without a copy)."""
+        if all(type(v) is np.ndarray and v.flags.c_contiguous and v.dtype == dtypes.get(k)
+               for k, v in batch.items()):
+            return batch
         out = {}
         for name, value in batch.items():
-            slot = wanted.get(name)
-            value = np.asarray(value)
-            if slot is not None and slot["dtype"] in _DTYPES and value.dtype != _DTYPES[slot["dtype"]]:
-                raise Error(f"batch '{name}': dtype {value.dtype} does not match the model's {slot['dtype']}")
+            value, want = np.asarray(value), dtypes.get(name)
+            if want is not None and value.dtype != want:
+                raise Error(f"batch '{name}': dtype {value.dtype} does not match the model's {want}")
             out[name] = np.ascontiguousarray(value)
         return out
 
     def __call__(self, batch: Mapping[str, np.ndarray]) -> dict:
-        return self._session.step(self._batch(batch, self.signature))
+        return self._session.step(self._batch(batch, self._dtypes))
 
     def eval(self, batch: Mapping[str, np.ndarray]) -> dict:
         """The eval function (the forward pass and losses, no update) on
         `batch`."""
         if self.eval_signature is None:
             raise Error("this step has no eval function (compiled with train=False)")
-        return self._session.eval(self._batch(batch, self.eval_signature))
+        return self._session.eval(self._batch(batch, self._eval_dtypes))
 
     def _assign(self, values: Mapping[str, np.ndarray]) -> None:
         """Copies `values` (parameters or state by name) into the step's
@@ -163,6 +175,7 @@ def compile(model: Model, *, train: bool = True, seed: int = 0,
 
 
 from .builder import ModelBuilder, Value  # noqa: E402  (uses Model)
+from .fit import evaluate, fit  # noqa: E402
 
 
 def from_torch(module, example_inputs, loss=None, targets=(), name=None) -> Model:
