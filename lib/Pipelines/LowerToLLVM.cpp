@@ -12,28 +12,46 @@
 
 using namespace mlir;
 
+void lp::buildLowerToLLVMStage(OpPassManager &pm,
+                               const LowerToLLVMOptions &options,
+                               LowerToLLVMStage stage) {
+  switch (stage) {
+  case LowerToLLVMStage::Linalg: {
+    LowerToLinalgOptions front;
+    front.outlineBlocks = options.outlineBlocks;
+    front.fuseElementwise = options.fuseElementwise;
+    front.conv = options.conv;
+    front.widenLowp = ArrayRef<std::string>(options.widenLowp);
+    buildLowerToLinalgPipeline(pm, front);
+    return;
+  }
+  case LowerToLLVMStage::Bufferize: {
+    BufferizeOptions bufferize;
+    bufferize.inplaceResults = options.inplaceResults;
+    bufferize.resultsToOutParams = options.resultsToOutParams;
+    buildBufferizePipeline(pm, bufferize);
+    return;
+  }
+  case LowerToLLVMStage::Codegen: {
+    CPUCodegenOptions codegen;
+    codegen.matmul = options.matmul;
+    codegen.outlineKernels = options.outlineKernels;
+    codegen.parallel = options.parallel;
+    codegen.threads = options.threads;
+    codegen.approximateMath = options.approximateMath;
+    codegen.gpuLaunches = options.gpuLaunches;
+    buildCPUCodegenPipeline(pm, codegen);
+    return;
+  }
+  }
+}
+
 void lp::buildLowerToLLVMPipeline(OpPassManager &pm,
                                   const LowerToLLVMOptions &options) {
-  LowerToLinalgOptions front;
-  front.outlineBlocks = options.outlineBlocks;
-  front.fuseElementwise = options.fuseElementwise;
-  front.conv = options.conv;
-  front.widenLowp = ArrayRef<std::string>(options.widenLowp);
-  buildLowerToLinalgPipeline(pm, front);
-
-  BufferizeOptions bufferize;
-  bufferize.inplaceResults = options.inplaceResults;
-  bufferize.resultsToOutParams = options.resultsToOutParams;
-  buildBufferizePipeline(pm, bufferize);
-
-  CPUCodegenOptions codegen;
-  codegen.matmul = options.matmul;
-  codegen.outlineKernels = options.outlineKernels;
-  codegen.parallel = options.parallel;
-  codegen.threads = options.threads;
-  codegen.approximateMath = options.approximateMath;
-  codegen.gpuLaunches = options.gpuLaunches;
-  buildCPUCodegenPipeline(pm, codegen);
+  for (LowerToLLVMStage stage :
+       {LowerToLLVMStage::Linalg, LowerToLLVMStage::Bufferize,
+        LowerToLLVMStage::Codegen})
+    buildLowerToLLVMStage(pm, options, stage);
 }
 
 void lp::registerPipelines() {

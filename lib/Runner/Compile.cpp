@@ -86,6 +86,15 @@ llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
   if (!fn)
     return fail("no function to compile");
   compiled.function = fn.getSymName().str();
+  auto record = [&](const char *stage) {
+    if (!options.stageIR)
+      return;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+    options.stageIR->emplace_back(stage, std::move(text));
+  };
+  record("model");
   if (options.train) {
     PassManager build(module.getContext());
     BuildTrainStepOptions trainStep = options.trainStep;
@@ -96,6 +105,7 @@ llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
                   "' failed");
     compiled.trainStep = compiled.function + "_train_step";
     compiled.eval = compiled.function + "_eval";
+    record("train_step");
     std::vector<std::string> runnable = {compiled.trainStep, compiled.eval};
     if (options.quantConvert) {
       PassManager convert(module.getContext());
@@ -123,25 +133,47 @@ llvm::Expected<CompiledModule> lp::compile(ModuleOp module,
         module.lookupSymbol<func::FuncOp>(options.train ? compiled.trainStep
                                                         : compiled.function),
         *options.precisionReport);
-  PassManager pm(module.getContext());
+  auto loweringFailed = [&] {
+    return fail(options.train ? "lowering the train step failed"
+                              : "lowering '" + compiled.function + "' failed");
+  };
   // Parameters and optimizer state are updated in place: the step no
   // longer returns them, and the trainer's arrays stay where they are.
   if (options.cuda) {
+    PassManager pm(module.getContext());
     LowerToNVVMOptions lowering;
     lowering.copyOptionValuesFrom(options.gpuLowering);
     if (options.train)
       lowering.inplaceResults = true;
     buildLowerToNVVMPipeline(pm, lowering);
+    if (failed(pm.run(module)))
+      return loweringFailed();
+    record("nvvm");
   } else {
     LowerToLLVMOptions lowering;
     lowering.copyOptionValuesFrom(options.lowering);
     if (options.train)
       lowering.inplaceResults = true;
-    buildLowerToLLVMPipeline(pm, lowering);
+    // The stages one at a time when their IR is kept, else one pipeline.
+    std::vector<std::pair<LowerToLLVMStage, const char *>> stages = {
+        {LowerToLLVMStage::Linalg, "linalg"},
+        {LowerToLLVMStage::Bufferize, "bufferized"},
+        {LowerToLLVMStage::Codegen, "llvm"}};
+    PassManager whole(module.getContext());
+    for (auto [stage, name] : stages) {
+      if (!options.stageIR) {
+        buildLowerToLLVMStage(whole, lowering, stage);
+        continue;
+      }
+      PassManager pm(module.getContext());
+      buildLowerToLLVMStage(pm, lowering, stage);
+      if (failed(pm.run(module)))
+        return loweringFailed();
+      record(name);
+    }
+    if (!options.stageIR && failed(whole.run(module)))
+      return loweringFailed();
   }
-  if (failed(pm.run(module)))
-    return fail(options.train ? "lowering the train step failed"
-                              : "lowering '" + compiled.function + "' failed");
   compiled.pipelineSeconds = secondsSince(start);
   // The libraries the step's products run on (Contractions.h): a bad
   // choice (an ISA this CPU lacks, no library) is reported as it is.

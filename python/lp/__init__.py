@@ -133,6 +133,13 @@ class Step:
         return dict(self._views)
 
     @property
+    def ir(self) -> dict:
+        """The module's MLIR text after each pipeline stage, in order
+        ("model", "train_step", "linalg", "bufferized", "llvm"), when
+        compiled with keep_ir=True (else empty)."""
+        return dict(self._compiled.stage_ir)
+
+    @property
     def precision_report(self) -> str:
         """lp-run --precision-report's text for this step."""
         return self._compiled.precision_report
@@ -148,7 +155,8 @@ class Step:
 
 
 def compile(model: Model, *, train: bool = True, seed: int = 0,
-            params: str | os.PathLike | Mapping[str, np.ndarray] | None = None, **options) -> Step:
+            params: str | os.PathLike | Mapping[str, np.ndarray] | None = None, keep_ir: bool = False,
+            **options) -> Step:
     """Compiles `model`'s training step (with train=False, the model
     function itself) for the CPU.
 
@@ -161,10 +169,12 @@ def compile(model: Model, *, train: bool = True, seed: int = 0,
     function, parallel. Parameters start from `params` (a .npz, as lp-run
     --params, or arrays by name), from the model's `initial_params` (a
     model from lp.from_torch: the module's weights), or from the model's
-    initialisers with `seed`."""
+    initialisers with `seed`. With `keep_ir`, `step.ir` holds the module's
+    text after each stage ("model", "train_step", "linalg", "bufferized",
+    "llvm")."""
     if not isinstance(model, Model):
         raise TypeError(f"lp.compile takes an lp.Model, got {type(model).__name__}")
-    compiled = _lp.Compiled(model._native, dict(options, train=train))
+    compiled = _lp.Compiled(model._native, dict(options, train=train), keep_ir)
     if params is None:
         params = getattr(model, "initial_params", None)
     if isinstance(params, Mapping):

@@ -19,6 +19,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/map.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
@@ -104,10 +105,13 @@ struct Compiled {
   lp::rt::Step step, eval;
   bool hasEval = false;
   std::string precisionReport;
+  std::vector<std::pair<std::string, std::string>> stageIR;
 
-  Compiled(const Model &model, const nb::dict &kwargs)
+  Compiled(const Model &model, const nb::dict &kwargs, bool keepIR)
       : context(model.context) {
     lp::CompileOptions options;
+    if (keepIR)
+      options.stageIR = &stageIR;
     // Kernels split over the OpenMP threads when the step runs.
     options.lowering.parallel = true;
     setOptions(options, kwargs);
@@ -269,7 +273,7 @@ NB_MODULE(_lp, m) {
       .def("type_of", &ModelBuilder::typeOf);
 
   nb::class_<Compiled>(m, "Compiled")
-      .def(nb::init<const Model &, const nb::dict &>())
+      .def(nb::init<const Model &, const nb::dict &, bool>())
       .def_prop_ro(
           "function",
           [](const Compiled &c) { return c.step.signature().function; })
@@ -279,7 +283,8 @@ NB_MODULE(_lp, m) {
                    [](const Compiled &c) {
                      return c.hasEval ? c.eval.signatureText() : "";
                    })
-      .def_ro("precision_report", &Compiled::precisionReport);
+      .def_ro("precision_report", &Compiled::precisionReport)
+      .def_ro("stage_ir", &Compiled::stageIR);
 
   nb::class_<PySession>(m, "Session")
       .def(nb::init<nb::object, uint64_t, const std::string &>(),

@@ -117,3 +117,18 @@ def test_bf16_step_reports_its_precision(digits):
     assert np.isfinite(loss)
     assert "precision report: @digits_mlp_train_step" in step.precision_report
     assert step.params["fc1.w"].dtype == np.float32  # f32 master weights
+
+
+def test_ir_after_each_stage(digits):
+    step = lp.compile(lp.load(DIGITS_MLP), lr=0.1, keep_ir=True)
+    ir = step.ir
+    assert list(ir) == ["model", "train_step", "linalg", "bufferized", "llvm"]
+    assert "lp.linear" in ir["model"] and "func.func @digits_mlp_train_step" in ir["train_step"]
+    assert "linalg.matmul" in ir["linalg"] and "tensor<" in ir["linalg"]
+    assert "memref.alloc" in ir["bufferized"]
+    assert "llvm.func @digits_mlp_train_step" in ir["llvm"] and "linalg." not in ir["llvm"]
+    # The stages run one at a time give the step the pipeline gives.
+    plain = lp.compile(lp.load(DIGITS_MLP), lr=0.1)
+    assert plain.ir == {}
+    b = next(batches(digits, 1))
+    np.testing.assert_array_equal(step(b)["loss"], plain(b)["loss"])

@@ -279,6 +279,14 @@ void buildLowerToNVVMPipeline(mlir::OpPassManager &pm,
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
                               const LowerToLLVMOptions &options);
 
+/// One of those stages with the options `lp-lower-to-llvm` gives it: the
+/// pipeline is the three in order (the compile API runs them one at a
+/// time to keep the IR between them).
+enum class LowerToLLVMStage { Linalg, Bufferize, Codegen };
+void buildLowerToLLVMStage(mlir::OpPassManager &pm,
+                           const LowerToLLVMOptions &options,
+                           LowerToLLVMStage stage);
+
 /// Registers `lp-lower-to-linalg`, `lp-bufferize`, `lp-cpu-codegen` and
 /// `lp-lower-to-llvm`.
 void registerPipelines();

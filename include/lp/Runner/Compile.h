@@ -69,6 +69,11 @@ struct CompileOptions {
   /// "device": "cuda" and the runtime calls them on device memory.
   bool cuda = false;
   LowerToNVVMOptions gpuLowering;
+  /// When not null, receives the module's text after each stage, by name:
+  /// "model" (as given), "train_step" (after lp-build-train-step, when
+  /// training), "linalg", "bufferized" and "llvm" (after each stage of
+  /// lp-lower-to-llvm; the GPU pipeline records only its end, as "nvvm").
+  std::vector<std::pair<std::string, std::string>> *stageIR = nullptr;
 };
 
 /// A compiled module and the functions to run from it.
