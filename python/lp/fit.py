@@ -84,10 +84,10 @@ def fit(step, data: Mapping[str, np.ndarray], steps: int, eval_data: Mapping[str
     `eval_data` every `eval_every` steps and at the end, with a progress
     line on stderr, and writes the loss curve to the PNG `plot`. Returns
     the history: {"step", "loss" (loss.total per step), "eval_step",
-    "eval": [dict per evaluation]}."""
+    "eval": [dict per evaluation], "skipped": steps loss scaling skipped}."""
     slots, cut, examples, rows = _batches(step, data, step.signature)
     per_epoch = examples // rows
-    history = {"step": [], "loss": [], "eval_step": [], "eval": []}
+    history = {"step": [], "loss": [], "eval_step": [], "eval": [], "skipped": 0}
     rng = np.random.default_rng(seed)
     order = np.arange(examples)
     start = time.perf_counter()
@@ -96,6 +96,8 @@ def fit(step, data: Mapping[str, np.ndarray], steps: int, eval_data: Mapping[str
             order = rng.permutation(examples) if shuffle else np.arange(examples)
         out = step(_batch(data, slots, cut, order, (s % per_epoch) * rows, rows))
         loss = float(out.get("loss.total", out.get("loss", np.nan)))
+        if "step.skipped" in out and bool(out["step.skipped"]):
+            history["skipped"] += 1  # loss scaling found an overflow
         history["step"].append(s + 1)
         history["loss"].append(loss)
         last = s + 1 == steps
