@@ -166,7 +166,8 @@ def compile(model: Model, *, train: bool = True, seed: int = 0,
     precision_overrides, lowp_result, master_weights, loss_scale ("none",
     "static", "dynamic"), init_scale, growth_factor, backoff_factor,
     growth_interval, fake_quant, clip_grad_norm, clip_grad_value,
-    function, parallel. Parameters start from `params` (a .npz, as lp-run
+    function, parallel, device ("cpu"; "cuda": the step lowered for the
+    GPU at hand, as lp-run --device=cuda). Parameters start from `params` (a .npz, as lp-run
     --params, or arrays by name), from the model's `initial_params` (a
     model from lp.from_torch: the module's weights), or from the model's
     initialisers with `seed`. With `keep_ir`, `step.ir` holds the module's

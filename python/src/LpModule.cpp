@@ -14,6 +14,7 @@
 #include "Native.h"
 
 #include "lp/Runtime/Contractions.h"
+#include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/Session.h"
 
 #include <nanobind/nanobind.h>
@@ -93,7 +94,19 @@ void setOptions(lp::CompileOptions &options, const nb::dict &kwargs) {
       t.clipValue = real();
     else if (k == "parallel")
       options.lowering.parallel = flag();
-    else
+    else if (k == "device") {
+      std::string device = str();
+      if (device == "cuda") {
+        // As lp-run --device=cuda: kernels for the GPU at hand.
+        if (std::string e = lp::rt::cuda::initialize(); !e.empty())
+          throw LpError("device='cuda': " + e);
+        options.cuda = true;
+        options.gpuLowering.chip = lp::rt::cuda::chipName();
+      } else if (device != "cpu") {
+        throw nb::value_error(
+            ("device must be 'cpu' or 'cuda', got '" + device + "'").c_str());
+      }
+    } else
       throw nb::value_error(("unknown compile option '" + k + "'").c_str());
   }
 }

@@ -132,3 +132,18 @@ def test_ir_after_each_stage(digits):
     assert plain.ir == {}
     b = next(batches(digits, 1))
     np.testing.assert_array_equal(step(b)["loss"], plain(b)["loss"])
+
+
+def test_device(digits):
+    model = lp.load(DIGITS_MLP)
+    with pytest.raises(ValueError, match="device must be 'cpu' or 'cuda', got 'tpu'"):
+        lp.compile(model, device="tpu")
+    try:
+        step = lp.compile(model, device="cuda", lr=0.1, seed=4)
+    except lp.Error as e:
+        # No driver or no GPU here: the runtime's reason, as lp-run gives it.
+        assert str(e).startswith("device='cuda': no"), str(e)
+        pytest.skip(f"no GPU to run on ({e}); the error was checked")
+    cpu = lp.compile(model, lr=0.1, seed=4)
+    b = next(batches(digits, 1))
+    np.testing.assert_allclose(step(b)["loss"], cpu(b)["loss"], rtol=1e-5)
