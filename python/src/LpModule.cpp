@@ -13,6 +13,7 @@
 #include "ModelBuilder.h"
 #include "Native.h"
 
+#include "lp/Runtime/BufferCache.h"
 #include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/Session.h"
@@ -122,6 +123,8 @@ struct Compiled {
 
   Compiled(const Model &model, const nb::dict &kwargs, bool keepIR)
       : context(model.context) {
+    // Buffers reused across the step's calls, as in lp-run.
+    lp::rt::buffers::configureProcessAllocator();
     lp::CompileOptions options;
     if (keepIR)
       options.stageIR = &stageIR;

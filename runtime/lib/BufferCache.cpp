@@ -140,6 +140,15 @@ void endOfCall() {
   ++c.generation;
 }
 
+void configureProcessAllocator() {
+  static bool done = [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    return true;
+  }();
+  (void)done;
+}
+
 void trim() {
   Cache &c = cache();
   std::lock_guard<std::mutex> guard(c.lock);

@@ -14,11 +14,11 @@
 #include "lp/Runtime/Contractions.h"
 #include "lp/Runtime/Trainer.h"
 
+#include "lp/Runtime/BufferCache.h"
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <malloc.h>
 
 using namespace lp::rt;
 
@@ -88,9 +88,8 @@ const char *kKnown[] = {"function",      "list",
 } // namespace
 
 int main(int argc, char **argv) {
-  // Buffer reuse across steps, as lp-run (see there).
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  // Buffers reused across steps (BufferCache.h).
+  lp::rt::buffers::configureProcessAllocator();
   setenv("KMP_BLOCKTIME", "5", /*overwrite=*/0);
   CommandLine cl(argc, argv);
   for (const auto &[name, value] : cl.values)

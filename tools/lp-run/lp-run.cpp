@@ -38,8 +38,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
+#include "lp/Runtime/BufferCache.h"
 #include <iostream>
-#include <malloc.h>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -547,13 +547,8 @@ static int runQuantize(ModuleOp module, lp::CompileOptions &options) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  // A step allocates and frees the same buffers every time. glibc serves
-  // blocks above 128 KiB with a fresh mmap and returns them with munmap,
-  // so each step would page-fault its activations in again; keeping them
-  // in the heap lets the allocator hand the same memory back (buffer
-  // reuse across steps). 32 MiB is glibc's largest threshold.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  // Buffers reused across steps (BufferCache.h).
+  lp::rt::buffers::configureProcessAllocator();
   cl::HideUnrelatedOptions({&runCat, &trainCat, &lowerCat,
                             &lp::quantizeCategory(), &lp::deviceCategory()});
   cl::ParseCommandLineOptions(argc, argv, "LP model runner (CPU JIT)\n");
