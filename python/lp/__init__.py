@@ -70,8 +70,11 @@ class Step:
     a copy. `params` and `state` are NumPy views of the arrays the step
     updates in place."""
 
-    def __init__(self, compiled: _lp.Compiled, seed: int, params: str):
+    def __init__(self, compiled: _lp.Compiled, seed: int, params: str, bound: Mapping[str, np.ndarray] | None = None):
         self._compiled = compiled
+        # Inputs the model binds itself every call (an imported module's
+        # buffers), C-ordered once.
+        self._bound = {k: np.ascontiguousarray(v) for k, v in (bound or {}).items()}
         self._session = _lp.Session(compiled, seed, params)
         self.signature = json.loads(compiled.signature)
         self.eval_signature = json.loads(compiled.eval_signature) if compiled.eval_signature else None
@@ -100,6 +103,8 @@ class Step:
         return out
 
     def __call__(self, batch: Mapping[str, np.ndarray]) -> dict:
+        if self._bound:
+            batch = {**self._bound, **batch}
         return self._session.step(self._batch(batch, self._dtypes))
 
     def eval(self, batch: Mapping[str, np.ndarray]) -> dict:
@@ -107,6 +112,8 @@ class Step:
         `batch`."""
         if self.eval_signature is None:
             raise Error("this step has no eval function (compiled with train=False)")
+        if self._bound:
+            batch = {**self._bound, **batch}
         return self._session.eval(self._batch(batch, self._eval_dtypes))
 
     def _assign(self, values: Mapping[str, np.ndarray]) -> None:
@@ -178,11 +185,12 @@ def compile(model: Model, *, train: bool = True, seed: int = 0,
     compiled = _lp.Compiled(model._native, dict(options, train=train), keep_ir)
     if params is None:
         params = getattr(model, "initial_params", None)
+    bound = getattr(model, "bound_inputs", None)
     if isinstance(params, Mapping):
-        step = Step(compiled, seed, "")
+        step = Step(compiled, seed, "", bound)
         step._assign(params)
         return step
-    return Step(compiled, seed, os.fspath(params) if params is not None else "")
+    return Step(compiled, seed, os.fspath(params) if params is not None else "", bound)
 
 
 from .builder import ModelBuilder, Value  # noqa: E402  (uses Model)

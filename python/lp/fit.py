@@ -22,7 +22,8 @@ def _batches(step, data: Mapping[str, np.ndarray], signature):
     whole every step (a mask); the others hold examples along their first
     dimension, cut `rows` at a time and reshaped to the argument (labels
     [B, T] for a [B*T] argument)."""
-    slots = [a for a in signature["args"] if a["role"] in ("input", "label")]
+    bound = getattr(step, "_bound", {})  # bound by the step itself
+    slots = [a for a in signature["args"] if a["role"] in ("input", "label") and a["name"] not in bound]
     missing = [a["name"] for a in slots if a["name"] not in data]
     if missing:
         raise Error(f"the data has no {', '.join(repr(m) for m in missing)}")

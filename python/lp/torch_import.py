@@ -164,6 +164,17 @@ class _Importer:
             perm = list(range(rank))
             perm[d0], perm[d1] = perm[d1], perm[d0]
             return b.transpose(a[0], perm)
+        if t == aten.slice.Tensor:
+            rank = len(a[0].shape)
+            dim = int(a[1]) % rank if len(a) > 1 else 0
+            start = a[2] if len(a) > 2 and a[2] is not None else 0
+            end = a[3] if len(a) > 3 and a[3] is not None else a[0].shape[dim]
+            step = a[4] if len(a) > 4 else 1
+            if start == 0 and end >= a[0].shape[dim] and step == 1:
+                return a[0]  # the whole dimension
+            self.fail(node, "slicing a part of a dimension (the dialect has no slice yet)")
+        if t in (aten.alias.default, aten.detach.default):
+            return a[0]
         if t in (aten.dropout.default, aten.native_dropout.default):
             if float(a[1]) > 0 and (len(a) < 3 or a[2]):
                 self.fail(node, "dropout with p > 0 (the dialect has no dropout yet)")
@@ -248,7 +259,7 @@ def from_torch(module, example_inputs: Sequence, loss: Callable | None = None, t
     state = ep.state_dict
     b = ModelBuilder(name or type(module).__name__.lower())
     importer = _Importer(ep, b, "m.")
-    initial = {}
+    initial, bound = {}, {}
     user = iter(forward_names + target_names)
     for node in ep.graph.nodes:
         if node.op != "placeholder":
@@ -260,7 +271,12 @@ def from_torch(module, example_inputs: Sequence, loss: Callable | None = None, t
             fqn = params.get(node.name) or buffers[node.name]
             pname = fqn[2:] if fqn.startswith("m.") else fqn
             if node.name in buffers:
-                raise Error(f"module buffer '{pname}' is not supported by lp.from_torch yet")
+                # A buffer (a causal mask) is data the step reads: an input
+                # that lp.compile's step binds itself every call.
+                importer.values[node.name] = b.input(pname, shape, dtype)
+                bound[pname] = state[fqn].detach().cpu().numpy().copy() if fqn in state else \
+                    dict(ep.named_buffers())[fqn].detach().cpu().numpy().copy()
+                continue
             owner = pname.rpartition(".")[0]
             if owner:  # the parameter's module, as its ops'
                 with b.layer(owner):
@@ -281,4 +297,5 @@ def from_torch(module, example_inputs: Sequence, loss: Callable | None = None, t
     else:
         model = b.build({f"loss{i}": v for i, v in enumerate(outputs)})
     model.initial_params = initial
+    model.bound_inputs = bound
     return model

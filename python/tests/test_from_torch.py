@@ -148,3 +148,55 @@ def test_unsupported_ops_are_located_errors():
         lp.from_torch(Dropout().train(), (torch.zeros(2, 4),))
     # In eval mode dropout is the identity.
     lp.from_torch(Dropout().eval(), (torch.zeros(2, 4),))
+
+
+class GPTBlock(nn.Module):
+    """A GPT-style block: token and position embeddings, pre-norm causal
+    self-attention (the mask a module buffer, added to the scores), a GELU
+    MLP, residuals, a final LayerNorm and the vocabulary head."""
+
+    def __init__(self, vocab=24, d=32, heads=4, t=16):
+        super().__init__()
+        self.heads = heads
+        self.tok, self.pos = nn.Embedding(vocab, d), nn.Parameter(0.02 * torch.randn(t, d))
+        self.ln1, self.ln2, self.ln_f = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
+        self.q, self.k, self.v, self.proj = (nn.Linear(d, d) for _ in range(4))
+        self.fc, self.out = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
+        self.head = nn.Linear(d, vocab)
+        self.register_buffer("mask", torch.triu(torch.full((t, t), float("-inf")), 1))
+
+    def forward(self, idx):
+        b, t = idx.shape
+        x = self.tok(idx) + self.pos[:t]
+        h = self.ln1(x)
+        split = lambda z: z.view(b, t, self.heads, -1).transpose(1, 2)  # noqa: E731
+        q, k, v = split(self.q(h)), split(self.k(h)), split(self.v(h))
+        att = (q @ k.transpose(-2, -1)) * (1.0 / np.sqrt(q.shape[-1])) + self.mask[:t, :t]
+        y = (torch.softmax(att, dim=-1) @ v).transpose(1, 2).reshape(b, t, -1)
+        x = x + self.proj(y)
+        x = x + self.out(F.gelu(self.fc(self.ln2(x))))
+        return self.head(self.ln_f(x)).view(b * t, -1)
+
+
+def test_gpt_block_losses_match_pytorch(rng):
+    torch.manual_seed(5)
+    net = GPTBlock()
+    tokens = rng.integers(0, 24, (20, 8, 17))
+    batches = [(tokens[i, :, :16], tokens[i, :, 1:].reshape(-1)) for i in range(20)]
+    x0, y0 = (torch.tensor(v) for v in batches[0])
+    model = lp.from_torch(net, (x0,), loss=F.cross_entropy, targets=(y0,))
+    assert 'lp.name = "mask"' in model.mlir and 'lp.role = "input"' in model.mlir
+    assert 'lp.layer = "ln1"' in model.mlir and 'lp.name = "q.weight"' in model.mlir
+    step = lp.compile(model, optimizer="sgd", lr=0.1, momentum=0.9)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    ours, theirs = [], []
+    for xb, yb in batches:
+        ours.append(float(step({"idx": xb, "target": yb})["loss"]))  # the mask is bound by the step
+        opt.zero_grad()
+        loss = F.cross_entropy(net(torch.tensor(xb)), torch.tensor(yb))
+        loss.backward()
+        opt.step()
+        theirs.append(loss.item())
+    assert abs(ours[0] - theirs[0]) <= 1e-5 * theirs[0], (ours[0], theirs[0])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4)
+    assert theirs[-1] < theirs[0]  # it trains
