@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""docs/Python.md's tutorial: a PyTorch module trained by LP in f16 with
-dynamic loss scaling (or bf16), on the digits data, with its loss curve.
+"""docs/Python.md's tutorial: a PyTorch module trained by LP in bf16 with
+dynamic loss scaling (or f16, f32), on the digits data, with its loss
+curve.
 
-    PYTHONPATH=build/python python3 examples/python_tutorial.py [--precision f16|bf16|f32] [--plot loss.png]
+    PYTHONPATH=build/python python3 examples/python_tutorial.py [--precision bf16|f16|f32]
+        [--loss-scale dynamic|none] [--plot loss.png]
 
 Needs PyTorch (pip install torch) for the module and its export; the
 training itself is LP's.
@@ -31,7 +33,8 @@ class MLP(torch.nn.Module):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--precision", default="f16", choices=["f16", "bf16", "f32"])
+    ap.add_argument("--precision", default="bf16", choices=["bf16", "f16", "f32"])
+    ap.add_argument("--loss-scale", default="dynamic", choices=["dynamic", "none"])
     ap.add_argument("--steps", type=int, default=600)
     ap.add_argument("--plot", default="loss.png")
     args = ap.parse_args()
@@ -43,7 +46,7 @@ def main():
     x, y = torch.tensor(train["x"][:64]), torch.tensor(train["y"][:64])
     # The three lines that replace PyTorch's loop: export, compile, step.
     model = lp.from_torch(net, (x,), loss=F.cross_entropy, targets=(y,))
-    scaling = {"loss_scale": "dynamic"} if args.precision == "f16" else {}
+    scaling = {"loss_scale": args.loss_scale} if args.precision != "f32" else {}
     step = lp.compile(model, optimizer="sgd", lr=0.1, momentum=0.9, precision=args.precision, **scaling)
 
     print(step.precision_report)

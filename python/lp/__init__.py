@@ -58,6 +58,17 @@ def load(path: str | os.PathLike) -> Model:
 
 _DTYPES = {"float32": np.float32, "float64": np.float64, "float16": np.float16,
            "int64": np.int64, "int32": np.int32, "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
+try:  # NumPy has no bf16: ml_dtypes' (LP's tests use it; optional here)
+    import ml_dtypes
+
+    _DTYPES["bfloat16"] = ml_dtypes.bfloat16
+except ImportError:  # pragma: no cover
+    ml_dtypes = None
+
+
+def _as_bf16(a: np.ndarray, dtype: str) -> np.ndarray:
+    """bf16 arrays come from the extension as their bits (uint16)."""
+    return a.view(ml_dtypes.bfloat16) if dtype == "bfloat16" and ml_dtypes is not None else a
 
 
 class Step:
@@ -74,11 +85,14 @@ class Step:
         self._compiled = compiled
         # Inputs the model binds itself every call (an imported module's
         # buffers), C-ordered once.
-        self._bound = {k: np.ascontiguousarray(v) for k, v in (bound or {}).items()}
+        self._bound = {k: np.asarray(v, order="C") for k, v in (bound or {}).items()}
         self._session = _lp.Session(compiled, seed, params)
         self.signature = json.loads(compiled.signature)
         self.eval_signature = json.loads(compiled.eval_signature) if compiled.eval_signature else None
-        self._views = self._session.state()
+        types = {a["name"]: a["dtype"] for a in self.signature["args"]}
+        self._views = {k: _as_bf16(v, types.get(k, "")) for k, v in self._session.state().items()}
+        self._result_types = {r["name"]: r["dtype"] for s in (self.signature, self.eval_signature or {"results": []})
+                              for r in s["results"]}
         self._dtypes = self._batch_dtypes(self.signature)
         self._eval_dtypes = self._batch_dtypes(self.eval_signature) if self.eval_signature else None
 
@@ -90,22 +104,27 @@ class Step:
     @staticmethod
     def _batch(batch: Mapping[str, np.ndarray], dtypes: dict) -> Mapping[str, np.ndarray]:
         """`batch` as C-ordered arrays of the model's dtypes (as given when
-        they are: bound without a copy)."""
-        if all(type(v) is np.ndarray and v.flags.c_contiguous and v.dtype == dtypes.get(k)
+        they are: bound without a copy; bf16 as its bits)."""
+        if all(type(v) is np.ndarray and v.flags.c_contiguous and v.dtype == dtypes.get(k) and v.dtype.kind != "V"
                for k, v in batch.items()):
             return batch
         out = {}
         for name, value in batch.items():
-            value, want = np.asarray(value), dtypes.get(name)
+            value, want = np.asarray(value, order="C"), dtypes.get(name)
             if want is not None and value.dtype != want:
                 raise Error(f"batch '{name}': dtype {value.dtype} does not match the model's {want}")
-            out[name] = np.ascontiguousarray(value)
+            if ml_dtypes is not None and value.dtype == ml_dtypes.bfloat16:
+                value = value.view(np.uint16)
+            out[name] = value
         return out
+
+    def _results(self, out: dict) -> dict:
+        return {k: _as_bf16(v, self._result_types.get(k, "")) for k, v in out.items()}
 
     def __call__(self, batch: Mapping[str, np.ndarray]) -> dict:
         if self._bound:
             batch = {**self._bound, **batch}
-        return self._session.step(self._batch(batch, self._dtypes))
+        return self._results(self._session.step(self._batch(batch, self._dtypes)))
 
     def eval(self, batch: Mapping[str, np.ndarray]) -> dict:
         """The eval function (the forward pass and losses, no update) on
@@ -114,7 +133,7 @@ class Step:
             raise Error("this step has no eval function (compiled with train=False)")
         if self._bound:
             batch = {**self._bound, **batch}
-        return self._session.eval(self._batch(batch, self._eval_dtypes))
+        return self._results(self._session.eval(self._batch(batch, self._eval_dtypes)))
 
     def _assign(self, values: Mapping[str, np.ndarray]) -> None:
         """Copies `values` (parameters or state by name) into the step's
@@ -163,7 +182,7 @@ class Step:
 
 def compile(model: Model, *, train: bool = True, seed: int = 0,
             params: str | os.PathLike | Mapping[str, np.ndarray] | None = None, keep_ir: bool = False,
-            **options) -> Step:
+            quantization: str | Mapping[str, object] | None = None, **options) -> Step:
     """Compiles `model`'s training step (with train=False, the model
     function itself) for the CPU.
 
@@ -177,11 +196,19 @@ def compile(model: Model, *, train: bool = True, seed: int = 0,
     GPU at hand, as lp-run --device=cuda). Parameters start from `params` (a .npz, as lp-run
     --params, or arrays by name), from the model's `initial_params` (a
     model from lp.from_torch: the module's weights), or from the model's
-    initialisers with `seed`. With `keep_ir`, `step.ir` holds the module's
+    initialisers with `seed`. `quantization` is lp-fake-quant's options
+    (lp-run --fake-quant): "on", a spec string ("weights=int4
+    activations=int8 freeze-after=400") or a mapping of its keys
+    ({"weights": "int4", "freeze-after": 400}). With `keep_ir`, `step.ir` holds the module's
     text after each stage ("model", "train_step", "linalg", "bufferized",
     "llvm")."""
     if not isinstance(model, Model):
         raise TypeError(f"lp.compile takes an lp.Model, got {type(model).__name__}")
+    if quantization is not None:
+        if "fake_quant" in options:
+            raise ValueError("give quantization or fake_quant, not both")
+        options["fake_quant"] = quantization if isinstance(quantization, str) else \
+            " ".join(f"{k}={v}" for k, v in quantization.items())
     compiled = _lp.Compiled(model._native, dict(options, train=train), keep_ir)
     if params is None:
         params = getattr(model, "initial_params", None)

@@ -172,7 +172,7 @@ class ModelBuilder:
                    "i32": np.int32}.get(dtype)
         if np_type is None:
             raise ValueError(f"constants of {dtype} are not supported")
-        a = np.ascontiguousarray(np.asarray(value, dtype=np_type))
+        a = np.asarray(value, dtype=np_type, order="C")  # 0-d stays 0-d
         text = repr(a.item()) if a.ndim == 0 and dtype.startswith("i") else \
             f"{float(a.item()):.17e}" if a.ndim == 0 else '"0x' + a.astype(a.dtype.newbyteorder("<")).tobytes().hex() + '"'
         return self._op("arith.constant", [], a.shape, dtype, [f"value = dense<{text}> : {_type(a.shape, dtype)}"])
@@ -287,10 +287,10 @@ class ModelBuilder:
 
     def cross_entropy(self, logits: Value, labels: Value) -> Value:
         """Mean softmax cross entropy of logits [..., C] and labels [...]."""
-        return self._op("lp.cross_entropy", [logits, labels], (), "f32")
+        return self._op("lp.cross_entropy", [logits, labels], (), logits.dtype)
 
     def mse_loss(self, prediction: Value, target: Value) -> Value:
-        return self._op("lp.mse_loss", [prediction, target], (), "f32")
+        return self._op("lp.mse_loss", [prediction, target], (), prediction.dtype)
 
     def cast(self, x: Value, dtype) -> Value:
         return self._op("lp.cast", [x], x.shape, _dtype(dtype))

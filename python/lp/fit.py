@@ -30,8 +30,13 @@ def _batches(step, data: Mapping[str, np.ndarray], signature):
     per_example = [a for a in slots if tuple(data[a["name"]].shape) != tuple(a["shape"])]
     if not per_example:
         raise Error("every array of the data has its argument's whole shape: no examples to cut batches from")
-    rows = per_example[0]["shape"][0]
-    examples = min(data[a["name"]].shape[0] for a in per_example)
+    counts = {a["name"]: data[a["name"]].shape[0] for a in per_example}
+    if len(set(counts.values())) > 1:
+        raise Error(f"the data's arrays hold different numbers of examples: {counts}")
+    # Batch rows from an input's first dimension (a label may be flat).
+    first = next((a for a in per_example if a["role"] == "input"), per_example[0])
+    rows = first["shape"][0]
+    examples = counts[first["name"]]
     if examples < rows:
         raise Error(f"the data has {examples} examples, fewer than one batch of {rows}")
     return slots, set(a["name"] for a in per_example), examples, rows

@@ -151,6 +151,8 @@ class _Importer:
                 self.fail(node, "normalization over several dimensions or without affine parameters")
             return b.layer_norm(a[0], a[2], a[3], -1, float(a[4]) if len(a) > 4 else 1e-5)
         if t == aten.embedding.default:
+            if (len(a) > 2 and a[2] != -1) or (len(a) > 3 and a[3]):
+                self.fail(node, "padding_idx or scale_grad_by_freq")
             return b.embedding(a[1], a[0])
         if t in (aten.view.default, aten.reshape.default, aten._unsafe_view.default, aten.flatten.using_ints,
                  aten.unsqueeze.default, aten.squeeze.dim, aten.contiguous.default, aten.clone.default):
@@ -160,6 +162,8 @@ class _Importer:
             return b.transpose(a[0], [int(p) % len(a[0].shape) for p in a[1]])
         if t in (aten.transpose.int, aten.t.default):
             rank = len(a[0].shape)
+            if rank < 2:
+                return a[0]  # t() of a vector
             d0, d1 = (int(a[1]) % rank, int(a[2]) % rank) if t == aten.transpose.int else (0, 1)
             perm = list(range(rank))
             perm[d0], perm[d1] = perm[d1], perm[d0]
@@ -173,7 +177,7 @@ class _Importer:
             if start == 0 and end >= a[0].shape[dim] and step == 1:
                 return a[0]  # the whole dimension
             self.fail(node, "slicing a part of a dimension (the dialect has no slice yet)")
-        if t in (aten.alias.default, aten.detach.default):
+        if t in (aten.alias.default, aten.detach.default, aten.detach_.default, aten.lift_fresh_copy.default):
             return a[0]
         if t in (aten.dropout.default, aten.native_dropout.default):
             if float(a[1]) > 0 and (len(a) < 3 or a[2]):
@@ -183,7 +187,7 @@ class _Importer:
             if kw.get("dtype") is not None:
                 self.fail(node, "a dtype argument")
             rank = len(a[0].shape)
-            whole = t in (aten.sum.default, aten.mean.default)
+            whole = t in (aten.sum.default, aten.mean.default) or len(a) < 2 or not a[1]
             dims = list(range(rank)) if whole or not a[1] else [int(d) % rank for d in a[1]]
             keep = False if whole else bool(a[2]) if len(a) > 2 else False
             fn = b.reduce_mean if t in (aten.mean.default, aten.mean.dim) else \
@@ -256,6 +260,7 @@ def from_torch(module, example_inputs: Sequence, loss: Callable | None = None, t
     sig = ep.graph_signature
     params = dict(sig.inputs_to_parameters)
     buffers = dict(sig.inputs_to_buffers)
+    lifted = dict(getattr(sig, "inputs_to_lifted_tensor_constants", {}) or {})
     state = ep.state_dict
     b = ModelBuilder(name or type(module).__name__.lower())
     importer = _Importer(ep, b, "m.")
@@ -267,6 +272,10 @@ def from_torch(module, example_inputs: Sequence, loss: Callable | None = None, t
         val = node.meta["val"]
         shape = tuple(int(d) for d in val.shape)
         dtype = str(val.dtype).replace("torch.", "")
+        if node.name in lifted:  # a tensor constant of the forward pass
+            value = ep.constants[lifted[node.name]]
+            importer.values[node.name] = b.constant(value.detach().cpu().numpy(), dtype)
+            continue
         if node.name in params or node.name in buffers:
             fqn = params.get(node.name) or buffers[node.name]
             pname = fqn[2:] if fqn.startswith("m.") else fqn

@@ -26,6 +26,7 @@
 #include <nanobind/stl/vector.h>
 
 #include <memory>
+#include <mutex>
 
 namespace nb = nanobind;
 using namespace mlir;
@@ -39,10 +40,22 @@ void setOptions(lp::CompileOptions &options, const nb::dict &kwargs) {
   lp::BuildTrainStepOptions &t = options.trainStep;
   for (auto [key, value] : kwargs) {
     std::string k = nb::cast<std::string>(key);
-    auto str = [&] { return nb::cast<std::string>(value); };
-    auto real = [&] { return nb::cast<double>(value); };
-    auto flag = [&] { return nb::cast<bool>(value); };
-    auto integer = [&] { return nb::cast<int64_t>(value); };
+    // A value of the wrong type names the option (nb::cast alone would
+    // say std::bad_cast).
+    auto as = [&](auto tag, const char *what) {
+      using T = decltype(tag);
+      T v{};
+      if (!nb::try_cast<T>(value, v))
+        throw nb::type_error(("compile option '" + k + "' must be " + what +
+                              ", got " +
+                              nb::cast<std::string>(nb::str(value.type())))
+                                 .c_str());
+      return v;
+    };
+    auto str = [&] { return as(std::string(), "a string"); };
+    auto real = [&] { return as(double(), "a number"); };
+    auto flag = [&] { return as(bool(), "True or False"); };
+    auto integer = [&] { return as(int64_t(), "an integer"); };
     if (k == "function")
       options.function = str();
     else if (k == "train")
@@ -169,7 +182,10 @@ lp::npy::DType dtypeOf(const nb::dlpack::dtype &d) {
       return lp::npy::DType::F64;
     if (d.code == uint8_t(Code::Float) && d.bits == 16)
       return lp::npy::DType::F16;
-    if (d.code == uint8_t(Code::Bfloat) && d.bits == 16)
+    // bf16 arrives as its bits (python/lp views ml_dtypes' bfloat16 as
+    // uint16: NumPy has no bf16 of its own); LP has no uint16 type.
+    if ((d.code == uint8_t(Code::Bfloat) || d.code == uint8_t(Code::UInt)) &&
+        d.bits == 16)
       return lp::npy::DType::BF16;
     if (d.code == uint8_t(Code::Int) && d.bits == 64)
       return lp::npy::DType::I64;
@@ -194,8 +210,8 @@ nb::dlpack::dtype dlpackOf(lp::npy::DType t) {
     return nb::dtype<double>();
   case D::F16:
     return {uint8_t(nb::dlpack::dtype_code::Float), 16, 1};
-  case D::BF16:
-    return {uint8_t(nb::dlpack::dtype_code::Bfloat), 16, 1};
+  case D::BF16: // as its bits; python/lp views them as bfloat16
+    return nb::dtype<uint16_t>();
   case D::I64:
     return nb::dtype<int64_t>();
   case D::I32:
@@ -211,6 +227,10 @@ nb::dlpack::dtype dlpackOf(lp::npy::DType t) {
 }
 
 using NumPyArray = nb::ndarray<nb::numpy, nb::c_contig>;
+/// A batch array: read only, C order, in host memory.
+using InputArray =
+    nb::ndarray<nb::numpy, nb::ro, nb::c_contig, nb::device::cpu>;
+using Batch = std::map<std::string, InputArray>;
 
 /// A NumPy array over `a`'s elements, kept alive by `owner`.
 NumPyArray view(lp::npy::Array &a, nb::handle owner) {
@@ -231,6 +251,7 @@ NumPyArray adopt(lp::npy::Array &&a) {
 struct PySession {
   nb::object compiledRef; // keeps the Compiled (its steps) alive
   lp::rt::Session session;
+  std::mutex calling;
 
   PySession(nb::object compiled, uint64_t seed, const std::string &params)
       : compiledRef(compiled) {
@@ -241,7 +262,7 @@ struct PySession {
       throw LpError(e);
   }
 
-  nb::dict call(bool evalFn, const std::map<std::string, NumPyArray> &batch) {
+  nb::dict call(bool evalFn, const Batch &batch) {
     std::map<std::string, lp::rt::BatchArray> arrays;
     for (const auto &[name, a] : batch) {
       lp::rt::BatchArray b;
@@ -255,6 +276,8 @@ struct PySession {
     std::string e;
     {
       nb::gil_scoped_release release;
+      // One call at a time: the calls share the state arrays.
+      std::lock_guard<std::mutex> lock(calling);
       e = session.call(evalFn, arrays, results);
     }
     if (!e.empty())
@@ -305,14 +328,10 @@ NB_MODULE(_lp, m) {
   nb::class_<PySession>(m, "Session")
       .def(nb::init<nb::object, uint64_t, const std::string &>(),
            nb::arg("compiled"), nb::arg("seed") = 0, nb::arg("params") = "")
-      .def("step",
-           [](PySession &s, const std::map<std::string, NumPyArray> &batch) {
-             return s.call(false, batch);
-           })
+      .def("step", [](PySession &s,
+                      const Batch &batch) { return s.call(false, batch); })
       .def("eval",
-           [](PySession &s, const std::map<std::string, NumPyArray> &batch) {
-             return s.call(true, batch);
-           })
+           [](PySession &s, const Batch &batch) { return s.call(true, batch); })
       .def("state",
            [](nb::handle self) {
              PySession &s = nb::cast<PySession &>(self);

@@ -21,6 +21,8 @@ ModelBuilder::ModelBuilder(const std::string &name) : context(makeContext()) {
 }
 
 mlir::Value ModelBuilder::value(int64_t v) const {
+  if (!function)
+    throw LpError("the model is finished");
   if (v < 0 || v >= int64_t(values.size()))
     throw LpError("value #" + std::to_string(v) + " is not of this builder");
   return values[v];
@@ -47,9 +49,10 @@ int64_t ModelBuilder::argument(const std::string &typeText,
   Type type = parseType(typeText, context.get());
   if (!type)
     throw LpError(describe("invalid type " + typeText, diagnostics));
+  DictionaryAttr dict = dictionary(attrs); // before anything is added
   Block &entry = function.getBody().front();
   values.push_back(entry.addArgument(type, UnknownLoc::get(context.get())));
-  argAttrs.push_back(dictionary(attrs));
+  argAttrs.push_back(dict);
   return int64_t(values.size()) - 1;
 }
 
@@ -76,6 +79,12 @@ int64_t ModelBuilder::op(const std::string &name,
     state.addOperands(value(v));
   state.addTypes(type);
   state.addAttributes(dictionary(attrs).getValue());
+  // The op's own attributes of the wrong kind are errors here: the op
+  // would otherwise be made with them missing.
+  if (failed(registered->verifyInherentAttrs(state.attributes,
+                                             [&] { return emitError(loc); })))
+    throw LpError(
+        describe(name + ": the dialect rejects this op", diagnostics));
   OpBuilder b = OpBuilder::atBlockEnd(&function.getBody().front());
   Operation *op = b.create(state);
   if (failed(verify(op))) {
@@ -102,24 +111,27 @@ ModelBuilder::finish(const std::vector<int64_t> &results,
     returned.push_back(value(v));
     types.push_back(returned.back().getType());
   }
+  // Every dictionary parsed before the function changes.
+  SmallVector<DictionaryAttr> resultDicts;
+  for (const std::string &text : resultAttrs)
+    resultDicts.push_back(dictionary(text));
+  DictionaryAttr functionDict = dictionary(functionAttrs);
   OpBuilder b = OpBuilder::atBlockEnd(&entry);
   func::ReturnOp::create(b, function.getLoc(), returned);
   function.setType(b.getFunctionType(entry.getArgumentTypes(), types));
   for (size_t i = 0; i < argAttrs.size(); ++i)
     function.setArgAttrs(i, argAttrs[i]);
   for (size_t i = 0; i < results.size(); ++i)
-    function.setResultAttrs(i, dictionary(resultAttrs[i]));
-  for (NamedAttribute a : dictionary(functionAttrs))
+    function.setResultAttrs(i, resultDicts[i]);
+  for (NamedAttribute a : functionDict)
     function->setAttr(a.getName(), a.getValue());
   std::vector<lp::Diagnostic> diagnostics;
   lp::DiagnosticCollector collect(*context, diagnostics);
-  if (failed(verify(*module))) {
-    // The function is kept (a later finish may fix nothing: the builder
-    // is done either way).
-    function = nullptr;
-    throw LpError(describe("invalid model", diagnostics));
-  }
+  // The builder is done either way: its values are the module's.
   function = nullptr;
+  values.clear();
+  if (failed(verify(*module)))
+    throw LpError(describe("invalid model", diagnostics));
   return Model(context, std::move(module));
 }
 

@@ -61,7 +61,6 @@ def test_params_are_views_that_see_updates(digits):
     before = w.copy()
     step(next(batches(digits, 1)))
     assert not np.array_equal(w, before), "the view did not see the step's update"
-    assert w.base is not None or not w.flags.owndata
     # Writing through the view is what the next step reads.
     w[:] = 0
     step.params["fc2.w"][:] = 0
@@ -147,3 +146,70 @@ def test_device(digits):
     cpu = lp.compile(model, lr=0.1, seed=4)
     b = next(batches(digits, 1))
     np.testing.assert_allclose(step(b)["loss"], cpu(b)["loss"], rtol=1e-5)
+
+
+def test_quantization_option(digits):
+    model = lp.load(DIGITS_MLP)
+    step = lp.compile(model, lr=0.1, quantization={"weights": "int8", "activations": "int8"})
+    assert {"fc1.w.fq.min", "fc1.w.fq.max", "fc2.input.fq.min"} <= set(step.state)
+    assert np.isfinite(float(step(next(batches(digits, 1)))["loss"]))
+    with pytest.raises(lp.Error, match="lp-fake-quant: weights must be int8, int4 or none, got 'int9'"):
+        lp.compile(model, quantization="weights=int9")
+    with pytest.raises(ValueError, match="quantization or fake_quant, not both"):
+        lp.compile(model, quantization="on", fake_quant="on")
+
+
+def counter_model():
+    """A model with state its forward pass updates (docs/ModelFormat.md)."""
+    b = lp.ModelBuilder("counter")
+    x, y = b.input("x", (8, 4)), b.label("y", (8,))
+    w = b.param("w", (4, 3), init="glorot_uniform")
+    calls = b.state("calls", ())
+    return b.build({"loss": b.cross_entropy(b.matmul(x, w), y), "calls": calls + b.constant(1.0)})
+
+
+def test_eval_leaves_state_alone():
+    step = lp.compile(counter_model(), lr=0.1)
+    batch = {"x": np.ones((8, 4), np.float32), "y": np.zeros(8, np.int64)}
+    step(batch)
+    assert float(step.state["calls"]) == 1.0
+    step.eval(batch)
+    step.eval(batch)
+    assert float(step.state["calls"]) == 1.0  # as lp-run's evaluation and PyTorch's eval mode
+    step(batch)
+    assert float(step.state["calls"]) == 2.0
+
+
+def test_batches_read_only_and_0d(digits):
+    step = lp.compile(lp.load(REPO_ROOT / "examples" / "char_lm.mlir"), lr=0.01)
+    d = dict(np.load(REPO_ROOT / "examples" / "data" / "chars_train.npz"))
+    tokens = d["tokens"][:16].copy()
+    tokens.setflags(write=False)
+    batch = {"tokens": tokens, "y": d["y"][:16].reshape(-1), "causal_mask": d["causal_mask"],
+             "attn_scale": np.float32(d["attn_scale"])}  # a 0-d scalar, through the converting path
+    first = float(step(batch)["loss"])
+    assert first == pytest.approx(np.log(96), rel=0.1)
+
+
+def test_option_types_are_named():
+    model = lp.load(DIGITS_MLP)
+    with pytest.raises(TypeError, match="compile option 'lr' must be a number, got <class 'str'>"):
+        lp.compile(model, lr="0.1")
+    with pytest.raises(TypeError, match="compile option 'optimizer' must be a string"):
+        lp.compile(model, optimizer=3)
+
+
+def test_bf16_batches_and_parameters():
+    ml_dtypes = pytest.importorskip("ml_dtypes", reason="ml_dtypes gives NumPy a bfloat16")
+    b = lp.ModelBuilder("bf16_in")
+    x, y = b.input("x", (4, 3), "bf16"), b.label("y", (4,))
+    w = b.param("w", (3, 2), init="ones", dtype="bf16")
+    model = b.build({"loss": b.cross_entropy(b.cast(b.matmul(x, w), "f32"), y)})
+    step = lp.compile(model, lr=0.5, master_weights=False, precision="bf16")
+    assert step.params["w"].dtype == ml_dtypes.bfloat16
+    xb = np.array([[1, 2, 3], [0, 1, 0], [2, 0, 1], [1, 1, 1]], ml_dtypes.bfloat16)
+    yb = np.array([0, 1, 0, 1])
+    loss = float(step({"x": xb, "y": yb})["loss"])
+    # Both classes' logits are equal with w all ones: log(2).
+    assert loss == pytest.approx(np.log(2), rel=1e-3)
+    assert not np.all(step.params["w"].astype(np.float32) == 1)  # updated through the view

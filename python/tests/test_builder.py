@@ -116,3 +116,20 @@ def test_small_cnn_loss_matches_numpy(rng, tmp_path):
     z = z - z.max(axis=1, keepdims=True)
     ref = np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(2), batch["y"]])
     np.testing.assert_allclose(got, ref, rtol=1e-5)
+
+
+def test_builder_misuse_is_an_error_not_a_crash():
+    b = lp.ModelBuilder("m")
+    x = b.input("x", (4, 8))
+    with pytest.raises(lp.Error, match="invalid attributes"):
+        b.param("bad\nname", (8, 2))
+    w = b.param("w", (8, 2))  # the failed argument left nothing behind
+    # An op attribute of the wrong kind.
+    with pytest.raises(lp.Error, match="lp.conv2d: the dialect rejects this op"):
+        b._native.op("lp.conv2d", [x.number, w.number], "tensor<4x2xf32>", "{stride = 3 : i64}", "t.py", 1)
+    model = b.build({"out": b.linear(x, w)})
+    assert model.mlir.count("lp.name") == 3  # x, w and the result: the failed param is not there
+    with pytest.raises(lp.Error, match="the model is finished"):
+        b._native.type_of(x.number)
+    with pytest.raises(lp.Error, match="the model is finished"):
+        b.relu(x)

@@ -5,7 +5,9 @@ fixed arrays bound whole (the char LM's mask), and the loss-curve PNG."""
 
 from __future__ import annotations
 
+import os
 import struct
+import subprocess
 import zlib
 
 import numpy as np
@@ -16,6 +18,7 @@ from conftest import REPO_ROOT
 from mixed_mlp import init_mlp, sgd_losses
 
 DIGITS_MLP = REPO_ROOT / "examples" / "digits_mlp.mlir"
+LP_RUN = os.environ.get("LP_RUN") or str(REPO_ROOT / "build" / "bin" / "lp-run")
 
 
 def forward_numpy(p, x):
@@ -59,13 +62,31 @@ def test_fit_trains_evaluates_and_plots(digits, tmp_path):
     assert raw.count(b"\x00\x00\x00") > width  # axes and curve
 
 
-def test_fit_binds_whole_arrays_and_reshapes_labels():
-    step = lp.compile(lp.load(REPO_ROOT / "examples" / "char_lm.mlir"), optimizer="adam", lr=1e-3)
-    d = dict(np.load(REPO_ROOT / "examples" / "data" / "chars_train.npz"))
-    history = lp.fit(step, d, 3, progress=False)
-    assert len(history["loss"]) == 3 and np.all(np.isfinite(history["loss"]))
-    # The first loss of a char LM at initialisation is about log(96).
-    assert history["loss"][0] == pytest.approx(np.log(96), rel=0.1)
+def test_fit_binds_whole_arrays_and_reshapes_labels(tmp_path):
+    """The char LM's mask and scale bound whole, its [B, T] labels reshaped
+    to [B*T]: the losses of lp-run --no-shuffle on the same data."""
+    model = REPO_ROOT / "examples" / "char_lm.mlir"
+    data = REPO_ROOT / "examples" / "data" / "chars_train.npz"
+    step = lp.compile(lp.load(model), optimizer="adam", lr=1e-3)
+    history = lp.fit(step, dict(np.load(data)), 3, shuffle=False, progress=False)
+    log = tmp_path / "losses.txt"
+    proc = subprocess.run([LP_RUN, str(model), "--train", f"--data={data}", "--steps=3", "--no-shuffle",
+                           "--optimizer=adam", "--lr=1e-3", f"--loss-log={log}", "--log-every=0"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    ref = [float(line.split()[-1]) for line in log.read_text().splitlines()]
+    np.testing.assert_allclose(history["loss"], ref, rtol=1e-6)
+
+
+def test_fit_shuffles_by_seed(digits):
+    d = dict(np.load(digits))
+
+    def losses(shuffle, seed):
+        step = lp.compile(lp.load(DIGITS_MLP), lr=0.1, seed=0)
+        return lp.fit(step, d, 5, shuffle=shuffle, seed=seed, progress=False)["loss"]
+
+    assert losses(True, 1) == losses(True, 1)
+    assert losses(True, 1) != losses(True, 2) and losses(True, 1) != losses(False, 1)
 
 
 def test_fit_errors(digits):
@@ -75,3 +96,5 @@ def test_fit_errors(digits):
         lp.fit(step, {"x": d["x"]}, 1, progress=False)
     with pytest.raises(lp.Error, match="fewer than one batch of 64"):
         lp.fit(step, {"x": d["x"][:10], "y": d["y"][:10]}, 1, progress=False)
+    with pytest.raises(lp.Error, match="different numbers of examples"):
+        lp.fit(step, {"x": d["x"][:200], "y": d["y"][:100]}, 1, progress=False)

@@ -59,8 +59,9 @@ std::string Session::call(bool evalFn,
              sig.function + "'";
   if (std::string e = fn->call(args, results); !e.empty())
     return e;
-  // State results back into their arrays (in place ones are there).
-  for (size_t i = 0; i < sig.results.size(); ++i)
+  // A step's state results back into their arrays (in place ones are
+  // there); eval's are not kept (PyTorch's eval mode, lp-run's evaluation).
+  for (size_t i = 0; i < sig.results.size() && !evalFn; ++i)
     if (auto it = arrays.find(sig.results[i].name);
         it != arrays.end() && sig.isOutParam(i))
       std::memcpy(it->second.data.data(), results[i].data.data(),

@@ -44,8 +44,9 @@ public:
 
   /// Calls the step (`evalFn` false) or the eval function on `batch` (every
   /// input and label of its signature, by name; checked: missing and
-  /// unknown names, dtypes, shapes, label bounds) and the state. Results
-  /// named like a state argument are written back into it; `results` gets
+  /// unknown names, dtypes, shapes, label bounds) and the state. A step's
+  /// results named like a state argument are written back into it (eval's
+  /// are returned, not kept, as lp-run's evaluation does); `results` gets
   /// the results in the signature's order (those updated in place left
   /// empty). An empty string or a message.
   std::string call(bool evalFn, const std::map<std::string, BatchArray> &batch,
