@@ -96,6 +96,7 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
                                                    bool emitErrors) {
   llvm::json::Array args, results;
   llvm::StringMap<ArgRole> argRoles;
+  llvm::StringMap<Type> argTypes;
   std::optional<int64_t> stepCounter;
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     llvm::json::Object slot;
@@ -118,6 +119,7 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
     if (!fn.isExternal())
       if (std::optional<int64_t> bound = findIndexBound(fn.getArgument(i)))
         slot["index_bound"] = *bound;
+    argTypes[name] = fn.getArgumentTypes()[i];
     if (!argRoles.try_emplace(name, role).second) {
       if (emitErrors)
         fn.emitError() << "two arguments are named '" << name << "'";
@@ -147,9 +149,18 @@ FailureOr<llvm::json::Object> lp::describeFunction(func::FuncOp fn,
     else if (name == kGradNorm)
       role = "grad_norm";
     else if (state != argRoles.end() && (state->second == ArgRole::Param ||
-                                         state->second == ArgRole::State))
+                                         state->second == ArgRole::State)) {
+      // The next value of the argument: the runtime writes it into the
+      // argument's array, so it must have the argument's type.
+      if (type != argTypes[name]) {
+        if (emitErrors)
+          fn.emitError() << "result '" << name << "' is the next value of "
+                         << "the argument of that name, but has type " << type
+                         << " where the argument has " << argTypes[name];
+        return failure();
+      }
       role = "state";
-    else if (tt.getRank() == 0 && isa<FloatType>(tt.getElementType()))
+    } else if (tt.getRank() == 0 && isa<FloatType>(tt.getElementType()))
       role = "loss";
     slot["role"] = role;
     results.push_back(std::move(slot));

@@ -158,6 +158,31 @@ def test_dynamic_shape_argument(tmp_path):
     expect_error([path, "--random-inputs"], re.escape(str(path)) + r":1:\d+: error: 'x' must be a statically shaped")
 
 
+@pytest.mark.parametrize("train", [False, True])
+def test_state_result_of_another_type(tmp_path, train):
+    """A state's next value must have the state's type: the runtime writes
+    it into the state's array (a [1] result for a [] state, a bf16 one for
+    an f32 state would write the wrong shape or bytes there)."""
+    path = tmp_path / "state.mlir"
+    path.write_text(
+        'func.func @counter(%x: tensor<4x3xf32> {lp.role = "input", lp.name = "x"},\n'
+        '    %y: tensor<4xi64> {lp.role = "label", lp.name = "y"},\n'
+        '    %calls: tensor<f32> {lp.role = "state", lp.name = "calls"})\n'
+        '    -> (tensor<f32> {lp.name = "loss"}, tensor<1xf32> {lp.name = "calls"}) {\n'
+        "  %l = lp.cross_entropy %x, %y : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<f32>\n"
+        "  %one = arith.constant dense<1.0> : tensor<1xf32>\n"
+        "  %c = lp.add %calls, %one : (tensor<f32>, tensor<1xf32>) -> tensor<1xf32>\n"
+        "  return %l, %c : tensor<f32>, tensor<1xf32>\n"
+        "}\n"
+    )
+    args = [path, "--random-inputs"] + (["--train", "--steps=1"] if train else [])
+    if train:  # --train reads its batches from --data
+        np.savez(tmp_path / "d.npz", x=np.zeros((8, 3), np.float32), y=np.zeros(8, np.int64))
+        args = [path, "--train", "--steps=1", f"--data={tmp_path / 'd.npz'}"]
+    expect_error(args, re.escape(str(path)) + r":1:\d+: error: result 'calls' is the next value of the argument "
+                 r"of that name, but has type 'tensor<1xf32>' where the argument has 'tensor<f32>'")
+
+
 def test_unknown_function(ce):
     d, model, data = ce
     expect_error([model, f"--data={data}", "--function=nope"], r"no function named 'nope'")
