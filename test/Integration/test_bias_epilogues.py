@@ -43,7 +43,8 @@ def case_model(rng, rows, k, n, relu, nan=False):
     x64, r64, w64 = x.astype(np.float64), r.astype(np.float64), w.astype(np.float64)
     pre = x64 @ w64 + b.astype(np.float64)
     act = np.maximum(pre, 0.0) if relu else pre * pre  # NaN stays NaN
-    dpre = np.where(act > 0, r64, 0.0) if relu else 2 * pre * r64
+    # PyTorch's threshold_backward: 0 where relu's result <= 0 (a NaN passes).
+    dpre = np.where(act <= 0, 0.0, r64) if relu else 2 * pre * r64
     return m, {"loss": (act * r64).sum(), "w.grad": x64.T @ dpre, "b.grad": dpre.sum(axis=0)}
 
 

@@ -55,6 +55,7 @@ from lp_testing import (
     mlir_float,
     numpy_dtype,
     round_to_format,
+    run_single_op,
 )
 
 from op_checks import *  # noqa: F401,F403  (shared checks and references)
@@ -546,3 +547,15 @@ def test_exp_underflow_range_f32():
     assert not bad.any(), (f"exp off at x = {x[ok][bad][:5]}: got {got[ok][bad][:5]}, "
                            f"want {ref[ok][bad][:5]}")
     assert (got[x < -103.98] == 0).all()
+
+
+def test_relu_grad_is_pytorchs_threshold_backward():
+    """lp.relu_grad (autodiff gives it relu's result): zero where the input
+    is <= 0, the incoming gradient elsewhere, a NaN input included, as
+    PyTorch's threshold_backward(grad, result, 0); bit-exact."""
+    x = np.array(AWKWARD["relu"], np.float32)
+    dy = np.linspace(-3.0, 3.0, x.size).astype(np.float32)
+    dy[-1] = 7.0  # the NaN input's gradient passes on
+    out = run_single_op("lp.relu_grad", {"x": x, "dy": dy}, x.shape, "f32")
+    ref = np.where(x <= 0, np.float32(0), dy)  # NaN <= 0 is false
+    np.testing.assert_array_equal(out.view(np.uint32), ref.view(np.uint32))

@@ -112,7 +112,9 @@ struct ReluGradLowering : OpRewritePattern<ReluGradOp> {
     Value r = buildElementwise(
         rewriter, op.getLoc(), resultTypeOf(op), op->getOperands(),
         [](OpBuilder &b, Location loc, ValueRange a) -> Value {
-          Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+          // PyTorch's threshold_backward: zero where x <= 0, dy elsewhere
+          // (a NaN x passes dy on): "unordered or greater than".
+          Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UGT,
                                             a[0], cst(b, loc, a[0], 0.0));
           return arith::SelectOp::create(b, loc, pos, a[1],
                                          cst(b, loc, a[1], 0.0));

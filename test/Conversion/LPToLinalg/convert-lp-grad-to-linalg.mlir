@@ -42,11 +42,11 @@ func.func @broadcast_reads_size1_and_missing_dims(%x: tensor<4x1xf32>) -> tensor
 // CHECK-LABEL: func.func @relu_grad_selects_where_input_positive
 // CHECK: linalg.generic {{.*}} ins(%arg0, %arg1 : tensor<4x8xf32>, tensor<4x8xf32>)
 // CHECK: ^bb0(%[[X:.*]]: f32, %[[DY:.*]]: f32, %{{.*}}: f32):
-// CHECK: %[[POS:.*]] = arith.cmpf ogt, %[[X]], %{{.*}} : f32
+// CHECK: %[[POS:.*]] = arith.cmpf ugt, %[[X]], %{{.*}} : f32
 // CHECK: %[[SEL:.*]] = arith.select %[[POS]], %[[DY]], %{{.*}} : f32
 // CHECK: linalg.yield %[[SEL]] : f32
 // LLVM-LABEL: llvm.func @relu_grad_selects_where_input_positive(
-// LLVM: llvm.fcmp "ogt"
+// LLVM: llvm.fcmp "ugt"
 // LLVM: llvm.select
 func.func @relu_grad_selects_where_input_positive(%x: tensor<4x8xf32>, %dy: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = lp.relu_grad %x, %dy : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>

@@ -17,11 +17,12 @@ def LP_BroadcastOp : LP_DiffOp<"broadcast", [LP_Clear]> {
 }
 
 def LP_ReluGradOp : LP_PureOp<"relu_grad", [LP_Follow, AllTypesMatch<["input", "grad", "result"]>]> {
-  let summary = "Gradient of relu: grad where input > 0, else 0";
+  let summary = "Gradient of relu: 0 where input <= 0, else grad";
   let description = [{
-    `input` may be relu's input or its result: relu(x) > 0 exactly where
-    x > 0. Autodiff passes the result, so that the pre-activation need not
-    be kept for the backward pass.
+    PyTorch's `threshold_backward`: a NaN input passes `grad` on. `input`
+    may be relu's input or its result: relu(x) <= 0 exactly where x <= 0
+    (NaN and -0 included). Autodiff passes the result, so that the
+    pre-activation need not be kept for the backward pass.
 
     ```mlir
     %dx = lp.relu_grad %x, %dy : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
