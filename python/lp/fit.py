@@ -43,13 +43,14 @@ def _batches(step, data: Mapping[str, np.ndarray], signature):
 
 
 def _batch(data, slots, cut, order, first, rows):
+    idx = order[first:first + rows]
+    # Consecutive examples are a view (bound without a copy), others gathered.
+    rows_of = slice(idx[0], idx[0] + rows) if np.all(np.diff(idx) == 1) else idx
     out = {}
     for a in slots:
         arr = data[a["name"]]
         if a["name"] in cut:
-            idx = order[first:first + rows]
-            part = arr[idx[0]:idx[0] + rows] if np.all(np.diff(idx) == 1) else arr[idx]
-            arr = np.ascontiguousarray(part).reshape(a["shape"])
+            arr = np.ascontiguousarray(arr[rows_of]).reshape(a["shape"])
         out[a["name"]] = arr
     return out
 

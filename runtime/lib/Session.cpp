@@ -4,8 +4,8 @@
 #include "TrainState.h"
 #include "lp/Runtime/Values.h"
 
+#include <algorithm>
 #include <cstring>
-#include <set>
 
 using namespace lp;
 using namespace lp::rt;
@@ -29,7 +29,7 @@ std::string Session::call(bool evalFn,
     return "this step has no eval function";
   const Signature &sig = fn->signature();
   std::vector<void *> args;
-  std::set<std::string> bound;
+  size_t bound = 0; // batch arrays the signature reads
   for (const TensorSlot &slot : sig.args) {
     if (!slot.isBatch()) {
       auto it = arrays.find(slot.name);
@@ -49,14 +49,16 @@ std::string Session::call(bool evalFn,
         !e.empty())
       return e;
     args.push_back(const_cast<void *>(a.data));
-    bound.insert(slot.name);
+    ++bound;
   }
-  for (const auto &entry : batch)
-    if (!bound.count(entry.first))
-      return "the batch has '" + entry.first +
-             "', which is not an input or "
-             "label of '" +
-             sig.function + "'";
+  if (bound != batch.size()) // some name is none of the signature's
+    for (const auto &entry : batch)
+      if (std::none_of(sig.args.begin(), sig.args.end(),
+                       [&](const TensorSlot &slot) {
+                         return slot.isBatch() && slot.name == entry.first;
+                       }))
+        return "the batch has '" + entry.first +
+               "', which is not an input or label of '" + sig.function + "'";
   if (std::string e = fn->call(args, results); !e.empty())
     return e;
   // A step's state results back into their arrays (in place ones are
