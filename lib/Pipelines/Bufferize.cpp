@@ -42,4 +42,7 @@ void lp::buildBufferizePipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
+  // The pipeline frees at the end of each block: a step would hold every
+  // buffer until it returns.
+  pm.addPass(lp::createFreeAfterLastUse());
 }

@@ -25,6 +25,7 @@ static constexpr int64_t kSplitProductsFrom = int64_t(1) << 20;
 
 void lp::buildCPUCodegenPipeline(OpPassManager &pm,
                                  const CPUCodegenOptions &options) {
+  pm.addPass(lp::createStripMarkers());
   if (options.gpuLaunches) {
     pm.addPass(lp::createMapToGpu());
     pm.addPass(lp::createEmulateGpuLaunches());

@@ -32,6 +32,7 @@ static std::string ptxFeature(StringRef chip) {
 
 void lp::buildGPUCodegenPipeline(OpPassManager &pm,
                                  const GPUCodegenOptions &options) {
+  pm.addPass(lp::createStripMarkers());
   if (options.matmul == GpuMatmulLowering::Cublaslt) {
     LinalgToBlasOptions blas;
     blas.cuda = true;

@@ -8,6 +8,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 using namespace lp;
@@ -47,12 +49,24 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
              failure();
   }
 
-  // Forward: clone the body.
+  // Forward: clone the body. The active values are the float values that
+  // depend on a parameter: only they get gradients, so nothing is built
+  // for inputs, state or constants (a causal mask, an observer's range)
+  // and nothing the forward pass computes is kept for such a gradient.
   SmallVector<Operation *> forward;
+  llvm::DenseSet<Value> active;
+  for (unsigned i = 0; i < model.getNumArguments(); ++i)
+    if (isParam(model, i))
+      active.insert(mapping.lookup(model.getArgument(i)));
   Operation *terminator = model.getBody().front().getTerminator();
   for (Operation &op : model.getBody().front().without_terminator()) {
     Operation *clone = b.clone(op, mapping);
     forward.push_back(clone);
+    if (llvm::any_of(clone->getOperands(),
+                     [&](Value v) { return active.contains(v); }))
+      for (Value r : clone->getResults())
+        if (isFloatTensor(r))
+          active.insert(r);
   }
   Gradients result;
   for (unsigned i = 0; i < model.getNumResults(); ++i) {
@@ -69,6 +83,8 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
       result.heads.emplace_back(ce.getLogits(), ce.getLabels());
   if (!result.heads.empty())
     result.logits = result.heads.front().first;
+
+  BackwardBeginOp::create(b, loc);
 
   // Seeds: d total / d loss_i = weight_i, each an lp.loss_seed (where
   // gradient transforms scale the backward pass); the total is computed
@@ -99,6 +115,8 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
   }
 
   // Reverse pass.
+  Block *body = b.getInsertionBlock();
+  Operation *lastForward = body->empty() ? nullptr : &body->back();
   for (Operation *op : llvm::reverse(forward)) {
     // Constants (a model's `1.0`, `0.9`) have nothing to differentiate.
     if (op->hasTrait<OpTrait::ConstantLike>())
@@ -127,7 +145,7 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
     if (failed(vjp.buildVjp(b, resultGrads, operandGrads)))
       return failure();
     for (auto [operand, g] : llvm::zip(op->getOperands(), operandGrads))
-      if (g && isFloatTensor(operand))
+      if (g && active.contains(operand))
         accumulate(operand, g);
     // The adjoint ops belong to the primal op's layer: per-layer passes
     // and lp-outline-blocks see the backward pass of a layer as its own.
@@ -158,5 +176,22 @@ FailureOr<Gradients> lp::buildGradients(func::FuncOp model, OpBuilder &b,
     }
     result.argGrads.push_back(g);
   }
+  // A rule builds the gradients of all its operands; those of inactive
+  // operands (d/d mask) are unused: erase them, and what only they read,
+  // so that the train step neither computes nor keeps them.
+  if (lastForward) {
+    SmallVector<Operation *> adjoints;
+    for (Operation &adj :
+         llvm::make_range(std::next(lastForward->getIterator()), body->end()))
+      adjoints.push_back(&adj);
+    llvm::DenseSet<Value> kept(result.argGrads.begin(), result.argGrads.end());
+    for (Operation *adj : llvm::reverse(adjoints))
+      if (isOpTriviallyDead(adj) &&
+          llvm::none_of(adj->getResults(),
+                        [&](Value r) { return kept.contains(r); }))
+        adj->erase();
+    rematerializeCasts(forward, lastForward);
+  }
+
   return result;
 }

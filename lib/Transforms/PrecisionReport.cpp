@@ -119,7 +119,8 @@ void lp::printPrecisionReport(func::FuncOp fn, llvm::raw_ostream &os) {
       return;
     }
     if (op->getDialect() == nullptr ||
-        op->getDialect()->getNamespace() != LPDialect::getDialectNamespace())
+        op->getDialect()->getNamespace() != LPDialect::getDialectNamespace() ||
+        isa<BackwardBeginOp>(op))
       return;
     std::string layer = "-";
     if (auto name = op->getAttrOfType<StringAttr>(kLayerAttr))

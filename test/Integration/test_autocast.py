@@ -134,13 +134,16 @@ def test_precision_report(tmp_path):
     assert report_line(proc.stdout, "gradients") == f"f32 {param_bytes}"
     x, _ = digits_train()
     batch, hidden = 64, out["fc1.w"].shape[1]
-    weights = sum(out[k].size for k in ("fc1.w", "fc2.w", "fc3.w"))
-    # Saved: the input and the weights cast to bf16, and each hidden layer's
-    # ReLU output (the next product's operand and the mask of the ReLU's
-    # gradient; the pre-activation is not kept).
-    bf16 = 2 * (batch * x.shape[1] + weights + 2 * batch * hidden)
-    logits = 4 * batch * out["fc3.w"].shape[1]
-    assert report_line(proc.stdout, "saved for backward") == f"bf16 {bf16}, f32 {logits}"
+    # Saved: the input and the weights cast to bf16 but fc1.w's (only the
+    # input's gradient would read it, and none is built for an input), each
+    # hidden layer's ReLU output (the next product's operand and the mask
+    # of the ReLU's gradient; the pre-activation is not kept), and the bf16
+    # logits: the backward pass widens them again for the loss's gradient
+    # rather than keeping the f32 copy.
+    weights = sum(out[k].size for k in ("fc2.w", "fc3.w"))
+    classes = out["fc3.w"].shape[1]
+    bf16 = 2 * (batch * x.shape[1] + weights + 2 * batch * hidden + batch * classes)
+    assert report_line(proc.stdout, "saved for backward") == f"bf16 {bf16}"
     assert "casts:" in proc.stdout and "f32->bf16" in report_line(proc.stdout, "casts")
     _, proc, _, _ = train(tmp_path, "--precision=bf16", "--precision-report", "--precision-override=layer:fc3=f32")
     rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.startswith("    fc")}

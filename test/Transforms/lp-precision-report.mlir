@@ -4,22 +4,25 @@
 // parameters fc.w 4x3, fc.b 3, head.w 3x3 in f32 = 24 * 4 = 96 bytes, their
 // f32 gradients the same; state: Adam's m and v in f32 (2 * 96) and the
 // counters step and adam.t (i64, 2 * 8). Saved from forward to backward:
-// in bf16 x (2x4), fc.w's copy (4x3) and fc's ReLU output (2x3, the mask
-// relu_grad reads): (8 + 12 + 6) * 2 = 52; in f32 the activation widened for the
-// f32 head (2x3) and the logits (2x3): 12 * 4 = 48. The per-layer rows show
-// fc in bf16 and head (the override) in f32.
+// in bf16 x (2x4) and fc's ReLU output (2x3, which relu_grad reads):
+// (8 + 6) * 2 = 28; in f32 the logits (2x3): 6 * 4 = 24. x is an input, so
+// no gradient is built for it and fc.w's bf16 copy, which only x's gradient
+// would read, is not kept; the head's f32 input, the ReLU output widened,
+// is widened again by the backward pass (its second bf16->f32 cast in fc)
+// instead of being kept. The per-layer rows show fc in bf16 and head (the
+// override) in f32.
 
 // CHECK-LABEL: precision report: @m_train_step
-// CHECK-NEXT: ops: bf16 8, f32 12
+// CHECK-NEXT: ops: bf16 6, f32 12
 // CHECK-NEXT: casts: bf16->f32 4, f32->bf16 4
 // CHECK-NEXT: bytes of
 // CHECK-NEXT: parameters: f32 96
 // CHECK-NEXT: gradients: f32 96
 // CHECK-NEXT: state: f32 192, i64 16
-// CHECK-NEXT: saved for backward: bf16 52, f32 48
+// CHECK-NEXT: saved for backward: bf16 28, f32 24
 // CHECK-NEXT: per layer
-// CHECK-NEXT: - f32 4 | bf16->f32 3, f32->bf16 3
-// CHECK-NEXT: fc bf16 8 | bf16->f32 1, f32->bf16 1
+// CHECK-NEXT: - f32 4 | bf16->f32 2, f32->bf16 3
+// CHECK-NEXT: fc bf16 6 | bf16->f32 2, f32->bf16 1
 // CHECK-NEXT: head f32 6 | -
 // CHECK-NEXT: loss f32 2 | -
 // CHECK-LABEL: precision report: @m_eval

@@ -224,6 +224,68 @@ def FuseElementwise : Pass<"lp-fuse-elementwise"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def SavedBuffers : Pass<"lp-saved-buffers", "mlir::ModuleOp"> {
+  let summary = "Print the bytes a bufferized train step keeps from forward to backward";
+  let description = [{
+    Runs on buffers (after `lp-bufferize`). For each function with an
+    `lp.backward_begin` in its body, prints the bytes, per element type, of
+    the buffers the function allocates (`memref.alloc`, `memref.alloca`)
+    before the marker and uses after it, through any view of them (a
+    subview, a reshape, a call's operand) or their deallocation: the
+    memory held from the forward pass into the backward pass. Arguments
+    (parameters, batch, out-parameters) and globals are not counted. With
+    gradient accumulation there is one marker per micro-batch; the largest
+    count is printed. A second line gives the bytes the function's body
+    allocates in all and the most it holds at once (its deallocs give
+    buffers back; buffers of called functions are not seen). The precision
+    report's "saved for backward" counts
+    the same on tensors, before fusion and bufferization
+    (docs/MixedPrecision.md compares the two).
+
+    ```
+    saved buffers: @f_train_step
+      live across backward_begin: bf16 2207744, f32 1314816 (41 buffers)
+      allocated: 4849024, held at most: 3723264
+    ```
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "Only this function (default: every function with a marker)">,
+  ];
+}
+
+def FreeAfterLastUse : Pass<"lp-free-after-last-use", "mlir::ModuleOp"> {
+  let summary = "Free each buffer of a function's body right after its last use";
+  let description = [{
+    Runs after the buffer deallocation pipeline, which frees a block's
+    buffers at the end of the block: a train step would hold every buffer
+    it allocates until it returns. Each `memref.dealloc` in a function's
+    body block of a `memref.alloc` of the same block moves to just after
+    the last op of the block that uses the buffer or a view of it (an op
+    result of memref type made from it: subviews, reshapes, casts,
+    transitively). A buffer with a view that leaves the function (returned,
+    stored to memory) keeps its dealloc where it is.
+
+    ```mlir
+    %a = memref.alloc() : memref<4xf32>
+    linalg.fill ins(%c : f32) outs(%a : memref<4xf32>)
+    "use"(%a) : (memref<4xf32>) -> ()
+    // memref.dealloc %a moves here, from the end of the block
+    ...
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
+def StripMarkers : Pass<"lp-strip-markers", "mlir::ModuleOp"> {
+  let summary = "Erase lp.backward_begin, which only marks a place";
+  let description = [{
+    The first pass of the codegen pipelines: `lp.backward_begin` has no
+    lowering (it computes nothing) and is only read by analyses of the IR
+    before codegen (`lp-saved-buffers`).
+  }];
+}
+
 def DropInplaceResults : Pass<"lp-drop-inplace-results", "mlir::ModuleOp"> {
   let summary = "Drop results that are updated in place in an argument";
   let description = [{

@@ -40,6 +40,12 @@ mlir::FailureOr<Gradients> buildGradients(mlir::func::FuncOp model,
                                           mlir::OpBuilder &b,
                                           mlir::IRMapping &mapping);
 
+/// Gives the backward pass (the ops after `lastForward` in its block) its
+/// own copy of each cast in `forward` whose input is cheaper to keep from
+/// forward to backward than its result (RematerializeCasts.cpp).
+void rematerializeCasts(llvm::ArrayRef<mlir::Operation *> forward,
+                        mlir::Operation *lastForward);
+
 /// The model function of `module`: the one named `name`, else the only one
 /// with `lp.role` arguments. Emits an error and returns null otherwise.
 mlir::func::FuncOp findModel(mlir::ModuleOp module, llvm::StringRef name);

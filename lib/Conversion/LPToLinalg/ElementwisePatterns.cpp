@@ -3,8 +3,10 @@
 #include "Builders.h"
 #include "lp/Conversion/LPToLinalg/LPToLinalg.h"
 #include "lp/Dialect/LP/IR/LPOps.h"
+#include "lp/Dialect/LP/IR/ModelAttrs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -150,6 +152,17 @@ struct CastLowering : OpRewritePattern<CastOp> {
             return toType(b, loc, a[0], outType);
           return roundTowardZero(b, loc, a[0], outType);
         });
+    // A cast the backward pass recomputes stays a computation of its own,
+    // into a buffer of its own (CSE would share the forward's tensor.empty,
+    // and bufferization the forward's buffer, live from forward to
+    // backward).
+    if (op->hasAttr(kRematAttr))
+      if (auto generic = r.getDefiningOp<linalg::GenericOp>()) {
+        generic->setAttr(kRematAttr, rewriter.getUnitAttr());
+        for (Value init : generic.getDpsInits())
+          if (Operation *empty = init.getDefiningOp<tensor::EmptyOp>())
+            empty->setAttr(kRematAttr, rewriter.getUnitAttr());
+      }
     rewriter.replaceOp(op, r);
     return success();
   }

@@ -10,6 +10,7 @@
 #include "lp/Conversion/LPToLinalg/LPToLinalg.h"
 #include "lp/Conversion/Passes.h"
 #include "lp/Dialect/LP/IR/LPDialect.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -38,6 +39,8 @@ struct ConvertLPToLinalg
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalDialect<lp::LPDialect>();
+    // A place, not a computation: kept for analyses of the lowered IR.
+    target.addLegalOp<lp::BackwardBeginOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     lp::populateLPToLinalgConversionPatterns(patterns);

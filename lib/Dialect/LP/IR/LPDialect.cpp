@@ -215,5 +215,10 @@ LogicalResult LPDialect::verifyOperationAttribute(Operation *op,
                                 "padding h, padding w], strides >= 1";
     return success();
   }
+  if (name == kRematAttr) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'lp.remat' must be a unit attribute";
+    return success();
+  }
   return op->emitError() << "unknown lp attribute '" << name << "'";
 }

@@ -9,6 +9,16 @@
 
 #include "lp/Dialect/LP/IR/LPInterfaces.h.inc"
 
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace lp {
+/// The resource lp.backward_begin writes (LPStepOps.td): a place in a
+/// train step, not memory.
+struct TrainStepPhase : mlir::SideEffects::Resource::Base<TrainStepPhase> {
+  llvm::StringRef getName() override { return "lp.train_step_phase"; }
+};
+} // namespace lp
+
 #define GET_OP_CLASSES
 #include "lp/Dialect/LP/IR/LPOps.h.inc"
 

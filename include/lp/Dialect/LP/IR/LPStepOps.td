@@ -67,3 +67,24 @@ def LP_AllFiniteOp : LP_PureOp<"all_finite", [LP_Clear]> {
   let arguments = (ins Variadic<LP_FloatTensor>:$inputs);
   let results = (outs LP_ScalarI1Tensor:$result);
 }
+
+// What lp.backward_begin writes: nothing real, a resource of its own, so
+// that no pass erases or moves it and none sees it touch other memory.
+def LP_PhaseResource : Resource<"::lp::TrainStepPhase">;
+
+def LP_BackwardBeginOp : LP_Op<"backward_begin", [LP_PrecisionOpInterface,
+    LP_Clear, MemoryEffects<[MemWrite<LP_PhaseResource>]>]> {
+  let summary = "Where a train step's backward pass begins";
+  let description = [{
+    Placed by lp-build-gradients between the forward pass and the loss
+    seeds; computes nothing. It stays through lowering and bufferization,
+    so that `lp-saved-buffers` can count the buffers a step keeps from
+    forward to backward in the bufferized IR (the buffers live across it);
+    the codegen pipelines erase it first (`lp-strip-markers`).
+
+    ```mlir
+    lp.backward_begin
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}

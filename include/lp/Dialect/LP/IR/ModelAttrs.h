@@ -38,6 +38,11 @@ constexpr llvm::StringLiteral kSignatureAttr = "lp.signature";
 /// convolution's stride and padding, [sh, sw, ph, pw]
 /// (convert-lp-to-linalg conv-library; lp-convs-to-library reads it).
 constexpr llvm::StringLiteral kConvAttr = "lp.conv";
+/// On an lp.cast the backward pass recomputes instead of keeping the
+/// forward's result (RematerializeCasts.cpp), and on its linalg.generic:
+/// a unit attribute that keeps CSE from merging it back into the forward
+/// cast.
+constexpr llvm::StringLiteral kRematAttr = "lp.remat";
 /// The symbols a compiled function is found by (lp-emit-entry-points):
 /// its signature document and its packed entry point.
 inline std::string signatureSymbol(llvm::StringRef fn) {

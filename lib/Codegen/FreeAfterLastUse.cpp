@@ -1,0 +1,77 @@
+//===- FreeAfterLastUse.cpp - the lp-free-after-last-use pass -------------===//
+//
+// Upstream's ownership-based buffer deallocation frees a block's buffers at
+// the end of the block: a train step would hold every buffer it allocates,
+// forward and backward, until it returns. This pass moves each
+// `memref.dealloc` of a buffer allocated in the same block to just after
+// the last op of the block that uses the buffer or a view of it (an op
+// result of memref type made from it, transitively). A buffer with a view
+// that leaves the function (returned, or stored to memory) is left alone,
+// as is every dealloc outside a function's body block.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lp/Codegen/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace lp {
+#define GEN_PASS_DEF_FREEAFTERLASTUSE
+#include "lp/Codegen/Passes.h.inc"
+} // namespace lp
+
+using namespace mlir;
+
+namespace {
+
+/// The last op of `block` that uses `buffer` or a view of it, other than
+/// `dealloc`; null if a view escapes (a return, a store of the memref).
+Operation *lastUse(Value buffer, memref::DeallocOp dealloc, Block *block) {
+  llvm::SetVector<Value> views;
+  views.insert(buffer);
+  Operation *last = buffer.getDefiningOp();
+  for (size_t i = 0; i < views.size(); ++i) {
+    for (OpOperand &use : views[i].getUses()) {
+      Operation *user = use.getOwner();
+      if (user == dealloc.getOperation())
+        continue;
+      if (user->hasTrait<OpTrait::ReturnLike>() ||
+          (isa<memref::StoreOp>(user) && use.getOperandNumber() == 0))
+        return nullptr;
+      Operation *top = block->findAncestorOpInBlock(*user);
+      if (!top)
+        return nullptr;
+      if (last->isBeforeInBlock(top))
+        last = top;
+      for (Value r : user->getResults())
+        if (isa<BaseMemRefType>(r.getType()))
+          views.insert(r);
+    }
+  }
+  return last;
+}
+
+struct FreeAfterLastUse : lp::impl::FreeAfterLastUseBase<FreeAfterLastUse> {
+  void runOnOperation() override {
+    for (auto fn : getOperation().getOps<func::FuncOp>()) {
+      if (fn.isExternal())
+        continue;
+      Block *block = &fn.getBody().front();
+      SmallVector<memref::DeallocOp> deallocs(
+          block->getOps<memref::DeallocOp>());
+      for (memref::DeallocOp dealloc : deallocs) {
+        Value buffer = dealloc.getMemref();
+        auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+        if (!alloc || alloc->getBlock() != block)
+          continue;
+        Operation *last = lastUse(buffer, dealloc, block);
+        if (last && last->isBeforeInBlock(dealloc))
+          dealloc->moveAfter(last);
+      }
+    }
+  }
+};
+
+} // namespace
