@@ -6,13 +6,16 @@
 // `memref.dealloc` of a buffer allocated in the same block to just after
 // the last op of the block that uses the buffer or a view of it (an op
 // result of memref type made from it, transitively). A buffer with a view
-// that leaves the function (returned, or stored to memory) is left alone,
-// as is every dealloc outside a function's body block.
+// that may alias it elsewhere (passed to a terminator: returned, yielded
+// out of a loop or branch; stored to memory; its address taken; a tensor
+// made of it) is left alone, as is every dealloc outside a function's body
+// block.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lp/Codegen/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/SetVector.h"
@@ -37,8 +40,14 @@ Operation *lastUse(Value buffer, memref::DeallocOp dealloc, Block *block) {
       Operation *user = use.getOwner();
       if (user == dealloc.getOperation())
         continue;
-      if (user->hasTrait<OpTrait::ReturnLike>() ||
-          (isa<memref::StoreOp>(user) && use.getOperandNumber() == 0))
+      // Where an alias may be made that is not a result of the user: a
+      // terminator (a loop or branch result, a return), a store of the
+      // memref itself, its address as a number, a tensor over it.
+      if (user->hasTrait<OpTrait::IsTerminator>() ||
+          user->hasTrait<OpTrait::ReturnLike>() ||
+          (isa<memref::StoreOp>(user) && use.getOperandNumber() == 0) ||
+          isa<memref::ExtractAlignedPointerAsIndexOp,
+              bufferization::ToTensorOp>(user))
         return nullptr;
       Operation *top = block->findAncestorOpInBlock(*user);
       if (!top)

@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Codegen/GPUPasses.h"
+#include "lp/Dialect/LP/IR/LPOps.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -105,7 +106,8 @@ static void copyToLoops(IRRewriter &rewriter, memref::CopyOp copy) {
 static bool staysOnHost(Operation *op) {
   auto hostOp = [](Operation *o) {
     return isa<memref::AllocOp, memref::DeallocOp, func::CallOp, func::ReturnOp,
-               gpu::LaunchOp, ViewLikeOpInterface, memref::DimOp>(o) ||
+               gpu::LaunchOp, ViewLikeOpInterface, memref::DimOp,
+               lp::BackwardBeginOp>(o) ||
            isMemoryEffectFree(o);
   };
   if (hostOp(op))

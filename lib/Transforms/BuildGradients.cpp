@@ -138,10 +138,10 @@ struct BuildGradients : lp::impl::BuildGradientsBase<BuildGradients> {
     }
     finishFunction(b, fn, results, names);
     // The backward pass was built to share buildGradients; eval returns
-    // none of it.
+    // none of it (and has no backward pass to mark).
     for (Operation &op :
          llvm::make_early_inc_range(llvm::reverse(fn.getBody().front())))
-      if (isOpTriviallyDead(&op))
+      if (isOpTriviallyDead(&op) || isa<BackwardBeginOp>(op))
         op.erase();
     return success();
   }

@@ -40,27 +40,54 @@ func.func @moved(%x: memref<4xf32>, %out: memref<4xf32>) {
 
 // -----
 
-// A buffer returned through a view, and a dealloc inside a nested region,
-// stay where they are.
-// CHECK-LABEL: func.func @escapes
-// CHECK: %[[A:.*]] = memref.alloc() : memref<4xf32>
-// CHECK: %[[C:.*]] = memref.cast %[[A]]
-// CHECK: linalg.fill
+// A dealloc inside a nested region stays there.
+// CHECK-LABEL: func.func @nested
 // CHECK: scf.if
 // CHECK-NEXT: memref.alloc
 // CHECK-NEXT: memref.dealloc
-// CHECK: }
-// CHECK-NEXT: memref.dealloc %[[A]]
-// CHECK-NEXT: return %[[C]]
-func.func @escapes(%p: i1) -> memref<?xf32> {
-  %f = arith.constant 1.0 : f32
-  %a = memref.alloc() : memref<4xf32>
-  %c = memref.cast %a : memref<4xf32> to memref<?xf32>
-  linalg.fill ins(%f : f32) outs(%a : memref<4xf32>)
+func.func @nested(%p: i1) {
   scf.if %p {
     %t = memref.alloc() : memref<4xf32>
     memref.dealloc %t : memref<4xf32>
   }
+  return
+}
+
+// -----
+
+// A buffer that may be aliased where the pass cannot see keeps its dealloc
+// (here after a later, unrelated op): stored to memory, or yielded out of
+// a loop.
+// CHECK-LABEL: func.func @stored
+// CHECK: memref.store %[[A:.*]], %arg0[]
+// CHECK-NEXT: memref.copy
+// CHECK-NEXT: memref.dealloc %[[A]]
+func.func @stored(%box: memref<memref<4xf32>>, %x: memref<4xf32>, %out: memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  memref.store %a, %box[] : memref<memref<4xf32>>
+  memref.copy %x, %out : memref<4xf32> to memref<4xf32>
   memref.dealloc %a : memref<4xf32>
-  return %c : memref<?xf32>
+  return
+}
+
+// -----
+
+// The loop's result is the buffer: the copy after the loop reads it.
+// CHECK-LABEL: func.func @yielded
+// CHECK: %[[A:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: %[[R:.*]] = scf.while
+// CHECK: memref.copy %[[R]], %arg1
+// CHECK-NEXT: memref.dealloc %[[A]]
+func.func @yielded(%p: i1, %out: memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  %r = scf.while (%i = %p) : (i1) -> memref<4xf32> {
+    scf.condition(%i) %a : memref<4xf32>
+  } do {
+  ^bb0(%m: memref<4xf32>):
+    %false = arith.constant false
+    scf.yield %false : i1
+  }
+  memref.copy %r, %out : memref<4xf32> to memref<4xf32>
+  memref.dealloc %a : memref<4xf32>
+  return
 }
