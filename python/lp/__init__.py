@@ -93,8 +93,19 @@ class Step:
         self._views = {k: _as_bf16(v, types.get(k, "")) for k, v in self._session.state().items()}
         self._result_types = {r["name"]: r["dtype"] for s in (self.signature, self.eval_signature or {"results": []})
                               for r in s["results"]}
+        # Each result's dtype (bf16 as ml_dtypes' where it is installed, else
+        # its bits) and shape; a name in both functions has one of each.
+        self._result_layout = {r["name"]: (self._numpy_dtype(r["dtype"]), tuple(r["shape"]))
+                               for s in (self.signature, self.eval_signature or {"results": []})
+                               for r in s["results"]}
         self._dtypes = self._batch_dtypes(self.signature)
         self._eval_dtypes = self._batch_dtypes(self.eval_signature) if self.eval_signature else None
+
+    @staticmethod
+    def _numpy_dtype(name: str) -> np.dtype:
+        """A signature's dtype name as NumPy's (bf16 without ml_dtypes: its
+        bits, uint16)."""
+        return np.dtype(_DTYPES.get(name, np.uint16 if name == "bfloat16" else None) or name)
 
     @staticmethod
     def _batch_dtypes(signature) -> dict:
@@ -119,12 +130,19 @@ class Step:
         return out
 
     def _results(self, out: dict) -> dict:
-        return {k: _as_bf16(v, self._result_types.get(k, "")) for k, v in out.items()}
+        """The extension's results (each a bytearray of its elements) as
+        arrays of their dtype and shape."""
+        layout = self._result_layout
+        return {k: np.ndarray(layout[k][1], layout[k][0], v) for k, v in out.items()}
 
     def __call__(self, batch: Mapping[str, np.ndarray]) -> dict:
         if self._bound:
             batch = {**self._bound, **batch}
-        return self._results(self._session.step(self._batch(batch, self._dtypes)))
+        try:  # C-ordered NumPy arrays go as they are (the runtime checks them)
+            out = self._session.step(batch)
+        except TypeError:  # anything else (lists, bf16 arrays) is converted
+            out = self._session.step(self._batch(batch, self._dtypes))
+        return self._results(out)
 
     def eval(self, batch: Mapping[str, np.ndarray]) -> dict:
         """The eval function (the forward pass and losses, no update) on

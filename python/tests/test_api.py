@@ -7,6 +7,8 @@ bad batches."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -213,3 +215,31 @@ def test_bf16_batches_and_parameters():
     # Both classes' logits are equal with w all ones: log(2).
     assert loss == pytest.approx(np.log(2), rel=1e-3)
     assert not np.all(step.params["w"].astype(np.float32) == 1)  # updated through the view
+
+
+def test_any_array_layout_and_fresh_results(digits):
+    """Arrays go to the runtime as they are when they can (C order, the
+    model's dtype) and are converted otherwise (Fortran order, a slice with
+    steps): every form gives the same loss. Each call's
+    results are new, writable arrays of the signature's dtype and shape."""
+    d = np.load(digits)
+    x, y = d["x"][:64], d["y"][:64]
+    losses = []
+    strided = np.repeat(x, 2, axis=0)[::2]
+    assert not strided.flags.c_contiguous
+    for xs, ys in [(x, y), (np.asfortranarray(x), y), (strided, np.repeat(y, 2)[::2])]:
+        step = lp.compile(lp.load(DIGITS_MLP), optimizer="sgd", lr=0.1, seed=5)
+        out = step({"x": xs, "y": ys})
+        losses.append(out["loss"])
+    for loss in losses:
+        assert loss.dtype == np.float32 and loss.shape == () and loss.flags.writeable
+        assert loss == losses[0]
+    first = step({"x": x, "y": y})
+    second = step({"x": x, "y": y})
+    assert first["loss"] is not second["loss"] and first["loss"] != second["loss"]
+    # The runtime's own time for the call (what lp-run times as a step)
+    # is part of the call's.
+    t = time.perf_counter()
+    step({"x": x, "y": y})
+    wall_ms = (time.perf_counter() - t) * 1e3
+    assert 0 < step._session.last_call_ms <= wall_ms

@@ -5,6 +5,7 @@
 #include "lp/Runtime/Values.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 using namespace lp;
@@ -24,6 +25,16 @@ std::string Session::init(const Step &stepFn, const Step *evalFn, uint64_t seed,
 std::string Session::call(bool evalFn,
                           const std::map<std::string, BatchArray> &batch,
                           std::vector<npy::Array> &results) {
+  auto start = std::chrono::steady_clock::now();
+  struct Timed {
+    std::chrono::steady_clock::time_point start;
+    double &seconds;
+    ~Timed() {
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                              start)
+                    .count();
+    }
+  } timed{start, lastSeconds};
   const Step *fn = evalFn ? eval : step;
   if (!fn)
     return "this step has no eval function";

@@ -132,6 +132,7 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     return std::chrono::duration<double>(b - a).count();
   };
   double intervalSeconds = 0, timedSeconds = 0;
+  std::vector<double> stepTimesSeen; // for the median
   int64_t sinceLog = 0, timedSteps = 0;
   // A GPU step keeps parameters and optimizer state on the device; the
   // host arrays are brought up to date where they are read (the loss
@@ -181,6 +182,7 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
     if (!warmUp) {
       intervalSeconds += stepSeconds;
       timedSeconds += stepSeconds;
+      stepTimesSeen.push_back(stepSeconds);
       ++sinceLog;
       ++timedSteps;
     }
@@ -246,10 +248,13 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
   if (opts.steps > first) {
     os << "trained " << opts.steps - first << " steps in "
        << format("%.2f", seconds(runStart, Clock::now())) << " s";
-    if (timedSteps > 0)
+    if (timedSteps > 0) {
+      auto mid = stepTimesSeen.begin() + stepTimesSeen.size() / 2;
+      std::nth_element(stepTimesSeen.begin(), mid, stepTimesSeen.end());
       os << ": " << format("%.3f", timedSeconds / timedSteps * 1e3)
-         << " ms/step after the first (steps only, no checkpoints or "
-            "logging)";
+         << " ms/step after the first, median " << format("%.3f", *mid * 1e3)
+         << " (steps only, no checkpoints or logging)";
+    }
     os << "\n";
   }
   if (opts.pruneSparsity > 0)

@@ -29,7 +29,7 @@ def test_output_dir_and_progress(digits_data, tmp_path):
     assert [line.split()[1] for line in steps[1:]] == ["2", "4", "5"], steps
     for line in steps[1:]:
         assert re.fullmatch(r"step \d  loss [0-9.]+  \d+ examples/s", line), line
-    assert any(re.fullmatch(r"trained 5 steps in [0-9.]+ s: [0-9.]+ ms/step after the first .*", line)
+    assert any(re.fullmatch(r"trained 5 steps in [0-9.]+ s: [0-9.]+ ms/step after the first, median [0-9.]+ .*", line)
                for line in lines), proc.stdout
     assert f"wrote the 6 trained parameters to {out}/<name>.npy" in proc.stdout
     assert "discarded" not in proc.stdout

@@ -60,9 +60,15 @@ public:
   const Step &trainStep() const { return *step; }
   const Step *evalStep() const { return eval; }
 
+  /// The wall time of the last `call`, in seconds: what lp-run's trainer
+  /// times as a step (binding, the call, copying state back). A host's
+  /// own cost per step is its time around `call` minus this.
+  double lastCallSeconds() const { return lastSeconds; }
+
 private:
   const Step *step = nullptr, *eval = nullptr;
   std::map<std::string, npy::Array> arrays;
+  double lastSeconds = 0;
 };
 
 } // namespace rt
