@@ -205,15 +205,16 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       return false;
 
     linalg::FillOp fill = lp::zeroFillBefore(op, c);
-    // The bias add after a 2-D f32 product that starts from zero (the CUDA
-    // entry points take none; a 16-bit product's bias is rounded to its
-    // type before the add, as autocast does, so it is not the generic's
-    // operand).
+    // The bias add after a 2-D f32 product that starts from zero (a
+    // 16-bit product's bias is rounded to its type before the add, as
+    // autocast does, so it is not the generic's operand). On the GPU,
+    // cuBLASLt's bias epilogue.
     std::optional<lp::BiasEpilogue> epilogue;
-    if (epilogues && !batched && !cuda && fill && input.isF32())
+    if (epilogues && !batched && fill && input.isF32())
       epilogue = lp::findBiasEpilogue(op, c);
+    StringRef withBias = cuda ? "lp_cuda_sgemm_bias" : "lp_sgemm_bias";
     func::FuncOp sgemm = declareGemm(op->template getParentOfType<ModuleOp>(),
-                                     epilogue ? "lp_sgemm_bias" : function,
+                                     epilogue ? withBias : StringRef(function),
                                      epilogue.has_value());
     if (!sgemm) {
       failedDeclare = true;

@@ -8,7 +8,8 @@
 // (lp-lower-to-nvvm matmul=cublaslt). f32 products compute in f32
 // (CUBLAS_COMPUTE_32F: no TF32). A row-major C = op(A) op(B) is the
 // column-major C^T = op(B)^T op(A)^T, so B is passed as cuBLASLt's A.
-// Descriptors are created once per shape and kept.
+// Descriptors are created once per shape and kept. lp_cuda_sgemm_bias adds
+// a bias row in the product's kernel (CUBLASLT_EPILOGUE_BIAS).
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +31,8 @@ namespace {
 constexpr int kComputeF32 = 68;                  // CUBLAS_COMPUTE_32F
 constexpr int kR32F = 0, kR16F = 2, kR16BF = 14; // cudaDataType
 constexpr int kDescTransA = 3, kDescTransB = 4;  // CUBLASLT_MATMUL_DESC_*
+constexpr int kDescEpilogue = 7, kDescBiasPointer = 8;
+constexpr uint32_t kEpilogueBias = 4;            // CUBLASLT_EPILOGUE_BIAS
 constexpr int kSuccess = 0;                      // CUBLAS_STATUS_SUCCESS
 
 using Handle = void *;
@@ -90,16 +93,18 @@ struct Plan {
   Layout a = nullptr, b = nullptr, c = nullptr;
 };
 
-using Key = std::tuple<int, int, int, int, int, int, int, int, int>;
+using Key =
+    std::tuple<int, int, int, int, int, int, int, int, int, const float *>;
 
-/// The descriptors of a product of `type` inputs, made once per shape;
-/// null after a recorded failure.
+/// The descriptors of a product of `type` inputs, made once per shape and
+/// bias vector (a parameter's, whose device buffer lives as long as the
+/// step: one plan per layer); null after a recorded failure.
 const Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
-                 int lda, int ldb, int ldc) {
+                 int lda, int ldb, int ldc, const float *bias) {
   static std::mutex mutex;
   static std::map<Key, Plan> plans;
   std::lock_guard<std::mutex> lock(mutex);
-  Key key{type, ta, tb, m, n, k, lda, ldb, ldc};
+  Key key{type, ta, tb, m, n, k, lda, ldb, ldc, bias};
   if (auto it = plans.find(key); it != plans.end())
     return &it->second;
   Plan p;
@@ -124,6 +129,15 @@ const Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
       !check(l.layoutCreate(&p.c, kR32F, n, m, ldc),
              "cublasLtMatrixLayoutCreate"))
     return nullptr;
+  // The bias of each row-major column: a row of cuBLASLt's column-major
+  // C^T, the vector CUBLASLT_EPILOGUE_BIAS broadcasts (f32, C's type).
+  if (bias &&
+      (!check(l.descSetAttribute(p.desc, kDescEpilogue, &kEpilogueBias,
+                                 sizeof kEpilogueBias),
+              "cublasLtMatmulDescSetAttribute") ||
+       !check(l.descSetAttribute(p.desc, kDescBiasPointer, &bias, sizeof bias),
+              "cublasLtMatmulDescSetAttribute")))
+    return nullptr;
   return &(plans[key] = p);
 }
 
@@ -131,7 +145,7 @@ constexpr int kCblasTrans = 112; // CblasTrans; CblasNoTrans is 111
 
 void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
           const void *a, int lda, const void *b, int ldb, float beta, float *c,
-          int ldc) {
+          int ldc, const float *bias = nullptr) {
   if (m == 0 || n == 0)
     return;
   const Lt *l = lt();
@@ -139,7 +153,7 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
   if (!l || !stream)
     return;
   const Plan *p = plan(*l, type, transA == kCblasTrans, transB == kCblasTrans,
-                       m, n, k, lda, ldb, ldc);
+                       m, n, k, lda, ldb, ldc, bias);
   if (!p)
     return;
   if (int s = l->matmul(l->handle, p->desc, &alpha, b, p->a, a, p->b, &beta, c,
@@ -160,6 +174,16 @@ LP_EXPORT void lp_cuda_sgemm(int /*order*/, int ta, int tb, int m, int n, int k,
   gemm(kR32F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+/// lp_cuda_sgemm, then bias[j] added to every row's column j, in the
+/// product's kernel (lp-linalg-to-blas{cuda}'s bias epilogue; the CPU's
+/// lp_sgemm_bias).
+LP_EXPORT void lp_cuda_sgemm_bias(int /*order*/, int ta, int tb, int m, int n,
+                                  int k, float alpha, const float *a, int lda,
+                                  const float *b, int ldb, float beta, float *c,
+                                  int ldc, const float *bias) {
+  gemm(kR32F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+}
+
 LP_EXPORT void lp_cuda_gemm_bf16(int /*order*/, int ta, int tb, int m, int n,
                                  int k, float alpha, const void *a, int lda,
                                  const void *b, int ldb, float beta, float *c,
@@ -177,6 +201,8 @@ LP_EXPORT void lp_cuda_gemm_f16(int /*order*/, int ta, int tb, int m, int n,
 void lp::rt::cuda::appendBlasSymbols(std::vector<HostSymbol> &symbols) {
   symbols.push_back(
       {"lp_cuda_sgemm", reinterpret_cast<void *>(&lp_cuda_sgemm)});
+  symbols.push_back(
+      {"lp_cuda_sgemm_bias", reinterpret_cast<void *>(&lp_cuda_sgemm_bias)});
   symbols.push_back(
       {"lp_cuda_gemm_bf16", reinterpret_cast<void *>(&lp_cuda_gemm_bf16)});
   symbols.push_back(

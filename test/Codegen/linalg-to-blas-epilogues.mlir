@@ -10,8 +10,8 @@
 // the bias pointer (f32 products only). The
 // generic is erased when the add was all it did, and otherwise keeps the
 // rest of its body (the ReLU) on the biased element. With `epilogues=0`
-// (prefix OFF) the calls stay plain; with `cuda` (prefix CUDA) too: the
-// cuBLASLt entry points take no bias.
+// (prefix OFF) the calls stay plain; with `cuda` (prefix CUDA) the call is
+// lp_cuda_sgemm_bias (cuBLASLt's bias epilogue).
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
@@ -28,9 +28,13 @@
 // OFF: call @cblas_sgemm
 // OFF: linalg.generic
 // OFF: arith.addf
+// CUDA: func.func private @lp_cuda_sgemm_bias(i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32, f32, !llvm.ptr, i32, !llvm.ptr)
 // CUDA-LABEL: func.func @bias_only
-// CUDA: call @lp_cuda_sgemm
-// CUDA: linalg.generic
+// CUDA: memref.extract_strided_metadata %arg2 : memref<10xf32>
+// CUDA: %[[BIAS:.*]] = llvm.inttoptr
+// CUDA: call @lp_cuda_sgemm_bias(%{{.*}}, %[[BIAS]]) :
+// CUDA-NOT: linalg.generic
+// CUDA: return
 func.func @bias_only(%a: memref<64x128xf32>, %b: memref<128x10xf32>,
                      %bias: memref<10xf32>, %c: memref<64x10xf32>) {
   %zero = arith.constant 0.0 : f32

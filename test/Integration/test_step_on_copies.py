@@ -42,7 +42,7 @@ def train(tmp_path, args, tag, copies):
                   env={"LP_STEP_ON_COPIES": "1"} if copies else None)
     assert proc.returncode == 0, proc.stderr
     # Rates, times and the output folder differ; everything else must not.
-    text = re.sub(r"\d+ examples/s|[\d.]+ ms\b|[\d.]+ s\b", "", proc.stdout.replace(str(out), "OUT"))
+    text = re.sub(r"\d+ examples/s|[\d.]+ ms\b|[\d.]+ s\b|median [\d.]+", "", proc.stdout.replace(str(out), "OUT"))
     return text, out
 
 

@@ -38,9 +38,10 @@
 // PTX80: .target sm_80
 // PTX90: .target sm_90
 
-// With matmul=cublaslt the product is a runtime call on device pointers.
+// With matmul=cublaslt the product is a runtime call on device pointers,
+// with the linear layer's bias added by cuBLASLt's epilogue.
 // CUBLASLT-LABEL: llvm.func @mlp_loss(
-// CUBLASLT: llvm.call @lp_cuda_sgemm(
+// CUBLASLT: llvm.call @lp_cuda_sgemm_bias(
 // CUBLASLT: gpu.launch_func
 
 // NOTOOLKIT: error: CUDA path: {{.*}}.none does not exist or is not a directory

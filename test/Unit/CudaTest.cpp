@@ -34,6 +34,8 @@ void *lp_cuda_aligned_alloc(uint64_t, uint64_t);
 void lp_cuda_free(void *);
 void lp_cuda_sgemm(int, int, int, int, int, int, float, const float *, int,
                    const float *, int, float, float *, int);
+void lp_cuda_sgemm_bias(int, int, int, int, int, int, float, const float *, int,
+                        const float *, int, float, float *, int, const float *);
 }
 
 namespace {
@@ -127,6 +129,15 @@ TEST(CudaBlas, MissingLibraryIsRecorded) {
   EXPECT_EQ(lp::rt::cuda::takeError(),
             "no cuBLASLt: /nonexistent/libcublasLt.so.13: cannot open shared "
             "object file: No such file or directory");
+  // The product with a bias epilogue too, and it writes nothing.
+  float bias = 5;
+  c = 3;
+  lp_cuda_sgemm_bias(101, 111, 111, 1, 1, 1, 1.0f, &c, 1, &c, 1, 0.0f, &c, 1,
+                     &bias);
+  EXPECT_EQ(lp::rt::cuda::takeError(),
+            "no cuBLASLt: /nonexistent/libcublasLt.so.13: cannot open shared "
+            "object file: No such file or directory");
+  EXPECT_EQ(c, 3);
 }
 
 /// The driver aligns its allocations to 256 bytes; more is refused before

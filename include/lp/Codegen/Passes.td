@@ -127,7 +127,8 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     the add (autocast), so its generic is left as it is. The generic is erased, or keeps the
     rest of its body (a ReLU, a GELU) applied to the biased element.
     Activations stay in generated code: oneDNN 2.6's ReLU post-op maps NaN
-    to 0, where `lp.relu` propagates it.
+    to 0, where `lp.relu` propagates it. With `cuda` the call is
+    `lp_cuda_sgemm_bias` (cuBLASLt's `CUBLASLT_EPILOGUE_BIAS`).
 
     ```mlir
     linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
@@ -160,7 +161,7 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
            "device pointers; lp-gpu-codegen matmul=cublaslt)">,
     Option<"epilogues", "epilogues", "bool", /*default=*/"true",
            "Move a bias row added to a 2-D f32 product right after it into "
-           "the call (lp_sgemm_bias; not with `cuda`)">
+           "the call (lp_sgemm_bias; lp_cuda_sgemm_bias with `cuda`)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
