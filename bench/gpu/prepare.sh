@@ -7,7 +7,7 @@
 #   cpu/<case>.losses                   the same steps' losses on this CPU
 #   cases                               one line per case: name model build
 #                                       data steps precision (f32 or lowp)
-#                                       matmul (generated or cublaslt)
+#                                       matmul (generated, cublaslt or mma)
 # Run from the repository root after building (BUILD, default build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,6 +28,9 @@ mlp_f32_cublaslt digits_mlp --lp-build-train-step $D/digits_train.npz 20 f32 cub
 lm_adamw_cublaslt char_lm --lp-build-train-step=optimizer=adamw $D/chars_train.npz 20 f32 cublaslt
 mlp_bf16 digits_mlp --lp-build-train-step=precision=bf16 $D/digits_train.npz 50 lowp generated
 mlp_f16_dynamic digits_mlp --lp-build-train-step=precision=f16,loss-scale=dynamic $D/digits_train.npz 50 lowp generated
+mlp_bf16_mma digits_mlp --lp-build-train-step=precision=bf16 $D/digits_train.npz 50 lowp mma
+mlp_f16_mma digits_mlp --lp-build-train-step=precision=f16,loss-scale=dynamic $D/digits_train.npz 50 lowp mma
+lm_bf16_mma char_lm --lp-build-train-step=precision=bf16,optimizer=adamw $D/chars_train.npz 50 lowp mma
 cnn_adam digits_cnn --lp-build-train-step=optimizer=adam $D/digits_cnn_train.npz 20 f32 generated
 lm_adamw char_lm --lp-build-train-step=optimizer=adamw $D/chars_train.npz 20 f32 generated
 CASES
@@ -46,4 +49,13 @@ while read -r name model build data steps precision matmul; do
   rm "$OUT/cpu/$name.o" "$OUT/cpu/$name.so"
   echo "prepared $name"
 done < "$OUT/cases"
+# The direct test of the generated tensor-core products (matmul=mma):
+# exact small-integer products against numpy (bench/gpu/mma_probe.mlir).
+"$BUILD/bin/lp-opt" bench/gpu/mma_probe.mlir \
+  --lp-lower-to-nvvm="chip=$CHIP toolkit=$TOOLKIT matmul=mma" |
+  "$BUILD/bin/lp-translate" --lp-to-object -o "$OUT/gpu/mma_probe.o"
+cc -shared "$OUT/gpu/mma_probe.o" -o "$OUT/gpu/mma_probe.so"
+rm "$OUT/gpu/mma_probe.o"
+python3 bench/gpu/mma_probe_data.py "$OUT"
+echo "prepared mma_probe"
 du -sh "$OUT"

@@ -38,6 +38,8 @@ void lp::buildGPUCodegenPipeline(OpPassManager &pm,
     blas.cuda = true;
     pm.addPass(lp::createLinalgToBlas(blas));
   }
+  if (options.matmul == GpuMatmulLowering::Mma)
+    pm.addPass(lp::createMapProductsToMma());
   MapToGpuOptions map;
   map.blockSize = options.blockSize;
   pm.addPass(lp::createMapToGpu(map));

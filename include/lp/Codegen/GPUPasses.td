@@ -54,6 +54,37 @@ def MapToGpu : Pass<"lp-map-to-gpu", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def MapProductsToMma : Pass<"lp-map-products-to-mma", "mlir::ModuleOp"> {
+  let summary = "Run f16 and bf16 products on tensor cores (mma.sync)";
+  let description = [{
+    The generated tensor-core path (`lp-lower-to-nvvm matmul=mma`), before
+    `lp-map-to-gpu`. Each `linalg.matmul` on buffers in a function's body
+    (not in a loop or a branch) with f16 or bf16 operands and an f32
+    result, an operand possibly read transposed (the indexing maps
+    `lp-fold-transpose-into-matmul` gives it), whose sizes are positive
+    multiples of the instruction's (m 16, n 8, k 16), becomes a
+    `gpu.launch` of one warp per 16x8 tile of the result. Needs sm_80 or
+    newer (ptxas refuses `mma.sync.m16n8k16` for older chips). The
+    warp steps along k by 16: each lane loads its elements of the A and B
+    fragments from global memory at the places PTX's `mma.m16n8k16`
+    fragment layout gives it, packs them in pairs, and issues
+    `nvvm.mma.sync` (f32 accumulation). At the end each lane adds its four
+    sums to C (a product accumulates into C; the zero fill before it
+    stays its own kernel). bf16 goes through `nvvm.mma.sync` directly, which
+    upstream's vector-to-nvgpu path refuses.
+
+    This is the simple form: no shared memory, `ldmatrix` or `cp.async`, so
+    it is an option next to cuBLASLt, not the default. Products of other
+    types or sizes stay as they were, for `lp-map-to-gpu`.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::gpu::GPUDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::NVVM::NVVMDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def MergeGpuModules : Pass<"lp-merge-gpu-modules", "mlir::ModuleOp"> {
   let summary = "Put the outlined kernels of a module in one gpu.module";
   let description = [{

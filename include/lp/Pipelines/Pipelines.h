@@ -189,7 +189,7 @@ struct LowerToLLVMOptions
 };
 
 /// How the GPU back end runs matmuls.
-enum class GpuMatmulLowering { Generated, Cublaslt };
+enum class GpuMatmulLowering { Generated, Cublaslt, Mma };
 
 #define LP_GPU_CODEGEN_OPTIONS                                                 \
   Option<GpuMatmulLowering> matmul{                                            \
@@ -201,7 +201,10 @@ enum class GpuMatmulLowering { Generated, Cublaslt };
                      "until cuBLASLt is measured on a GPU)"),                  \
           clEnumValN(GpuMatmulLowering::Cublaslt, "cublaslt",                  \
                      "calls of the runtime's cuBLASLt products "               \
-                     "(lp-linalg-to-blas cuda)"))};                            \
+                     "(lp-linalg-to-blas cuda)"),                              \
+          clEnumValN(GpuMatmulLowering::Mma, "mma",                            \
+                     "f16/bf16 products on tensor cores, generated "           \
+                     "(lp-map-products-to-mma); the rest generated"))};        \
   Option<std::string> chip{*this, "chip",                                      \
                            llvm::cl::desc("The GPU the cubin is for: sm_90 "   \
                                           "(the default), sm_80, any sm_XX"),  \
