@@ -125,29 +125,32 @@ def forward_loss(workload, params_np, batch_np):
 
 
 def run(workload, params_np, lr, momentum, total_steps, timer, compile=False,
-        autocast=None, qat=False):
+        autocast=None, qat=False, device="cpu", compile_mode=None):
     """Trains `total_steps` steps; returns (losses, per-step seconds).
-    With `compile`, the loss goes through torch.compile (errors propagate).
-    `autocast` ("bf16" or "f16") runs the loss under torch.autocast on the
-    CPU with f32 parameters; f16 adds a GradScaler (dynamic loss scaling).
-    `qat` fake-quantizes the products' operands (FakeQuantizers)."""
+    With `compile`, the loss goes through torch.compile (errors propagate;
+    `compile_mode` is its mode). `autocast` ("bf16" or "f16") runs the loss
+    under torch.autocast on `device` with f32 parameters; f16 adds a
+    GradScaler (dynamic loss scaling). `qat` fake-quantizes the products'
+    operands (FakeQuantizers). On "cuda" the optimizer is SGD's fused
+    implementation, and `timer` should synchronize the device."""
     loss = loss_fn(workload.kind, workload.heads, FakeQuantizers() if qat else None)
     if compile:
-        loss = torch.compile(loss)
+        loss = torch.compile(loss, mode=compile_mode)
     scaler = None
     if autocast:
         dtype = {"bf16": torch.bfloat16, "f16": torch.float16}[autocast]
         plain = loss
 
         def loss(p, bt):
-            with torch.autocast("cpu", dtype=dtype):
+            with torch.autocast(device, dtype=dtype):
                 return plain(p, bt)
         if autocast == "f16":
-            scaler = torch.amp.GradScaler("cpu")
-    params = {k: torch.tensor(v, requires_grad=True)
+            scaler = torch.amp.GradScaler(device)
+    params = {k: torch.tensor(v, requires_grad=True, device=device)
               for k, v in params_np.items()}
-    opt = torch.optim.SGD(list(params.values()), lr=lr, momentum=momentum)
-    batches = [{k: torch.from_numpy(v.copy()) for k, v in
+    opt = torch.optim.SGD(list(params.values()), lr=lr, momentum=momentum,
+                          **({"fused": True} if device == "cuda" else {}))
+    batches = [{k: torch.from_numpy(v.copy()).to(device) for k, v in
                 workload.get_batch(i).items()}
                for i in range(workload.n_batches)]
     losses, times = [], []
