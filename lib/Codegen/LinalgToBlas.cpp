@@ -70,6 +70,18 @@ bool hasUnitInnerStride(Value v, Type elem) {
   return !strides.empty() && strides.back() == 1;
 }
 
+/// Whether `v` is a view of device memory in a GPU step: a function's
+/// argument or a `memref.alloc` (the runtime's device allocations). A
+/// global or a stack buffer is host memory, which cuBLASLt cannot read.
+bool onDevice(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    return arg.getOwner()->isEntryBlock() &&
+           isa<func::FuncOp>(arg.getOwner()->getParentOp());
+  return static_cast<bool>(v.getDefiningOp<memref::AllocOp>());
+}
+
 /// The address of `m[batch, row, col]` (`m[row, col]` without a batch;
 /// null row/col mean 0) as an !llvm.ptr, and the stride between rows (the
 /// leading dimension), as i32.
@@ -188,6 +200,10 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     if (function.empty() || !hasUnitInnerStride(a, input) ||
         !hasUnitInnerStride(bm, input) || !hasUnitInnerStride(c, f32Type))
       return false;
+    // cuBLASLt reads device memory only: a product of a host buffer stays
+    // a generated kernel (lp-map-to-gpu copies globals to the device).
+    if (cuda && (!onDevice(a) || !onDevice(bm) || !onDevice(c)))
+      return false;
     // Loop dims: [b,] m, n, k.
     unsigned off = batched ? 1 : 0;
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -212,6 +228,8 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     std::optional<lp::BiasEpilogue> epilogue;
     if (epilogues && !batched && fill && input.isF32())
       epilogue = lp::findBiasEpilogue(op, c);
+    if (cuda && epilogue && !onDevice(epilogue->bias))
+      epilogue.reset();
     StringRef withBias = cuda ? "lp_cuda_sgemm_bias" : "lp_sgemm_bias";
     func::FuncOp sgemm = declareGemm(op->template getParentOfType<ModuleOp>(),
                                      epilogue ? withBias : StringRef(function),

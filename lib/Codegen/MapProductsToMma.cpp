@@ -198,7 +198,17 @@ void emitLaunch(Product &p) {
   p.op->erase();
 }
 
+/// The number of an `sm_XY` chip name (XY), or 0.
+unsigned chipNumber(StringRef chip) {
+  unsigned number = 0;
+  if (chip.consume_front("sm_"))
+    chip.take_while([](char c) { return llvm::isDigit(c); })
+        .getAsInteger(10, number);
+  return number;
+}
+
 struct MapProductsToMma : lp::impl::MapProductsToMmaBase<MapProductsToMma> {
+  using MapProductsToMmaBase::MapProductsToMmaBase;
   void runOnOperation() override {
     // Products of a function's body only: one inside a loop or a branch
     // would put a launch inside the launch lp-map-to-gpu makes of it.
@@ -208,6 +218,15 @@ struct MapProductsToMma : lp::impl::MapProductsToMmaBase<MapProductsToMma> {
         for (auto op : fn.getBody().front().getOps<linalg::MatmulOp>())
           if (std::optional<Product> p = match(op))
             products.push_back(*p);
+    // mma.sync.m16n8k16 (f16 and bf16) needs sm_80: say so here rather
+    // than let ptxas refuse the module.
+    if (!products.empty() && chipNumber(chip) < 80) {
+      products.front().op.emitOpError()
+          << "runs on tensor cores with matmul=mma, which needs sm_80 or "
+             "newer (mma.sync.m16n8k16); the chip is '"
+          << chip << "' (use matmul=generated or cublaslt)";
+      return signalPassFailure();
+    }
     for (Product &p : products)
       emitLaunch(p);
   }

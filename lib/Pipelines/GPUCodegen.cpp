@@ -38,8 +38,11 @@ void lp::buildGPUCodegenPipeline(OpPassManager &pm,
     blas.cuda = true;
     pm.addPass(lp::createLinalgToBlas(blas));
   }
-  if (options.matmul == GpuMatmulLowering::Mma)
-    pm.addPass(lp::createMapProductsToMma());
+  if (options.matmul == GpuMatmulLowering::Mma) {
+    MapProductsToMmaOptions mma;
+    mma.chip = options.chip;
+    pm.addPass(lp::createMapProductsToMma(mma));
+  }
   MapToGpuOptions map;
   map.blockSize = options.blockSize;
   pm.addPass(lp::createMapToGpu(map));

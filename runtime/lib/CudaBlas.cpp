@@ -45,6 +45,8 @@ struct Lt {
   int (*descCreate)(Desc *, int, int);
   int (*descSetAttribute)(Desc, int, const void *, size_t);
   int (*layoutCreate)(Layout *, int, uint64_t, uint64_t, int64_t);
+  int (*descDestroy)(Desc);
+  int (*layoutDestroy)(Layout);
   int (*matmul)(Handle, Desc, const void *, const void *, Layout, const void *,
                 Layout, const void *, const void *, Layout, void *, Layout,
                 const void *, void *, size_t, CUstream);
@@ -75,6 +77,8 @@ const Lt *lt() {
     get(l.descCreate, "cublasLtMatmulDescCreate");
     get(l.descSetAttribute, "cublasLtMatmulDescSetAttribute");
     get(l.layoutCreate, "cublasLtMatrixLayoutCreate");
+    get(l.descDestroy, "cublasLtMatmulDescDestroy");
+    get(l.layoutDestroy, "cublasLtMatrixLayoutDestroy");
     get(l.matmul, "cublasLtMatmul");
     if (l.error.empty())
       if (int s = l.create(&l.handle); s != kSuccess)
@@ -108,10 +112,17 @@ const Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
   if (auto it = plans.find(key); it != plans.end())
     return &it->second;
   Plan p;
+  // A failure records its error and destroys what was made (the next
+  // call tries again: a plan is kept only once it is whole).
   auto check = [&](int s, const char *what) {
     if (s == kSuccess)
       return true;
     recordError(std::string(what) + " failed: " + l.statusName(s));
+    for (Layout layout : {p.a, p.b, p.c})
+      if (layout)
+        l.layoutDestroy(layout);
+    if (p.desc)
+      l.descDestroy(p.desc);
     return false;
   };
   // cuBLASLt's A is the row-major B, its B the row-major A (above).

@@ -257,3 +257,47 @@ func.func @bf16_product(%a: memref<16x64xbf16>, %b: memref<64x64xbf16>,
   }
   return
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// On the GPU (prefix CUDA) cuBLASLt reads device memory only: a bias that
+// is a global (host memory) stays in its generic after a plain
+// lp_cuda_sgemm, and a product with an operand in a global or on the stack
+// is not a cuBLASLt call at all. On the CPU both are library calls.
+memref.global "private" constant @bias_values : memref<10xf32> = dense<1.0>
+memref.global "private" constant @weights : memref<128x10xf32> = dense<0.5>
+// CHECK-LABEL: func.func @host_buffers
+// CHECK: call @lp_sgemm_bias
+// CHECK: call @cblas_sgemm
+// CHECK: call @cblas_sgemm
+// CUDA-LABEL: func.func @host_buffers
+// CUDA: call @lp_cuda_sgemm(
+// CUDA-NEXT: linalg.generic
+// CUDA: linalg.matmul
+// CUDA: linalg.matmul
+// CUDA-NOT: call @lp_cuda
+func.func @host_buffers(%a: memref<64x128xf32>, %b: memref<128x10xf32>, %c: memref<64x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %bias = memref.get_global @bias_values : memref<10xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
+  linalg.matmul ins(%a, %b : memref<64x128xf32>, memref<128x10xf32>)
+                outs(%c : memref<64x10xf32>)
+  linalg.generic {indexing_maps = [#id, #row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<64x10xf32>, memref<10xf32>)
+      outs(%c : memref<64x10xf32>) {
+  ^bb0(%in: f32, %bv: f32, %out: f32):
+    %s = arith.addf %in, %bv : f32
+    linalg.yield %s : f32
+  }
+  %w = memref.get_global @weights : memref<128x10xf32>
+  linalg.matmul ins(%a, %w : memref<64x128xf32>, memref<128x10xf32>)
+                outs(%c : memref<64x10xf32>)
+  %s = memref.alloca() : memref<64x128xf32>
+  linalg.matmul ins(%s, %b : memref<64x128xf32>, memref<128x10xf32>)
+                outs(%c : memref<64x10xf32>)
+  return
+}

@@ -75,8 +75,13 @@ def MapProductsToMma : Pass<"lp-map-products-to-mma", "mlir::ModuleOp"> {
 
     This is the simple form: no shared memory, `ldmatrix` or `cp.async`, so
     it is an option next to cuBLASLt, not the default. Products of other
-    types or sizes stay as they were, for `lp-map-to-gpu`.
+    types or sizes stay as they were, for `lp-map-to-gpu`. A product to
+    map for a `chip` older than sm_80 is a located error.
   }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "The GPU (sm_XY): mma.sync.m16n8k16 needs sm_80 or newer">,
+  ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::gpu::GPUDialect",
                            "mlir::LLVM::LLVMDialect",
