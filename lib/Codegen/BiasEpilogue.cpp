@@ -1,6 +1,7 @@
 //===- BiasEpilogue.cpp - a product's bias add, found for the library -----===//
 
 #include "lp/Codegen/BiasEpilogue.h"
+#include "lp/Utils/BufferViews.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -12,11 +13,6 @@ using namespace mlir;
 
 namespace {
 /// The buffer `v` views (through subviews, casts, reshapes).
-Value rootBuffer(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
 
 /// Whether `a` and `b` are views of distinct buffers: allocations,
 /// constant globals or a function's arguments (distinct arguments are
@@ -30,7 +26,7 @@ bool distinctBuffers(Value a, Value b) {
            v.getDefiningOp<memref::AllocaOp>() ||
            v.getDefiningOp<memref::GetGlobalOp>();
   };
-  Value ra = rootBuffer(a), rb = rootBuffer(b);
+  Value ra = lp::rootBuffer(a), rb = lp::rootBuffer(b);
   return ra != rb && known(ra) && known(rb);
 }
 } // namespace

@@ -14,11 +14,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Codegen/Passes.h"
+#include "lp/Utils/BufferViews.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "llvm/ADT/SetVector.h"
 
 namespace lp {
 #define GEN_PASS_DEF_FREEAFTERLASTUSE
@@ -32,11 +32,9 @@ namespace {
 /// The last op of `block` that uses `buffer` or a view of it, other than
 /// `dealloc`; null if a view escapes (a return, a store of the memref).
 Operation *lastUse(Value buffer, memref::DeallocOp dealloc, Block *block) {
-  llvm::SetVector<Value> views;
-  views.insert(buffer);
   Operation *last = buffer.getDefiningOp();
-  for (size_t i = 0; i < views.size(); ++i) {
-    for (OpOperand &use : views[i].getUses()) {
+  for (Value view : lp::viewsOf(buffer)) {
+    for (OpOperand &use : view.getUses()) {
       Operation *user = use.getOwner();
       if (user == dealloc.getOperation())
         continue;
@@ -54,9 +52,6 @@ Operation *lastUse(Value buffer, memref::DeallocOp dealloc, Block *block) {
         return nullptr;
       if (last->isBeforeInBlock(top))
         last = top;
-      for (Value r : user->getResults())
-        if (isa<BaseMemRefType>(r.getType()))
-          views.insert(r);
     }
   }
   return last;

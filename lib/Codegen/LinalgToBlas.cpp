@@ -20,6 +20,7 @@
 #include "lp/Codegen/BiasEpilogue.h"
 #include "lp/Codegen/Passes.h"
 #include "lp/Codegen/RuntimeCalls.h"
+#include "lp/Utils/BufferViews.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -74,8 +75,7 @@ bool hasUnitInnerStride(Value v, Type elem) {
 /// argument or a `memref.alloc` (the runtime's device allocations). A
 /// global or a stack buffer is host memory, which cuBLASLt cannot read.
 bool onDevice(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
+  v = lp::rootBuffer(v);
   if (auto arg = dyn_cast<BlockArgument>(v))
     return arg.getOwner()->isEntryBlock() &&
            isa<func::FuncOp>(arg.getOwner()->getParentOp());

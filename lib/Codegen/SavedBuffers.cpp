@@ -12,9 +12,9 @@
 
 #include "lp/Codegen/Passes.h"
 #include "lp/Dialect/LP/IR/LPOps.h"
+#include "lp/Utils/BufferViews.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "llvm/ADT/SetVector.h"
 
 #include <map>
 
@@ -43,18 +43,11 @@ struct Saved {
 /// after `marker` (the op itself, or its ancestor in the marker's block).
 bool usedAfter(Value buffer, Operation *marker) {
   Block *block = marker->getBlock();
-  llvm::SetVector<Value> views;
-  views.insert(buffer);
-  for (size_t i = 0; i < views.size(); ++i) {
-    for (Operation *user : views[i].getUsers()) {
-      Operation *top = block->findAncestorOpInBlock(*user);
-      if (top && marker->isBeforeInBlock(top))
+  for (Value view : lp::viewsOf(buffer))
+    for (Operation *user : view.getUsers())
+      if (Operation *top = block->findAncestorOpInBlock(*user);
+          top && marker->isBeforeInBlock(top))
         return true;
-      for (Value r : user->getResults())
-        if (isa<BaseMemRefType>(r.getType()))
-          views.insert(r);
-    }
-  }
   return false;
 }
 

@@ -91,8 +91,6 @@ class Step:
         self.eval_signature = json.loads(compiled.eval_signature) if compiled.eval_signature else None
         types = {a["name"]: a["dtype"] for a in self.signature["args"]}
         self._views = {k: _as_bf16(v, types.get(k, "")) for k, v in self._session.state().items()}
-        self._result_types = {r["name"]: r["dtype"] for s in (self.signature, self.eval_signature or {"results": []})
-                              for r in s["results"]}
         # Each result's dtype (bf16 as ml_dtypes' where it is installed, else
         # its bits) and shape; a name in both functions has one of each.
         self._result_layout = {r["name"]: (self._numpy_dtype(r["dtype"]), tuple(r["shape"]))

@@ -560,3 +560,12 @@ func.func @conv_params_zero_stride(%a: tensor<4xf32>) {
   %0 = lp.relu %a {lp.conv = array<i64: 0, 1, 0, 0>} : (tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+// lp.remat marks a cast the backward pass recomputes: a unit attribute.
+func.func @remat_with_a_value(%x: tensor<4xf32>) {
+  // expected-error@+1 {{'lp.remat' must be a unit attribute}}
+  %0 = lp.cast %x {lp.remat = 1 : i64} : (tensor<4xf32>) -> tensor<4xbf16>
+  return
+}
