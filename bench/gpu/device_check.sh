@@ -4,8 +4,8 @@
 # Trains each prepared GPU step with lp-exec (the runtime alone) and
 # compares its losses with the CPU's (issue 21, point 5: f32 within 1e-5
 # relative on the first step and 1e-4 after; bf16/f16 within 1e-2), and
-# runs the tensor-core probe (exact products against numpy), into
-# $OUT/gpu_check.md. No LLVM/MLIR is needed there.
+# runs the tensor-core probe (exact products against numpy) and the
+# runtime's unit tests (its GPU tests run there), into $OUT/gpu_check.md. No LLVM/MLIR is needed there.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-/tmp/gpu-check-out}
@@ -28,6 +28,15 @@ while read -r name model build data steps precision matmul; do
     > "$OUT/$name.log" 2>&1
   echo "$name rc=$?" >> "$OUT/rc.txt"
 done < gpu-check/cases
+# The runtime's unit tests: on a GPU, the driver's memory, streams and
+# launches, and cuBLASLt's products, bias and bias-gradient epilogues and
+# strided batches, exactly against the host.
+# cuBLASLt is loaded once per process, and one test asks for a missing
+# one: the products' tests run in a process of their own.
+gpu-check/bin/LPUnitTests --gtest_filter='CudaBlasDevice.*' > "$OUT/unit.log" 2>&1
+echo "unit (cuBLASLt) rc=$?" >> "$OUT/rc.txt"
+gpu-check/bin/LPUnitTests --gtest_filter='-CudaBlasDevice.*' >> "$OUT/unit.log" 2>&1
+echo "unit rc=$?" >> "$OUT/rc.txt"
 # The tensor-core products against numpy, exactly (prepare.sh).
 gpu-check/bin/lp-exec gpu-check/gpu/mma_probe.so --data=gpu-check/probe.npz \
   --output-dir="$OUT/mma_probe" > "$OUT/mma_probe.log" 2>&1 &&
@@ -55,6 +64,9 @@ for line in pathlib.Path("gpu-check/cases").read_text().splitlines():
     rows.append(f"| {name} | {n}/{len(ref)} | {rel[0]:.2e} | {rel.max():.2e} | {bound:g} | {'ok' if ok else 'FAIL'} | {secs} |")
 probe = (out / "mma_probe.log").read_text().strip() if (out / "mma_probe.log").exists() else "not run"
 rows += ["", "Tensor-core products (mma_probe, exact against numpy):", "", "```", probe, "```"]
+unit = (out / "unit.log").read_text().strip().splitlines() if (out / "unit.log").exists() else ["not run"]
+rows += ["", "The runtime's unit tests (LPUnitTests; the GPU ones skip without a GPU):", "", "```"]
+rows += [l for l in unit if l.startswith(("[  PASSED", "[  FAILED", "[  SKIPPED", "[       OK ] Cuda", "[  FAILED  ] Cuda"))] + ["```"]
 (out / "gpu_check.md").write_text("\n".join(rows) + "\n")
 print("\n".join(rows))
 PY

@@ -3,6 +3,8 @@
 # machine (it has no LLVM/MLIR): builds here, into gpu-check/ (ignored by
 # git; give it to the device tool as a carried path),
 #   bin/lp-exec, lib/libLPRuntime.so  the runtime alone (libc, libstdc++, libz)
+#   bin/LPUnitTests                     the runtime's unit tests (the GPU ones
+#                                       run there: products, epilogues, batches)
 #   gpu/<case>.so                       train steps lowered by lp-lower-to-nvvm
 #   cpu/<case>.losses                   the same steps' losses on this CPU
 #   cases                               one line per case: name model build
@@ -18,6 +20,7 @@ OUT=gpu-check
 rm -rf "$OUT"
 mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/gpu" "$OUT/cpu"
 cp "$BUILD/bin/lp-exec" "$OUT/bin/"
+cp "$BUILD/test/Unit/LPUnitTests" "$OUT/bin/"
 cp -L "$BUILD/lib/libLPRuntime.so" "$OUT/lib/"
 D=examples/data
 # name | model | build options (commas for spaces) | data | steps |

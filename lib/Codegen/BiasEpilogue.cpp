@@ -12,8 +12,6 @@
 using namespace mlir;
 
 namespace {
-/// The buffer `v` views (through subviews, casts, reshapes).
-
 /// Whether `a` and `b` are views of distinct buffers: allocations,
 /// constant globals or a function's arguments (distinct arguments are
 /// distinct buffers: the step's calling convention).
@@ -101,4 +99,123 @@ void lp::dropBiasAdd(const BiasEpilogue &e, Value c) {
       });
   rest->setDiscardableAttrs(add->getDiscardableAttrDictionary());
   add.erase();
+}
+
+namespace {
+/// Whether `g` is `in + out` (either order) over the body's two arguments
+/// and nothing else.
+bool isSumBody(linalg::GenericOp g) {
+  Block &body = g.getRegion().front();
+  if (body.getNumArguments() != 2 || body.getOperations().size() != 2)
+    return false;
+  auto addf = dyn_cast<arith::AddFOp>(body.front());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!addf || yield.getValues().size() != 1 ||
+      yield.getValues()[0] != addf.getResult())
+    return false;
+  Value x = addf.getLhs(), y = addf.getRhs();
+  return (x == body.getArgument(0) && y == body.getArgument(1)) ||
+         (x == body.getArgument(1) && y == body.getArgument(0));
+}
+} // namespace
+
+std::optional<lp::BiasGradEpilogue>
+lp::findBiasGradEpilogue(Operation *product, Value b, bool transposedB,
+                         ValueRange others) {
+  auto bType = dyn_cast<MemRefType>(b.getType());
+  if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
+      !bType.getElementType().isF32())
+    return std::nullopt;
+  MLIRContext *ctx = product->getContext();
+  // k is the stored rows of B, or its columns when transposed; the sum
+  // keeps the other dimension.
+  unsigned kDim = transposedB ? 1 : 0;
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap kept = AffineMap::get(2, 0, {getAffineDimExpr(1 - kDim, ctx)}, ctx);
+  SmallVector<linalg::FillOp> fills;
+  int steps = 0;
+  for (Operation *op = product->getNextNode(); op && steps < 16;
+       op = op->getNextNode(), ++steps) {
+    if (isa<memref::AllocOp>(op))
+      continue;
+    if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      if (lp::rootBuffer(dealloc.getMemref()) == lp::rootBuffer(b))
+        return std::nullopt;
+      continue;
+    }
+    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+      if (!fill.hasPureBufferSemantics())
+        return std::nullopt;
+      fills.push_back(fill);
+      continue;
+    }
+    auto sum = dyn_cast<linalg::GenericOp>(op);
+    if (!sum || !sum.hasPureBufferSemantics() || sum.getNumDpsInputs() != 1 ||
+        sum.getNumDpsInits() != 1 || sum.getDpsInputs()[0] != b)
+      return std::nullopt;
+    Value grad = sum.getDpsInits()[0];
+    auto gradType = dyn_cast<MemRefType>(grad.getType());
+    SmallVector<AffineMap> maps = sum.getIndexingMapsArray();
+    auto iterators = sum.getIteratorTypesArray();
+    if (!gradType || gradType.getRank() != 1 ||
+        !gradType.getElementType().isF32() ||
+        gradType.getShape()[0] != bType.getShape()[1 - kDim] ||
+        maps[0] != identity || maps[1] != kept ||
+        iterators[kDim] != utils::IteratorType::reduction ||
+        iterators[1 - kDim] != utils::IteratorType::parallel || !isSumBody(sum))
+      return std::nullopt;
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(gradType.getStridesAndOffset(strides, offset)) ||
+        strides[0] != 1 || !distinctBuffers(grad, b) ||
+        llvm::any_of(others,
+                     [&](Value v) { return !distinctBuffers(grad, v); }))
+      return std::nullopt;
+    // The sum starts from +0, set between the product and the sum; any
+    // other fill there writes a buffer allocated after the product, which
+    // neither the product nor the sum reads.
+    linalg::FillOp zero;
+    for (linalg::FillOp fill : fills) {
+      if (fill.getOutputs()[0] == grad) {
+        auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+        auto value = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
+        if (!value || !value.getValue().isPosZero())
+          return std::nullopt;
+        zero = fill;
+        continue;
+      }
+      auto alloc =
+          lp::rootBuffer(fill.getOutputs()[0]).getDefiningOp<memref::AllocOp>();
+      if (!alloc || alloc->getBlock() != product->getBlock() ||
+          alloc->isBeforeInBlock(product) ||
+          lp::rootBuffer(grad) == alloc.getResult())
+        return std::nullopt;
+    }
+    if (!zero)
+      return std::nullopt;
+    // The product's call writes `grad`: it must exist there. The sum, in
+    // the product's block, uses it, so one defined in another block is
+    // defined in an enclosing one.
+    Operation *def = grad.getDefiningOp();
+    bool before = !def || def->getBlock() != product->getBlock() ||
+                  def->isBeforeInBlock(product);
+    bool movable = isa_and_nonnull<memref::AllocOp>(def) &&
+                   def->getNumOperands() == 0 &&
+                   def->getBlock() == product->getBlock();
+    if (!before && !movable)
+      return std::nullopt;
+    return BiasGradEpilogue{sum, zero, grad};
+  }
+  return std::nullopt;
+}
+
+void lp::dropBiasGradSum(const BiasGradEpilogue &e, Operation *product) {
+  Operation *def = e.grad.getDefiningOp();
+  if (def && def->getBlock() == product->getBlock() &&
+      product->isBeforeInBlock(def))
+    def->moveBefore(product);
+  linalg::FillOp fill = e.fill;
+  linalg::GenericOp sum = e.sum;
+  fill.erase();
+  sum.erase();
 }

@@ -8,12 +8,14 @@
 // maps become the transA/transB flags; a zero fill of the result right
 // before the matmul becomes beta = 0; with `epilogues`, a bias row added
 // to a 2-D f32 product right after it goes into the call (lp_sgemm_bias,
-// BiasEpilogue.h). With `split-min`, each large product
-// is split into `threads` row or column blocks (by default as many as the
-// runtime's OpenMP threads, asked at run time), an scf.parallel of calls
-// (OpenMP once lowered): the compiled step then has one thread pool, and
-// the runtime's dispatcher runs calls made inside a parallel region on one
-// OpenBLAS thread.
+// BiasEpilogue.h), and with `cuda`, the column sums of its B that follow
+// it too (lp_cuda_sgemm_bgrad: a bias gradient). With `cuda` a batch is one
+// call of a strided batch (lp_cuda_sgemm_batched and the 16-bit ones). With
+// `split-min`, each large product is split into `threads` row or column blocks
+// (by default as many as the runtime's OpenMP threads, asked at run time), an
+// scf.parallel of calls (OpenMP once lowered): the compiled step then has one
+// thread pool, and the runtime's dispatcher runs calls made inside a parallel
+// region on one OpenBLAS thread.
 //
 //===----------------------------------------------------------------------===//
 
@@ -179,6 +181,27 @@ func::FuncOp declareGemm(ModuleOp module, StringRef name, bool bias) {
                                     "CBLAS");
 }
 
+/// The declaration of a strided batch's product `name` (the runtime's
+/// lp_cuda_*_batched: cblas_sgemm's arguments with each operand's batch
+/// stride after its leading dimension, i64, and the count last), or null.
+func::FuncOp declareBatchedGemm(ModuleOp module, StringRef name) {
+  Builder b(module.getContext());
+  Type i32 = b.getI32Type(), i64 = b.getI64Type(), f32 = b.getF32Type();
+  Type ptr = LLVM::LLVMPointerType::get(b.getContext());
+  auto type = b.getFunctionType({i32, i32, i32, i32, i32, i32, f32, ptr, i32,
+                                 i64, ptr, i32, i64, f32, ptr, i32, i64, i32},
+                                {});
+  return lp::declareRuntimeFunction(module, name, type, "lp-linalg-to-blas",
+                                    "CBLAS");
+}
+
+/// The stride between `m`'s batches (its first dimension), as i64.
+Value batchStride(OpBuilder &b, Location loc, Value m) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, m);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                    meta.getStrides()[0]);
+}
+
 struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
   using LinalgToBlasBase::LinalgToBlasBase;
 
@@ -230,14 +253,35 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       epilogue = lp::findBiasEpilogue(op, c);
     if (cuda && epilogue && !onDevice(epilogue->bias))
       epilogue.reset();
+    // On the GPU, the sum over k of a weight gradient's B (the layer's
+    // output gradient, the bias gradient) right after the product:
+    // cuBLASLt's bias-gradient epilogue.
+    std::optional<lp::BiasGradEpilogue> gradEpilogue;
+    if (cuda && epilogues && splitMin == 0 && !batched && input.isF32() &&
+        !epilogue)
+      gradEpilogue = lp::findBiasGradEpilogue(op, bm, lb == Layout::Transposed,
+                                              ValueRange{a, c});
+    if (gradEpilogue && !onDevice(gradEpilogue->grad))
+      gradEpilogue.reset();
     StringRef withBias = cuda ? "lp_cuda_sgemm_bias" : "lp_sgemm_bias";
-    func::FuncOp sgemm = declareGemm(op->template getParentOfType<ModuleOp>(),
-                                     epilogue ? withBias : StringRef(function),
-                                     epilogue.has_value());
+    StringRef callee = epilogue       ? withBias
+                       : gradEpilogue ? StringRef("lp_cuda_sgemm_bgrad")
+                                      : StringRef(function);
+    // On the GPU a batch is one strided-batched call.
+    bool oneBatchedCall = cuda && batched;
+    ModuleOp module = op->template getParentOfType<ModuleOp>();
+    func::FuncOp sgemm =
+        oneBatchedCall
+            ? declareBatchedGemm(module, function + "_batched")
+            : declareGemm(module, callee,
+                          epilogue.has_value() || gradEpilogue.has_value());
     if (!sgemm) {
       failedDeclare = true;
       return false;
     }
+    // The call computes the sum (and writes its buffer, allocated before).
+    if (gradEpilogue)
+      lp::dropBiasGradSum(*gradEpilogue, op);
     OpBuilder b(op);
     Location loc = op.getLoc();
     float beta = 1.0f;
@@ -290,6 +334,8 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
                                  ldb,    betaValue, pc,     ldc};
       if (epilogue) // the bias of the block's columns
         args.push_back(vectorPointer(ib, loc, epilogue->bias, cCol));
+      if (gradEpilogue) // never split (above)
+        args.push_back(vectorPointer(ib, loc, gradEpilogue->grad, nullptr));
       func::CallOp::create(ib, loc, sgemm, args);
     };
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
@@ -333,7 +379,17 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
       OpBuilder elseBuilder = choice.getElseBodyBuilder();
       emitCall(elseBuilder, batch, nullptr, nullptr);
     };
-    if (!batched) {
+    if (oneBatchedCall) {
+      auto [pa, lda] = pointerAndLd(b, loc, a, nullptr);
+      auto [pb, ldb] = pointerAndLd(b, loc, bm, nullptr);
+      auto [pc, ldc] = pointerAndLd(b, loc, c, nullptr);
+      func::CallOp::create(
+          b, loc, sgemm,
+          ValueRange{order, transA, transB, mConst, nConst, kConst, alpha, pa,
+                     lda, batchStride(b, loc, a), pb, ldb,
+                     batchStride(b, loc, bm), betaValue, pc, ldc,
+                     batchStride(b, loc, c), i32(bounds[0])});
+    } else if (!batched) {
       emitProduct(b, nullptr);
     } else {
       Value count = arith::ConstantIndexOp::create(b, loc, bounds[0]);

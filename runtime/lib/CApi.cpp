@@ -1,6 +1,7 @@
 //===- CApi.cpp - the LP runtime's C API ----------------------------------===//
 
 #include "lp/Runtime/BufferCache.h"
+#include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/Step.h"
 #include "lp/Runtime/lp_runtime.h"
 
@@ -66,6 +67,14 @@ int lp_step_call(const lp_step *step, void *const *args, void *const *outs,
   std::string e = step->step.callInto(
       std::vector<void *>(args, args + lp_step_num_args(step)),
       std::vector<void *>(outs, outs + lp_step_num_out_results(step)));
+  if (e.empty())
+    return 0;
+  setError(error, e);
+  return 1;
+}
+
+int lp_cuda_synchronize(char **error) {
+  std::string e = lp::rt::cuda::synchronize();
   if (e.empty())
     return 0;
   setError(error, e);

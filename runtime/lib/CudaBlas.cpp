@@ -8,11 +8,18 @@
 // (lp-lower-to-nvvm matmul=cublaslt). f32 products compute in f32
 // (CUBLAS_COMPUTE_32F: no TF32). A row-major C = op(A) op(B) is the
 // column-major C^T = op(B)^T op(A)^T, so B is passed as cuBLASLt's A.
-// Descriptors are created once per shape and kept. lp_cuda_sgemm_bias adds
-// a bias row in the product's kernel (CUBLASLT_EPILOGUE_BIAS).
+// Each shape's descriptors and algorithm (cuBLASLt's heuristic, given a
+// workspace of kWorkspaceBytes allocated once) are chosen on its first
+// call and kept. The training epilogues: lp_cuda_sgemm_bias adds a bias
+// row in the product's kernel (CUBLASLT_EPILOGUE_BIAS); lp_cuda_sgemm_bgrad
+// also writes the column sums of op(B), a bias gradient
+// (CUBLASLT_EPILOGUE_BGRADA: the row-major B is cuBLASLt's A), or, where
+// cuBLASLt has no algorithm with that epilogue, computes them as a second
+// product, a row of ones times op(B).
 //
 //===----------------------------------------------------------------------===//
 
+#include "CublasLtAbi.h"
 #include "CudaApi.h"
 
 #include <dlfcn.h>
@@ -24,20 +31,30 @@
 
 using namespace lp::rt;
 using namespace lp::rt::cuda;
+using namespace lp::rt::cublaslt;
+
+extern "C" void *lp_cuda_alloc(uint64_t bytes);
+extern "C" void lp_cuda_free(void *ptr);
 
 namespace {
 
-// Values from CUDA 13's cublasLt.h, library_types.h and cublas_api.h.
-constexpr int kComputeF32 = 68;                  // CUBLAS_COMPUTE_32F
-constexpr int kR32F = 0, kR16F = 2, kR16BF = 14; // cudaDataType
-constexpr int kDescTransA = 3, kDescTransB = 4;  // CUBLASLT_MATMUL_DESC_*
-constexpr int kDescEpilogue = 7, kDescBiasPointer = 8;
-constexpr uint32_t kEpilogueBias = 4;            // CUBLASLT_EPILOGUE_BIAS
-constexpr int kSuccess = 0;                      // CUBLAS_STATUS_SUCCESS
+/// cuBLAS's recommendation for Hopper (4 MiB suffice before it).
+constexpr size_t kWorkspaceBytes = 32u << 20;
 
 using Handle = void *;
 using Desc = void *;
 using Layout = void *;
+using Preference = void *;
+
+/// What a product does after the multiply-add.
+enum class Epilogue { None, Bias, BiasGrad };
+
+/// A strided batch of products: `count` of them, the operands of each
+/// `a`, `b`, `c` elements after the previous one's.
+struct Batch {
+  int count = 1;
+  int64_t a = 0, b = 0, c = 0;
+};
 
 struct Lt {
   int (*create)(Handle *);
@@ -45,11 +62,17 @@ struct Lt {
   int (*descCreate)(Desc *, int, int);
   int (*descSetAttribute)(Desc, int, const void *, size_t);
   int (*layoutCreate)(Layout *, int, uint64_t, uint64_t, int64_t);
+  int (*layoutSetAttribute)(Layout, int, const void *, size_t);
   int (*descDestroy)(Desc);
   int (*layoutDestroy)(Layout);
   int (*matmul)(Handle, Desc, const void *, const void *, Layout, const void *,
                 Layout, const void *, const void *, Layout, void *, Layout,
                 const void *, void *, size_t, CUstream);
+  int (*prefCreate)(Preference *);
+  int (*prefSetAttribute)(Preference, int, const void *, size_t);
+  int (*prefDestroy)(Preference);
+  int (*algoGetHeuristic)(Handle, Desc, Layout, Layout, Layout, Layout,
+                          Preference, int, HeuristicResult *, int *);
   Handle handle = nullptr;
   std::string error; ///< why cuBLASLt is not there
 };
@@ -77,11 +100,16 @@ const Lt *lt() {
     get(l.descCreate, "cublasLtMatmulDescCreate");
     get(l.descSetAttribute, "cublasLtMatmulDescSetAttribute");
     get(l.layoutCreate, "cublasLtMatrixLayoutCreate");
+    get(l.layoutSetAttribute, "cublasLtMatrixLayoutSetAttribute");
     get(l.descDestroy, "cublasLtMatmulDescDestroy");
     get(l.layoutDestroy, "cublasLtMatrixLayoutDestroy");
     get(l.matmul, "cublasLtMatmul");
+    get(l.prefCreate, "cublasLtMatmulPreferenceCreate");
+    get(l.prefSetAttribute, "cublasLtMatmulPreferenceSetAttribute");
+    get(l.prefDestroy, "cublasLtMatmulPreferenceDestroy");
+    get(l.algoGetHeuristic, "cublasLtMatmulAlgoGetHeuristic");
     if (l.error.empty())
-      if (int s = l.create(&l.handle); s != kSuccess)
+      if (int s = l.create(&l.handle); s != kStatusSuccess)
         l.error = "cublasLtCreate failed: " + std::string(l.statusName(s));
   });
   if (!l.error.empty()) {
@@ -91,38 +119,60 @@ const Lt *lt() {
   return &l;
 }
 
-/// One product's descriptors.
+/// One product's descriptors and algorithm. `supported` is false when
+/// cuBLASLt has no algorithm for it (the descriptors are then destroyed).
 struct Plan {
   Desc desc = nullptr;
   Layout a = nullptr, b = nullptr, c = nullptr;
+  HeuristicResult choice{};
+  bool supported = true;
 };
 
-using Key =
-    std::tuple<int, int, int, int, int, int, int, int, int, const float *>;
+using Key = std::tuple<int, int, int, int, int, int, int, int, int, int,
+                       const float *, int, int64_t, int64_t, int64_t>;
 
-/// The descriptors of a product of `type` inputs, made once per shape and
-/// bias vector (a parameter's, whose device buffer lives as long as the
-/// step: one plan per layer); null after a recorded failure.
+/// The workspace every product may use (one stream runs them in turn),
+/// allocated on the first product; null, and the products use none, if
+/// that failed (recorded).
+void *workspace() {
+  static std::once_flag once;
+  static void *w = nullptr;
+  std::call_once(once, [] { w = lp_cuda_alloc(kWorkspaceBytes); });
+  return w;
+}
+
+/// The descriptors and algorithm of a product of `type` inputs with
+/// `epilogue`, made once per shape and epilogue vector (a parameter's or a
+/// gradient's, whose device buffer lives as long as the step: one plan per
+/// layer); null after a recorded failure. A plan whose bias-gradient
+/// epilogue cuBLASLt has no algorithm for is kept, unsupported; for any
+/// other product that is an error.
 const Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
-                 int lda, int ldb, int ldc, const float *bias) {
+                 int lda, int ldb, int ldc, Epilogue epilogue,
+                 const float *vector, const Batch &batch) {
   static std::mutex mutex;
   static std::map<Key, Plan> plans;
   std::lock_guard<std::mutex> lock(mutex);
-  Key key{type, ta, tb, m, n, k, lda, ldb, ldc, bias};
+  Key key{type,   ta,          tb,      m,       n,
+          k,      lda,         ldb,     ldc,     int(epilogue),
+          vector, batch.count, batch.a, batch.b, batch.c};
   if (auto it = plans.find(key); it != plans.end())
     return &it->second;
   Plan p;
-  // A failure records its error and destroys what was made (the next
-  // call tries again: a plan is kept only once it is whole).
-  auto check = [&](int s, const char *what) {
-    if (s == kSuccess)
-      return true;
-    recordError(std::string(what) + " failed: " + l.statusName(s));
+  auto destroy = [&] {
     for (Layout layout : {p.a, p.b, p.c})
       if (layout)
         l.layoutDestroy(layout);
     if (p.desc)
       l.descDestroy(p.desc);
+  };
+  // A failure records its error and destroys what was made (the next
+  // call tries again: a plan is kept only once it is whole).
+  auto check = [&](int s, const char *what) {
+    if (s == kStatusSuccess)
+      return true;
+    recordError(std::string(what) + " failed: " + l.statusName(s));
+    destroy();
     return false;
   };
   // cuBLASLt's A is the row-major B, its B the row-major A (above).
@@ -140,36 +190,132 @@ const Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
       !check(l.layoutCreate(&p.c, kR32F, n, m, ldc),
              "cublasLtMatrixLayoutCreate"))
     return nullptr;
-  // The bias of each row-major column: a row of cuBLASLt's column-major
-  // C^T, the vector CUBLASLT_EPILOGUE_BIAS broadcasts (f32, C's type).
-  if (bias &&
-      (!check(l.descSetAttribute(p.desc, kDescEpilogue, &kEpilogueBias,
-                                 sizeof kEpilogueBias),
-              "cublasLtMatmulDescSetAttribute") ||
-       !check(l.descSetAttribute(p.desc, kDescBiasPointer, &bias, sizeof bias),
-              "cublasLtMatmulDescSetAttribute")))
+  // A strided batch: each layout's count and stride (cuBLASLt's A is the
+  // row-major B).
+  if (batch.count > 1)
+    for (auto [layout, stride] :
+         {std::pair{p.a, batch.b}, std::pair{p.b, batch.a},
+          std::pair{p.c, batch.c}})
+      if (!check(l.layoutSetAttribute(layout, kLayoutBatchCount, &batch.count,
+                                      sizeof batch.count),
+                 "cublasLtMatrixLayoutSetAttribute") ||
+          !check(l.layoutSetAttribute(layout, kLayoutStridedBatchOffset,
+                                      &stride, sizeof stride),
+                 "cublasLtMatrixLayoutSetAttribute"))
+        return nullptr;
+  // The bias of each row-major column is a row of cuBLASLt's column-major
+  // C^T: the vector CUBLASLT_EPILOGUE_BIAS broadcasts (f32, C's type). The
+  // sum over k of each row-major column of op(B) is the sum of a row of
+  // cuBLASLt's A: CUBLASLT_EPILOGUE_BGRADA's vector, written.
+  if (epilogue != Epilogue::None) {
+    uint32_t kind =
+        epilogue == Epilogue::Bias ? kEpilogueBias : kEpilogueBGradA;
+    if (!check(l.descSetAttribute(p.desc, kDescEpilogue, &kind, sizeof kind),
+               "cublasLtMatmulDescSetAttribute") ||
+        !check(l.descSetAttribute(p.desc, kDescBiasPointer, &vector,
+                                  sizeof vector),
+               "cublasLtMatmulDescSetAttribute"))
+      return nullptr;
+  }
+  // The algorithm, chosen once (cublasLtMatmul would ask the heuristic on
+  // every call when given none).
+  size_t room = workspace() ? kWorkspaceBytes : 0;
+  Preference pref = nullptr;
+  if (!check(l.prefCreate(&pref), "cublasLtMatmulPreferenceCreate"))
     return nullptr;
+  int found = 0;
+  int s = l.prefSetAttribute(pref, kPrefMaxWorkspaceBytes, &room, sizeof room);
+  if (s == kStatusSuccess)
+    s = l.algoGetHeuristic(l.handle, p.desc, p.a, p.b, p.c, p.c, pref, 1,
+                           &p.choice, &found);
+  l.prefDestroy(pref);
+  if (s != kStatusSuccess && s != kStatusNotSupported) {
+    check(s, "cublasLtMatmulAlgoGetHeuristic");
+    return nullptr;
+  }
+  if (s == kStatusNotSupported || found == 0) {
+    destroy();
+    if (epilogue == Epilogue::BiasGrad)
+      return &(plans[key] = Plan{nullptr,
+                                 nullptr,
+                                 nullptr,
+                                 nullptr,
+                                 {},
+                                 /*supported=*/false});
+    recordError("cuBLASLt has no algorithm for a " + std::to_string(m) + "x" +
+                std::to_string(n) + "x" + std::to_string(k) + " product" +
+                (epilogue == Epilogue::Bias ? " with a bias" : ""));
+    return nullptr;
+  }
   return &(plans[key] = p);
 }
 
-constexpr int kCblasTrans = 112; // CblasTrans; CblasNoTrans is 111
+constexpr int kCblasNoTrans = 111, kCblasTrans = 112;
 
 void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
           const void *a, int lda, const void *b, int ldb, float beta, float *c,
-          int ldc, const float *bias = nullptr) {
-  if (m == 0 || n == 0)
+          int ldc, Epilogue epilogue = Epilogue::None, float *vector = nullptr,
+          const Batch &batch = Batch());
+
+/// A row of `k` f32 ones on the device, kept (grown when a longer one is
+/// asked for); null after a recorded failure.
+const float *ones(int k) {
+  static std::mutex mutex;
+  static void *row = nullptr;
+  static int length = 0;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (k <= length)
+    return static_cast<const float *>(row);
+  const Api *a = api();
+  void *grown = lp_cuda_alloc(uint64_t(k) * sizeof(float));
+  if (!a || !grown ||
+      !ok(a, a->memsetD32Async(devicePtr(grown), 0x3f800000u, k, stepStream()),
+          "cuMemsetD32Async"))
+    return nullptr;
+  lp_cuda_free(row); // in stream order: after the products that read it
+  row = grown;
+  length = k;
+  return static_cast<const float *>(row);
+}
+
+/// grad[j] = sum over i of op(B)[i, j] (k x n), as the product of a row of
+/// ones and op(B).
+void columnSums(int transB, int n, int k, const float *b, int ldb,
+                float *grad) {
+  if (const float *row = ones(k > 0 ? k : 1))
+    gemm(kR32F, kCblasNoTrans, transB, 1, n, k, 1.0f, row, k > 0 ? k : 1, b,
+         ldb, 0.0f, grad, n);
+}
+
+void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
+          const void *a, int lda, const void *b, int ldb, float beta, float *c,
+          int ldc, Epilogue epilogue, float *vector, const Batch &batch) {
+  bool biasGrad = epilogue == Epilogue::BiasGrad;
+  if (batch.count == 0)
     return;
+  if (m == 0 || n == 0) {
+    if (biasGrad && n > 0)
+      columnSums(transB, n, k, static_cast<const float *>(b), ldb, vector);
+    return;
+  }
   const Lt *l = lt();
   CUstream stream = stepStream();
   if (!l || !stream)
     return;
   const Plan *p = plan(*l, type, transA == kCblasTrans, transB == kCblasTrans,
-                       m, n, k, lda, ldb, ldc, bias);
+                       m, n, k, lda, ldb, ldc, epilogue, vector, batch);
   if (!p)
     return;
+  if (!p->supported) { // the product, then the bias gradient apart
+    gemm(type, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    columnSums(transB, n, k, static_cast<const float *>(b), ldb, vector);
+    return;
+  }
+  void *room = p->choice.workspaceSize ? workspace() : nullptr;
   if (int s = l->matmul(l->handle, p->desc, &alpha, b, p->a, a, p->b, &beta, c,
-                        p->c, c, p->c, nullptr, nullptr, 0, stream);
-      s != kSuccess)
+                        p->c, c, p->c, &p->choice.algo, room,
+                        room ? p->choice.workspaceSize : 0, stream);
+      s != kStatusSuccess)
     recordError(std::string("cublasLtMatmul failed: ") + l->statusName(s));
 }
 
@@ -192,7 +338,19 @@ LP_EXPORT void lp_cuda_sgemm_bias(int /*order*/, int ta, int tb, int m, int n,
                                   int k, float alpha, const float *a, int lda,
                                   const float *b, int ldb, float beta, float *c,
                                   int ldc, const float *bias) {
-  gemm(kR32F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+  gemm(kR32F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+       Epilogue::Bias, const_cast<float *>(bias));
+}
+
+/// lp_cuda_sgemm (alpha 1), and grad[j] = the sum of column j of op(B)
+/// (the bias gradient of a layer whose output gradient is B, computed with
+/// its weight gradient: lp-linalg-to-blas{cuda}'s bias-gradient epilogue).
+LP_EXPORT void lp_cuda_sgemm_bgrad(int /*order*/, int ta, int tb, int m, int n,
+                                   int k, float alpha, const float *a, int lda,
+                                   const float *b, int ldb, float beta,
+                                   float *c, int ldc, float *grad) {
+  gemm(kR32F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+       Epilogue::BiasGrad, grad);
 }
 
 LP_EXPORT void lp_cuda_gemm_bf16(int /*order*/, int ta, int tb, int m, int n,
@@ -209,13 +367,40 @@ LP_EXPORT void lp_cuda_gemm_f16(int /*order*/, int ta, int tb, int m, int n,
   gemm(kR16F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+/// A strided batch of `count` products, each lp_cuda_sgemm's (or the
+/// 16-bit ones'), the operands of product i `i * stride` elements after
+/// the first's, in one cuBLASLt call (lp-linalg-to-blas{cuda}'s batched
+/// products).
+#define LP_BATCHED(name, type, elem)                                           \
+  LP_EXPORT void name(int /*order*/, int ta, int tb, int m, int n, int k,      \
+                      float alpha, const elem *a, int lda, int64_t strideA,    \
+                      const elem *b, int ldb, int64_t strideB, float beta,     \
+                      float *c, int ldc, int64_t strideC, int count) {         \
+    gemm(type, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,           \
+         Epilogue::None, nullptr, Batch{count, strideA, strideB, strideC});    \
+  }
+LP_BATCHED(lp_cuda_sgemm_batched, kR32F, float)
+LP_BATCHED(lp_cuda_gemm_bf16_batched, kR16BF, void)
+LP_BATCHED(lp_cuda_gemm_f16_batched, kR16F, void)
+#undef LP_BATCHED
+
 void lp::rt::cuda::appendBlasSymbols(std::vector<HostSymbol> &symbols) {
   symbols.push_back(
       {"lp_cuda_sgemm", reinterpret_cast<void *>(&lp_cuda_sgemm)});
   symbols.push_back(
       {"lp_cuda_sgemm_bias", reinterpret_cast<void *>(&lp_cuda_sgemm_bias)});
   symbols.push_back(
+      {"lp_cuda_sgemm_bgrad", reinterpret_cast<void *>(&lp_cuda_sgemm_bgrad)});
+  symbols.push_back(
       {"lp_cuda_gemm_bf16", reinterpret_cast<void *>(&lp_cuda_gemm_bf16)});
   symbols.push_back(
       {"lp_cuda_gemm_f16", reinterpret_cast<void *>(&lp_cuda_gemm_f16)});
+  for (auto [name, fn] :
+       {std::pair{"lp_cuda_sgemm_batched",
+                  reinterpret_cast<void *>(&lp_cuda_sgemm_batched)},
+        std::pair{"lp_cuda_gemm_bf16_batched",
+                  reinterpret_cast<void *>(&lp_cuda_gemm_bf16_batched)},
+        std::pair{"lp_cuda_gemm_f16_batched",
+                  reinterpret_cast<void *>(&lp_cuda_gemm_f16_batched)}})
+    symbols.push_back({name, fn});
 }

@@ -5,6 +5,7 @@
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit format=isa" | FileCheck %s --check-prefix=PTX90
 // RUN: not lp-opt %s --lp-lower-to-nvvm="toolkit=%t.none" 2>&1 | FileCheck %s --check-prefix=NOTOOLKIT
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit matmul=cublaslt" | FileCheck %s --check-prefix=CUBLASLT
+// RUN: lp-opt %s --lp-build-train-step --lp-lower-to-nvvm="toolkit=%cuda_toolkit matmul=cublaslt" | FileCheck %s --check-prefix=CUBLASLT-STEP
 // The pipeline is its three stages in order (the binary's properties hold
 // compile times).
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit block-size=128" | sed 's/properties = {[^}]*}//' > %t.whole
@@ -43,6 +44,12 @@
 // CUBLASLT-LABEL: llvm.func @mlp_loss(
 // CUBLASLT: llvm.call @lp_cuda_sgemm_bias(
 // CUBLASLT: gpu.launch_func
+
+// The train step's weight gradient X^T dY computes the bias gradient, the
+// sum of dY, in the same call (cuBLASLt's bias-gradient epilogue).
+// CUBLASLT-STEP-LABEL: llvm.func @mlp_loss_train_step(
+// CUBLASLT-STEP: llvm.call @lp_cuda_sgemm_bias(
+// CUBLASLT-STEP: llvm.call @lp_cuda_sgemm_bgrad(
 
 // NOTOOLKIT: error: CUDA path: {{.*}}.none does not exist or is not a directory
 

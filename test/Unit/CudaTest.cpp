@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -36,6 +37,13 @@ void lp_cuda_sgemm(int, int, int, int, int, int, float, const float *, int,
                    const float *, int, float, float *, int);
 void lp_cuda_sgemm_bias(int, int, int, int, int, int, float, const float *, int,
                         const float *, int, float, float *, int, const float *);
+void lp_cuda_sgemm_bgrad(int, int, int, int, int, int, float, const float *,
+                         int, const float *, int, float, float *, int, float *);
+void lp_cuda_sgemm_batched(int, int, int, int, int, int, float, const float *,
+                           int, int64_t, const float *, int, int64_t, float,
+                           float *, int, int64_t, int);
+int lp_cuda_synchronize(char **);
+void lp_free_error(char *);
 }
 
 namespace {
@@ -138,6 +146,33 @@ TEST(CudaBlas, MissingLibraryIsRecorded) {
             "no cuBLASLt: /nonexistent/libcublasLt.so.13: cannot open shared "
             "object file: No such file or directory");
   EXPECT_EQ(c, 3);
+  // With the bias-gradient epilogue, and with no rows (the column sums
+  // alone): nothing written.
+  float grad = 7;
+  for (int m : {1, 0}) {
+    lp_cuda_sgemm_bgrad(101, 111, 111, m, 1, 1, 1.0f, &c, 1, &c, 1, 0.0f, &c, 1,
+                        &grad);
+    EXPECT_NE(lp::rt::cuda::takeError(), "") << m;
+  }
+  lp_cuda_sgemm_batched(101, 111, 111, 1, 1, 1, 1.0f, &c, 1, 1, &c, 1, 1, 0.0f,
+                        &c, 1, 1, 2);
+  EXPECT_NE(lp::rt::cuda::takeError(), "");
+  EXPECT_EQ(c, 3);
+  EXPECT_EQ(grad, 7);
+}
+
+/// The C API's wait for the GPU work says why there is none.
+TEST(CudaStep, SynchronizeReportsTheMissingDriver) {
+  std::string driver = lp::rt::cuda::initialize();
+  if (driver.empty())
+    GTEST_SKIP() << "a CUDA driver and GPU are present ("
+                 << lp::rt::cuda::deviceDescription() << ")";
+  lp::rt::cuda::takeError();
+  char *error = nullptr;
+  EXPECT_EQ(lp_cuda_synchronize(&error), 1);
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(std::string(error), driver);
+  lp_free_error(error);
 }
 
 /// The driver aligns its allocations to 256 bytes; more is refused before
@@ -195,6 +230,125 @@ TEST(CudaStep, ModulesCachedAndFailedLaunchRecorded) {
   mgpuLaunchKernel(fn, 1, 1, 1, 4096, 1, 1, 0, stream, nullptr, nullptr, 0);
   EXPECT_NE(lp::rt::cuda::synchronize().find("cuLaunchKernel failed: CUDA_"),
             std::string::npos);
+}
+
+/// The products through cuBLASLt and their epilogues, on the device (only
+/// where a GPU and cuBLASLt are; bench/gpu/device_check.sh runs it there):
+/// small integers, so every sum is exact in f32, against the host's.
+TEST(CudaBlasDevice, ProductsAndEpilogues) {
+  if (std::string e = lp::rt::cuda::initialize(); !e.empty())
+    GTEST_SKIP() << e;
+  lp::rt::cuda::takeError();
+  const int m = 33, n = 17, k = 9;
+  std::vector<float> a(m * k), b(k * n), bias(n);
+  for (int i = 0; i < m * k; ++i)
+    a[i] = float(i * 7 % 5) - 2;
+  for (int i = 0; i < k * n; ++i)
+    b[i] = float(i * 3 % 7) - 3;
+  for (int j = 0; j < n; ++j)
+    bias[j] = float(j % 4) - 1.5f;
+  auto upload = [](const std::vector<float> &v) {
+    return static_cast<float *>(
+        lp::rt::cuda::deviceBuffer(v.size() * sizeof(float), v.data()));
+  };
+  float *da = upload(a), *dc = upload(std::vector<float>(m * n, 99));
+  float *dbias = upload(bias), *dgrad = upload(std::vector<float>(n, 99));
+  // cuBLASLt is loaded on the first product ($LP_CUBLASLT, or
+  // libcublasLt.so.13 on the library path), once per process.
+  lp_cuda_sgemm(101, 111, 111, 1, 1, 1, 1.0f, da, 1, da, 1, 0.0f, dc, 1);
+  if (std::string e = lp::rt::cuda::synchronize();
+      e.rfind("no cuBLASLt", 0) == 0)
+    GTEST_SKIP() << e;
+  else
+    ASSERT_EQ(e, "");
+  for (int tb : {111, 112}) { // B as k x n, and as its transpose n x k
+    std::vector<float> bt(b);
+    if (tb == 112)
+      for (int i = 0; i < k; ++i)
+        for (int j = 0; j < n; ++j)
+          bt[j * k + i] = b[i * n + j];
+    float *db = upload(bt);
+    int ldb = tb == 111 ? n : k;
+    std::vector<float> want(m * n), sums(n, 0), got(m * n), grad(n);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        float acc = 0;
+        for (int p = 0; p < k; ++p)
+          acc += a[i * k + p] * b[p * n + j];
+        want[i * n + j] = acc;
+      }
+    for (int p = 0; p < k; ++p)
+      for (int j = 0; j < n; ++j)
+        sums[j] += b[p * n + j];
+    lp_cuda_sgemm(101, 111, tb, m, n, k, 1.0f, da, k, db, ldb, 0.0f, dc, n);
+    lp::rt::cuda::copyToHost(got.data(), dc, got.size() * sizeof(float));
+    ASSERT_EQ(lp::rt::cuda::synchronize(), "");
+    EXPECT_EQ(got, want) << "plain, transB " << tb;
+    lp_cuda_sgemm_bias(101, 111, tb, m, n, k, 1.0f, da, k, db, ldb, 0.0f, dc, n,
+                       dbias);
+    lp::rt::cuda::copyToHost(got.data(), dc, got.size() * sizeof(float));
+    ASSERT_EQ(lp::rt::cuda::synchronize(), "");
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j)
+        ASSERT_EQ(got[i * n + j], want[i * n + j] + bias[j]) << i << "," << j;
+    lp_cuda_sgemm_bgrad(101, 111, tb, m, n, k, 1.0f, da, k, db, ldb, 0.0f, dc,
+                        n, dgrad);
+    lp::rt::cuda::copyToHost(got.data(), dc, got.size() * sizeof(float));
+    lp::rt::cuda::copyToHost(grad.data(), dgrad, grad.size() * sizeof(float));
+    ASSERT_EQ(lp::rt::cuda::synchronize(), "");
+    EXPECT_EQ(got, want) << "with the bias gradient, transB " << tb;
+    EXPECT_EQ(grad, sums) << "transB " << tb;
+    // No rows: only the column sums.
+    std::fill(grad.begin(), grad.end(), 99.0f);
+    lp::rt::cuda::copyToDevice(dgrad, grad.data(), n * sizeof(float));
+    lp_cuda_sgemm_bgrad(101, 111, tb, 0, n, k, 1.0f, da, k, db, ldb, 0.0f, dc,
+                        n, dgrad);
+    lp::rt::cuda::copyToHost(grad.data(), dgrad, grad.size() * sizeof(float));
+    ASSERT_EQ(lp::rt::cuda::synchronize(), "");
+    EXPECT_EQ(grad, sums) << "no rows, transB " << tb;
+    lp::rt::cuda::freeDeviceBuffer(db);
+  }
+  for (float *d : {da, dc, dbias, dgrad})
+    lp::rt::cuda::freeDeviceBuffer(d);
+  EXPECT_EQ(lp::rt::cuda::synchronize(), "");
+}
+
+/// A strided batch in one call: three products whose A are every other
+/// matrix of a buffer (stride two matrices), B transposed, on the device.
+TEST(CudaBlasDevice, StridedBatch) {
+  if (std::string e = lp::rt::cuda::initialize(); !e.empty())
+    GTEST_SKIP() << e;
+  lp::rt::cuda::takeError();
+  const int count = 3, m = 5, n = 6, k = 7;
+  std::vector<float> a(2 * count * m * k), b(count * n * k);
+  for (size_t i = 0; i < a.size(); ++i)
+    a[i] = float(i * 5 % 9) - 4;
+  for (size_t i = 0; i < b.size(); ++i)
+    b[i] = float(i * 3 % 5) - 2;
+  auto upload = [](const std::vector<float> &v) {
+    return static_cast<float *>(
+        lp::rt::cuda::deviceBuffer(v.size() * sizeof(float), v.data()));
+  };
+  float *da = upload(a), *db = upload(b);
+  float *dc = upload(std::vector<float>(count * m * n, 99));
+  lp_cuda_sgemm_batched(101, 111, 112, m, n, k, 1.0f, da, k, 2 * m * k, db, k,
+                        n * k, 0.0f, dc, n, m * n, count);
+  std::vector<float> got(count * m * n);
+  lp::rt::cuda::copyToHost(got.data(), dc, got.size() * sizeof(float));
+  std::string e = lp::rt::cuda::synchronize();
+  if (e.rfind("no cuBLASLt", 0) == 0)
+    GTEST_SKIP() << e;
+  ASSERT_EQ(e, "");
+  for (int q = 0; q < count; ++q)
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        float acc = 0;
+        for (int p = 0; p < k; ++p)
+          acc += a[2 * q * m * k + i * k + p] * b[q * n * k + j * k + p];
+        ASSERT_EQ(got[q * m * n + i * n + j], acc) << q << "," << i << "," << j;
+      }
+  for (float *d : {da, db, dc})
+    lp::rt::cuda::freeDeviceBuffer(d);
 }
 
 } // namespace

@@ -4,7 +4,10 @@
 // product that adds a bias row to the product in place, which the
 // runtime's `_bias` entry points run inside the library's kernel (oneDNN's
 // matmul bias). Activations are not taken into the library: oneDNN 2.6's
-// ReLU post-op maps NaN to 0 (docs/Performance.md, "Epilogues").
+// ReLU post-op maps NaN to 0 (docs/Performance.md, "Epilogues"), and so
+// do cuBLASLt's (x := max(x, 0)). On the GPU, the bias gradient too: the
+// column sums of a weight gradient's B, the layer's output gradient,
+// which cuBLASLt writes with the product (docs/Gpu.md, "Epilogues").
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +40,31 @@ std::optional<BiasEpilogue> findBiasEpilogue(mlir::Operation *product,
 /// generic on `c` alone that computes the rest of its body (a ReLU, a
 /// GELU) from the biased element.
 void dropBiasAdd(const BiasEpilogue &e, mlir::Value c);
+
+/// The bias gradient computed from a product's B.
+struct BiasGradEpilogue {
+  mlir::linalg::GenericOp sum; ///< reads B, writes `grad`
+  mlir::linalg::FillOp fill;   ///< zeroes `grad` for the sum
+  mlir::Value grad;            ///< memref<n x f32>, unit stride
+};
+
+/// The sum over k of each column of op(B) (`b` as the product reads it,
+/// k x n; `transposedB`: stored n x k) that follows `product` when only
+/// allocations, deallocations of other buffers and the sum's zero fill
+/// come between them: a `linalg.generic` on buffers whose one input is
+/// `b` itself, whose body is an f32 addf of the element and the
+/// accumulator, and whose result (unit stride, another buffer than `b`
+/// and the product's `others`) is defined before the product or is an
+/// allocation between them; nothing otherwise.
+std::optional<BiasGradEpilogue> findBiasGradEpilogue(mlir::Operation *product,
+                                                     mlir::Value b,
+                                                     bool transposedB,
+                                                     mlir::ValueRange others);
+
+/// Before the product's call that computes `e.grad` is built: erases the
+/// sum and its fill, and moves an allocation of `e.grad` made after
+/// `product` before it.
+void dropBiasGradSum(const BiasGradEpilogue &e, mlir::Operation *product);
 
 } // namespace lp
 

@@ -128,7 +128,14 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
     rest of its body (a ReLU, a GELU) applied to the biased element.
     Activations stay in generated code: oneDNN 2.6's ReLU post-op maps NaN
     to 0, where `lp.relu` propagates it. With `cuda` the call is
-    `lp_cuda_sgemm_bias` (cuBLASLt's `CUBLASLT_EPILOGUE_BIAS`).
+    `lp_cuda_sgemm_bias` (cuBLASLt's `CUBLASLT_EPILOGUE_BIAS`), and a
+    bias gradient joins the weight gradient's call: when an f32 sum over
+    k of the product's B itself (a layer's output gradient, summed over
+    the batch), starting from a +0 fill, follows the product with only
+    allocations, deallocations of other buffers and fills of new buffers
+    between them, the call is `lp_cuda_sgemm_bgrad` with the sum's
+    buffer last (cuBLASLt's `CUBLASLT_EPILOGUE_BGRADA`), and the sum is
+    erased.
 
     ```mlir
     linalg.fill ins(%zero : f32) outs(%c : memref<64x10xf32>)
@@ -161,7 +168,9 @@ def LinalgToBlas : Pass<"lp-linalg-to-blas", "mlir::ModuleOp"> {
            "device pointers; lp-gpu-codegen matmul=cublaslt)">,
     Option<"epilogues", "epilogues", "bool", /*default=*/"true",
            "Move a bias row added to a 2-D f32 product right after it into "
-           "the call (lp_sgemm_bias; lp_cuda_sgemm_bias with `cuda`)">
+           "the call (lp_sgemm_bias; lp_cuda_sgemm_bias with `cuda`), and "
+           "with `cuda` the column sums of its B that follow it "
+           "(lp_cuda_sgemm_bgrad)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",

@@ -46,6 +46,12 @@ int64_t lp_step_num_out_results(const lp_step *step);
 int lp_step_call(const lp_step *step, void *const *args, void *const *outs,
                  char **error);
 
+/* Waits for the GPU work called so far (every step's kernels and the
+ * runtime's products, lp_cuda_sgemm and the others, run in order on one
+ * stream). Non-zero, with *error set, for the first error since the last
+ * call or step: no CUDA driver, no GPU, a failed launch or product. */
+int lp_cuda_synchronize(char **error);
+
 void lp_free_error(char *error);
 
 #ifdef __cplusplus
