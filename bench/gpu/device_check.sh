@@ -37,6 +37,12 @@ gpu-check/bin/LPUnitTests --gtest_filter='CudaBlasDevice.*' > "$OUT/unit.log" 2>
 echo "unit (cuBLASLt) rc=$?" >> "$OUT/rc.txt"
 gpu-check/bin/LPUnitTests --gtest_filter='-CudaBlasDevice.*' >> "$OUT/unit.log" 2>&1
 echo "unit rc=$?" >> "$OUT/rc.txt"
+# The digits MLP trained 500 steps on the GPU reaches the CPU's held-out
+# accuracy (within one example of the 320 evaluated).
+gpu-check/bin/lp-exec gpu-check/gpu/mlp_f32.so --train --data=examples/data/digits_train.npz \
+  --steps=500 --seed=5 --no-shuffle --log-every=0 --eval-data=examples/data/digits_test.npz \
+  > "$OUT/mlp_f32.eval.log" 2>&1
+echo "accuracy rc=$?" >> "$OUT/rc.txt"
 # The tensor-core products against numpy, exactly (prepare.sh).
 gpu-check/bin/lp-exec gpu-check/gpu/mma_probe.so --data=gpu-check/probe.npz \
   --output-dir="$OUT/mma_probe" > "$OUT/mma_probe.log" 2>&1 &&
@@ -62,6 +68,18 @@ for line in pathlib.Path("gpu-check/cases").read_text().splitlines():
     ok = n == len(ref) and rel[0] <= first_bound and rel.max() <= bound
     secs = (out / f"{name}.seconds").read_text().strip()
     rows.append(f"| {name} | {n}/{len(ref)} | {rel[0]:.2e} | {rel.max():.2e} | {bound:g} | {'ok' if ok else 'FAIL'} | {secs} |")
+def accuracy(path):
+    import re
+    m = re.search(r"accuracy ([0-9.]+) \((\d+)/(\d+)\)", path.read_text()) if path.exists() else None
+    return (float(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+cpu_acc, gpu_acc = accuracy(pathlib.Path("gpu-check/cpu/mlp_f32.eval")), accuracy(out / "mlp_f32.eval.log")
+if cpu_acc and gpu_acc:
+    verdict = "ok" if abs(cpu_acc[1] - gpu_acc[1]) <= 1 else "FAIL"
+    rows += ["", f"Digits MLP, 500 f32 steps, held-out accuracy: CPU {cpu_acc[0]:.4f} ({cpu_acc[1]}/{cpu_acc[2]}), "
+             f"GPU {gpu_acc[0]:.4f} ({gpu_acc[1]}/{gpu_acc[2]}): {verdict} (within one example)"]
+else:
+    last = (out / "mlp_f32.eval.log").read_text().strip().splitlines()[-1:] if (out / "mlp_f32.eval.log").exists() else ["not run"]
+    rows += ["", f"Digits MLP held-out accuracy: FAILED: {last[0] if last else 'no output'}"]
 probe = (out / "mma_probe.log").read_text().strip() if (out / "mma_probe.log").exists() else "not run"
 rows += ["", "Tensor-core products (mma_probe, exact against numpy):", "", "```", probe, "```"]
 unit = (out / "unit.log").read_text().strip().splitlines() if (out / "unit.log").exists() else ["not run"]

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Prepares the GPU check that bench/gpu/device_check.sh runs on the GPU
-# machine (it has no LLVM/MLIR): builds here, into gpu-check/ (ignored by
-# git; give it to the device tool as a carried path),
+# Prepares the GPU run that bench/gpu/device_run.sh runs on the GPU machine
+# (it has no LLVM/MLIR): builds here, into gpu-check/ (ignored by git; give
+# it to the device tool as a carried path),
 #   bin/lp-exec, lib/libLPRuntime.so  the runtime alone (libc, libstdc++, libz)
 #   bin/LPUnitTests                     the runtime's unit tests (the GPU ones
 #                                       run there: products, epilogues, batches)
 #   gpu/<case>.so                       train steps lowered by lp-lower-to-nvvm
 #   cpu/<case>.losses                   the same steps' losses on this CPU
+#   cpu/mlp_f32.eval                    the digits MLP's held-out accuracy here
 #   cases                               one line per case: name model build
 #                                       data steps precision (f32 or lowp)
 #                                       matmul (generated, cublaslt or mma)
+#   speed/                              the speed run's steps (speed.py)
 # Run from the repository root after building (BUILD, default build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,6 +51,11 @@ while read -r name model build data steps precision matmul; do
   cc -shared "$OUT/cpu/$name.o" -o "$OUT/cpu/$name.so" -L/usr/lib/llvm-22/lib -l:libomp.so.5 -lmvec
   "$BUILD/bin/lp-exec" "$OUT/cpu/$name.so" --train --data="$data" --steps="$steps" --seed=5 \
     --no-shuffle --loss-log="$OUT/cpu/$name.losses" >/dev/null
+  # The digits MLP's held-out accuracy after 500 steps (issue 21, point 5).
+  if [ "$name" = mlp_f32 ]; then
+    "$BUILD/bin/lp-exec" "$OUT/cpu/$name.so" --train --data="$data" --steps=500 --seed=5 \
+      --no-shuffle --log-every=0 --eval-data=$D/digits_test.npz | grep accuracy > "$OUT/cpu/$name.eval"
+  fi
   rm "$OUT/cpu/$name.o" "$OUT/cpu/$name.so"
   echo "prepared $name"
 done < "$OUT/cases"
@@ -61,4 +68,6 @@ cc -shared "$OUT/gpu/mma_probe.o" -o "$OUT/gpu/mma_probe.so"
 rm "$OUT/gpu/mma_probe.o"
 python3 bench/gpu/mma_probe_data.py "$OUT"
 echo "prepared mma_probe"
+# The speed run's steps (bench/gpu/speed.py prepare: gpu-check/speed/).
+python3 bench/gpu/speed.py prepare --build "$BUILD" --chip "$CHIP" --toolkit "$TOOLKIT"
 du -sh "$OUT"

@@ -243,6 +243,7 @@ def products(manifest, device, repeats):
                 sync()
                 runs.append((time.perf_counter() - t0) / repeats * 1e6)
             return statistics.median(runs)
+        sync()  # the operands are PyTorch's work, LP's stream does not wait for it
         lp_us = time_us(lp_call)
         error = ctypes.c_char_p()
         if lib.lp_cuda_synchronize(ctypes.byref(error)):

@@ -179,8 +179,8 @@ lp::findBiasGradEpilogue(Operation *product, Value b, bool transposedB,
       if (fill.getOutputs()[0] == grad) {
         auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
         auto value = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
-        if (!value || !value.getValue().isPosZero())
-          return std::nullopt;
+        if (!value || !value.getValue().isPosZero() || zero)
+          return std::nullopt; // one fill, erased with the sum
         zero = fill;
         continue;
       }

@@ -27,6 +27,7 @@ void lp::buildCPUCodegenPipeline(OpPassManager &pm,
                                  const CPUCodegenOptions &options) {
   pm.addPass(lp::createStripMarkers());
   if (options.gpuLaunches) {
+    pm.addPass(lp::createSplitReductions());
     pm.addPass(lp::createMapToGpu());
     pm.addPass(lp::createEmulateGpuLaunches());
   }

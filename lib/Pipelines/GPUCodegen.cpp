@@ -43,6 +43,7 @@ void lp::buildGPUCodegenPipeline(OpPassManager &pm,
     mma.chip = options.chip;
     pm.addPass(lp::createMapProductsToMma(mma));
   }
+  pm.addPass(lp::createSplitReductions());
   MapToGpuOptions map;
   map.blockSize = options.blockSize;
   pm.addPass(lp::createMapToGpu(map));

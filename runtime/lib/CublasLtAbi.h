@@ -38,6 +38,9 @@ constexpr int kLayoutStridedBatchOffset = 6; // int64_t, in elements
 
 // cublasLtMatmulPreferenceAttributes_t
 constexpr int kPrefMaxWorkspaceBytes = 1;
+/// MIN_ALIGNMENT_A_BYTES .. _D_BYTES (uint32_t, default 256).
+constexpr int kPrefMinAlignmentA = 5, kPrefMinAlignmentB = 6,
+              kPrefMinAlignmentC = 7, kPrefMinAlignmentD = 8;
 
 /// cublasLtMatmulAlgo_t and cublasLtMatmulHeuristicResult_t.
 struct Algo {

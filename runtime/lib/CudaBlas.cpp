@@ -24,6 +24,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -128,34 +129,62 @@ struct Plan {
   bool supported = true;
 };
 
-using Key = std::tuple<int, int, int, int, int, int, int, int, int, int,
-                       const float *, int, int64_t, int64_t, int64_t>;
+/// The alignments (bytes, a power of two up to 256) of a product's
+/// operands as cuBLASLt names them (A is the row-major B) and of its
+/// epilogue's vector: cuBLASLt's algorithms need some, and a plan's
+/// algorithm is chosen for them.
+struct Alignments {
+  uint32_t a, b, c, vector;
+};
+
+uint32_t alignmentOf(const void *p) {
+  auto address = reinterpret_cast<uintptr_t>(p);
+  uint32_t bytes = 256;
+  while (bytes > 1 && address % bytes)
+    bytes /= 2;
+  return bytes;
+}
+
+using Key =
+    std::tuple<int, int, int, int, int, int, int, int, int, int, uint32_t,
+               uint32_t, uint32_t, uint32_t, int, int64_t, int64_t, int64_t>;
 
 /// The workspace every product may use (one stream runs them in turn),
 /// allocated on the first product; null, and the products use none, if
-/// that failed (recorded).
+/// the driver could not (not an error: it only narrows the algorithms).
 void *workspace() {
   static std::once_flag once;
   static void *w = nullptr;
-  std::call_once(once, [] { w = lp_cuda_alloc(kWorkspaceBytes); });
+  std::call_once(once, [] {
+    const Api *a = api();
+    CUdeviceptr p = 0;
+    if (a && stepStream() &&
+        a->memAllocAsync(&p, kWorkspaceBytes, stepStream()) == kSuccess)
+      w = reinterpret_cast<void *>(static_cast<uintptr_t>(p));
+  });
   return w;
 }
 
 /// The descriptors and algorithm of a product of `type` inputs with
-/// `epilogue`, made once per shape and epilogue vector (a parameter's or a
-/// gradient's, whose device buffer lives as long as the step: one plan per
-/// layer); null after a recorded failure. A plan whose bias-gradient
-/// epilogue cuBLASLt has no algorithm for is kept, unsupported; for any
-/// other product that is an error.
-const Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
-                 int lda, int ldb, int ldc, Epilogue epilogue,
-                 const float *vector, const Batch &batch) {
-  static std::mutex mutex;
+/// `epilogue`, made once per shape and operands' alignments (the
+/// epilogue's vector is set on each call: a gradient's buffer may move
+/// between steps); null after a recorded failure. A plan whose
+/// bias-gradient epilogue cuBLASLt has no algorithm for is kept,
+/// unsupported; for any other product that is an error. The caller holds
+/// the products' lock.
+Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
+           int lda, int ldb, int ldc, Epilogue epilogue, const float *vector,
+           const Alignments &align, const Batch &batch) {
   static std::map<Key, Plan> plans;
-  std::lock_guard<std::mutex> lock(mutex);
-  Key key{type,   ta,          tb,      m,       n,
-          k,      lda,         ldb,     ldc,     int(epilogue),
-          vector, batch.count, batch.a, batch.b, batch.c};
+  Key key{type,        ta,
+          tb,          m,
+          n,           k,
+          lda,         ldb,
+          ldc,         int(epilogue),
+          align.a,     align.b,
+          align.c,     align.vector,
+          batch.count, batch.a,
+          batch.b,     batch.c};
   if (auto it = plans.find(key); it != plans.end())
     return &it->second;
   Plan p;
@@ -225,6 +254,12 @@ const Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
     return nullptr;
   int found = 0;
   int s = l.prefSetAttribute(pref, kPrefMaxWorkspaceBytes, &room, sizeof room);
+  for (auto [attribute, bytes] : {std::pair{kPrefMinAlignmentA, align.a},
+                                  std::pair{kPrefMinAlignmentB, align.b},
+                                  std::pair{kPrefMinAlignmentC, align.c},
+                                  std::pair{kPrefMinAlignmentD, align.c}})
+    if (s == kStatusSuccess)
+      s = l.prefSetAttribute(pref, attribute, &bytes, sizeof bytes);
   if (s == kStatusSuccess)
     s = l.algoGetHeuristic(l.handle, p.desc, p.a, p.b, p.c, p.c, pref, 1,
                            &p.choice, &found);
@@ -257,22 +292,25 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
           int ldc, Epilogue epilogue = Epilogue::None, float *vector = nullptr,
           const Batch &batch = Batch());
 
-/// A row of `k` f32 ones on the device, kept (grown when a longer one is
-/// asked for); null after a recorded failure.
+/// A row of `k` f32 ones on the device, kept (a longer one replaces it
+/// when asked for: the products that read the shorter one come before its
+/// free on the one stream); null after a recorded failure. The caller
+/// holds the products' lock.
 const float *ones(int k) {
-  static std::mutex mutex;
   static void *row = nullptr;
   static int length = 0;
-  std::lock_guard<std::mutex> lock(mutex);
   if (k <= length)
     return static_cast<const float *>(row);
   const Api *a = api();
   void *grown = lp_cuda_alloc(uint64_t(k) * sizeof(float));
-  if (!a || !grown ||
-      !ok(a, a->memsetD32Async(devicePtr(grown), 0x3f800000u, k, stepStream()),
-          "cuMemsetD32Async"))
+  if (!a || !grown)
     return nullptr;
-  lp_cuda_free(row); // in stream order: after the products that read it
+  if (!ok(a, a->memsetD32Async(devicePtr(grown), 0x3f800000u, k, stepStream()),
+          "cuMemsetD32Async")) {
+    lp_cuda_free(grown);
+    return nullptr;
+  }
+  lp_cuda_free(row);
   row = grown;
   length = k;
   return static_cast<const float *>(row);
@@ -290,9 +328,22 @@ void columnSums(int transB, int n, int k, const float *b, int ldb,
 void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
           const void *a, int lda, const void *b, int ldb, float beta, float *c,
           int ldc, Epilogue epilogue, float *vector, const Batch &batch) {
+  // One lock for the plans, the row of ones and the epilogue's vector,
+  // which is set on the plan's descriptor just before its call (the
+  // fallback below calls in again).
+  static std::recursive_mutex mutex;
+  std::lock_guard<std::recursive_mutex> lock(mutex);
   bool biasGrad = epilogue == Epilogue::BiasGrad;
   if (batch.count == 0)
     return;
+  if (biasGrad && k == 0) { // no rows to sum: zeros
+    const Api *a = api();
+    if (a && stepStream() && n > 0)
+      ok(a, a->memsetD32Async(devicePtr(vector), 0, n, stepStream()),
+         "cuMemsetD32Async");
+    biasGrad = false;
+    epilogue = Epilogue::None;
+  }
   if (m == 0 || n == 0) {
     if (biasGrad && n > 0)
       columnSums(transB, n, k, static_cast<const float *>(b), ldb, vector);
@@ -302,13 +353,31 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
   CUstream stream = stepStream();
   if (!l || !stream)
     return;
-  const Plan *p = plan(*l, type, transA == kCblasTrans, transB == kCblasTrans,
-                       m, n, k, lda, ldb, ldc, epilogue, vector, batch);
+  // A batch's later matrices are as aligned as the base and the stride.
+  int bytes = type == kR32F ? 4 : 2; // C is f32
+  auto aligned = [&](const void *p, int64_t strideBytes) {
+    uint32_t base = alignmentOf(p);
+    if (batch.count > 1)
+      base = std::min(base, alignmentOf(reinterpret_cast<const void *>(
+                                static_cast<uintptr_t>(strideBytes))));
+    return base;
+  };
+  Alignments align{aligned(b, batch.b * bytes), aligned(a, batch.a * bytes),
+                   aligned(c, batch.c * 4), vector ? alignmentOf(vector) : 0};
+  Plan *p = plan(*l, type, transA == kCblasTrans, transB == kCblasTrans, m, n,
+                 k, lda, ldb, ldc, epilogue, vector, align, batch);
   if (!p)
     return;
   if (!p->supported) { // the product, then the bias gradient apart
     gemm(type, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     columnSums(transB, n, k, static_cast<const float *>(b), ldb, vector);
+    return;
+  }
+  if (epilogue != Epilogue::None &&
+      l->descSetAttribute(p->desc, kDescBiasPointer, &vector, sizeof vector) !=
+          kStatusSuccess) {
+    recordError("cublasLtMatmulDescSetAttribute failed for the epilogue's "
+                "vector");
     return;
   }
   void *room = p->choice.workspaceSize ? workspace() : nullptr;

@@ -106,10 +106,11 @@ func.func @transposed_b(%x: memref<64x128xf32>, %dyt: memref<10x64xf32>, %w: mem
 
 // Left alone: the sum of another buffer; a sum that does not start from
 // +0 (no fill, or a fill of -0); a body that is not a sum; an op between
-// that may write B; a sum into a view of the product's result.
+// that may write B; a sum into a view of the product's result; two fills
+// of the sum's buffer.
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT: lp_cuda_sgemm_bgrad
-// CHECK-COUNT-6: linalg.generic
+// CHECK-COUNT-7: linalg.generic
 // CHECK: return
 func.func @left_alone(%x: memref<64x128xf32>, %dy: memref<64x10xf32>, %other: memref<64x10xf32>, %w: memref<128x10xf32>, %g: memref<10xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -163,6 +164,16 @@ func.func @left_alone(%x: memref<64x128xf32>, %dy: memref<64x10xf32>, %other: me
   %g5 = memref.subview %w[0, 0] [1, 10] [1, 1] : memref<128x10xf32> to memref<10xf32, strided<[1]>>
   linalg.fill ins(%zero : f32) outs(%g5 : memref<10xf32, strided<[1]>>)
   linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]} ins(%dy : memref<64x10xf32>) outs(%g5 : memref<10xf32, strided<[1]>>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  }
+  // Two fills of the sum's buffer.
+  linalg.matmul indexing_maps = [#at, #b, #c] ins(%x, %dy : memref<64x128xf32>, memref<64x10xf32>) outs(%w : memref<128x10xf32>)
+  %g6 = memref.alloc() : memref<10xf32>
+  linalg.fill ins(%zero : f32) outs(%g6 : memref<10xf32>)
+  linalg.fill ins(%zero : f32) outs(%g6 : memref<10xf32>)
+  linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]} ins(%dy : memref<64x10xf32>) outs(%g6 : memref<10xf32>) {
   ^bb0(%in: f32, %out: f32):
     %s = arith.addf %out, %in : f32
     linalg.yield %s : f32

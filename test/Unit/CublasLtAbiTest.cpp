@@ -42,6 +42,10 @@ TEST(CublasLtAbi, ValuesMatchTheToolkitsHeaders) {
             CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET);
   EXPECT_EQ(lt::kPrefMaxWorkspaceBytes,
             CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES);
+  EXPECT_EQ(lt::kPrefMinAlignmentA, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES);
+  EXPECT_EQ(lt::kPrefMinAlignmentB, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES);
+  EXPECT_EQ(lt::kPrefMinAlignmentC, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES);
+  EXPECT_EQ(lt::kPrefMinAlignmentD, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES);
   EXPECT_EQ(sizeof(lt::Algo), sizeof(cublasLtMatmulAlgo_t));
   EXPECT_EQ(sizeof(lt::HeuristicResult),
             sizeof(cublasLtMatmulHeuristicResult_t));

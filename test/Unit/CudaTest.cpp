@@ -306,8 +306,35 @@ TEST(CudaBlasDevice, ProductsAndEpilogues) {
     lp::rt::cuda::copyToHost(grad.data(), dgrad, grad.size() * sizeof(float));
     ASSERT_EQ(lp::rt::cuda::synchronize(), "");
     EXPECT_EQ(grad, sums) << "no rows, transB " << tb;
+    // k = 0: C is 0 and so is the bias gradient.
+    lp_cuda_sgemm_bgrad(101, 111, tb, m, n, 0, 1.0f, da, k, db, ldb, 0.0f, dc,
+                        n, dgrad);
+    lp::rt::cuda::copyToHost(grad.data(), dgrad, grad.size() * sizeof(float));
+    ASSERT_EQ(lp::rt::cuda::synchronize(), "");
+    EXPECT_EQ(grad, std::vector<float>(n, 0.0f)) << "k = 0, transB " << tb;
     lp::rt::cuda::freeDeviceBuffer(db);
   }
+  // A product of shape m x n x (k - 1) on aligned operands, then the same
+  // shape on operands 4 bytes past 256-byte alignment (A from its second
+  // element, C from its second): each plan's algorithm is chosen for its
+  // operands' alignment.
+  float *db = upload(b);
+  float *wide = upload(std::vector<float>(m * n + 1, 99));
+  lp_cuda_sgemm(101, 111, 111, m, n, k - 1, 1.0f, da, k, db, n, 0.0f, dc, n);
+  lp_cuda_sgemm(101, 111, 111, m, n, k - 1, 1.0f, da + 1, k, db, n, 0.0f,
+                wide + 1, n);
+  std::vector<float> got(m * n);
+  lp::rt::cuda::copyToHost(got.data(), wide + 1, got.size() * sizeof(float));
+  ASSERT_EQ(lp::rt::cuda::synchronize(), "");
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) {
+      float acc = 0;
+      for (int p = 0; p + 1 < k; ++p)
+        acc += a[i * k + 1 + p] * b[p * n + j];
+      ASSERT_EQ(got[i * n + j], acc) << "unaligned " << i << "," << j;
+    }
+  lp::rt::cuda::freeDeviceBuffer(db);
+  lp::rt::cuda::freeDeviceBuffer(wide);
   for (float *d : {da, dc, dbias, dgrad})
     lp::rt::cuda::freeDeviceBuffer(d);
   EXPECT_EQ(lp::rt::cuda::synchronize(), "");

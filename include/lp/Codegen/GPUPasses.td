@@ -54,6 +54,46 @@ def MapToGpu : Pass<"lp-map-to-gpu", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def SplitReductions : Pass<"lp-split-reductions", "mlir::ModuleOp"> {
+  let summary = "Reduce a whole tensor in parallel stages of partial "
+                "results, for the GPU";
+  let description = [{
+    Before `lp-map-to-gpu`, which runs a reduction with no parallel
+    dimension (a loss's sum, the all-finite check of loss scaling, a
+    gradient's norm) as one thread. Each `linalg.generic` on buffers whose
+    iterators are all reductions, whose one result is a 0-d buffer, whose
+    loop ranges are static with at least `min-size` iterations in all, and
+    whose body combines the accumulator once with an op that has a neutral
+    element (`arith.addf`, `mulf`, `maximumf`, `minimumf`, `andi`,
+    `ori`, ...), becomes:
+
+    1. an `scf.parallel` of T threads (N / 16, at most `threads`): thread t
+       runs the body over iterations t, t + T, t + 2T, ... (consecutive
+       threads read consecutive elements), from the neutral element, and
+       stores its partial result in a new buffer of T elements;
+    2. while more than 256 partial results remain, an `scf.parallel` that
+       combines them 64 to a thread, the same way;
+    3. a loop that combines the last ones into the result, which
+       `lp-map-to-gpu` runs in a one-thread launch.
+
+    The buffers of partial results are host allocations (the runtime's
+    device memory), freed after their last stage: no kernel allocates.
+    This reassociates the reduction, as `lp-reassociate-reductions` does
+    on the CPU: a float sum's rounding differs from the sequential one's
+    within the usual bound, and a NaN or an infinity still reaches the
+    result.
+  }];
+  let options = [
+    Option<"minSize", "min-size", "int64_t", /*default=*/"4096",
+           "Leave reductions of fewer iterations to one thread">,
+    Option<"threads", "threads", "int64_t", /*default=*/"65536",
+           "Most threads of the first stage">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def MapProductsToMma : Pass<"lp-map-products-to-mma", "mlir::ModuleOp"> {
   let summary = "Run f16 and bf16 products on tensor cores (mma.sync)";
   let description = [{

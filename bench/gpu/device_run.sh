@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Issue 21's device run, one script for the GPU machine (it has PyTorch and
+# no LLVM/MLIR), after `bash bench/gpu/prepare.sh` here:
+#   run(command="bash bench/gpu/device_run.sh", carry=["gpu-check"], timeout_s=420)
+# First the correctness check (device_check.sh: losses against the CPU's,
+# the digits MLP's held-out accuracy, the tensor-core probe, the runtime's
+# GPU unit tests), then the speed run against PyTorch (speed.py run) with
+# what is left of 6 minutes, both tables under $OUT.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export OUT=${OUT:-/tmp/gpu-run-out}
+mkdir -p "$OUT"
+start=$SECONDS
+bash bench/gpu/device_check.sh
+left=$((350 - (SECONDS - start)))
+python3 bench/gpu/speed.py run --out "$OUT" --budget-s "$left"
+echo "device run: $((SECONDS - start)) s in all (check, then speed with ${left} s left)" | tee "$OUT/wall.txt"
