@@ -5,7 +5,8 @@
 # First the correctness check (device_check.sh: losses against the CPU's,
 # the digits MLP's held-out accuracy, the tensor-core probe, the runtime's
 # GPU unit tests), then the speed run against PyTorch (speed.py run) with
-# what is left of 6 minutes, both tables under $OUT.
+# what is left of 6 minutes, both tables under $OUT. Arguments go to
+# speed.py (a dry run elsewhere: --device cpu --steps 3 --no-compile).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export OUT=${OUT:-/tmp/gpu-run-out}
@@ -13,5 +14,5 @@ mkdir -p "$OUT"
 start=$SECONDS
 bash bench/gpu/device_check.sh
 left=$((350 - (SECONDS - start)))
-python3 bench/gpu/speed.py run --out "$OUT" --budget-s "$left"
+python3 bench/gpu/speed.py run --out "$OUT" --budget-s "$left" "$@"
 echo "device run: $((SECONDS - start)) s in all (check, then speed with ${left} s left)" | tee "$OUT/wall.txt"

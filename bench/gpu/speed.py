@@ -272,6 +272,8 @@ def run(args):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     import torch
+    if args.device == "cuda" and not torch.cuda.is_available():
+        sys.exit("speed.py: no GPU: PyTorch sees no CUDA device (a dry run elsewhere: --device cpu)")
     device_name = torch.cuda.get_device_name(0) if args.device == "cuda" else "cpu (dry run)"
     lines = ["# LP against PyTorch on the GPU (bench/gpu/speed.py)", "",
              f"Device: {device_name}; torch {torch.__version__}; {args.steps} steps, median ms per step "
@@ -292,7 +294,11 @@ def run(args):
                     case = case_name(name, regime, matmul)
                     lp[matmul] = lp_ms(case, data, init, args.steps) if any(
                         c["case"] == case for c in manifest) else (None, "not prepared")
-                eager, _ = torch_ms(w, params, autocast, args.steps, args.device)
+                try:
+                    eager, _ = torch_ms(w, params, autocast, args.steps, args.device)
+                except Exception as e:  # noqa: BLE001 - reported in the table
+                    eager = None
+                    eager_error = str(e).splitlines()[0][:60]
                 compiled = {}
                 for mode in ("max-autotune-no-cudagraphs", "reduce-overhead"):
                     if args.no_compile:
@@ -309,9 +315,10 @@ def run(args):
                 cell = {m: f"{v[0]:.3f}" if v[0] is not None else f"failed: ...{v[1][-70:]}"
                         for m, v in lp.items()}
                 best = min((v[0] for v in lp.values() if v[0] is not None), default=None)
-                ratio = f"{best / eager:.2f}" if best else "-"
+                ratio = f"{best / eager:.2f}" if best and eager else "-"
+                eager_cell = f"{eager:.3f}" if eager else f"failed: {eager_error}"
                 goal = "<= 0.77 (1.3x faster), and <= torch.compile"
-                lines.append(f"| {name} | {regime} | {cell['cublaslt']} | {cell['mma']} | {eager:.3f} | "
+                lines.append(f"| {name} | {regime} | {cell['cublaslt']} | {cell['mma']} | {eager_cell} | "
                              f"{compiled['max-autotune-no-cudagraphs']} | {compiled['reduce-overhead']} | "
                              f"{ratio} | {goal} |")
                 print(lines[-1], flush=True)

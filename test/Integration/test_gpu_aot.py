@@ -7,7 +7,8 @@ points (no CPU kernel library), its signature says it takes device
 buffers, and lp-exec refuses it with the missing piece named. Where a GPU
 is present: the GPU step trains as the CPU step does (issue 21, point 5:
 f32 losses within 1e-5 relative on the first step and 1e-4 for 20 steps;
-bf16 within 1e-2 after 50 steps); elsewhere those tests skip with the
+bf16 within 1e-2 after 50 steps), and the digits MLP reaches the CPU's
+held-out accuracy; elsewhere those tests skip with the
 driver's message."""
 
 from __future__ import annotations
@@ -102,3 +103,26 @@ def test_gpu_step_trains_as_the_cpu_step(tmp_path, build, steps, first_rtol, rto
     assert len(g) == len(c) == steps
     np.testing.assert_allclose(g[0], c[0], rtol=first_rtol)
     np.testing.assert_allclose(g, c, rtol=rtol)
+
+
+def accuracy(stdout):
+    m = re.search(r"accuracy ([0-9.]+) \((\d+)/(\d+)\)", stdout)
+    assert m, stdout
+    return int(m.group(2)), int(m.group(3))
+
+
+@needs_ptxas
+def test_gpu_digits_mlp_reaches_the_cpu_accuracy(tmp_path):
+    """500 f32 steps on the GPU reach the CPU's held-out accuracy, within
+    one of the examples evaluated (issue 21, point 5)."""
+    args = ["--train", f"--data={DATA / 'digits_train.npz'}", "--steps=500", "--seed=5", "--no-shuffle",
+            "--log-every=0", f"--eval-data={DATA / 'digits_test.npz'}"]
+    gpu = run_lp_exec([gpu_step(tmp_path), *args])
+    if gpu.returncode != 0 and "was compiled for a GPU: no " in gpu.stderr:
+        pytest.skip(gpu.stderr.strip().splitlines()[-1])
+    assert gpu.returncode == 0, gpu.stderr
+    cpu = run_lp_exec([cpu_step(tmp_path), *args])
+    assert cpu.returncode == 0, cpu.stderr
+    (g, n), (c, m) = accuracy(gpu.stdout), accuracy(cpu.stdout)
+    assert n == m and c / m > 0.9, cpu.stdout
+    assert abs(g - c) <= 1, (gpu.stdout, cpu.stdout)
