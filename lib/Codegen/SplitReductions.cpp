@@ -5,7 +5,10 @@
 // lp-map-to-gpu runs in parallel, instead of one thread: the first stage
 // runs the body over a strided share of the iterations per thread, later
 // stages combine 64 partial results per thread, and a last loop combines
-// the remaining ones into the result (GPUPasses.td).
+// the remaining ones into the result. A reduction with few results for
+// its length (a bias gradient's columns) is cut into chunks of each
+// result's iterations, one thread each, then one thread per result
+// combines its chunks' partial results (GPUPasses.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +32,11 @@ namespace {
 /// Partial results combined per thread after the first stage, and the most
 /// left for the last, serial loop.
 constexpr int64_t kFanIn = 64, kSerialMost = 256;
+
+/// The threads a reduction with parallel dimensions is split over, at
+/// most (fewer when its results are many: it is split only when there are
+/// fewer than half as many results).
+constexpr int64_t kChunkThreads = 32768;
 
 /// What a reduction combines: its accumulator is combined once by
 /// `combiner` with `value`, whose neutral element is `neutral`.
@@ -126,18 +134,24 @@ struct SplitReductions : lp::impl::SplitReductionsBase<SplitReductions> {
     return partial;
   }
 
-  /// The first stage's step: the body at the flattened iteration `i`.
-  Value bodyAt(OpBuilder &b, Location loc, linalg::GenericOp g,
-               ArrayRef<int64_t> ranges, Value i, Value acc) {
-    // The loop indices, the last fastest.
+  /// The indices of the flattened `linear` over `ranges`, the last fastest.
+  static SmallVector<Value> delinearize(OpBuilder &b, Location loc,
+                                        Value linear,
+                                        ArrayRef<int64_t> ranges) {
     SmallVector<Value> idx(ranges.size());
-    Value rest = i;
+    Value rest = linear;
     for (int64_t d = ranges.size() - 1; d >= 0; --d) {
       Value n = arith::ConstantIndexOp::create(b, loc, ranges[d]);
       idx[d] = d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, n);
       if (d > 0)
         rest = arith::DivUIOp::create(b, loc, rest, n);
     }
+    return idx;
+  }
+
+  /// The body at the loop indices `idx`, its accumulator `acc`.
+  Value bodyAt(OpBuilder &b, Location loc, linalg::GenericOp g,
+               ArrayRef<Value> idx, Value acc) {
     Block &body = g.getRegion().front();
     IRMapping map;
     for (OpOperand *in : g.getDpsInputOperands()) {
@@ -147,11 +161,9 @@ struct SplitReductions : lp::impl::SplitReductionsBase<SplitReductions> {
         map.map(arg, operand);
         continue;
       }
-      AffineMap m = g.getMatchingIndexingMap(in);
-      SmallVector<Value> at;
-      for (AffineExpr e : m.getResults())
-        at.push_back(affine::expandAffineExpr(b, loc, e, idx, {}));
-      map.map(arg, memref::LoadOp::create(b, loc, operand, at));
+      map.map(arg, memref::LoadOp::create(
+                       b, loc, operand,
+                       at(b, loc, g.getMatchingIndexingMap(in), idx)));
     }
     map.map(g.getRegionOutputArgs()[0], acc);
     for (Operation &op : body.without_terminator()) {
@@ -165,6 +177,112 @@ struct SplitReductions : lp::impl::SplitReductionsBase<SplitReductions> {
         cast<linalg::YieldOp>(body.getTerminator()).getValues()[0]);
   }
 
+  /// The element `m` reads at the loop indices `idx`.
+  static SmallVector<Value> at(OpBuilder &b, Location loc, AffineMap m,
+                               ArrayRef<Value> idx) {
+    SmallVector<Value> indices;
+    for (AffineExpr e : m.getResults())
+      indices.push_back(affine::expandAffineExpr(b, loc, e, idx, {}));
+    return indices;
+  }
+
+  /// A reduction with parallel dimensions whose P results are few for the
+  /// length L of each (a bias gradient: P columns of L rows): R chunks of
+  /// each reduction, R x P threads (the result index fastest: consecutive
+  /// threads read consecutive elements of a row), thread (r, p) folding
+  /// iterations r, r + R, ... of result p into a partial result; then P
+  /// threads, each combining its R partial results into its result. False
+  /// when there are too many results to gain from it.
+  bool splitChunks(linalg::GenericOp g, const Combiner &c,
+                   ArrayRef<int64_t> ranges) {
+    SmallVector<unsigned> parallel, reduction;
+    SmallVector<int64_t> parallelRanges, reductionRanges;
+    for (auto [d, it] : llvm::enumerate(g.getIteratorTypesArray()))
+      (it == utils::IteratorType::parallel ? parallel : reduction).push_back(d);
+    for (unsigned d : parallel)
+      parallelRanges.push_back(ranges[d]);
+    for (unsigned d : reduction)
+      reductionRanges.push_back(ranges[d]);
+    // Each result is one parallel iteration's (no two threads write one).
+    AffineMap outMap = g.getMatchingIndexingMap(g.getDpsInitOperand(0));
+    if (!outMap.isProjectedPermutation() ||
+        outMap.getNumResults() != parallel.size() ||
+        llvm::any_of(outMap.getResults(), [&](AffineExpr e) {
+          return !llvm::is_contained(parallel,
+                                     cast<AffineDimExpr>(e).getPosition());
+        }))
+      return false;
+    int64_t results = 1, length = 1;
+    for (int64_t r : parallelRanges)
+      results *= r;
+    for (int64_t r : reductionRanges)
+      length *= r;
+    int64_t chunks =
+        std::min<int64_t>(llvm::divideCeil(length, 32),
+                          std::max<int64_t>(1, kChunkThreads / results));
+    if (chunks < 2)
+      return false;
+    OpBuilder b(g);
+    Location loc = g.getLoc();
+    Value result = g.getDpsInits()[0];
+    Type elem = cast<MemRefType>(result.getType()).getElementType();
+    BlockArgument out = g.getRegionOutputArgs()[0];
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value chunkCount = arith::ConstantIndexOp::create(b, loc, chunks);
+    Value resultCount = arith::ConstantIndexOp::create(b, loc, results);
+    Value lengthValue = arith::ConstantIndexOp::create(b, loc, length);
+    // The loop indices of result `p` and reduction iteration `i` (zeros for
+    // the reduction dimensions when `i` is null: the result's map ignores
+    // them).
+    auto indices = [&](OpBuilder &ib, Value p, Value i) {
+      SmallVector<Value> idx(ranges.size(), zero);
+      for (auto [d, v] :
+           llvm::zip(parallel, delinearize(ib, loc, p, parallelRanges)))
+        idx[d] = v;
+      if (i)
+        for (auto [d, v] :
+             llvm::zip(reduction, delinearize(ib, loc, i, reductionRanges)))
+          idx[d] = v;
+      return idx;
+    };
+    Value partial = memref::AllocOp::create(
+        b, loc, MemRefType::get({chunks, results}, elem));
+    scf::ParallelOp::create(
+        b, loc, ValueRange{zero},
+        ValueRange{arith::ConstantIndexOp::create(b, loc, chunks * results)},
+        ValueRange{one}, [&](OpBuilder &pb, Location l, ValueRange ivs) {
+          Value chunk = arith::DivUIOp::create(pb, l, ivs[0], resultCount);
+          Value p = arith::RemUIOp::create(pb, l, ivs[0], resultCount);
+          Value neutral = arith::ConstantOp::create(pb, l, c.neutral);
+          auto loop = scf::ForOp::create(
+              pb, l, chunk, lengthValue, chunkCount, ValueRange{neutral},
+              [&](OpBuilder &fb, Location fl, Value i, ValueRange acc) {
+                scf::YieldOp::create(
+                    fb, fl, bodyAt(fb, fl, g, indices(fb, p, i), acc[0]));
+              });
+          memref::StoreOp::create(pb, l, loop.getResult(0), partial,
+                                  ValueRange{chunk, p});
+        });
+    scf::ParallelOp::create(
+        b, loc, ValueRange{zero}, ValueRange{resultCount}, ValueRange{one},
+        [&](OpBuilder &pb, Location l, ValueRange ivs) {
+          SmallVector<Value> where = at(pb, l, outMap, indices(pb, ivs[0], {}));
+          Value initial = memref::LoadOp::create(pb, l, result, where);
+          auto loop = scf::ForOp::create(
+              pb, l, zero, chunkCount, one, ValueRange{initial},
+              [&](OpBuilder &fb, Location fl, Value r, ValueRange acc) {
+                Value v = memref::LoadOp::create(fb, fl, partial,
+                                                 ValueRange{r, ivs[0]});
+                scf::YieldOp::create(fb, fl, combine(fb, c, out, acc[0], v));
+              });
+          memref::StoreOp::create(pb, l, loop.getResult(0), result, where);
+        });
+    memref::DeallocOp::create(b, loc, partial);
+    g.erase();
+    return true;
+  }
+
   void split(linalg::GenericOp g, const Combiner &c, ArrayRef<int64_t> ranges,
              int64_t total) {
     OpBuilder b(g);
@@ -173,10 +291,10 @@ struct SplitReductions : lp::impl::SplitReductionsBase<SplitReductions> {
     Type elem = cast<MemRefType>(result.getType()).getElementType();
     BlockArgument out = g.getRegionOutputArgs()[0];
     int64_t count = std::min<int64_t>(llvm::divideCeil(total, 16), threads);
-    Value partial = stage(b, loc, elem, c, count, total,
-                          [&](OpBuilder &sb, Value i, Value acc) {
-                            return bodyAt(sb, loc, g, ranges, i, acc);
-                          });
+    Value partial = stage(
+        b, loc, elem, c, count, total, [&](OpBuilder &sb, Value i, Value acc) {
+          return bodyAt(sb, loc, g, delinearize(sb, loc, i, ranges), acc);
+        });
     while (count > kSerialMost) {
       int64_t next = llvm::divideCeil(count, kFanIn);
       Value from = partial;
@@ -215,11 +333,10 @@ struct SplitReductions : lp::impl::SplitReductionsBase<SplitReductions> {
       // Only in a function's body: the stages allocate, which host loops
       // and branches cannot (lp-map-to-gpu).
       if (!isa<func::FuncOp>(g->getParentOp()) || !g.hasPureBufferSemantics() ||
-          g.getNumDpsInits() != 1 || g.getNumParallelLoops() != 0 ||
-          g.getNumLoops() == 0)
+          g.getNumDpsInits() != 1 || g.getNumReductionLoops() == 0)
         return;
       auto type = dyn_cast<MemRefType>(g.getDpsInits()[0].getType());
-      if (type && type.getRank() == 0)
+      if (type && (type.getRank() == 0) == (g.getNumParallelLoops() == 0))
         candidates.push_back(g);
     });
     for (linalg::GenericOp g : candidates) {
@@ -233,8 +350,13 @@ struct SplitReductions : lp::impl::SplitReductionsBase<SplitReductions> {
         continue;
       if (!splittableBody(g))
         continue;
-      if (std::optional<Combiner> c = matchCombiner(g))
+      std::optional<Combiner> c = matchCombiner(g);
+      if (!c)
+        continue;
+      if (g.getNumParallelLoops() == 0)
         split(g, *c, ranges, total);
+      else
+        splitChunks(g, *c, ranges);
     }
   }
 };

@@ -60,6 +60,7 @@ func.func @finite_check(%x: memref<64x128xf32>, %out: memref<f32>) {
 #v = affine_map<(d0) -> (d0)>
 #s = affine_map<(d0) -> ()>
 // CHECK-LABEL: func.func @max_with_index
+// MIN-LABEL: func.func @max_with_index
 // CHECK: scf.parallel
 // CHECK: %[[NEG:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: scf.for %[[I:.*]] = %{{.*}} iter_args(%{{.*}} = %[[NEG]])
@@ -85,23 +86,18 @@ func.func @max_with_index(%x: memref<5000xf32>, %scale: memref<f32>, %out: memre
 // -----
 
 // Left alone: the accumulator used twice (not one combining op), a
-// reduction with a parallel dimension, a dynamic size.
+// dynamic size.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #none = affine_map<(d0, d1) -> ()>
 #row = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT: scf.parallel
-// CHECK-COUNT-3: linalg.generic
+// CHECK-COUNT-2: linalg.generic
 func.func @left_alone(%x: memref<64x128xf32>, %out: memref<f32>, %col: memref<128xf32>, %y: memref<?x128xf32>) {
   linalg.generic {indexing_maps = [#id, #none], iterator_types = ["reduction", "reduction"]} ins(%x : memref<64x128xf32>) outs(%out : memref<f32>) {
   ^bb0(%in: f32, %acc: f32):
     %sq = arith.mulf %acc, %acc : f32
     %s = arith.addf %sq, %in : f32
-    linalg.yield %s : f32
-  }
-  linalg.generic {indexing_maps = [#id, #row], iterator_types = ["reduction", "parallel"]} ins(%x : memref<64x128xf32>) outs(%col : memref<128xf32>) {
-  ^bb0(%in: f32, %acc: f32):
-    %s = arith.addf %acc, %in : f32
     linalg.yield %s : f32
   }
   linalg.generic {indexing_maps = [#id, #none], iterator_types = ["reduction", "reduction"]} ins(%y : memref<?x128xf32>) outs(%out : memref<f32>) {
@@ -168,6 +164,56 @@ func.func @not_splittable(%x: memref<5000xf32>, %out: memref<f32>, %last: memref
       %s = arith.addf %acc, %in : f32
       linalg.yield %s : f32
     }
+  }
+  return
+}
+
+// -----
+
+// A reduction with parallel dimensions whose results are few for their
+// length: a bias gradient, the 128 column sums of 2048 rows. 64 chunks of
+// 32 rows: 8192 threads, thread t summing rows t / 128, t / 128 + 64, ...
+// of column t % 128 (consecutive threads, consecutive columns) into a
+// 64x128 buffer; then 128 threads, each adding its column's 64 partial
+// sums to the result.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @column_sums
+// CHECK: %[[P:.*]] = memref.alloc() : memref<64x128xf32>
+// CHECK: scf.parallel (%[[T:.*]]) = (%{{.*}}) to (%{{.*}})
+// CHECK: %[[CHUNK:.*]] = arith.divui %[[T]], %[[C128:.*]] : index
+// CHECK: %[[COL:.*]] = arith.remui %[[T]], %[[C128]] : index
+// CHECK: %[[NEG:.*]] = arith.constant -0.000000e+00 : f32
+// CHECK: %[[S:.*]] = scf.for %[[I:.*]] = %[[CHUNK]] to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[NEG]])
+// CHECK: memref.load %arg0[%[[I]], %[[COL]]] : memref<2048x128xf32>
+// CHECK: memref.store %[[S]], %[[P]][%[[CHUNK]], %[[COL]]] : memref<64x128xf32>
+// CHECK: scf.parallel (%[[C:.*]]) = (%{{.*}}) to (%[[C128]])
+// CHECK: %[[INIT:.*]] = memref.load %arg1[%[[C]]] : memref<128xf32>
+// CHECK: %[[SUM:.*]] = scf.for %[[R:.*]] = %{{.*}} iter_args(%{{.*}} = %[[INIT]])
+// CHECK: memref.load %[[P]][%[[R]], %[[C]]] : memref<64x128xf32>
+// CHECK: memref.store %[[SUM]], %arg1[%[[C]]] : memref<128xf32>
+// CHECK: memref.dealloc %[[P]] : memref<64x128xf32>
+// Row maxima of 4 long rows: 128 chunks. Too many results to gain
+// (32768 rows of 64): left alone.
+// CHECK: memref.alloc() : memref<128x4xf32>
+// CHECK: linalg.generic
+// CHECK-NOT: linalg.generic
+func.func @column_sums(%dy: memref<2048x128xf32>, %db: memref<128xf32>, %long: memref<4x4096xf32>, %rows: memref<4xf32>, %many: memref<32768x64xf32>, %manyout: memref<32768xf32>) {
+  linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]} ins(%dy : memref<2048x128xf32>) outs(%db : memref<128xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%long : memref<4x4096xf32>) outs(%rows : memref<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.maximumf %acc, %in : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%many : memref<32768x64xf32>) outs(%manyout : memref<32768xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
   }
   return
 }
