@@ -17,6 +17,7 @@
 namespace lp::rt::cublaslt {
 
 constexpr int kComputeF32 = 68;                  // CUBLAS_COMPUTE_32F
+constexpr int kComputeF32FastTf32 = 77;          // CUBLAS_COMPUTE_32F_FAST_TF32
 constexpr int kR32F = 0, kR16F = 2, kR16BF = 14; // cudaDataType
 constexpr int kStatusSuccess = 0;                // CUBLAS_STATUS_SUCCESS
 constexpr int kStatusNotSupported = 15;          // CUBLAS_STATUS_NOT_SUPPORTED

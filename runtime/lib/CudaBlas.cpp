@@ -6,10 +6,10 @@
 // cuBLASLt, loaded with dlopen like the driver (`libcublasLt.so.13`, or
 // the library $LP_CUBLASLT names). lp-linalg-to-blas{cuda} emits the calls
 // (lp-lower-to-nvvm matmul=cublaslt). f32 products compute in f32
-// (CUBLAS_COMPUTE_32F: no TF32). A row-major C = op(A) op(B) is the
-// column-major C^T = op(B)^T op(A)^T, so B is passed as cuBLASLt's A.
-// Each shape's descriptors and algorithm (cuBLASLt's heuristic, given a
-// workspace of kWorkspaceBytes allocated once) are chosen on its first
+// (CUBLAS_COMPUTE_32F: no TF32) unless setAllowTf32 (--allow-tf32). A row-major
+// C = op(A) op(B) is the column-major C^T = op(B)^T op(A)^T, so B is passed as
+// cuBLASLt's A. Each shape's descriptors and algorithm (cuBLASLt's heuristic,
+// given a workspace of kWorkspaceBytes allocated once) are chosen on its first
 // call and kept. The training epilogues: lp_cuda_sgemm_bias adds a bias
 // row in the product's kernel (CUBLASLT_EPILOGUE_BIAS); lp_cuda_sgemm_bgrad
 // also writes the column sums of op(B), a bias gradient
@@ -21,10 +21,12 @@
 
 #include "CublasLtAbi.h"
 #include "CudaApi.h"
+#include "lp/Runtime/Cuda.h"
 
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -46,6 +48,9 @@ using Handle = void *;
 using Desc = void *;
 using Layout = void *;
 using Preference = void *;
+
+/// Whether f32 products may use TF32 (setAllowTf32).
+std::atomic<bool> allowTf32{false};
 
 /// What a product does after the multiply-add.
 enum class Epilogue { None, Bias, BiasGrad };
@@ -145,9 +150,9 @@ uint32_t alignmentOf(const void *p) {
   return bytes;
 }
 
-using Key =
-    std::tuple<int, int, int, int, int, int, int, int, int, int, uint32_t,
-               uint32_t, uint32_t, uint32_t, int, int64_t, int64_t, int64_t>;
+using Key = std::tuple<int, int, int, int, int, int, int, int, int, int,
+                       uint32_t, uint32_t, uint32_t, uint32_t, int, int64_t,
+                       int64_t, int64_t, int>;
 
 /// The workspace every product may use (one stream runs them in turn),
 /// allocated on the first product; null, and the products use none, if
@@ -176,6 +181,7 @@ Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
            int lda, int ldb, int ldc, Epilogue epilogue, const float *vector,
            const Alignments &align, const Batch &batch) {
   static std::map<Key, Plan> plans;
+  int compute = type == kR32F && allowTf32 ? kComputeF32FastTf32 : kComputeF32;
   Key key{type,        ta,
           tb,          m,
           n,           k,
@@ -184,7 +190,8 @@ Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
           align.a,     align.b,
           align.c,     align.vector,
           batch.count, batch.a,
-          batch.b,     batch.c};
+          batch.b,     batch.c,
+          compute};
   if (auto it = plans.find(key); it != plans.end())
     return &it->second;
   Plan p;
@@ -206,7 +213,7 @@ Plan *plan(const Lt &l, int type, bool ta, bool tb, int m, int n, int k,
   };
   // cuBLASLt's A is the row-major B, its B the row-major A (above).
   int opA = tb, opB = ta;
-  if (!check(l.descCreate(&p.desc, kComputeF32, kR32F),
+  if (!check(l.descCreate(&p.desc, compute, kR32F),
              "cublasLtMatmulDescCreate") ||
       !check(l.descSetAttribute(p.desc, kDescTransA, &opA, sizeof opA),
              "cublasLtMatmulDescSetAttribute") ||
@@ -389,6 +396,8 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
 }
 
 } // namespace
+
+void lp::rt::cuda::setAllowTf32(bool allow) { allowTf32 = allow; }
 
 #define LP_EXPORT extern "C" __attribute__((visibility("default")))
 

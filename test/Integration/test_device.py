@@ -32,3 +32,16 @@ def test_unknown_device(tmp_path):
     model.write_text("func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> { return %x : tensor<2xf32> }\n")
     proc = run_lp([model, "--device=tpu"])
     assert proc.returncode == 1 and "--device must be cpu or cuda, got 'tpu'" in proc.stderr, proc.stderr
+
+@pytest.mark.parametrize("flag", ["--allow-tf32", "--gpu-matmul=cublaslt"])
+def test_gpu_options_need_the_gpu(tmp_path, flag):
+    """--allow-tf32 (TF32 for cuBLASLt's f32 products) and --gpu-matmul are
+    refused on the CPU; with --device=cuda the missing driver is named."""
+    model = tmp_path / "m.mlir"
+    model.write_text("func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> { return %x : tensor<2xf32> }\n")
+    proc = run_lp([model, flag])
+    assert proc.returncode == 1
+    assert f"{flag.split('=')[0]} is for the GPU: it needs --device=cuda" in proc.stderr, proc.stderr
+    proc = run_lp([model, "--device=cuda", flag], env={"LP_CUDA_DRIVER": str(tmp_path / "libcuda.so.1")})
+    assert proc.returncode == 1
+    assert "--device=cuda: no CUDA driver" in proc.stderr, proc.stderr

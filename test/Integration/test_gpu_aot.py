@@ -83,6 +83,21 @@ def test_lp_exec_names_the_missing_driver_or_gpu(tmp_path):
             "CUDA_ERROR_STUB_LIBRARY (34)") in proc.stderr, proc.stderr
 
 
+@needs_ptxas
+def test_lp_exec_allow_tf32_is_for_gpu_steps(tmp_path):
+    """lp-exec --allow-tf32 refuses a CPU step; a GPU step goes on to the
+    driver (here: named as missing)."""
+    proc = run_lp_exec([cpu_step(tmp_path), "--train", "--steps=1", "--allow-tf32",
+                        f"--data={DATA / 'digits_train.npz'}"])
+    assert proc.returncode == 1
+    assert "--allow-tf32 is for GPU steps: 'digits_mlp_train_step' runs on the CPU" in proc.stderr, proc.stderr
+    missing = tmp_path / "libcuda.so.1"
+    proc = run_lp_exec([gpu_step(tmp_path), "--train", "--steps=1", "--allow-tf32",
+                        f"--data={DATA / 'digits_train.npz'}"], env={"LP_CUDA_DRIVER": str(missing)})
+    assert proc.returncode == 1
+    assert "no CUDA driver" in proc.stderr, proc.stderr
+
+
 def read_losses(log):
     return np.array([float(line.split()[1]) for line in log.read_text().splitlines() if line.strip()])
 

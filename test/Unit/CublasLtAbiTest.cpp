@@ -25,6 +25,7 @@ TEST(CublasLtAbi, ValuesMatchTheToolkitsHeaders) {
                   "time (CUDA_TOOLKIT_ROOT, default /usr/local/cuda)";
 #else
   EXPECT_EQ(lt::kComputeF32, CUBLAS_COMPUTE_32F);
+  EXPECT_EQ(lt::kComputeF32FastTf32, CUBLAS_COMPUTE_32F_FAST_TF32);
   EXPECT_EQ(lt::kR32F, CUDA_R_32F);
   EXPECT_EQ(lt::kR16F, CUDA_R_16F);
   EXPECT_EQ(lt::kR16BF, CUDA_R_16BF);

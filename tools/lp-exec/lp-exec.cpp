@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lp/Runtime/Contractions.h"
+#include "lp/Runtime/Cuda.h"
 #include "lp/Runtime/Trainer.h"
 
 #include "lp/Runtime/BufferCache.h"
@@ -84,7 +85,7 @@ const char *kKnown[] = {"function",      "list",
                         "loss-log",      "step-times",
                         "random-inputs", "output-dir",
                         "contraction",   "contraction-isa",
-                        "verbose"};
+                        "verbose",       "allow-tf32"};
 } // namespace
 
 int main(int argc, char **argv) {
@@ -131,6 +132,18 @@ int main(int argc, char **argv) {
     }
     if (function.empty())
       return fail(cl.file + ": no function to run");
+  }
+
+  // f32 products of a GPU step through cuBLASLt may use TF32.
+  if (cl.has("allow-tf32")) {
+    Step probe;
+    error = Step::load(*code, function + suffix, probe);
+    if (!error.empty())
+      return fail(error);
+    if (!probe.signature().onCuda)
+      return fail("--allow-tf32 is for GPU steps: '" + function + suffix +
+                  "' runs on the CPU");
+    lp::rt::cuda::setAllowTf32(true);
   }
 
   if (cl.has("train")) {

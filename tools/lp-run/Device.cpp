@@ -27,6 +27,26 @@ static cl::opt<bool> gpuLaunchesOnCpu(
              "mapping without a GPU"),
     cl::init(false), cl::cat(lp::deviceCategory()));
 
+static cl::opt<bool> allowTf32(
+    "allow-tf32",
+    cl::desc("Let f32 products through cuBLASLt use TF32 tensor cores "
+             "(inputs rounded to 10 mantissa bits); without it they compute "
+             "in f32. With --device=cuda only"),
+    cl::init(false), cl::cat(lp::deviceCategory()));
+
+static cl::opt<lp::GpuMatmulLowering> gpuMatmul(
+    "gpu-matmul",
+    cl::desc("How products run with --device=cuda (lp-lower-to-nvvm's "
+             "`matmul`)"),
+    cl::init(lp::GpuMatmulLowering::Generated),
+    cl::values(clEnumValN(lp::GpuMatmulLowering::Generated, "generated",
+                          "generated loops (default)"),
+               clEnumValN(lp::GpuMatmulLowering::Cublaslt, "cublaslt",
+                          "cuBLASLt, loaded at run time"),
+               clEnumValN(lp::GpuMatmulLowering::Mma, "mma",
+                          "generated tensor-core mma.sync (bf16/f16)")),
+    cl::cat(lp::deviceCategory()));
+
 std::string lp::checkDevice(CompileOptions &options) {
   LowerToLLVMOptions &lowering = options.lowering;
   if (gpuLaunchesOnCpu && device != "cpu")
@@ -37,14 +57,19 @@ std::string lp::checkDevice(CompileOptions &options) {
     lowering.gpuLaunches = true;
     lowering.conv = ConvLowering::Im2col;
   }
+  if (device != "cpu" && device != "cuda")
+    return "--device must be cpu or cuda, got '" + device + "'";
+  if (device == "cpu" && (allowTf32 || gpuMatmul.getNumOccurrences()))
+    return std::string(allowTf32 ? "--allow-tf32" : "--gpu-matmul") +
+           " is for the GPU: it needs --device=cuda";
   if (device == "cpu")
     return "";
-  if (device != "cuda")
-    return "--device must be cpu or cuda, got '" + device + "'";
   if (std::string e = rt::cuda::initialize(); !e.empty())
     return "--device=cuda: " + e;
   // Kernels for the GPU at hand.
   options.cuda = true;
   options.gpuLowering.chip = rt::cuda::chipName();
+  options.gpuLowering.matmul = gpuMatmul;
+  rt::cuda::setAllowTf32(allowTf32);
   return "";
 }

@@ -76,6 +76,14 @@ def SplitReductions : Pass<"lp-split-reductions", "mlir::ModuleOp"> {
     3. a loop that combines the last ones into the result, which
        `lp-map-to-gpu` runs in a one-thread launch.
 
+    A reduction with parallel dimensions (its result map a permutation of
+    them) whose P results are few for the length L of each (a bias
+    gradient: P columns of L rows) is cut into R = min(L / 32, 32768 / P)
+    chunks when R is at least 2: R x P threads, thread (r, p) (p fastest)
+    folding iterations r, r + R, ... of result p into a partial result,
+    then P threads, each combining its R partial results into its result
+    from its value.
+
     The buffers of partial results are host allocations (the runtime's
     device memory), freed after their last stage: no kernel allocates.
     This reassociates the reduction, as `lp-reassociate-reductions` does

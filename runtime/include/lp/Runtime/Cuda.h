@@ -54,6 +54,12 @@ void freeDeviceBuffer(void *device);
 /// when none were loaded.
 void forgetModules();
 
+/// Lets f32 products through cuBLASLt use TF32 tensor cores
+/// (CUBLAS_COMPUTE_32F_FAST_TF32: inputs rounded to 10 mantissa bits) from
+/// the next product on; by default they compute in f32 (lp-run and lp-exec
+/// --allow-tf32). Generated products are f32 either way.
+void setAllowTf32(bool allow);
+
 /// Waits for the step's stream (every launch and copy of a step runs on
 /// it), then as takeError(): the first error since the last call.
 std::string synchronize();
