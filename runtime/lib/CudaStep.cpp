@@ -96,6 +96,15 @@ void lp::rt::cuda::copyToHost(void *host, const void *device, size_t bytes) {
 
 void lp::rt::cuda::freeDeviceBuffer(void *device) { lp_cuda_free(device); }
 
+void lp::rt::cuda::copyOnDevice(void *to, const void *from, size_t bytes) {
+  const Api *a = api();
+  if (a && to && from && bytes)
+    ok(a,
+       a->memcpyAsync(devicePtr(to), devicePtr(const_cast<void *>(from)), bytes,
+                      stepStream()),
+       "cuMemcpyAsync");
+}
+
 void lp::rt::cuda::appendStepSymbols(std::vector<HostSymbol> &symbols) {
   symbols.push_back(
       {"lp_cuda_step_stream", reinterpret_cast<void *>(&lp_cuda_step_stream)});

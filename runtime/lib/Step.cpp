@@ -162,8 +162,10 @@ detail::StepCopies &Step::copiesFor() const {
 /// The call on copies of the arrays (device memory for a GPU step): each
 /// argument is copied in unless it is a state argument kept from the last
 /// call and the host has not written it since; the out-parameters and the
-/// arguments updated in place that are not kept come back. One
-/// synchronization, at the end.
+/// arguments updated in place that are not kept come back, except an
+/// out-parameter that is the next value of a kept state argument (named
+/// like it: the loss scale, a step count), which is copied into that
+/// argument's copy on the device. One synchronization, at the end.
 std::string Step::callOnCopies(const std::vector<void *> &argData,
                                const std::vector<void *> &outData) const {
   detail::StepCopies &c = copiesFor();
@@ -210,12 +212,34 @@ std::string Step::callOnCopies(const std::vector<void *> &argData,
     else
       mem.download(argData[a], c.args[a], byteSize(r));
   }
-  for (size_t j = 0; j < outSlots.size(); ++j)
-    mem.download(outData[j], c.outs[j], byteSize(sig.results[outSlots[j]]));
+  for (size_t j = 0; j < outSlots.size(); ++j) {
+    const TensorSlot &r = sig.results[outSlots[j]];
+    c.outState[j] = -1;
+    if (c.keepState)
+      for (size_t a = 0; a < sig.args.size(); ++a)
+        if (sig.args[a].isState() && sig.args[a].name == r.name &&
+            byteSize(sig.args[a]) == byteSize(r))
+          c.outState[j] = int64_t(a);
+    if (c.outState[j] >= 0) {
+      mem.copy(c.args[c.outState[j]], c.outs[j], byteSize(r));
+      c.deviceNewer[c.outState[j]] = 1;
+    } else {
+      mem.download(outData[j], c.outs[j], byteSize(r));
+    }
+  }
   std::string e = mem.finish();
   if (!c.keepState)
     copies.reset();
   return e;
+}
+
+bool Step::resultStaysInState(size_t result) const {
+  if (!copies || !copies->keepState || !sig.isOutParam(result))
+    return false;
+  size_t j = 0;
+  for (size_t i = 0; i < result; ++i)
+    j += sig.isOutParam(i);
+  return copies->outState[j] >= 0;
 }
 
 void Step::keepStateResident() const {

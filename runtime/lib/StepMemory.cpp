@@ -32,6 +32,13 @@ void StepMemory::download(void *host, const void *device, size_t bytes) const {
     std::memcpy(host, device, bytes);
 }
 
+void StepMemory::copy(void *to, const void *from, size_t bytes) const {
+  if (cuda)
+    cuda::copyOnDevice(to, from, bytes);
+  else
+    std::memcpy(to, from, bytes);
+}
+
 void StepMemory::release(void *device) const {
   if (cuda)
     cuda::freeDeviceBuffer(device);
@@ -49,7 +56,8 @@ std::string StepMemory::finish() const {
 
 StepCopies::StepCopies(StepMemory memory, size_t numArgs, size_t numOuts)
     : memory(memory), args(numArgs, nullptr), outs(numOuts, nullptr),
-      host(numArgs, nullptr), deviceNewer(numArgs, 0), hostNewer(numArgs, 0) {}
+      outState(numOuts, -1), host(numArgs, nullptr), deviceNewer(numArgs, 0),
+      hostNewer(numArgs, 0) {}
 
 StepCopies::~StepCopies() {
   for (void *p : args)

@@ -22,6 +22,8 @@ struct StepMemory {
   void *allocate(size_t bytes, const void *host) const;
   void upload(void *device, const void *host, size_t bytes) const;
   void download(void *host, const void *device, size_t bytes) const;
+  /// From one copy to another, on the device.
+  void copy(void *to, const void *from, size_t bytes) const;
   void release(void *device) const;
   /// An error recorded so far, without waiting for the device.
   std::string pendingError() const;
@@ -35,6 +37,9 @@ struct StepCopies {
   StepMemory memory;
   bool keepState = false; ///< state arguments stay across calls
   std::vector<void *> args, outs;
+  /// Per out-parameter, the state argument it is the next value of (named
+  /// like it) while state stays, or -1: copied there on the device.
+  std::vector<int64_t> outState;
   std::vector<const void *> host;
   std::vector<char> deviceNewer, hostNewer;
 

@@ -169,10 +169,12 @@ std::string lp::rt::train(const Step &stepFn, const Step &evalFn,
                                        Clock::now() - callStart)
                                        .count());
     // Copy every result named like a state argument back into it (results
-    // updated in place are already there): state buffers never move.
+    // updated in place are already there, and so are those the step left
+    // in its resident copy of the state): state buffers never move.
     for (size_t i = 0; i < step.results.size(); ++i)
       if (auto it = state.find(step.results[i].name);
-          it != state.end() && step.isOutParam(i)) {
+          it != state.end() && step.isOutParam(i) &&
+          !stepFn.resultStaysInState(i)) {
         std::memcpy(it->second.data.data(), results[i].data.data(),
                     results[i].data.size());
         stepFn.hostWrote(it->second.data.data());

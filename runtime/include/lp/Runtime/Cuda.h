@@ -48,6 +48,8 @@ void *deviceBuffer(size_t bytes, const void *host = nullptr);
 void copyToDevice(void *device, const void *host, size_t bytes);
 void copyToHost(void *host, const void *device, size_t bytes);
 void freeDeviceBuffer(void *device);
+/// Copies `bytes` from one device buffer to another, on the step's stream.
+void copyOnDevice(void *to, const void *from, size_t bytes);
 
 /// Unloads the modules loaded for compiled code (each kernel image is
 /// loaded once): the code that holds the images is going away. Nothing

@@ -91,6 +91,10 @@ public:
   /// Frees the copies (state not synchronized is lost) and ends keeping
   /// state resident.
   void releaseCopies() const { copies.reset(); }
+  /// Whether the last call left result `result` (an out-parameter named
+  /// like a state argument) in that argument's copy instead of returning
+  /// it: state kept resident; the host array is stale until syncToHost.
+  bool resultStaysInState(size_t result) const;
 
   /// As `call`, after checking every argument against the signature
   /// (dtype, shape, index bounds); returns an empty string or a message.
