@@ -12,7 +12,11 @@ cd "$(dirname "$0")/../.."
 export OUT=${OUT:-/tmp/gpu-run-out}
 mkdir -p "$OUT"
 start=$SECONDS
-bash bench/gpu/device_check.sh
-left=$((350 - (SECONDS - start)))
-python3 bench/gpu/speed.py run --out "$OUT" --budget-s "$left" "$@"
+# Hard limits: the check gets at most 150 s, the speed run what is left of
+# 355 s (its torch.compile measurements start only with 60 s to spare;
+# its table is written row by row, so a cut run keeps what it measured).
+timeout 150 bash bench/gpu/device_check.sh || echo "device_check.sh: exit $? (124: cut at 150 s)"
+left=$((355 - (SECONDS - start)))
+timeout "$left" python3 bench/gpu/speed.py run --out "$OUT" --budget-s "$((left - 15))" "$@" ||
+  echo "speed.py: exit $? (124: cut at ${left} s)"
 echo "device run: $((SECONDS - start)) s in all (check, then speed with ${left} s left)" | tee "$OUT/wall.txt"

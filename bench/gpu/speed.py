@@ -279,7 +279,8 @@ def run(args):
              f"Device: {device_name}; torch {torch.__version__}; {args.steps} steps, median ms per step "
              "after warm-up; SGD momentum 0.9 (PyTorch: fused).", "",
              "| workload | regime | LP cuBLASLt | LP mma | torch eager | torch.compile max-autotune-no-cudagraphs "
-             "(compile s) | torch.compile reduce-overhead (compile s) | best LP / eager | goal |",
+             "(compile s) | torch.compile reduce-overhead (compile s) | best LP / eager | goal: <= 0.77 of eager "
+             "and <= both torch.compile |",
              "|---|---|---|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         for name in WORKLOADS:
@@ -299,7 +300,7 @@ def run(args):
                 except Exception as e:  # noqa: BLE001 - reported in the table
                     eager = None
                     eager_error = str(e).splitlines()[0][:60]
-                compiled = {}
+                compiled, compiled_ms = {}, {}
                 for mode in ("max-autotune-no-cudagraphs", "reduce-overhead"):
                     if args.no_compile:
                         compiled[mode] = "-"
@@ -310,6 +311,7 @@ def run(args):
                     try:
                         ms, compile_s = torch_ms(w, params, autocast, args.steps, args.device, mode)
                         compiled[mode] = f"{ms:.3f} ({compile_s:.0f})"
+                        compiled_ms[mode] = ms
                     except Exception as e:  # noqa: BLE001 - reported in the table
                         compiled[mode] = f"failed: {str(e).splitlines()[0][:60]}"
                 cell = {m: f"{v[0]:.3f}" if v[0] is not None else f"failed: ...{v[1][-70:]}"
@@ -317,11 +319,22 @@ def run(args):
                 best = min((v[0] for v in lp.values() if v[0] is not None), default=None)
                 ratio = f"{best / eager:.2f}" if best and eager else "-"
                 eager_cell = f"{eager:.3f}" if eager else f"failed: {eager_error}"
-                goal = "<= 0.77 (1.3x faster), and <= torch.compile"
+                # The goal: LP at least 1.3x faster than eager and at least as
+                # fast as both torch.compile modes (each measured).
+                if best is None or eager is None:
+                    goal = "not measured"
+                elif len(compiled_ms) < 2:
+                    goal = ("eager part " + ("met" if best <= eager / 1.3 else "missed")
+                            + "; torch.compile not measured")
+                else:
+                    goal = "met" if best <= eager / 1.3 and all(
+                        best <= v for v in compiled_ms.values()) else "missed"
                 lines.append(f"| {name} | {regime} | {cell['cublaslt']} | {cell['mma']} | {eager_cell} | "
                              f"{compiled['max-autotune-no-cudagraphs']} | {compiled['reduce-overhead']} | "
                              f"{ratio} | {goal} |")
                 print(lines[-1], flush=True)
+                # Each row kept as it comes (a run cut short leaves them).
+                (out / "speed.md").write_text("\n".join(lines) + "\n")
     lines += products(manifest, args.device, args.product_repeats)
     lines += ["", f"Wall time of the run: {args.budget_s - budget.left():.0f} s (budget {args.budget_s:.0f} s)."]
     print("\n".join(lines[-3:]), flush=True)
