@@ -103,19 +103,31 @@ void lp::dropBiasAdd(const BiasEpilogue &e, Value c) {
 
 namespace {
 /// Whether `g` is `in + out` (either order) over the body's two arguments
-/// and nothing else.
+/// and nothing else; `in` widened to f32 first when it is 16-bit.
 bool isSumBody(linalg::GenericOp g) {
   Block &body = g.getRegion().front();
-  if (body.getNumArguments() != 2 || body.getOperations().size() != 2)
+  if (body.getNumArguments() != 2 || body.getOperations().size() > 3)
     return false;
-  auto addf = dyn_cast<arith::AddFOp>(body.front());
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  if (!addf || yield.getValues().size() != 1 ||
-      yield.getValues()[0] != addf.getResult())
+  auto addf = yield.getValues().size() == 1
+                  ? yield.getValues()[0].getDefiningOp<arith::AddFOp>()
+                  : arith::AddFOp();
+  if (!addf)
     return false;
+  // The element, widened to f32 when B is 16-bit (autocast's products).
+  Value in = body.getArgument(0);
+  if (!in.getType().isF32()) {
+    auto ext = dyn_cast<arith::ExtFOp>(body.front());
+    if (!ext || ext.getIn() != in || !ext->hasOneUse() ||
+        body.getOperations().size() != 3)
+      return false;
+    in = ext.getResult();
+  } else if (body.getOperations().size() != 2) {
+    return false;
+  }
   Value x = addf.getLhs(), y = addf.getRhs();
-  return (x == body.getArgument(0) && y == body.getArgument(1)) ||
-         (x == body.getArgument(1) && y == body.getArgument(0));
+  return (x == in && y == body.getArgument(1)) ||
+         (x == body.getArgument(1) && y == in);
 }
 } // namespace
 
@@ -124,7 +136,8 @@ lp::findBiasGradEpilogue(Operation *product, Value b, bool transposedB,
                          ValueRange others) {
   auto bType = dyn_cast<MemRefType>(b.getType());
   if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
-      !bType.getElementType().isF32())
+      !(bType.getElementType().isF32() || bType.getElementType().isBF16() ||
+        bType.getElementType().isF16()))
     return std::nullopt;
   MLIRContext *ctx = product->getContext();
   // k is the stored rows of B, or its columns when transposed; the sum

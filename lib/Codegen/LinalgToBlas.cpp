@@ -257,15 +257,15 @@ struct LinalgToBlas : lp::impl::LinalgToBlasBase<LinalgToBlas> {
     // output gradient, the bias gradient) right after the product:
     // cuBLASLt's bias-gradient epilogue.
     std::optional<lp::BiasGradEpilogue> gradEpilogue;
-    if (cuda && epilogues && splitMin == 0 && !batched && input.isF32() &&
-        !epilogue)
+    if (cuda && epilogues && splitMin == 0 && !batched && !epilogue)
       gradEpilogue = lp::findBiasGradEpilogue(op, bm, lb == Layout::Transposed,
                                               ValueRange{a, c});
     if (gradEpilogue && !onDevice(gradEpilogue->grad))
       gradEpilogue.reset();
     StringRef withBias = cuda ? "lp_cuda_sgemm_bias" : "lp_sgemm_bias";
+    std::string withBiasGrad = function + "_bgrad";
     StringRef callee = epilogue       ? withBias
-                       : gradEpilogue ? StringRef("lp_cuda_sgemm_bgrad")
+                       : gradEpilogue ? StringRef(withBiasGrad)
                                       : StringRef(function);
     // On the GPU a batch is one strided-batched call.
     bool oneBatchedCall = cuda && batched;

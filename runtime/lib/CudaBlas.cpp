@@ -12,7 +12,8 @@
 // given a workspace of kWorkspaceBytes allocated once) are chosen on its first
 // call and kept. The training epilogues: lp_cuda_sgemm_bias adds a bias
 // row in the product's kernel (CUBLASLT_EPILOGUE_BIAS); lp_cuda_sgemm_bgrad
-// also writes the column sums of op(B), a bias gradient
+// (and the 16-bit _bgrad ones) also writes the column sums of op(B) in f32,
+// a bias gradient
 // (CUBLASLT_EPILOGUE_BGRADA: the row-major B is cuBLASLt's A), or, where
 // cuBLASLt has no algorithm with that epilogue, computes them as a second
 // product, a row of ones times op(B).
@@ -299,37 +300,47 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
           int ldc, Epilogue epilogue = Epilogue::None, float *vector = nullptr,
           const Batch &batch = Batch());
 
-/// A row of `k` f32 ones on the device, kept (a longer one replaces it
-/// when asked for: the products that read the shorter one come before its
-/// free on the one stream); null after a recorded failure. The caller
-/// holds the products' lock.
-const float *ones(int k) {
-  static void *row = nullptr;
-  static int length = 0;
-  if (k <= length)
-    return static_cast<const float *>(row);
+/// A row of `k` ones of `type` (f32, bf16 or f16) on the device, kept per
+/// type (a longer one replaces it when asked for: the products that read
+/// the shorter one come before its free on the one stream); null after a
+/// recorded failure. The caller holds the products' lock.
+const void *ones(int type, int k) {
+  struct Row {
+    void *data = nullptr;
+    int length = 0;
+  };
+  static std::map<int, Row> rows;
+  Row &row = rows[type];
+  if (k <= row.length)
+    return row.data;
   const Api *a = api();
-  void *grown = lp_cuda_alloc(uint64_t(k) * sizeof(float));
+  size_t bytes = type == kR32F ? 4 : 2;
+  void *grown = lp_cuda_alloc(uint64_t(k) * bytes);
   if (!a || !grown)
     return nullptr;
-  if (!ok(a, a->memsetD32Async(devicePtr(grown), 0x3f800000u, k, stepStream()),
-          "cuMemsetD32Async")) {
+  // 1.0 in f32, bf16 and f16.
+  CUresult r =
+      type == kR32F
+          ? a->memsetD32Async(devicePtr(grown), 0x3f800000u, k, stepStream())
+          : a->memsetD16Async(devicePtr(grown),
+                              type == kR16BF ? 0x3f80 : 0x3c00, k,
+                              stepStream());
+  if (!ok(a, r, type == kR32F ? "cuMemsetD32Async" : "cuMemsetD16Async")) {
     lp_cuda_free(grown);
     return nullptr;
   }
-  lp_cuda_free(row);
-  row = grown;
-  length = k;
-  return static_cast<const float *>(row);
+  lp_cuda_free(row.data);
+  row = {grown, k};
+  return row.data;
 }
 
-/// grad[j] = sum over i of op(B)[i, j] (k x n), as the product of a row of
-/// ones and op(B).
-void columnSums(int transB, int n, int k, const float *b, int ldb,
+/// grad[j] = sum over i of op(B)[i, j] (k x n, of `type`), in f32, as the
+/// product of a row of ones and op(B).
+void columnSums(int type, int transB, int n, int k, const void *b, int ldb,
                 float *grad) {
-  if (const float *row = ones(k > 0 ? k : 1))
-    gemm(kR32F, kCblasNoTrans, transB, 1, n, k, 1.0f, row, k > 0 ? k : 1, b,
-         ldb, 0.0f, grad, n);
+  if (const void *row = ones(type, k > 0 ? k : 1))
+    gemm(type, kCblasNoTrans, transB, 1, n, k, 1.0f, row, k > 0 ? k : 1, b, ldb,
+         0.0f, grad, n);
 }
 
 void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
@@ -353,7 +364,7 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
   }
   if (m == 0 || n == 0) {
     if (biasGrad && n > 0)
-      columnSums(transB, n, k, static_cast<const float *>(b), ldb, vector);
+      columnSums(type, transB, n, k, b, ldb, vector);
     return;
   }
   const Lt *l = lt();
@@ -377,7 +388,7 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
     return;
   if (!p->supported) { // the product, then the bias gradient apart
     gemm(type, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    columnSums(transB, n, k, static_cast<const float *>(b), ldb, vector);
+    columnSums(type, transB, n, k, b, ldb, vector);
     return;
   }
   if (epilogue != Epilogue::None &&
@@ -431,6 +442,26 @@ LP_EXPORT void lp_cuda_sgemm_bgrad(int /*order*/, int ta, int tb, int m, int n,
        Epilogue::BiasGrad, grad);
 }
 
+/// lp_cuda_sgemm_bgrad with bf16 / f16 A and B: the column sums of op(B)
+/// in f32 (autocast's bias gradient: the 16-bit output gradient widened).
+LP_EXPORT void lp_cuda_gemm_bf16_bgrad(int /*order*/, int ta, int tb, int m,
+                                       int n, int k, float alpha, const void *a,
+                                       int lda, const void *b, int ldb,
+                                       float beta, float *c, int ldc,
+                                       float *grad) {
+  gemm(kR16BF, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+       Epilogue::BiasGrad, grad);
+}
+
+LP_EXPORT void lp_cuda_gemm_f16_bgrad(int /*order*/, int ta, int tb, int m,
+                                      int n, int k, float alpha, const void *a,
+                                      int lda, const void *b, int ldb,
+                                      float beta, float *c, int ldc,
+                                      float *grad) {
+  gemm(kR16F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+       Epilogue::BiasGrad, grad);
+}
+
 LP_EXPORT void lp_cuda_gemm_bf16(int /*order*/, int ta, int tb, int m, int n,
                                  int k, float alpha, const void *a, int lda,
                                  const void *b, int ldb, float beta, float *c,
@@ -469,6 +500,10 @@ void lp::rt::cuda::appendBlasSymbols(std::vector<HostSymbol> &symbols) {
       {"lp_cuda_sgemm_bias", reinterpret_cast<void *>(&lp_cuda_sgemm_bias)});
   symbols.push_back(
       {"lp_cuda_sgemm_bgrad", reinterpret_cast<void *>(&lp_cuda_sgemm_bgrad)});
+  symbols.push_back({"lp_cuda_gemm_bf16_bgrad",
+                     reinterpret_cast<void *>(&lp_cuda_gemm_bf16_bgrad)});
+  symbols.push_back({"lp_cuda_gemm_f16_bgrad",
+                     reinterpret_cast<void *>(&lp_cuda_gemm_f16_bgrad)});
   symbols.push_back(
       {"lp_cuda_gemm_bf16", reinterpret_cast<void *>(&lp_cuda_gemm_bf16)});
   symbols.push_back(

@@ -8,8 +8,8 @@
 // batch, the product's k), as autodiff emits them for lp.linear, becomes
 // one call, lp_cuda_sgemm_bgrad (cuBLASLt's CUBLASLT_EPILOGUE_BGRADA), with
 // db's pointer last; the sum and its zero fill are erased and db's
-// allocation moves before the call. Only f32, only with `cuda` (the CPU
-// keeps the sum: prefix CPU) and `epilogues` (prefix OFF).
+// allocation moves before the call. Only with `cuda` (the CPU keeps the
+// sum: prefix CPU) and `epilogues` (prefix OFF).
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
@@ -89,6 +89,49 @@ func.func @transposed_b(%x: memref<64x128xf32>, %dyt: memref<10x64xf32>, %w: mem
   linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%dyt : memref<10x64xf32>) outs(%g : memref<10xf32>) {
   ^bb0(%in: f32, %out: f32):
     %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#at = affine_map<(d0, d1, d2) -> (d2, d0)>
+#b = affine_map<(d0, d1, d2) -> (d2, d1)>
+#bt = affine_map<(d0, d1, d2) -> (d1, d2)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// Autocast's 16-bit products: B is the bf16 (or f16) output gradient and
+// the sum widens each element to f32: lp_cuda_gemm_bf16_bgrad
+// (lp_cuda_gemm_f16_bgrad), whose sums are f32 too.
+// CHECK-LABEL: func.func @bias_grad_16bit
+// CHECK: call @lp_cuda_gemm_bf16_bgrad(
+// CHECK: call @lp_cuda_gemm_f16_bgrad(
+// CHECK-NOT: linalg.generic
+// CPU-LABEL: func.func @bias_grad_16bit
+// CPU: call @lp_gemm_bf16(
+// CPU: linalg.generic
+func.func @bias_grad_16bit(%x: memref<64x128xbf16>, %dy: memref<64x10xbf16>, %xh: memref<64x128xf16>, %dyh: memref<64x10xf16>, %w: memref<128x10xf32>, %g: memref<10xf32>, %wh: memref<128x10xf32>, %gh: memref<10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%w : memref<128x10xf32>)
+  linalg.matmul indexing_maps = [#at, #b, #c] ins(%x, %dy : memref<64x128xbf16>, memref<64x10xbf16>) outs(%w : memref<128x10xf32>)
+  linalg.fill ins(%zero : f32) outs(%g : memref<10xf32>)
+  linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]} ins(%dy : memref<64x10xbf16>) outs(%g : memref<10xf32>) {
+  ^bb0(%in: bf16, %out: f32):
+    %e = arith.extf %in : bf16 to f32
+    %s = arith.addf %out, %e : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%wh : memref<128x10xf32>)
+  linalg.matmul indexing_maps = [#at, #b, #c] ins(%xh, %dyh : memref<64x128xf16>, memref<64x10xf16>) outs(%wh : memref<128x10xf32>)
+  linalg.fill ins(%zero : f32) outs(%gh : memref<10xf32>)
+  linalg.generic {indexing_maps = [#id, #col], iterator_types = ["reduction", "parallel"]} ins(%dyh : memref<64x10xf16>) outs(%gh : memref<10xf32>) {
+  ^bb0(%in: f16, %out: f32):
+    %e = arith.extf %in : f16 to f32
+    %s = arith.addf %e, %out : f32
     linalg.yield %s : f32
   }
   return

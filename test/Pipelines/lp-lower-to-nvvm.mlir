@@ -6,6 +6,7 @@
 // RUN: not lp-opt %s --lp-lower-to-nvvm="toolkit=%t.none" 2>&1 | FileCheck %s --check-prefix=NOTOOLKIT
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit matmul=cublaslt" | FileCheck %s --check-prefix=CUBLASLT
 // RUN: lp-opt %s --lp-build-train-step --lp-lower-to-nvvm="toolkit=%cuda_toolkit matmul=cublaslt" | FileCheck %s --check-prefix=CUBLASLT-STEP
+// RUN: lp-opt %s --lp-build-train-step="precision=bf16" --lp-lower-to-nvvm="toolkit=%cuda_toolkit matmul=cublaslt" | FileCheck %s --check-prefix=CUBLASLT-BF16
 // The pipeline is its three stages in order (the binary's properties hold
 // compile times).
 // RUN: lp-opt %s --lp-lower-to-nvvm="toolkit=%cuda_toolkit block-size=128" | sed 's/properties = {[^}]*}//' > %t.whole
@@ -50,6 +51,9 @@
 // CUBLASLT-STEP-LABEL: llvm.func @mlp_loss_train_step(
 // CUBLASLT-STEP: llvm.call @lp_cuda_sgemm_bias(
 // CUBLASLT-STEP: llvm.call @lp_cuda_sgemm_bgrad(
+// In bf16 (autocast) the bias gradient sums the bf16 output gradient in f32.
+// CUBLASLT-BF16-LABEL: llvm.func @mlp_loss_train_step(
+// CUBLASLT-BF16: llvm.call @lp_cuda_gemm_bf16_bgrad(
 
 // NOTOOLKIT: error: CUDA path: {{.*}}.none does not exist or is not a directory
 

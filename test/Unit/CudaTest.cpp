@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -42,6 +43,9 @@ void lp_cuda_sgemm_bgrad(int, int, int, int, int, int, float, const float *,
 void lp_cuda_sgemm_batched(int, int, int, int, int, int, float, const float *,
                            int, int64_t, const float *, int, int64_t, float,
                            float *, int, int64_t, int);
+void lp_cuda_gemm_bf16_bgrad(int, int, int, int, int, int, float, const void *,
+                             int, const void *, int, float, float *, int,
+                             float *);
 int lp_cuda_synchronize(char **);
 void lp_free_error(char *);
 }
@@ -338,6 +342,53 @@ TEST(CudaBlasDevice, ProductsAndEpilogues) {
   for (float *d : {da, dc, dbias, dgrad})
     lp::rt::cuda::freeDeviceBuffer(d);
   EXPECT_EQ(lp::rt::cuda::synchronize(), "");
+}
+
+/// The bf16 bias gradient: bf16 A and B (small integers, exact in bf16),
+/// the product and the column sums of B in f32, on the device.
+TEST(CudaBlasDevice, Bf16BiasGradient) {
+  if (std::string e = lp::rt::cuda::initialize(); !e.empty())
+    GTEST_SKIP() << e;
+  lp::rt::cuda::takeError();
+  const int m = 16, n = 24, k = 40;
+  auto bf16 = [](float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    return uint16_t(bits >> 16); // exact: small integers
+  };
+  std::vector<uint16_t> a(k * m), b(k * n); // A stored k x m (transposed)
+  std::vector<float> fa(k * m), fb(k * n);
+  for (int i = 0; i < k * m; ++i)
+    a[i] = bf16(fa[i] = float(i * 7 % 5) - 2);
+  for (int i = 0; i < k * n; ++i)
+    b[i] = bf16(fb[i] = float(i * 3 % 7) - 3);
+  void *da = lp::rt::cuda::deviceBuffer(a.size() * 2, a.data());
+  void *db = lp::rt::cuda::deviceBuffer(b.size() * 2, b.data());
+  std::vector<float> c(m * n, 99), grad(n, 99);
+  auto *dc = static_cast<float *>(lp::rt::cuda::deviceBuffer(c.size() * 4));
+  auto *dg = static_cast<float *>(lp::rt::cuda::deviceBuffer(n * 4));
+  lp_cuda_gemm_bf16_bgrad(101, 112, 111, m, n, k, 1.0f, da, m, db, n, 0.0f, dc,
+                          n, dg);
+  lp::rt::cuda::copyToHost(c.data(), dc, c.size() * 4);
+  lp::rt::cuda::copyToHost(grad.data(), dg, n * 4);
+  std::string e = lp::rt::cuda::synchronize();
+  if (e.rfind("no cuBLASLt", 0) == 0)
+    GTEST_SKIP() << e;
+  ASSERT_EQ(e, "");
+  for (int j = 0; j < n; ++j) {
+    float sum = 0;
+    for (int p = 0; p < k; ++p)
+      sum += fb[p * n + j];
+    EXPECT_EQ(grad[j], sum) << j;
+    for (int i = 0; i < m; ++i) {
+      float acc = 0;
+      for (int p = 0; p < k; ++p)
+        acc += fa[p * m + i] * fb[p * n + j];
+      ASSERT_EQ(c[i * n + j], acc) << i << "," << j;
+    }
+  }
+  for (void *d : {da, db, static_cast<void *>(dc), static_cast<void *>(dg)})
+    lp::rt::cuda::freeDeviceBuffer(d);
 }
 
 /// A strided batch in one call: three products whose A are every other

@@ -52,10 +52,10 @@ struct BiasGradEpilogue {
 /// k x n; `transposedB`: stored n x k) that follows `product` when only
 /// allocations, deallocations of other buffers and the sum's zero fill
 /// come between them: a `linalg.generic` on buffers whose one input is
-/// `b` itself, whose body is an f32 addf of the element and the
-/// accumulator, and whose result (unit stride, another buffer than `b`
-/// and the product's `others`) is defined before the product or is an
-/// allocation between them; nothing otherwise.
+/// `b` itself (f32, bf16 or f16), whose body is an f32 addf of the element
+/// (widened to f32 when 16-bit) and the accumulator, and whose result (unit
+/// stride, another buffer than `b` and the product's `others`) is defined
+/// before the product or is an allocation between them; nothing otherwise.
 std::optional<BiasGradEpilogue> findBiasGradEpilogue(mlir::Operation *product,
                                                      mlir::Value b,
                                                      bool transposedB,
