@@ -11,23 +11,7 @@
 
 using namespace mlir;
 
-namespace {
-/// Whether `a` and `b` are views of distinct buffers: allocations,
-/// constant globals or a function's arguments (distinct arguments are
-/// distinct buffers: the step's calling convention).
-bool distinctBuffers(Value a, Value b) {
-  auto known = [](Value v) {
-    if (auto arg = dyn_cast<BlockArgument>(v))
-      return arg.getOwner()->isEntryBlock() &&
-             isa<func::FuncOp>(arg.getOwner()->getParentOp());
-    return v.getDefiningOp<memref::AllocOp>() ||
-           v.getDefiningOp<memref::AllocaOp>() ||
-           v.getDefiningOp<memref::GetGlobalOp>();
-  };
-  Value ra = lp::rootBuffer(a), rb = lp::rootBuffer(b);
-  return ra != rb && known(ra) && known(rb);
-}
-} // namespace
+using lp::distinctBuffers;
 
 std::optional<lp::BiasEpilogue> lp::findBiasEpilogue(Operation *product,
                                                      Value c) {

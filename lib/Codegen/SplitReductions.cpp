@@ -73,15 +73,8 @@ std::optional<Combiner> matchCombiner(linalg::GenericOp g) {
 /// (their linalg.index would stay unmapped), no writes, loads only of
 /// buffers that are not the result's.
 bool splittableBody(linalg::GenericOp g) {
-  Value result = lp::rootBuffer(g.getDpsInits()[0]);
-  auto other = [&](Value v) {
-    Value root = lp::rootBuffer(v);
-    auto known = [](Value r) {
-      return isa<BlockArgument>(r) || r.getDefiningOp<memref::AllocOp>() ||
-             r.getDefiningOp<memref::GetGlobalOp>();
-    };
-    return root != result && known(root) && known(result);
-  };
+  Value result = g.getDpsInits()[0];
+  auto other = [&](Value v) { return lp::distinctBuffers(v, result); };
   if (!llvm::all_of(g.getDpsInputs(), [&](Value in) {
         return !isa<MemRefType>(in.getType()) || other(in);
       }))

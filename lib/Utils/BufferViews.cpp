@@ -2,6 +2,8 @@
 
 #include "lp/Utils/BufferViews.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -23,4 +25,17 @@ llvm::SetVector<Value> lp::viewsOf(Value buffer) {
         if (isa<BaseMemRefType>(r.getType()))
           views.insert(r);
   return views;
+}
+
+bool lp::distinctBuffers(Value a, Value b) {
+  auto known = [](Value v) {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return arg.getOwner()->isEntryBlock() &&
+             isa<func::FuncOp>(arg.getOwner()->getParentOp());
+    return v.getDefiningOp<memref::AllocOp>() ||
+           v.getDefiningOp<memref::AllocaOp>() ||
+           v.getDefiningOp<memref::GetGlobalOp>();
+  };
+  Value ra = rootBuffer(a), rb = rootBuffer(b);
+  return ra != rb && known(ra) && known(rb);
 }

@@ -444,23 +444,16 @@ LP_EXPORT void lp_cuda_sgemm_bgrad(int /*order*/, int ta, int tb, int m, int n,
 
 /// lp_cuda_sgemm_bgrad with bf16 / f16 A and B: the column sums of op(B)
 /// in f32 (autocast's bias gradient: the 16-bit output gradient widened).
-LP_EXPORT void lp_cuda_gemm_bf16_bgrad(int /*order*/, int ta, int tb, int m,
-                                       int n, int k, float alpha, const void *a,
-                                       int lda, const void *b, int ldb,
-                                       float beta, float *c, int ldc,
-                                       float *grad) {
-  gemm(kR16BF, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-       Epilogue::BiasGrad, grad);
-}
-
-LP_EXPORT void lp_cuda_gemm_f16_bgrad(int /*order*/, int ta, int tb, int m,
-                                      int n, int k, float alpha, const void *a,
-                                      int lda, const void *b, int ldb,
-                                      float beta, float *c, int ldc,
-                                      float *grad) {
-  gemm(kR16F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-       Epilogue::BiasGrad, grad);
-}
+#define LP_BGRAD_16(name, type)                                                \
+  LP_EXPORT void name(int /*order*/, int ta, int tb, int m, int n, int k,      \
+                      float alpha, const void *a, int lda, const void *b,      \
+                      int ldb, float beta, float *c, int ldc, float *grad) {   \
+    gemm(type, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,           \
+         Epilogue::BiasGrad, grad);                                            \
+  }
+LP_BGRAD_16(lp_cuda_gemm_bf16_bgrad, kR16BF)
+LP_BGRAD_16(lp_cuda_gemm_f16_bgrad, kR16F)
+#undef LP_BGRAD_16
 
 LP_EXPORT void lp_cuda_gemm_bf16(int /*order*/, int ta, int tb, int m, int n,
                                  int k, float alpha, const void *a, int lda,
@@ -494,26 +487,15 @@ LP_BATCHED(lp_cuda_gemm_f16_batched, kR16F, void)
 #undef LP_BATCHED
 
 void lp::rt::cuda::appendBlasSymbols(std::vector<HostSymbol> &symbols) {
-  symbols.push_back(
-      {"lp_cuda_sgemm", reinterpret_cast<void *>(&lp_cuda_sgemm)});
-  symbols.push_back(
-      {"lp_cuda_sgemm_bias", reinterpret_cast<void *>(&lp_cuda_sgemm_bias)});
-  symbols.push_back(
-      {"lp_cuda_sgemm_bgrad", reinterpret_cast<void *>(&lp_cuda_sgemm_bgrad)});
-  symbols.push_back({"lp_cuda_gemm_bf16_bgrad",
-                     reinterpret_cast<void *>(&lp_cuda_gemm_bf16_bgrad)});
-  symbols.push_back({"lp_cuda_gemm_f16_bgrad",
-                     reinterpret_cast<void *>(&lp_cuda_gemm_f16_bgrad)});
-  symbols.push_back(
-      {"lp_cuda_gemm_bf16", reinterpret_cast<void *>(&lp_cuda_gemm_bf16)});
-  symbols.push_back(
-      {"lp_cuda_gemm_f16", reinterpret_cast<void *>(&lp_cuda_gemm_f16)});
-  for (auto [name, fn] :
-       {std::pair{"lp_cuda_sgemm_batched",
-                  reinterpret_cast<void *>(&lp_cuda_sgemm_batched)},
-        std::pair{"lp_cuda_gemm_bf16_batched",
-                  reinterpret_cast<void *>(&lp_cuda_gemm_bf16_batched)},
-        std::pair{"lp_cuda_gemm_f16_batched",
-                  reinterpret_cast<void *>(&lp_cuda_gemm_f16_batched)}})
-    symbols.push_back({name, fn});
+#define LP_SYMBOL(f)                                                           \
+  HostSymbol { #f, reinterpret_cast < void *>(&f) }
+  for (HostSymbol symbol :
+       {LP_SYMBOL(lp_cuda_sgemm), LP_SYMBOL(lp_cuda_sgemm_bias),
+        LP_SYMBOL(lp_cuda_sgemm_bgrad), LP_SYMBOL(lp_cuda_gemm_bf16_bgrad),
+        LP_SYMBOL(lp_cuda_gemm_f16_bgrad), LP_SYMBOL(lp_cuda_gemm_bf16),
+        LP_SYMBOL(lp_cuda_gemm_f16), LP_SYMBOL(lp_cuda_sgemm_batched),
+        LP_SYMBOL(lp_cuda_gemm_bf16_batched),
+        LP_SYMBOL(lp_cuda_gemm_f16_batched)})
+    symbols.push_back(symbol);
+#undef LP_SYMBOL
 }

@@ -191,8 +191,16 @@ std::string Step::callOnCopies(const std::vector<void *> &argData,
     if (sig.isOutParam(i)) {
       size_t j = outSlots.size();
       outSlots.push_back(i);
-      if (!c.outs[j])
+      if (!c.outs[j]) {
         c.outs[j] = mem.allocate(byteSize(sig.results[i]), nullptr);
+        // While state stays, the state argument this result is the next
+        // value of (named like it), found once.
+        for (size_t a = 0; c.keepState && a < sig.args.size(); ++a)
+          if (sig.args[a].isState() &&
+              sig.args[a].name == sig.results[i].name &&
+              byteSize(sig.args[a]) == byteSize(sig.results[i]))
+            c.outState[j] = int64_t(a);
+      }
       call.add(c.outs[j], sig.results[i].shape);
     }
   // A buffer that could not be allocated has left its error.
@@ -214,12 +222,6 @@ std::string Step::callOnCopies(const std::vector<void *> &argData,
   }
   for (size_t j = 0; j < outSlots.size(); ++j) {
     const TensorSlot &r = sig.results[outSlots[j]];
-    c.outState[j] = -1;
-    if (c.keepState)
-      for (size_t a = 0; a < sig.args.size(); ++a)
-        if (sig.args[a].isState() && sig.args[a].name == r.name &&
-            byteSize(sig.args[a]) == byteSize(r))
-          c.outState[j] = int64_t(a);
     if (c.outState[j] >= 0) {
       mem.copy(c.args[c.outState[j]], c.outs[j], byteSize(r));
       c.deviceNewer[c.outState[j]] = 1;

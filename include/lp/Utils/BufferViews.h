@@ -24,6 +24,11 @@ mlir::Value rootBuffer(mlir::Value v);
 /// transitively: what may hold the same memory, in the order found.
 llvm::SetVector<mlir::Value> viewsOf(mlir::Value buffer);
 
+/// Whether `a` and `b` are views of distinct buffers: allocations,
+/// constant globals or a function's arguments (distinct arguments are
+/// distinct buffers: the step's calling convention).
+bool distinctBuffers(mlir::Value a, mlir::Value b);
+
 } // namespace lp
 
 #endif // LP_UTILS_BUFFERVIEWS_H
