@@ -43,9 +43,19 @@ Distillation (--models distill): per seed, the digits CNN is trained as
 the teacher (600 steps, its checkpoint), then the MLP student of
 examples/distill_mlp.mlir (64-H-10, --student-hidden, default 8) is trained
 alone (loss weights [1, 0]) and distilled (the example's [0.5, 0.5], T = 4),
-1000 steps each, on the same seed. Goal: the student alone trails the
+1000 steps each (--student-steps, at --student-lr), on the same seed. Goal: the student alone trails the
 teacher by at least 3 points and distillation recovers at least half of
-that gap.
+that gap. --student-lr/--student-steps train the student (both runs) with
+another recipe; --seed0 starts at another seed (held-out seeds check a
+recipe chosen on others).
+
+Distillation of the char LM (--models distill-lm, not in the default set):
+per seed (--lm-seeds from --seed0), the char LM is trained as the teacher
+(its checkpoint), then a 1-block d_model 32 student with a 1x MLP
+(scripts/gen_char_lm.py --teacher-blocks 2) alone (loss weights 1, 0) and
+distilled (0.5, 0.5, T = 2), the same steps with the same Adam: held-out
+next-character accuracy and the student's own bits/char, with the digits
+goal's bounds (gap >= 3 points, half of it recovered).
 
 Pruning (pruned 50 %): gradual magnitude pruning of every weight to 50 %
 sparsity (lp-run --prune, cubic schedule from 20 % to 60 % of the steps,
@@ -247,24 +257,81 @@ def distill_rows(args, tmp):
     teacher_model, data, _, _ = pa.MODELS["cnn"]
     alone = student_model(args.student_hidden, "[1.0, 0.0]", os.path.join(tmp, "alone.mlir"))
     distilled = student_model(args.student_hidden, "[0.5, 0.5]", os.path.join(tmp, "distill.mlir"))
+    student_sgd = [f"--lr={args.student_lr}", f"--momentum={pa.MOMENTUM}"]
     rows = []
-    for seed in range(args.seeds):
+    for seed in range(args.seed0, args.seed0 + args.seeds):
         ck = os.path.join(tmp, f"teacher{seed}.npz")
         _, teacher = pa.lp_train(args, teacher_model, data, 600, seed, [f"--checkpoint={ck}"], tmp)
-        _, a = pa.lp_train(args, alone, data, 1000, seed, [f"--params={ck}"], tmp)
-        _, d = pa.lp_train(args, distilled, data, 1000, seed, [f"--params={ck}"], tmp)
+        _, a = pa.lp_train(args, alone, data, args.student_steps, seed, [f"--params={ck}"], tmp, student_sgd)
+        _, d = pa.lp_train(args, distilled, data, args.student_steps, seed, [f"--params={ck}"], tmp, student_sgd)
         rows.append((100 * teacher, 100 * a, 100 * d))
     gap = [t - a for t, a, _ in rows]
     recovered = [(d - a) / (t - a) if t > a else float("nan") for t, a, d in rows]
     ok = statistics.mean(gap) >= 3.0 and statistics.mean(recovered) >= 0.5
     lines = [f"## distillation (digits CNN teacher, MLP 64-{args.student_hidden}-10 student, "
-             f"SGD momentum {pa.MOMENTUM}, lr {pa.LR}, T = 4, weights 0.5/0.5)", "",
+             f"SGD momentum {pa.MOMENTUM}, lr {args.student_lr}, {args.student_steps} steps, T = 4, weights 0.5/0.5)", "",
              "| seed | teacher | student alone | student distilled | gap recovered |", "|---|---|---|---|---|"]
-    for seed, ((t, a, d), r) in enumerate(zip(rows, recovered)):
+    for seed, ((t, a, d), r) in enumerate(zip(rows, recovered), args.seed0):
         lines.append(f"| {seed} | {t:.2f} | {a:.2f} | {d:.2f} | {100 * r:.0f} % |")
     lines += ["", f"Student alone trails the teacher by {pa.summary(gap)} points; distillation recovers "
               f"{pa.summary([100 * r for r in recovered])} % of the gap: goal (gap >= 3, recovered >= 50 %) "
               + ("met" if ok else "MISSED"), ""]
+    return lines, ok
+
+
+LM_STUDENT = ["--blocks", "1", "--d-model", "32", "--heads", "2", "--mlp-ratio", "1"]
+
+
+def distill_lm_rows(args, tmp):
+    """The char LM (teacher, its own checkpoint per seed) distilled into a
+    1-block d_model 32 student with a 1x MLP (scripts/gen_char_lm.py
+    --teacher-blocks 2), alone (loss weights 1, 0) and distilled (0.5, 0.5,
+    T = 2) on the same seed: held-out next-character accuracy and the
+    student's own cross entropy (lp-run's eval line lists each loss)."""
+    model, _, default_steps = pa.LM
+    steps = args.lm_steps or default_steps
+    prefix, what = pa.corpus_data(args.corpus, tmp)
+
+    def student(weights, name):
+        path = os.path.join(tmp, name)
+        subprocess.run([sys.executable, os.path.join(REPO, "scripts", "gen_char_lm.py"), *LM_STUDENT,
+                        "--teacher-blocks", "2", "--kd-temperature", "2", "--kd-weights", weights, "-o", path],
+                       check=True, capture_output=True)
+        return path
+
+    def ce_and_accuracy(model_path, seed, ck):
+        cmd = [args.lp_run, model_path, "--train", f"--data={prefix}_train.npz", f"--eval-data={prefix}_test.npz",
+               f"--steps={steps}", f"--seed={seed}", *pa.LM_OPTIMIZER, "--log-every=0", f"--params={ck}"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+        m = re.search(r"; ce ([0-9.]+).*accuracy ([0-9.]+)", proc.stdout)
+        if proc.returncode != 0 or not m:
+            sys.exit(f"lp-run failed: {' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
+        return float(m.group(1)), float(m.group(2))
+
+    alone, distilled = student("1.0,0.0", "lm_alone.mlir"), student("0.5,0.5", "lm_distill.mlir")
+    rows = []
+    for seed in range(args.seed0, args.seed0 + args.lm_seeds):
+        ck = os.path.join(tmp, f"lm_teacher{seed}.npz")
+        t_ce, t_acc = pa.lp_train(args, model, prefix, steps, seed, [f"--checkpoint={ck}"], tmp, pa.LM_OPTIMIZER)
+        (a_ce, a_acc), (d_ce, d_acc) = ce_and_accuracy(alone, seed, ck), ce_and_accuracy(distilled, seed, ck)
+        bits = [c / math.log(2) for c in (t_ce, a_ce, d_ce)]
+        rows.append((100 * t_acc, 100 * a_acc, 100 * d_acc, *bits))
+    gap = [t - a for t, a, *_ in rows]
+    recovered = [(d - a) / (t - a) for t, a, d, *_ in rows]
+    recovered_bits = [(ab - db) / (ab - tb) for *_, tb, ab, db in rows]
+    ok = statistics.mean(gap) >= 3.0 and statistics.mean(recovered) >= 0.5
+    lines = [f"## char LM distillation ({model} teacher, student {' '.join(LM_STUDENT)}, {steps} steps, "
+             "Adam lr 0.003, T = 2, weights 0.5/0.5)", "", what, "",
+             "| seed | teacher acc | alone acc | distilled acc | gap recovered | "
+             "teacher bits/char | alone bits/char | distilled bits/char | bits gap recovered |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for seed, (row, r, rb) in enumerate(zip(rows, recovered, recovered_bits), args.seed0):
+        lines.append("| " + " | ".join([str(seed), *(f"{v:.2f}" for v in row[:3]), f"{100 * r:.0f} %",
+                                         *(f"{v:.3f}" for v in row[3:]), f"{100 * rb:.0f} %"]) + " |")
+    lines += ["", f"Student alone trails the teacher by {pa.summary(gap)} points of next-character accuracy; "
+              f"distillation recovers {pa.summary([100 * r for r in recovered])} % of the gap "
+              f"({pa.summary([100 * r for r in recovered_bits])} % of the bits/char gap): "
+              "(gap >= 3, recovered >= 50 %) " + ("met" if ok else "MISSED"), ""]
     return lines, ok
 
 
@@ -273,6 +340,9 @@ def main(argv):
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--models", default="mlp,cnn,lm,distill")
     p.add_argument("--student-hidden", type=int, default=8, help="distillation student's hidden units")
+    p.add_argument("--student-lr", type=float, default=pa.LR, help="distillation student's SGD learning rate")
+    p.add_argument("--student-steps", type=int, default=1000, help="distillation student's steps")
+    p.add_argument("--seed0", type=int, default=0, help="first seed (distillation; held-out seeds check a recipe)")
     p.add_argument("--steps", type=int, help="steps per run (default: 1000 MLP, 600 CNN)")
     p.add_argument("--lp-run", default=os.path.join(REPO, "build", "bin", "lp-run"))
     p.add_argument("--corpus", default=pa.CORPUS, help="directory of English text for the char LM")
@@ -290,6 +360,8 @@ def main(argv):
                 rows, ok = lm_rows(args, tmp)
             elif name == "distill":
                 rows, ok = distill_rows(args, tmp)
+            elif name == "distill-lm":
+                rows, ok = distill_lm_rows(args, tmp)
             else:
                 rows, ok = model_rows(args, name, tmp)
             lines += rows

@@ -83,7 +83,11 @@ class Builder:
         return (res, tuple(result_shape), "f32")
 
 
-def generate(opts):
+def forward(b, opts, tokens, mask, scale, net=None, last=""):
+    """The LM's forward from `tokens` to its logits [B*T, V], built into `b`.
+    `net` (a Net) names its weights: the model's own params by default; a
+    teacher's weights as read-only state under their own checkpoint names."""
+    net = net or Net()
     B, T, D, H = opts.batch, opts.seq, opts.d_model, opts.heads
     V, N = opts.vocab, opts.blocks
     F = opts.mlp_ratio * D
@@ -97,78 +101,153 @@ def generate(opts):
     gelu_attr = ("approximate = #lp<gelu_approximation tanh>"
                  if opts.gelu == "tanh" else "")
 
+    def weight(ssa, shape, name, init):
+        return net.weight(b, ssa, shape, name, init)
+
+    def op(name, operands, result_shape, attrs="", layer=None, hint="t"):
+        return b.op(name, operands, result_shape, attrs, net.layer(layer), hint)
+
+    wte = weight("tok_emb", [V, D], "tok_emb.w", normal)
+    wpe = weight("pos_emb", [T, D], "pos_emb.w", normal)
+
+    def layer_norm(x, prefix):
+        g = weight(f"{prefix.replace('.', '_')}_g", [D], f"{prefix}.gamma", "ones")
+        be = weight(f"{prefix.replace('.', '_')}_b", [D], f"{prefix}.beta", "zeros")
+        return op("layer_norm", [x, g, be], x[1],
+                  "epsilon = 1.0e-05 : f64", layer=prefix, hint="ln")
+
+    def linear(x, prefix, k, n, init):
+        w = weight(f"{prefix.replace('.', '_')}_w", [k, n], f"{prefix}.w", init)
+        bias = weight(f"{prefix.replace('.', '_')}_b", [n], f"{prefix}.b", "zeros")
+        return op("linear", [x, w, bias], x[1][:-1] + (n,), layer=prefix,
+                  hint="fc")
+
+    b.body.append(f"  // {net.title}Embeddings: token lookup plus learned positions.")
+    e = op("embedding", [tokens, wte], [B, T, D], layer="tok_emb", hint="emb")
+    e = op("add", [e, wpe], [B, T, D], layer="pos_emb", hint="emb")
+    h = op("reshape", [e], [B * T, D], layer="pos_emb", hint="h")
+
+    for i in range(N):
+        p = f"blk{i}"
+        att = f"{p}.attn"
+        b.body.append(f"  // {net.title}Block {i}: causal self-attention ({H} heads of {Dh}).")
+        a = layer_norm(h, f"{p}.ln1")
+        q = linear(a, f"{att}.q", D, D, normal)
+        k = linear(a, f"{att}.k", D, D, normal)
+        v = linear(a, f"{att}.v", D, D, normal)
+        q = op("reshape", [q], [B, T, H, Dh], layer=att, hint="q")
+        q = op("transpose", [q], [B, H, T, Dh],
+               "permutation = array<i64: 0, 2, 1, 3>", layer=att, hint="q")
+        k = op("reshape", [k], [B, T, H, Dh], layer=att, hint="k")
+        k = op("transpose", [k], [B, H, Dh, T],
+               "permutation = array<i64: 0, 2, 3, 1>", layer=att, hint="k")
+        v = op("reshape", [v], [B, T, H, Dh], layer=att, hint="v")
+        v = op("transpose", [v], [B, H, T, Dh],
+               "permutation = array<i64: 0, 2, 1, 3>", layer=att, hint="v")
+        s = op("matmul", [q, k], [B, H, T, T], layer=att, hint="s")
+        s = op("mul", [s, scale], [B, H, T, T], layer=att, hint="s")
+        s = op("add", [s, mask], [B, H, T, T], layer=att, hint="s")
+        pr = op("softmax", [s], [B, H, T, T], "axis = -1 : i64", layer=att,
+                hint="p")
+        o = op("matmul", [pr, v], [B, H, T, Dh], layer=att, hint="o")
+        o = op("transpose", [o], [B, T, H, Dh],
+               "permutation = array<i64: 0, 2, 1, 3>", layer=att, hint="o")
+        o = op("reshape", [o], [B * T, D], layer=att, hint="o")
+        o = linear(o, f"{att}.o", D, D, resid_normal)
+        h = op("add", [h, o], [B * T, D], layer=att, hint="h")
+        b.body.append(f"  // {net.title}Block {i}: MLP {D} -> {F} -> {D}.")
+        mlp = f"{p}.mlp"
+        a = layer_norm(h, f"{p}.ln2")
+        f = linear(a, f"{mlp}.fc1", D, F, normal)
+        f = op("gelu", [f], [B * T, F], gelu_attr, layer=mlp, hint="g")
+        f = linear(f, f"{mlp}.fc2", F, D, resid_normal)
+        h = op("add", [h, f], [B * T, D], layer=mlp, hint="h")
+
+    b.body.append(f"  // {net.title}Final layer norm, output projection{last}.")
+    h = layer_norm(h, "ln_f")
+    if opts.tied:
+        wt = op("transpose", [wte], [D, V], "permutation = array<i64: 1, 0>",
+                layer="head", hint="wt")
+        return op("linear", [h, wt], [B * T, V], layer="head", hint="logits")
+    return linear(h, "head", D, V, normal)
+
+
+class Net:
+    """How one network's weights and layers are named. The default is the
+    model itself: params with initialisers, names as given. A teacher
+    (frozen=True) reads its weights as `state` under its own checkpoint's
+    names, so --params=teacher.npz loads them, and no result updates them."""
+
+    def __init__(self, name="", ssa="", layer="", frozen=False, title=""):
+        self.name, self.ssa, self.layer_prefix = name, ssa, layer
+        self.frozen, self.title = frozen, title
+
+    def weight(self, b, ssa, shape, name, init):
+        if self.frozen:
+            return b.arg(self.ssa + ssa, shape, "state", self.name + name)
+        return b.param(self.ssa + ssa, shape, self.name + name, init)
+
+    def layer(self, layer):
+        return None if layer is None else self.layer_prefix + layer
+
+
+def generate(opts):
+    B, T = opts.batch, opts.seq
     b = Builder()
     tokens = b.arg("tokens", [B, T], "input", "tokens", elem="i64")
     y = b.arg("y", [B * T], "label", "y", elem="i64")
     mask = b.arg("causal_mask", [T, T], "input", "causal_mask")
     scale = b.arg("attn_scale", [], "input", "attn_scale")
-    wte = b.param("tok_emb", [V, D], "tok_emb.w", normal)
-    wpe = b.param("pos_emb", [T, D], "pos_emb.w", normal)
-
-    def layer_norm(x, prefix):
-        g = b.param(f"{prefix.replace('.', '_')}_g", [D], f"{prefix}.gamma", "ones")
-        be = b.param(f"{prefix.replace('.', '_')}_b", [D], f"{prefix}.beta", "zeros")
-        return b.op("layer_norm", [x, g, be], x[1],
-                    "epsilon = 1.0e-05 : f64", layer=prefix, hint="ln")
-
-    def linear(x, prefix, k, n, init):
-        w = b.param(f"{prefix.replace('.', '_')}_w", [k, n], f"{prefix}.w", init)
-        bias = b.param(f"{prefix.replace('.', '_')}_b", [n], f"{prefix}.b", "zeros")
-        return b.op("linear", [x, w, bias], x[1][:-1] + (n,), layer=prefix,
-                    hint="fc")
-
-    b.body.append("  // Embeddings: token lookup plus learned positions.")
-    e = b.op("embedding", [tokens, wte], [B, T, D], layer="tok_emb", hint="emb")
-    e = b.op("add", [e, wpe], [B, T, D], layer="pos_emb", hint="emb")
-    h = b.op("reshape", [e], [B * T, D], layer="pos_emb", hint="h")
-
-    for i in range(N):
-        p = f"blk{i}"
-        att = f"{p}.attn"
-        b.body.append(f"  // Block {i}: causal self-attention ({H} heads of {Dh}).")
-        a = layer_norm(h, f"{p}.ln1")
-        q = linear(a, f"{att}.q", D, D, normal)
-        k = linear(a, f"{att}.k", D, D, normal)
-        v = linear(a, f"{att}.v", D, D, normal)
-        q = b.op("reshape", [q], [B, T, H, Dh], layer=att, hint="q")
-        q = b.op("transpose", [q], [B, H, T, Dh],
-                 "permutation = array<i64: 0, 2, 1, 3>", layer=att, hint="q")
-        k = b.op("reshape", [k], [B, T, H, Dh], layer=att, hint="k")
-        k = b.op("transpose", [k], [B, H, Dh, T],
-                 "permutation = array<i64: 0, 2, 3, 1>", layer=att, hint="k")
-        v = b.op("reshape", [v], [B, T, H, Dh], layer=att, hint="v")
-        v = b.op("transpose", [v], [B, H, T, Dh],
-                 "permutation = array<i64: 0, 2, 1, 3>", layer=att, hint="v")
-        s = b.op("matmul", [q, k], [B, H, T, T], layer=att, hint="s")
-        s = b.op("mul", [s, scale], [B, H, T, T], layer=att, hint="s")
-        s = b.op("add", [s, mask], [B, H, T, T], layer=att, hint="s")
-        pr = b.op("softmax", [s], [B, H, T, T], "axis = -1 : i64", layer=att,
-                  hint="p")
-        o = b.op("matmul", [pr, v], [B, H, T, Dh], layer=att, hint="o")
-        o = b.op("transpose", [o], [B, T, H, Dh],
-                 "permutation = array<i64: 0, 2, 1, 3>", layer=att, hint="o")
-        o = b.op("reshape", [o], [B * T, D], layer=att, hint="o")
-        o = linear(o, f"{att}.o", D, D, resid_normal)
-        h = b.op("add", [h, o], [B * T, D], layer=att, hint="h")
-        b.body.append(f"  // Block {i}: MLP {D} -> {F} -> {D}.")
-        mlp = f"{p}.mlp"
-        a = layer_norm(h, f"{p}.ln2")
-        f = linear(a, f"{mlp}.fc1", D, F, normal)
-        f = b.op("gelu", [f], [B * T, F], gelu_attr, layer=mlp, hint="g")
-        f = linear(f, f"{mlp}.fc2", F, D, resid_normal)
-        h = b.op("add", [h, f], [B * T, D], layer=mlp, hint="h")
-
-    b.body.append("  // Final layer norm, output projection, next-token loss.")
-    h = layer_norm(h, "ln_f")
-    if opts.tied:
-        wt = b.op("transpose", [wte], [D, V], "permutation = array<i64: 1, 0>",
-                  layer="head", hint="wt")
-        logits = b.op("linear", [h, wt], [B * T, V], layer="head", hint="logits")
-    else:
-        logits = linear(h, "head", D, V, normal)
+    if opts.teacher_blocks:
+        return generate_distillation(opts, b, tokens, y, mask, scale)
+    logits = forward(b, opts, tokens, mask, scale, last=", next-token loss")
     loss = b.op("cross_entropy", [logits, y], [], layer="loss", hint="loss")
     b.body.append(f"  return {loss[0]} : tensor<f32>")
+    return module_text(opts, b, ['tensor<f32> {lp.name = "loss"}'], "")
 
+
+def generate_distillation(opts, b, tokens, y, mask, scale):
+    """The student (the options' model, params named student.*) distilled
+    from a teacher LM compiled alongside (--teacher-blocks/-d-model/-heads,
+    its weights read-only state named as in its own checkpoint): the
+    student's cross entropy and Hinton's KD loss at --kd-temperature,
+    PyTorch's kl_div(log_softmax(s/T), log_softmax(t/T), "batchmean",
+    log_target=True) * T^2 over the B*T positions."""
+    teacher_opts = argparse.Namespace(**vars(opts))
+    teacher_opts.blocks, teacher_opts.d_model = opts.teacher_blocks, opts.teacher_d_model
+    teacher_opts.heads = opts.teacher_heads
+    teacher_opts.mlp_ratio = opts.teacher_mlp_ratio
+    if opts.d_model // opts.heads != teacher_opts.d_model // teacher_opts.heads:
+        sys.exit("the student's and the teacher's heads must have the same width "
+                 "(both read one attn_scale input)")
+    t = forward(b, teacher_opts, tokens, mask, scale,
+                Net(ssa="t_", layer="teacher.", frozen=True, title="Teacher: "))
+    s = forward(b, opts, tokens, mask, scale,
+                Net(name="student.", ssa="s_", layer="student.", title="Student: "))
+    ce = b.op("cross_entropy", [s, y], [], layer="loss", hint="ce")
+    n, temp = opts.batch * opts.seq, opts.kd_temperature
+    b.body.append(f"  // KD: T^2 / {n} * sum(p_t * (log p_t - log p_s)), p = softmax(logits / T), T = {fmt_float(temp)}.")
+    inv_t = ("%inv_t", (), "f32")
+    b.body.append(f"  %inv_t = arith.constant dense<{float(1.0 / temp)!r}> : tensor<f32>")
+    ts = b.op("mul", [t, inv_t], t[1], layer="kd", hint="kd")
+    ss = b.op("mul", [s, inv_t], s[1], layer="kd", hint="kd")
+    lpt = b.op("log_softmax", [ts], t[1], "axis = 1 : i64", layer="kd", hint="kd")
+    lps = b.op("log_softmax", [ss], s[1], "axis = 1 : i64", layer="kd", hint="kd")
+    pt = b.op("exp", [lpt], t[1], layer="kd", hint="kd")
+    diff = b.op("sub", [lpt, lps], t[1], layer="kd", hint="kd")
+    terms = b.op("mul", [pt, diff], t[1], layer="kd", hint="kd")
+    total = b.op("reduce_sum", [terms], [], "axes = array<i64: 0, 1>", layer="kd", hint="kd")
+    b.body.append(f"  %kd_scale = arith.constant dense<{float(temp * temp / n)!r}> : tensor<f32>")
+    kd = b.op("mul", [total, ("%kd_scale", (), "f32")], [], layer="kd", hint="kd")
+    b.body.append(f"  return {ce[0]}, {kd[0]} : tensor<f32>, tensor<f32>")
+    weights = ", ".join(repr(float(w)) for w in opts.kd_weights)
+    return module_text(opts, b, ['tensor<f32> {lp.name = "ce"}', 'tensor<f32> {lp.name = "kd"}'],
+                       f" attributes {{lp.loss_weights = [{weights}]}}")
+
+
+def module_text(opts, b, results, attributes):
+    B, T, D, H = opts.batch, opts.seq, opts.d_model, opts.heads
+    V, N = opts.vocab, opts.blocks
     cmd = " ".join(["scripts/gen_char_lm.py"] + opts.argv)
     header = [
         f"// Character-level transformer LM: {N} pre-LayerNorm block(s), vocab {V},",
@@ -185,8 +264,15 @@ def generate(opts):
     for idx, (ssa, ty, attrs) in enumerate(b.args):
         sep = "," if idx + 1 < len(b.args) else ")"
         arg_lines.append(f"    %{ssa}: {ty} {{{', '.join(attrs)}}}{sep}")
+    if opts.teacher_blocks:
+        header[0:2] = [
+            f"// Distillation: a character LM student ({N} block(s), d_model {D}, {H} heads,",
+            f"// params student.*) learns from a teacher LM compiled alongside ({opts.teacher_blocks}"
+            f" block(s), d_model {opts.teacher_d_model}, {opts.teacher_heads} heads, MLP"
+            f" {opts.teacher_mlp_ratio}x), its weights"
+            " read-only state; loss weights CE / KD as in lp.loss_weights."]
     lines = header + [f"func.func @{opts.function}("] + arg_lines + [
-        '    -> (tensor<f32> {lp.name = "loss"}) {'] + b.body + ["}"]
+        f"    -> ({', '.join(results)}){attributes} {{"] + b.body + ["}"]
     return "\n".join(lines) + "\n"
 
 
@@ -206,6 +292,14 @@ def main(argv):
                         help="tie the output projection to tok_emb (transpose, no bias)")
     parser.add_argument("--init-std", type=float, default=0.02)
     parser.add_argument("--function", default="char_lm")
+    parser.add_argument("--teacher-blocks", type=int, default=0,
+                        help="distillation: a teacher LM of this many blocks compiled alongside")
+    parser.add_argument("--teacher-d-model", type=int, default=64)
+    parser.add_argument("--teacher-heads", type=int, default=4)
+    parser.add_argument("--teacher-mlp-ratio", type=int, default=4)
+    parser.add_argument("--kd-temperature", type=float, default=2.0)
+    parser.add_argument("--kd-weights", type=lambda v: [float(w) for w in v.split(",")],
+                        default=[0.5, 0.5], help="cross entropy, KD loss weights (default 0.5,0.5)")
     parser.add_argument("-o", "--output",
                         default=os.path.join(REPO, "examples", "char_lm.mlir"),
                         help="output file, '-' for stdout (default examples/char_lm.mlir)")

@@ -215,6 +215,15 @@ std::string detail::evaluate(const Step &evalFn, ArrayMap &state,
   const Signature &eval = evalFn.signature();
   int64_t totalIdx = eval.resultIndex(Role::LossTotal);
   std::vector<Head> heads = headsOf(eval, *ds);
+  // A model of several losses also reports each one: a distilled student's
+  // held-out cross entropy is its own loss, not the weighted total.
+  std::vector<size_t> losses;
+  for (size_t i = 0; i < eval.results.size(); ++i)
+    if (eval.results[i].role == Role::Loss)
+      losses.push_back(i);
+  if (losses.size() < 2)
+    losses.clear();
+  std::vector<double> lossSums(losses.size(), 0.0);
   // The last, partial batch is filled up by wrapping around; its padding
   // rows count neither for the loss nor for the accuracy.
   int64_t full = ds->examples / ds->batch;
@@ -229,8 +238,11 @@ std::string detail::evaluate(const Step &evalFn, ArrayMap &state,
     std::string err = evalFn.run(gatherArgs(eval, state, batch), results);
     if (!err.empty())
       return err;
-    if (i < full)
+    if (i < full) {
       lossSum += elementAsDouble(results[totalIdx], 0);
+      for (size_t k = 0; k < losses.size(); ++k)
+        lossSums[k] += elementAsDouble(results[losses[k]], 0);
+    }
     for (Head &head : heads) {
       const npy::Array &logits = results[head.logits];
       const npy::Array &labels = batch[head.labels];
@@ -251,11 +263,16 @@ std::string detail::evaluate(const Step &evalFn, ArrayMap &state,
     }
   }
   os << "eval: " << ds->examples << " examples, loss ";
-  if (full > 0)
+  if (full > 0) {
     os << format("%.6f", lossSum / double(full)) << " (mean over " << full
-       << " full batches)";
-  else
+       << " full batches";
+    for (size_t k = 0; k < losses.size(); ++k)
+      os << (k ? ", " : "; ") << eval.results[losses[k]].name << " "
+         << format("%.6f", lossSums[k] / double(full));
+    os << ")";
+  } else {
     os << "n/a (no full batch)";
+  }
   for (const Head &head : heads)
     if (head.counted)
       os << ", accuracy" << (heads.size() > 1 ? " " + head.name : "") << " "

@@ -70,13 +70,20 @@ def reference_losses(p, x, y):
     return ce, kd
 
 
-def test_distillation_loss_matches_numpy(tmp_path):
-    rng = np.random.default_rng(3)
+def random_model_and_data(tmp_path, seed, examples):
+    """Teacher and student weights in params.npz, `examples` random images
+    and labels in batch.npz."""
+    rng = np.random.default_rng(seed)
     params = {**teacher_params(rng), **student_params(rng)}
-    x = rng.random((64, 1, 8, 8)).astype(F32)
-    y = rng.integers(0, 10, 64).astype(np.int64)
+    x = rng.random((examples, 1, 8, 8)).astype(F32)
+    y = rng.integers(0, 10, examples).astype(np.int64)
     np.savez(tmp_path / "batch.npz", x=x, y=y)
     np.savez(tmp_path / "params.npz", **params)
+    return params, x, y
+
+
+def test_distillation_loss_matches_numpy(tmp_path):
+    params, x, y = random_model_and_data(tmp_path, 3, 64)
     proc = run_lp([MODEL, f"--data={tmp_path / 'batch.npz'}", f"--params={tmp_path / 'params.npz'}",
                    f"--output-dir={tmp_path / 'out'}"])
     assert proc.returncode == 0, proc.stderr
@@ -114,3 +121,32 @@ def test_teacher_stays_frozen_and_step_count_starts_at_zero(tmp_path):
     init = dict(np.load(tmp_path / "init.npz"))
     for k in student_params(rng):
         assert not np.array_equal(out[k], init[k]), k
+
+
+def test_eval_reports_each_loss(tmp_path):
+    """A model of several losses reports each one's held-out mean next to
+    the weighted total: a distilled student's cross entropy is its own
+    loss. Two full batches of 64 count; the partial third does not."""
+    params, x, y = random_model_and_data(tmp_path, 5, 160)
+    proc = run_lp([MODEL, "--train", "--steps=0", f"--data={tmp_path / 'batch.npz'}",
+                   f"--eval-data={tmp_path / 'batch.npz'}", f"--params={tmp_path / 'params.npz'}"])
+    assert proc.returncode == 0, proc.stderr
+    m = re.search(r"eval: 160 examples, loss ([0-9.]+) \(mean over 2 full batches; ce ([0-9.]+), kd ([0-9.]+)\)",
+                  proc.stdout)
+    assert m, proc.stdout
+    total, ce, kd = map(float, m.groups())
+    ref = np.mean([reference_losses(params, x[i:i + 64], y[i:i + 64]) for i in (0, 64)], axis=0)
+    np.testing.assert_allclose([ce, kd], ref, rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(total, 0.5 * ref[0] + 0.5 * ref[1], rtol=2e-5, atol=2e-6)
+
+
+def test_single_loss_eval_line_unchanged(tmp_path):
+    """A model of one loss keeps the eval line it had: no per-loss list."""
+    rng = np.random.default_rng(6)
+    x = rng.random((96, 1, 8, 8)).astype(F32)
+    y = rng.integers(0, 10, 96).astype(np.int64)
+    np.savez(tmp_path / "eval.npz", x=x, y=y)
+    proc = run_lp([REPO / "examples" / "digits_cnn.mlir", "--train", "--steps=0",
+                   f"--data={tmp_path / 'eval.npz'}", f"--eval-data={tmp_path / 'eval.npz'}"])
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"loss [0-9.]+ \(mean over 1 full batches\), accuracy", proc.stdout), proc.stdout
