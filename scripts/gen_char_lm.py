@@ -46,6 +46,16 @@ def tensor(shape, elem="f32"):
     return f"tensor<{dims}x{elem}>" if shape else f"tensor<{elem}>"
 
 
+def mlir_float(v):
+    """`v` as an MLIR float literal: always with a decimal point (1e-05 is
+    not one; 1.0e-05 is)."""
+    text = repr(float(v))
+    mantissa, _, exponent = text.partition("e")
+    if "." not in mantissa and mantissa.lstrip("-").isdigit():
+        mantissa += ".0"
+    return mantissa + ("e" + exponent if exponent else "")
+
+
 def fmt_float(v):
     return f"{v:.6g}"
 
@@ -217,6 +227,7 @@ def generate_distillation(opts, b, tokens, y, mask, scale):
     teacher_opts.blocks, teacher_opts.d_model = opts.teacher_blocks, opts.teacher_d_model
     teacher_opts.heads = opts.teacher_heads
     teacher_opts.mlp_ratio = opts.teacher_mlp_ratio
+    teacher_opts.tied = opts.teacher_tied
     if opts.d_model // opts.heads != teacher_opts.d_model // teacher_opts.heads:
         sys.exit("the student's and the teacher's heads must have the same width "
                  "(both read one attn_scale input)")
@@ -228,7 +239,7 @@ def generate_distillation(opts, b, tokens, y, mask, scale):
     n, temp = opts.batch * opts.seq, opts.kd_temperature
     b.body.append(f"  // KD: T^2 / {n} * sum(p_t * (log p_t - log p_s)), p = softmax(logits / T), T = {fmt_float(temp)}.")
     inv_t = ("%inv_t", (), "f32")
-    b.body.append(f"  %inv_t = arith.constant dense<{float(1.0 / temp)!r}> : tensor<f32>")
+    b.body.append(f"  %inv_t = arith.constant dense<{mlir_float(1.0 / temp)}> : tensor<f32>")
     ts = b.op("mul", [t, inv_t], t[1], layer="kd", hint="kd")
     ss = b.op("mul", [s, inv_t], s[1], layer="kd", hint="kd")
     lpt = b.op("log_softmax", [ts], t[1], "axis = 1 : i64", layer="kd", hint="kd")
@@ -237,10 +248,10 @@ def generate_distillation(opts, b, tokens, y, mask, scale):
     diff = b.op("sub", [lpt, lps], t[1], layer="kd", hint="kd")
     terms = b.op("mul", [pt, diff], t[1], layer="kd", hint="kd")
     total = b.op("reduce_sum", [terms], [], "axes = array<i64: 0, 1>", layer="kd", hint="kd")
-    b.body.append(f"  %kd_scale = arith.constant dense<{float(temp * temp / n)!r}> : tensor<f32>")
+    b.body.append(f"  %kd_scale = arith.constant dense<{mlir_float(temp * temp / n)}> : tensor<f32>")
     kd = b.op("mul", [total, ("%kd_scale", (), "f32")], [], layer="kd", hint="kd")
     b.body.append(f"  return {ce[0]}, {kd[0]} : tensor<f32>, tensor<f32>")
-    weights = ", ".join(repr(float(w)) for w in opts.kd_weights)
+    weights = ", ".join(mlir_float(w) for w in opts.kd_weights)
     return module_text(opts, b, ['tensor<f32> {lp.name = "ce"}', 'tensor<f32> {lp.name = "kd"}'],
                        f" attributes {{lp.loss_weights = [{weights}]}}")
 
@@ -265,12 +276,16 @@ def module_text(opts, b, results, attributes):
         sep = "," if idx + 1 < len(b.args) else ")"
         arg_lines.append(f"    %{ssa}: {ty} {{{', '.join(attrs)}}}{sep}")
     if opts.teacher_blocks:
-        header[0:2] = [
-            f"// Distillation: a character LM student ({N} block(s), d_model {D}, {H} heads,",
-            f"// params student.*) learns from a teacher LM compiled alongside ({opts.teacher_blocks}"
-            f" block(s), d_model {opts.teacher_d_model}, {opts.teacher_heads} heads, MLP"
-            f" {opts.teacher_mlp_ratio}x), its weights"
-            " read-only state; loss weights CE / KD as in lp.loss_weights."]
+        header[0] = (f"// Distillation. The student (params student.*), a character-level transformer LM:"
+                     f" {N} block(s), vocab {V},")
+        header[2:2] = [
+            f"// Its teacher, compiled alongside, its weights read-only state named as in its own checkpoint:",
+            f"// {opts.teacher_blocks} block(s), d_model {opts.teacher_d_model}, {opts.teacher_heads} heads,"
+            f" GELU MLP {opts.teacher_mlp_ratio}x, {'tied' if opts.teacher_tied else 'untied'} output"
+            " projection. Losses: the student's cross entropy and Hinton's KD",
+            f"// loss at T = {mlir_float(opts.kd_temperature)}, weighted as lp.loss_weights says."]
+        header[-1] = (f"//   build/bin/lp-run {opts.output if opts.output != '-' else 'THIS.mlir'} --train"
+                      " --params=teacher.npz --data=... (the teacher's checkpoint)")
     lines = header + [f"func.func @{opts.function}("] + arg_lines + [
         f"    -> ({', '.join(results)}){attributes} {{"] + b.body + ["}"]
     return "\n".join(lines) + "\n"
@@ -297,6 +312,7 @@ def main(argv):
     parser.add_argument("--teacher-d-model", type=int, default=64)
     parser.add_argument("--teacher-heads", type=int, default=4)
     parser.add_argument("--teacher-mlp-ratio", type=int, default=4)
+    parser.add_argument("--teacher-tied", action="store_true")
     parser.add_argument("--kd-temperature", type=float, default=2.0)
     parser.add_argument("--kd-weights", type=lambda v: [float(w) for w in v.split(",")],
                         default=[0.5, 0.5], help="cross entropy, KD loss weights (default 0.5,0.5)")
@@ -306,6 +322,12 @@ def main(argv):
     opts = parser.parse_args(argv)
     if opts.blocks < 1:
         parser.error("--blocks must be at least 1")
+    if opts.teacher_blocks < 0:
+        parser.error("--teacher-blocks must be at least 1 (0: no teacher)")
+    if not opts.kd_temperature > 0:
+        parser.error("--kd-temperature must be positive")
+    if len(opts.kd_weights) != 2:
+        parser.error("--kd-weights takes two weights: cross entropy, KD")
     # Recorded in the header: the options that shape the model, not -o.
     recorded, skip = [], False
     for a in argv:

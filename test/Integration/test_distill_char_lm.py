@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from lp_testing import run_lp
+from lp_testing import lp_run_path, run_lp
 
 REPO = Path(__file__).resolve().parents[2]
 GEN = REPO / "scripts" / "gen_char_lm.py"
@@ -111,7 +112,28 @@ def test_distilled_lm_losses_match_numpy(tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "out" / "kd.npy"), kd, rtol=5e-5)
 
 
-def test_heads_of_different_widths_are_refused(tmp_path):
-    proc = generate(tmp_path / "bad.mlir", "--heads", "2")
+@pytest.mark.parametrize("extra, message", [
+    (["--heads", "2"], "heads must have the same width"),
+    (["--kd-temperature", "0"], "--kd-temperature must be positive"),
+    (["--kd-weights", "1"], "--kd-weights takes two weights"),
+    (["--teacher-blocks", "-1"], "--teacher-blocks must be at least 1"),
+])
+def test_bad_options_are_refused(tmp_path, extra, message):
+    proc = generate(tmp_path / "bad.mlir", *extra)
     assert proc.returncode != 0
-    assert "heads must have the same width" in proc.stderr
+    assert message in proc.stderr, proc.stderr
+    assert not (tmp_path / "bad.mlir").exists()
+
+
+def test_small_and_large_floats_parse(tmp_path):
+    """Weights and temperatures whose shortest form has no decimal point
+    (1e-05) are written as MLIR floats (1.0e-05)."""
+    model = tmp_path / "m.mlir"
+    proc = generate(model, "--kd-weights", "1,0.00001", "--kd-temperature", "100000")
+    assert proc.returncode == 0, proc.stderr
+    text = model.read_text()
+    assert "lp.loss_weights = [1.0, 1.0e-05]" in text
+    assert "dense<1.0e-05>" in text
+    lp_opt = Path(lp_run_path()).with_name("lp-opt")
+    proc = subprocess.run([lp_opt, model], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
