@@ -292,7 +292,8 @@ def distill_rows(args, tmp):
     recovered = [recovered_share(t, a, d) for t, a, d in rows]
     ok = distillation_goal_met(gap, recovered)
     lines = [f"## distillation (digits CNN teacher, MLP 64-{args.student_hidden}-10 student, "
-             f"SGD momentum {pa.MOMENTUM}, lr {args.student_lr}, {args.student_steps} steps, T = 4, weights 0.5/0.5)", "",
+             f"SGD momentum {pa.MOMENTUM}, lr {args.student_lr}, {args.student_steps} steps, "
+             "T = 4, weights 0.5/0.5)", "",
              "| seed | teacher | student alone | student distilled | gap recovered |", "|---|---|---|---|---|"]
     for seed, ((t, a, d), r) in enumerate(zip(rows, recovered), args.seed0):
         lines.append(f"| {seed} | {t:.2f} | {a:.2f} | {d:.2f} | {share(r)} |")

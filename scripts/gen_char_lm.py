@@ -237,7 +237,8 @@ def generate_distillation(opts, b, tokens, y, mask, scale):
                 Net(name="student.", ssa="s_", layer="student.", title="Student: "))
     ce = b.op("cross_entropy", [s, y], [], layer="loss", hint="ce")
     n, temp = opts.batch * opts.seq, opts.kd_temperature
-    b.body.append(f"  // KD: T^2 / {n} * sum(p_t * (log p_t - log p_s)), p = softmax(logits / T), T = {fmt_float(temp)}.")
+    b.body.append(f"  // KD: T^2 / {n} * sum(p_t * (log p_t - log p_s)), p = softmax(logits / T),"
+                  f" T = {fmt_float(temp)}.")
     inv_t = ("%inv_t", (), "f32")
     b.body.append(f"  %inv_t = arith.constant dense<{mlir_float(1.0 / temp)}> : tensor<f32>")
     ts = b.op("mul", [t, inv_t], t[1], layer="kd", hint="kd")
