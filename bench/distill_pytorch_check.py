@@ -31,7 +31,6 @@ teacher's.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
@@ -41,6 +40,8 @@ import torch.nn.functional as F
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(REPO, "examples", "data")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import precision_accuracy as pa  # noqa: E402
 
 
 class Digits:
@@ -51,16 +52,12 @@ class Digits:
         self.xt, self.yt = torch.tensor(test["x"]), torch.tensor(test["y"])
 
 
-def lp_teacher(lp_run, seed, tmp, data=os.path.join(DATA, "digits_cnn_train.npz"), name="teacher"):
-    """The digits CNN trained by lp-run on `seed`; its forward in PyTorch."""
+def lp_teacher(args, seed, tmp, data="digits_cnn", name="teacher"):
+    """The digits CNN trained by lp-run on `seed` (on `data`_train.npz, as
+    bench/qat_accuracy.py trains it); its forward in PyTorch."""
     ck = os.path.join(tmp, f"{name}{seed}.npz")
     if not os.path.exists(ck):
-        cmd = [lp_run, os.path.join(REPO, "examples", "digits_cnn.mlir"), "--train",
-               f"--data={data}", "--steps=600", f"--seed={seed}",
-               "--lr=0.05", "--momentum=0.9", "--log-every=0", f"--checkpoint={ck}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"lp-run failed: {' '.join(cmd)}\n{proc.stderr}")
+        pa.lp_train(args, "digits_cnn.mlir", data, 600, seed, [f"--checkpoint={ck}"], tmp)
     w = {k: torch.tensor(v) for k, v in np.load(ck).items()}
 
     def forward(x):
@@ -70,17 +67,18 @@ def lp_teacher(lp_run, seed, tmp, data=os.path.join(DATA, "digits_cnn_train.npz"
     return forward
 
 
-def out_of_fold_logits(lp_run, d, seed, tmp, folds=5):
+def out_of_fold_logits(args, d, seed, tmp, folds=5):
     """Each training image's logits from a CNN that lp-run trained on the
     other folds only: soft targets as uncertain as on unseen images."""
     parts = np.array_split(np.random.default_rng(1000 + seed).permutation(len(d.x)), folds)
     logits = torch.zeros(len(d.x), 10)
     for k, part in enumerate(parts):
         rest = np.concatenate([q for j, q in enumerate(parts) if j != k])
-        data = os.path.join(tmp, f"data{seed}_fold{k}.npz")
-        np.savez(data, x=d.x.numpy()[rest], y=d.y.numpy()[rest])
+        data = os.path.join(tmp, f"data{seed}_fold{k}")
+        np.savez(data + "_train.npz", x=d.x.numpy()[rest], y=d.y.numpy()[rest])
+        np.savez(data + "_test.npz", x=d.xt.numpy(), y=d.yt.numpy())
         with torch.no_grad():
-            logits[torch.tensor(part)] = lp_teacher(lp_run, seed, tmp, data, f"fold{k}_")(d.x[torch.tensor(part)])
+            logits[torch.tensor(part)] = lp_teacher(args, seed, tmp, data, f"fold{k}_")(d.x[torch.tensor(part)])
     return logits
 
 
@@ -203,7 +201,7 @@ def main(argv):
     if unknown:
         p.error(f"unknown experiment(s) {unknown}; known: {', '.join([*EXPERIMENTS, 'fits'])}")
     with tempfile.TemporaryDirectory() as tmp:
-        teachers = {s: lp_teacher(args.lp_run, s, tmp) for s in range(max(args.seeds, 5))}
+        teachers = {s: lp_teacher(args, s, tmp) for s in range(max(args.seeds, 5))}
         for name in names:
             if name == "fits":
                 both = (torch.cat([d.x, d.xt]), torch.cat([d.y, d.yt]))
@@ -226,7 +224,7 @@ def main(argv):
                 else:
                     teacher = teachers[s]
                 if kind == "out-of-fold":
-                    kd = dict(kd, teacher_logits=out_of_fold_logits(args.lp_run, d, s, tmp))
+                    kd = dict(kd, teacher_logits=out_of_fold_logits(args, d, s, tmp))
                 alone = train_student(d, s, hidden, **common)
                 distilled = train_student(d, s, hidden, teacher=teacher, **common, **kd)
                 rows.append((accuracy(d, teacher), alone, distilled))

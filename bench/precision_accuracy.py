@@ -83,7 +83,10 @@ def data_path(data):
     return data if os.path.isabs(data) else os.path.join(REPO, "examples", "data", data)
 
 
-def lp_train(args, model, data, steps, seed, extra, tmp, optimizer=None):
+def lp_train(args, model, data, steps, seed, extra, tmp, optimizer=None, loss=None):
+    """Trains `model` (under examples/, or a path) on `data`_train.npz and
+    returns the held-out (loss, accuracy) of lp-run's eval line: the
+    weighted total, or the loss named `loss` of a model of several."""
     cmd = [args.lp_run, os.path.join(REPO, "examples", model), "--train",
            f"--data={data_path(data + '_train.npz')}", f"--eval-data={data_path(data + '_test.npz')}",
            f"--steps={steps}", f"--seed={seed}",
@@ -92,9 +95,10 @@ def lp_train(args, model, data, steps, seed, extra, tmp, optimizer=None):
     if proc.returncode != 0:
         sys.exit(f"lp-run failed: {' '.join(cmd)}\n{proc.stderr}")
     m = EVAL.search(proc.stdout)
-    if not m:
-        sys.exit(f"no eval line in lp-run's output:\n{proc.stdout}")
-    return float(m.group(1)), float(m.group(2))
+    named = re.search(rf"[;,] {re.escape(loss)} ([0-9.eE+-]+)", m.group(0)) if m and loss else m
+    if not named:
+        sys.exit(f"no eval line{f' with loss {loss}' if loss else ''} in lp-run's output:\n{proc.stdout}")
+    return float(named.group(1)), float(m.group(2))
 
 
 def as_f32(a):

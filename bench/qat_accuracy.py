@@ -323,21 +323,14 @@ def distill_lm_rows(args, tmp):
                        check=True, capture_output=True)
         return path
 
-    def ce_and_accuracy(model_path, seed, ck):
-        cmd = [args.lp_run, model_path, "--train", f"--data={prefix}_train.npz", f"--eval-data={prefix}_test.npz",
-               f"--steps={steps}", f"--seed={seed}", *pa.LM_OPTIMIZER, "--log-every=0", f"--params={ck}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
-        m = re.search(r"; ce ([0-9.]+).*accuracy ([0-9.]+)", proc.stdout)
-        if proc.returncode != 0 or not m:
-            sys.exit(f"lp-run failed: {' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
-        return float(m.group(1)), float(m.group(2))
-
     alone, distilled = student("1.0,0.0", "lm_alone.mlir"), student("0.5,0.5", "lm_distill.mlir")
     rows = []
     for seed in range(args.seed0, args.seed0 + args.lm_seeds):
         ck = os.path.join(tmp, f"lm_teacher{seed}.npz")
         t_ce, t_acc = pa.lp_train(args, model, prefix, steps, seed, [f"--checkpoint={ck}"], tmp, pa.LM_OPTIMIZER)
-        (a_ce, a_acc), (d_ce, d_acc) = ce_and_accuracy(alone, seed, ck), ce_and_accuracy(distilled, seed, ck)
+        a_ce, a_acc = pa.lp_train(args, alone, prefix, steps, seed, [f"--params={ck}"], tmp, pa.LM_OPTIMIZER, "ce")
+        d_ce, d_acc = pa.lp_train(args, distilled, prefix, steps, seed, [f"--params={ck}"], tmp, pa.LM_OPTIMIZER,
+                                  "ce")
         bits = [c / math.log(2) for c in (t_ce, a_ce, d_ce)]
         rows.append((100 * t_acc, 100 * a_acc, 100 * d_acc, *bits))
     gap = [t - a for t, a, *_ in rows]

@@ -90,7 +90,11 @@ namespace {
 /// and nothing else; `in` widened to f32 first when it is 16-bit.
 bool isSumBody(linalg::GenericOp g) {
   Block &body = g.getRegion().front();
-  if (body.getNumArguments() != 2 || body.getOperations().size() > 3)
+  if (body.getNumArguments() != 2)
+    return false;
+  // add, yield; and an extf first when the element is 16-bit.
+  Value in = body.getArgument(0);
+  if (body.getOperations().size() != (in.getType().isF32() ? 2u : 3u))
     return false;
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto addf = yield.getValues().size() == 1
@@ -99,15 +103,11 @@ bool isSumBody(linalg::GenericOp g) {
   if (!addf)
     return false;
   // The element, widened to f32 when B is 16-bit (autocast's products).
-  Value in = body.getArgument(0);
   if (!in.getType().isF32()) {
     auto ext = dyn_cast<arith::ExtFOp>(body.front());
-    if (!ext || ext.getIn() != in || !ext->hasOneUse() ||
-        body.getOperations().size() != 3)
+    if (!ext || ext.getIn() != in || !ext->hasOneUse())
       return false;
     in = ext.getResult();
-  } else if (body.getOperations().size() != 2) {
-    return false;
   }
   Value x = addf.getLhs(), y = addf.getRhs();
   return (x == in && y == body.getArgument(1)) ||

@@ -143,6 +143,9 @@ struct Alignments {
   uint32_t a, b, c, vector;
 };
 
+/// Bytes per element of A and B in a product of `type` (f32, bf16 or f16).
+int elementBytes(int type) { return type == kR32F ? 4 : 2; }
+
 uint32_t alignmentOf(const void *p) {
   auto address = reinterpret_cast<uintptr_t>(p);
   uint32_t bytes = 256;
@@ -314,8 +317,7 @@ const void *ones(int type, int k) {
   if (k <= row.length)
     return row.data;
   const Api *a = api();
-  size_t bytes = type == kR32F ? 4 : 2;
-  void *grown = lp_cuda_alloc(uint64_t(k) * bytes);
+  void *grown = lp_cuda_alloc(uint64_t(k) * elementBytes(type));
   if (!a || !grown)
     return nullptr;
   // 1.0 in f32, bf16 and f16.
@@ -372,7 +374,7 @@ void gemm(int type, int transA, int transB, int m, int n, int k, float alpha,
   if (!l || !stream)
     return;
   // A batch's later matrices are as aligned as the base and the stride.
-  int bytes = type == kR32F ? 4 : 2; // C is f32
+  int bytes = elementBytes(type); // C is f32
   auto aligned = [&](const void *p, int64_t strideBytes) {
     uint32_t base = alignmentOf(p);
     if (batch.count > 1)
@@ -434,26 +436,19 @@ LP_EXPORT void lp_cuda_sgemm_bias(int /*order*/, int ta, int tb, int m, int n,
 /// lp_cuda_sgemm (alpha 1), and grad[j] = the sum of column j of op(B)
 /// (the bias gradient of a layer whose output gradient is B, computed with
 /// its weight gradient: lp-linalg-to-blas{cuda}'s bias-gradient epilogue).
-LP_EXPORT void lp_cuda_sgemm_bgrad(int /*order*/, int ta, int tb, int m, int n,
-                                   int k, float alpha, const float *a, int lda,
-                                   const float *b, int ldb, float beta,
-                                   float *c, int ldc, float *grad) {
-  gemm(kR32F, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-       Epilogue::BiasGrad, grad);
-}
-
-/// lp_cuda_sgemm_bgrad with bf16 / f16 A and B: the column sums of op(B)
-/// in f32 (autocast's bias gradient: the 16-bit output gradient widened).
-#define LP_BGRAD_16(name, type)                                                \
+/// With bf16 / f16 A and B the column sums are in f32 (autocast's bias
+/// gradient: the 16-bit output gradient widened).
+#define LP_BGRAD(name, type, elem)                                             \
   LP_EXPORT void name(int /*order*/, int ta, int tb, int m, int n, int k,      \
-                      float alpha, const void *a, int lda, const void *b,      \
+                      float alpha, const elem *a, int lda, const elem *b,      \
                       int ldb, float beta, float *c, int ldc, float *grad) {   \
     gemm(type, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,           \
          Epilogue::BiasGrad, grad);                                            \
   }
-LP_BGRAD_16(lp_cuda_gemm_bf16_bgrad, kR16BF)
-LP_BGRAD_16(lp_cuda_gemm_f16_bgrad, kR16F)
-#undef LP_BGRAD_16
+LP_BGRAD(lp_cuda_sgemm_bgrad, kR32F, float)
+LP_BGRAD(lp_cuda_gemm_bf16_bgrad, kR16BF, void)
+LP_BGRAD(lp_cuda_gemm_f16_bgrad, kR16F, void)
+#undef LP_BGRAD
 
 LP_EXPORT void lp_cuda_gemm_bf16(int /*order*/, int ta, int tb, int m, int n,
                                  int k, float alpha, const void *a, int lda,

@@ -153,8 +153,8 @@ detail::StepCopies &Step::copiesFor() const {
   if (!copies) {
     detail::StepMemory memory;
     memory.cuda = sig.onCuda;
-    copies = std::make_shared<detail::StepCopies>(memory, sig.args.size(),
-                                                  sig.numOutParams());
+    copies = std::make_shared<detail::StepCopies>(
+        memory, sig.args.size(), sig.numOutParams(), sig.results.size());
   }
   return *copies;
 }
@@ -199,7 +199,7 @@ std::string Step::callOnCopies(const std::vector<void *> &argData,
           if (sig.args[a].isState() &&
               sig.args[a].name == sig.results[i].name &&
               byteSize(sig.args[a]) == byteSize(sig.results[i]))
-            c.outState[j] = int64_t(a);
+            c.outState[i] = int64_t(a);
       }
       call.add(c.outs[j], sig.results[i].shape);
     }
@@ -222,9 +222,9 @@ std::string Step::callOnCopies(const std::vector<void *> &argData,
   }
   for (size_t j = 0; j < outSlots.size(); ++j) {
     const TensorSlot &r = sig.results[outSlots[j]];
-    if (c.outState[j] >= 0) {
-      mem.copy(c.args[c.outState[j]], c.outs[j], byteSize(r));
-      c.deviceNewer[c.outState[j]] = 1;
+    if (int64_t a = c.outState[outSlots[j]]; a >= 0) {
+      mem.copy(c.args[a], c.outs[j], byteSize(r));
+      c.deviceNewer[a] = 1;
     } else {
       mem.download(outData[j], c.outs[j], byteSize(r));
     }
@@ -236,12 +236,7 @@ std::string Step::callOnCopies(const std::vector<void *> &argData,
 }
 
 bool Step::resultStaysInState(size_t result) const {
-  if (!copies || !copies->keepState || !sig.isOutParam(result))
-    return false;
-  size_t j = 0;
-  for (size_t i = 0; i < result; ++i)
-    j += sig.isOutParam(i);
-  return copies->outState[j] >= 0;
+  return copies && copies->keepState && copies->outState[result] >= 0;
 }
 
 void Step::keepStateResident() const {

@@ -54,9 +54,10 @@ std::string StepMemory::finish() const {
   return cuda ? cuda::synchronize() : "";
 }
 
-StepCopies::StepCopies(StepMemory memory, size_t numArgs, size_t numOuts)
+StepCopies::StepCopies(StepMemory memory, size_t numArgs, size_t numOuts,
+                       size_t numResults)
     : memory(memory), args(numArgs, nullptr), outs(numOuts, nullptr),
-      outState(numOuts, -1), host(numArgs, nullptr), deviceNewer(numArgs, 0),
+      outState(numResults, -1), host(numArgs, nullptr), deviceNewer(numArgs, 0),
       hostNewer(numArgs, 0) {}
 
 StepCopies::~StepCopies() {

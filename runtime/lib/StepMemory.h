@@ -37,13 +37,14 @@ struct StepCopies {
   StepMemory memory;
   bool keepState = false; ///< state arguments stay across calls
   std::vector<void *> args, outs;
-  /// Per out-parameter, the state argument it is the next value of (named
-  /// like it) while state stays, or -1: copied there on the device.
+  /// Per result, the state argument its out-parameter is the next value of
+  /// (named like it) while state stays, or -1: copied there on the device.
   std::vector<int64_t> outState;
   std::vector<const void *> host;
   std::vector<char> deviceNewer, hostNewer;
 
-  StepCopies(StepMemory memory, size_t numArgs, size_t numOuts);
+  StepCopies(StepMemory memory, size_t numArgs, size_t numOuts,
+             size_t numResults);
   ~StepCopies();
   StepCopies(const StepCopies &) = delete;
   StepCopies &operator=(const StepCopies &) = delete;
